@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Entry point of the `bench` command. Sources are TypeScript run by Node's type stripping, which
+// needs Node >= 22.18; the repository pins Node 24 for `npm run` / `npx`.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  process.stderr.write(
+    `meshbench needs Node >= 22.19; this is Node ${process.versions.node}.\n` +
+      '  hint: run it through npm, which uses the Node 24 the project pins: `npx bench ...` or `npm run bench -- ...`\n',
+  );
+  process.exit(2);
+}
+
+const { main } = await import('../src/cli/main.ts');
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
+  interrupts++;
+  if (interrupts === 1) {
+    process.stderr.write(`\n${signal}: stopping after teardown; finished trials are kept (press Ctrl-C again to force)\n`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  } else {
+    process.exit(3);
+  }
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});

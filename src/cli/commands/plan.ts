@@ -1,0 +1,31 @@
+import { ExitCode } from '../../errors.ts';
+import { meshes } from '../../meshes/index.ts';
+import { formatDurationMs } from '../../scenario/duration.ts';
+import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { textTable } from '../../report/format.ts';
+import type { CliIO } from '../io.ts';
+import { assertRunnable, loadScenario } from '../scenario-input.ts';
+
+export function renderPlan(scenario: ResolvedScenario): string {
+  const trials = expandPlan(scenario);
+  const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
+  const l = scenario.load;
+  return [
+    `Scenario "${scenario.name}" on platform ${scenario.platform}: ${trials.length} trials`,
+    `  meshes: ${scenario.meshes.map((m) => meshes[m].displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
+    `  load: mode ${l.mode}, warmup ${formatDurationMs(l.warmupMs)} + measured ${formatDurationMs(l.durationMs)} per trial`,
+    '',
+    textTable(['#', 'mesh', 'level', 'connections', 'rate', 'rep'], rows, 0),
+    '',
+    `Estimated duration: ${formatDurationMs(estimatePlanMs(scenario, trials))} (${formatDurationMs(estimateTrialMs(scenario))} per trial, including deploy and teardown)`,
+  ].join('\n');
+}
+
+/** `bench plan FILE` / `bench run --dry-run FILE`: the trials in run order and how long they take. */
+export async function planCommand(file: string, io: CliIO): Promise<number> {
+  const loaded = await loadScenario(file);
+  assertRunnable(loaded);
+  io.stdout.write(`${renderPlan(loaded.scenario)}\n`);
+  return ExitCode.ok;
+}

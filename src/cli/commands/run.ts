@@ -1,0 +1,88 @@
+/** `bench run FILE`: plan, deploy, load, record; results on disk after every trial. */
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { ExitCode, RunError } from '../../errors.ts';
+import { engines } from '../../load/index.ts';
+import { LocalPlatform } from '../../platforms/local/index.ts';
+import { renderTrialsCsv } from '../../report/csv.ts';
+import { renderTerminalTable } from '../../report/terminal-table.ts';
+import type { RunResult } from '../../results/model.ts';
+import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../../results/store.ts';
+import { describeEnvironment } from '../../run/environment.ts';
+import { executeRun } from '../../run/orchestrator.ts';
+import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
+import { scenarioHash } from '../../scenario/resolve.ts';
+import { meshbenchVersion } from '../version.ts';
+import type { CliIO } from '../io.ts';
+import { progressFor } from '../progress-display.ts';
+import { assertRunnable, loadScenario } from '../scenario-input.ts';
+import { renderPlan } from './plan.ts';
+
+export interface RunFlags {
+  dryRun: boolean;
+  /** Overrides the scenario's `output`; relative to the working directory. */
+  output: string | undefined;
+}
+
+export async function runCommand(file: string, flags: RunFlags, io: CliIO): Promise<number> {
+  const path = resolve(io.cwd, file);
+  const loaded = await loadScenario(path);
+  assertRunnable(loaded);
+  const { scenario } = loaded;
+  if (flags.dryRun) {
+    io.stdout.write(`${renderPlan(scenario)}\n`);
+    return ExitCode.ok;
+  }
+
+  const trials = expandPlan(scenario);
+  const startedAt = new Date();
+  const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
+  const cpuCount = cpus().length;
+  const platform = await LocalPlatform.create({ runId, cpuCount, requestTimeoutMs: scenario.load.timeoutMs });
+  const outputDir = resolve(io.cwd, flags.output ?? scenario.output);
+  const folder = await createResultFolder(outputDir, startedAt, scenario.name).catch(async (cause: unknown) => {
+    await platform.close();
+    throw new RunError({ what: `cannot create the results folder in ${outputDir}`, where: 'output', fix: 'choose a writable folder with --output', cause });
+  });
+  const shown = relative(io.cwd, folder) || folder;
+  io.stdout.write(`Results: ${shown}/\n`);
+
+  const engine = engines[scenario.load.mode]!();
+  const persist = async (r: RunResult) => {
+    await writeFileAtomic(join(folder, RESULT_FILE), `${JSON.stringify(r, null, 2)}\n`);
+    await writeFileAtomic(join(folder, 'results.csv'), renderTrialsCsv(r));
+  };
+  const result = await executeRun({
+    runId,
+    meshbenchVersion: meshbenchVersion(),
+    startedAt,
+    scenarioFile: relative(io.cwd, path) || path,
+    scenarioHash: scenarioHash(scenario),
+    scenario,
+    trials,
+    estimatedMs: estimatePlanMs(scenario, trials),
+    environment: describeEnvironment(platform.name, platform.proxyVersion),
+    platform,
+    engine,
+    progress: progressFor(io.stderr, io.env),
+    persist,
+    signal: io.signal,
+  });
+
+  io.stdout.write(`\n${renderTerminalTable(result)}\n\nWrote ${shown}/${RESULT_FILE} and ${shown}/results.csv\n`);
+  if (result.status === 'completed') {
+    const invalid = result.trials.filter((t) => t.status === 'invalid').length;
+    if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
+    return ExitCode.ok;
+  }
+  if (result.status === 'interrupted') {
+    io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);
+    return ExitCode.runFailed;
+  }
+  const failed = result.trials.find((t) => t.status === 'failed');
+  if (failed?.status === 'failed') {
+    io.stderr.write(`error: trial ${failed.trial.index + 1} (${failed.trial.mesh}) failed in ${failed.stage}: ${failed.error.what}\n${failed.error.fix ? `  hint: ${failed.error.fix}\n` : ''}`);
+  }
+  return ExitCode.runFailed;
+}

@@ -1,0 +1,24 @@
+import { ExitCode, ScenarioError } from '../../errors.ts';
+import { expandPlan } from '../../scenario/plan.ts';
+import { formatError, formatIssue } from '../errors-display.ts';
+import type { CliIO } from '../io.ts';
+import { loadScenario, notYetRunnable } from '../scenario-input.ts';
+
+/** `bench validate FILE...`: every problem of every file, with location and hint. */
+export async function validateCommand(files: readonly string[], io: CliIO, debug: boolean): Promise<number> {
+  let exit: number = ExitCode.ok;
+  for (const file of files) {
+    try {
+      const loaded = await loadScenario(file);
+      const notYet = notYetRunnable(loaded);
+      const trials = expandPlan(loaded.scenario).length;
+      io.stdout.write(`${file}: valid (${trials} trials)\n`);
+      for (const issue of notYet) io.stdout.write(formatIssue({ ...issue, what: `note: ${issue.what}` }).replace(': error: ', ': '));
+    } catch (error) {
+      if (!(error instanceof ScenarioError) && !(error instanceof Error && 'exitCode' in error)) throw error;
+      io.stderr.write(formatError(error, debug));
+      exit = ExitCode.usage;
+    }
+  }
+  return exit;
+}

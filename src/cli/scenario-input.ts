@@ -1,0 +1,43 @@
+/** Reading a scenario for a command: parse, resolve, and check that this build can run it. */
+import { ScenarioError, type ScenarioIssue } from '../errors.ts';
+import { engines } from '../load/index.ts';
+import { availablePlatforms } from '../platforms/index.ts';
+import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
+import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
+
+export interface LoadedScenario {
+  parsed: ParsedScenario;
+  scenario: ResolvedScenario;
+}
+
+export async function loadScenario(file: string): Promise<LoadedScenario> {
+  const parsed = await readScenarioFile(file);
+  return { parsed, scenario: resolveScenario(parsed.input) };
+}
+
+/** Valid scenarios that ask for something not built yet: said before anything starts. */
+export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  if (!availablePlatforms.has(scenario.platform)) {
+    issues.push({
+      what: `platform \`${scenario.platform}\` is not available yet in this version of meshbench`,
+      where: parsed.locate(['platform']),
+      path: 'platform',
+      fix: `use \`platform: local\` for now; \`bench render\` will show the ${scenario.platform} manifests once mesh adapters land`,
+    });
+  }
+  if (!engines[scenario.load.mode]) {
+    issues.push({
+      what: `load mode \`${scenario.load.mode}\` (open loop at fixed rates) is not available yet in this version of meshbench`,
+      where: parsed.locate(['load', 'mode']),
+      path: 'load.mode',
+      fix: 'use `mode: max` (closed loop) for now, and remove `rate`',
+    });
+  }
+  return issues;
+}
+
+export function assertRunnable(loaded: LoadedScenario): void {
+  const issues = notYetRunnable(loaded);
+  if (issues.length) throw new ScenarioError(loaded.parsed.file, issues);
+}

@@ -1,0 +1,50 @@
+/** Load engines: they drive a target URL and record what they saw; they never know where it runs. */
+import type { ErrorClass } from '../results/model.ts';
+import type { Histogram } from '../results/histogram.ts';
+
+export interface LoadSpec {
+  connections: number;
+  /** Open loop: requests per second; null in closed loop. */
+  targetRps: number | null;
+  warmupMs: number;
+  durationMs: number;
+  timeoutMs: number;
+}
+
+export type LoadPhase = 'warmup' | 'measure';
+
+export interface LoadOutcome {
+  engine: string;
+  /** 2xx latencies, µs. */
+  ok: Histogram;
+  /** Non-2xx latencies, µs. */
+  non2xx: Histogram;
+  errorsByClass: Record<ErrorClass, number>;
+  /** Length of the measured window as it happened. */
+  durationMs: number;
+  targetRps: number | null;
+  achievedRps: number;
+  /** The loader could not keep up, so its figures include its own queueing. */
+  loaderSaturated: boolean;
+}
+
+export interface LoadEngine {
+  readonly name: string;
+  readonly mode: 'max' | 'rate';
+  /** Runs warmup then the measured window; rejects with the signal's reason when aborted. */
+  run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome>;
+}
+
+export function emptyErrorCounts(): Record<ErrorClass, number> {
+  return { timeout: 0, refused: 0, reset: 0, other: 0 };
+}
+
+export function classifyError(error: unknown): ErrorClass {
+  const e = error as { code?: string; message?: string } | undefined;
+  const code = e?.code ?? '';
+  const message = e?.message ?? '';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || /timed? ?out/i.test(message)) return 'timeout';
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || /socket hang up|reset/i.test(message)) return 'reset';
+  return 'other';
+}

@@ -1,0 +1,10 @@
+import type { MeshName } from '../scenario/resolve.ts';
+import { appmesh } from './appmesh.ts';
+import { istio } from './istio.ts';
+import { none } from './none.ts';
+import type { MeshAdapter } from './types.ts';
+
+export type { LocalMeshProfile, MeshAdapter } from './types.ts';
+export { localEmulationLabel } from './types.ts';
+
+export const meshes = { none, istio, appmesh } as const satisfies Record<MeshName, MeshAdapter>;

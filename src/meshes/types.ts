@@ -1,0 +1,38 @@
+import type { MeshName } from '../scenario/resolve.ts';
+
+/**
+ * How the local platform emulates a mesh's default sidecar data path: a client-side (outbound)
+ * and a server-side (inbound) proxy in front of the workload, like two Envoys in a mesh.
+ */
+export interface LocalMeshProfile {
+  /** false: the load goes straight to the workload. */
+  sidecars: boolean;
+  /** Mutual TLS between the two sidecars (the server sidecar refuses anything else). */
+  mtls: boolean;
+  /** Worker threads of each sidecar proxy. */
+  proxyThreads: number;
+  /** Why these settings: the mesh default they copy. */
+  rationale: string;
+}
+
+export interface LocalProfileOptions {
+  cpuCount: number;
+}
+
+/** What a mesh means. It deploys nothing: platforms read it. */
+export interface MeshAdapter {
+  readonly name: MeshName;
+  readonly displayName: string;
+  localProfile(o: LocalProfileOptions): LocalMeshProfile;
+}
+
+/**
+ * The name every output uses for a mesh on the local platform, so that no reader mistakes an
+ * emulation for the real mesh: "istio (local emulation: HAProxy 2.6 sidecars, mTLS)".
+ */
+export function localEmulationLabel(mesh: MeshAdapter, profile: LocalMeshProfile, proxyVersion: string): string {
+  if (!profile.sidecars) return `${mesh.name} (no sidecars)`;
+  const [major, minor] = proxyVersion.split('.');
+  const security = profile.mtls ? 'mTLS' : 'plaintext';
+  return `${mesh.name} (local emulation: HAProxy ${major}.${minor} sidecars, ${security}, ${profile.proxyThreads} threads)`;
+}

@@ -1,0 +1,91 @@
+/**
+ * HAProxy as a sidecar: the outbound one takes plaintext from the load generator on loopback (as an
+ * app talks to its own Envoy) and calls the inbound one, over mutual TLS when the mesh profile asks;
+ * the inbound one forwards to the workload. Configs are pure functions of their inputs.
+ */
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { RunError } from '../../errors.ts';
+import type { MeshCertificates } from './certs.ts';
+import { startProcess, type ManagedProcess } from './processes.ts';
+
+export interface SidecarConfig {
+  threads: number;
+  listenPort: number;
+  upstreamPort: number;
+  requestTimeoutMs: number;
+}
+
+function globalSection(c: SidecarConfig): string {
+  return `global
+  nbthread ${c.threads}
+  # Each connection costs two file descriptors; 4000 stays under common ulimits.
+  maxconn 4000
+  tune.ssl.default-dh-param 2048
+
+defaults
+  mode http
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
+  timeout server ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
+  timeout http-keep-alive 120s
+`;
+}
+
+/** Inbound sidecar: in front of the workload; with mTLS it accepts only clients signed by the run CA. */
+export function inboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates | null): string {
+  const tls = certs ? ` ssl crt ${certs.serverPemFile} ca-file ${certs.caFile} verify required alpn http/1.1` : '';
+  return `${globalSection(c)}
+frontend inbound
+  bind 127.0.0.1:${c.listenPort}${tls}
+  default_backend workload
+
+backend workload
+  server app 127.0.0.1:${c.upstreamPort}
+`;
+}
+
+/** Outbound sidecar: beside the load generator; with mTLS it presents the client identity. */
+export function outboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates | null): string {
+  const tls = certs
+    ? ` ssl crt ${certs.clientPemFile} ca-file ${certs.caFile} verify required verifyhost ${certs.serverName} sni str(${certs.serverName}) alpn http/1.1`
+    : '';
+  return `${globalSection(c)}
+frontend outbound
+  bind 127.0.0.1:${c.listenPort}
+  default_backend inbound_sidecar
+
+backend inbound_sidecar
+  server inbound 127.0.0.1:${c.upstreamPort}${tls}
+`;
+}
+
+/** Writes the config and starts HAProxy in the foreground (-db), so it stays our child. */
+export async function startHaproxy(name: string, dir: string, config: string): Promise<ManagedProcess> {
+  const file = join(dir, `${name}.cfg`);
+  await writeFile(file, config);
+  return startProcess({ name, command: 'haproxy', args: ['-db', '-f', file] });
+}
+
+let cachedVersion: Promise<string> | undefined;
+
+/** "2.6.12", or a RunError that says how to install HAProxy. */
+export function haproxyVersion(): Promise<string> {
+  cachedVersion ??= promisify(execFile)('haproxy', ['-v']).then(
+    ({ stdout }) => /version (\d+\.\d+(\.\d+)?)/i.exec(stdout)?.[1] ?? 'unknown',
+    (cause: NodeJS.ErrnoException) => {
+      cachedVersion = undefined;
+      throw new RunError({
+        what: cause.code === 'ENOENT' ? 'HAProxy is not installed; the local platform runs its sidecars with it' : `\`haproxy -v\` failed: ${cause.message}`,
+        where: 'local platform',
+        fix: 'install it: `sudo apt-get install -y haproxy` (Debian/Ubuntu), then run again',
+        cause,
+      });
+    },
+  );
+  return cachedVersion;
+}

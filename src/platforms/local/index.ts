@@ -1,0 +1,132 @@
+/**
+ * The embedded local platform: the workload as a child process on loopback and, for a meshed
+ * trial, two real HAProxy sidecars in front of it. Everything a trial starts is stopped by
+ * teardown(); close() stops what is left and removes the run's working folder.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localEmulationLabel } from '../../meshes/index.ts';
+import { HEALTH_PATH } from '../../workload/service.ts';
+import type { Deployment, DeployRequest, Platform } from '../types.ts';
+import { createMeshCertificates, type MeshCertificates } from './certs.ts';
+import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
+import { freeLoopbackPort } from './ports.ts';
+import { startProcess, type ManagedProcess } from './processes.ts';
+import { waitForHealthy, waitForPort } from './readiness.ts';
+
+export interface LocalPlatformOptions {
+  runId: string;
+  cpuCount: number;
+  requestTimeoutMs: number;
+  /** How long a deployment may take to answer its health check. */
+  readyTimeoutMs?: number;
+}
+
+const WORKLOAD_MAIN = fileURLToPath(new URL('../../workload/main.ts', import.meta.url));
+
+function parseReady(line: string): number | undefined {
+  try {
+    const msg = JSON.parse(line) as { ready?: boolean; port?: number };
+    return msg.ready && typeof msg.port === 'number' ? msg.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class LocalPlatform implements Platform {
+  readonly name = 'local';
+  readonly workDir: string;
+  readonly proxyVersion: string;
+  private readonly options: LocalPlatformOptions;
+  private readonly processes = new Map<Deployment, ManagedProcess[]>();
+  private certificates: Promise<MeshCertificates> | undefined;
+
+  private constructor(options: LocalPlatformOptions, workDir: string, proxyVersion: string) {
+    this.options = options;
+    this.workDir = workDir;
+    this.proxyVersion = proxyVersion;
+  }
+
+  /** Fails with install advice when HAProxy is missing, before anything is started. */
+  static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
+    const version = await haproxyVersion();
+    const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
+    return new LocalPlatform(options, workDir, version);
+  }
+
+  async deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment> {
+    const readyMs = this.options.readyTimeoutMs ?? 10_000;
+    const started: ManagedProcess[] = [];
+    try {
+      const profile = req.mesh.localProfile({ cpuCount: this.options.cpuCount });
+      const workload = startProcess({
+        name: 'workload',
+        command: process.execPath,
+        args: [
+          WORKLOAD_MAIN,
+          '--payload-bytes', String(req.workload.payloadBytes),
+          '--service-delay-us', String(req.workload.serviceDelayUs),
+          '--error-rate', String(req.workload.errorRate),
+          '--run', this.options.runId,
+        ],
+      });
+      started.push(workload);
+      const workloadPort = await workload.waitForLine(parseReady, readyMs, signal);
+      const containers: Deployment['containers'] = [{ pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
+      let targetPort = workloadPort;
+
+      if (profile.sidecars) {
+        const certs = profile.mtls ? await this.meshCertificates() : null;
+        const [inboundPort, outboundPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
+        const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs };
+        const tag = `t${req.trial.index}`;
+        const inbound = await startHaproxy(`sidecar-inbound-${tag}`, this.workDir, inboundSidecarConfig({ ...base, listenPort: inboundPort, upstreamPort: workloadPort }, certs));
+        started.push(inbound);
+        const outbound = await startHaproxy(`sidecar-outbound-${tag}`, this.workDir, outboundSidecarConfig({ ...base, listenPort: outboundPort, upstreamPort: inboundPort }, certs));
+        started.push(outbound);
+        await Promise.all([waitForPort(inboundPort, inbound, readyMs, signal), waitForPort(outboundPort, outbound, readyMs, signal)]);
+        containers.push(
+          { pod: 'workload', container: 'sidecar-inbound', role: 'sidecar', pid: inbound.pid },
+          { pod: 'loadgen', container: 'sidecar-outbound', role: 'sidecar', pid: outbound.pid },
+        );
+        targetPort = outboundPort;
+      }
+      containers.push({ pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
+
+      await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      const deployment: Deployment = {
+        targetUrl: new URL(`http://127.0.0.1:${targetPort}/`),
+        meshLabel: localEmulationLabel(req.mesh, profile, this.proxyVersion),
+        containers,
+      };
+      this.processes.set(deployment, started);
+      return deployment;
+    } catch (error) {
+      await stopAll(started);
+      throw error;
+    }
+  }
+
+  async teardown(d: Deployment): Promise<void> {
+    const started = this.processes.get(d);
+    this.processes.delete(d);
+    if (started) await stopAll(started);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.processes.keys()].map((d) => this.teardown(d)));
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+
+  private meshCertificates(): Promise<MeshCertificates> {
+    this.certificates ??= createMeshCertificates(this.workDir);
+    return this.certificates;
+  }
+}
+
+/** Stops in reverse start order: the loader-side proxy first, the workload last. */
+async function stopAll(started: readonly ManagedProcess[]): Promise<void> {
+  for (const p of [...started].reverse()) await p.stop();
+}

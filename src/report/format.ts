@@ -1,0 +1,26 @@
+/** Display units: the only place µs become ms and fractions become percentages. */
+export function formatUs(us: number): string {
+  if (Math.abs(us) < 1_000) return `${Math.round(us)} µs`;
+  return `${(us / 1_000).toFixed(Math.abs(us) < 10_000 ? 2 : 1)} ms`;
+}
+
+export function formatSignedUs(us: number): string {
+  return `${us >= 0 ? '+' : '−'}${formatUs(Math.abs(us))}`;
+}
+
+export function formatPercentChange(fraction: number): string {
+  const pct = fraction * 100;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
+}
+
+export function formatRps(rps: number): string {
+  return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1);
+}
+
+/** A plain-text table with right-aligned numbers, for terminals and logs. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], leftColumns = 1): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,139 @@
+/**
+ * Walks every trial of a plan through its named stages (deploy, warmup, measure, teardown) and
+ * records where a failure came from, as k6-operator's stages do. Teardown always runs. The result
+ * is handed to `persist` after every trial, so a crash or Ctrl-C keeps what was finished.
+ */
+import { isMeshbenchError } from '../errors.ts';
+import type { LoadEngine, LoadOutcome } from '../load/types.ts';
+import { meshes } from '../meshes/index.ts';
+import type { Platform } from '../platforms/types.ts';
+import { encodeHistogram, summarize } from '../results/histogram.ts';
+import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
+import { SCHEMA_VERSION } from '../results/model.ts';
+import { invalidReasons } from '../results/validity.ts';
+import { loadLevels, type Trial } from '../scenario/plan.ts';
+import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { ProgressSink } from './progress.ts';
+
+export interface RunOptions {
+  runId: string;
+  meshbenchVersion: string;
+  startedAt: Date;
+  scenarioFile: string;
+  scenarioHash: string;
+  scenario: ResolvedScenario;
+  trials: readonly Trial[];
+  estimatedMs: number;
+  environment: Environment;
+  platform: Platform;
+  engine: LoadEngine;
+  progress: ProgressSink;
+  persist: (result: RunResult) => Promise<void>;
+  signal: AbortSignal;
+}
+
+export async function executeRun(o: RunOptions): Promise<RunResult> {
+  const result: RunResult = {
+    schemaVersion: SCHEMA_VERSION,
+    meshbenchVersion: o.meshbenchVersion,
+    runId: o.runId,
+    status: 'running',
+    startedAt: o.startedAt.toISOString(),
+    finishedAt: null,
+    scenarioFile: o.scenarioFile,
+    scenarioHash: o.scenarioHash,
+    scenario: o.scenario,
+    environment: o.environment,
+    levels: loadLevels(o.scenario),
+    plannedTrials: o.trials.length,
+    trials: [],
+  };
+  o.progress.runStarted(o.trials, o.estimatedMs);
+  try {
+    await o.persist(result);
+    for (const trial of o.trials) {
+      if (o.signal.aborted) break;
+      const outcome = await runTrial(trial, o);
+      result.trials.push(outcome);
+      o.progress.trialFinished(outcome);
+      await o.persist(result);
+      if (outcome.status === 'failed') break;
+    }
+  } finally {
+    await o.platform.close();
+    const failed = result.trials.some((t) => t.status === 'failed');
+    result.status = o.signal.aborted ? 'interrupted' : failed ? 'failed' : 'completed';
+    result.finishedAt = new Date().toISOString();
+    await o.persist(result);
+  }
+  o.progress.runFinished(result);
+  return result;
+}
+
+async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
+  const startedAt = new Date().toISOString();
+  let stage: TrialStage = 'deploy';
+  let meshLabel: string = trial.mesh;
+  const enter = (s: TrialStage) => {
+    stage = s;
+    o.progress.trialStage(trial, s);
+  };
+  try {
+    enter('deploy');
+    const deployment = await o.platform.deploy({ trial, mesh: meshes[trial.mesh], workload: o.scenario.workload }, o.signal);
+    meshLabel = deployment.meshLabel;
+    let outcome: LoadOutcome;
+    try {
+      outcome = await o.engine.run(
+        {
+          connections: trial.level.connections,
+          targetRps: trial.level.targetRps,
+          warmupMs: o.scenario.load.warmupMs,
+          durationMs: o.scenario.load.durationMs,
+          timeoutMs: o.scenario.load.timeoutMs,
+        },
+        deployment.targetUrl,
+        o.signal,
+        enter,
+      );
+    } finally {
+      enter('teardown');
+      await o.platform.teardown(deployment);
+    }
+    return measuredTrial(trial, meshLabel, startedAt, outcome, o);
+  } catch (error) {
+    if (o.signal.aborted) return { status: 'aborted', trial, mesh: trial.mesh, startedAt, stage };
+    const e = isMeshbenchError(error)
+      ? { what: error.what, where: error.where ?? null, fix: error.fix ?? null }
+      : { what: `internal error: ${error instanceof Error ? error.message : String(error)}`, where: null, fix: 'this is a meshbench bug; please report it with the output of --debug' };
+    return { status: 'failed', trial, mesh: trial.mesh, meshLabel, startedAt, stage, error: e };
+  }
+}
+
+function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outcome: LoadOutcome, o: RunOptions): MeasuredTrial {
+  const errors = Object.values(outcome.errorsByClass).reduce((a, b) => a + b, 0);
+  const load = {
+    mode: o.scenario.load.mode,
+    engine: outcome.engine,
+    requests: outcome.ok.totalCount + outcome.non2xx.totalCount + errors,
+    responses2xx: outcome.ok.totalCount,
+    responsesNon2xx: outcome.non2xx.totalCount,
+    errors,
+    errorsByClass: outcome.errorsByClass,
+    durationMs: outcome.durationMs,
+    targetRps: outcome.targetRps,
+    achievedRps: outcome.achievedRps,
+  };
+  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated });
+  return {
+    status: reasons.length ? 'invalid' : 'valid',
+    reasons,
+    trial,
+    mesh: trial.mesh,
+    meshLabel,
+    startedAt,
+    load,
+    latency: summarize(outcome.ok),
+    histograms: { latencyUs: encodeHistogram(outcome.ok), non2xxLatencyUs: encodeHistogram(outcome.non2xx) },
+  };
+}

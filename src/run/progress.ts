@@ -1,0 +1,17 @@
+/** What the orchestrator tells whoever displays progress; the CLI implements it for TTY and logs. */
+import type { RunResult, TrialResult, TrialStage } from '../results/model.ts';
+import type { Trial } from '../scenario/plan.ts';
+
+export interface ProgressSink {
+  runStarted(trials: readonly Trial[], estimatedMs: number): void;
+  trialStage(trial: Trial, stage: TrialStage): void;
+  trialFinished(result: TrialResult): void;
+  runFinished(result: RunResult): void;
+}
+
+export const silentProgress: ProgressSink = {
+  runStarted: () => {},
+  trialStage: () => {},
+  trialFinished: () => {},
+  runFinished: () => {},
+};

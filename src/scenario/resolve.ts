@@ -1,0 +1,77 @@
+/**
+ * The resolved scenario: defaults applied, durations in their units, one-or-many values as lists.
+ * This is what the plan, the platforms and the result file use; it is stored in result.json as run.
+ */
+import { createHash } from 'node:crypto';
+import { parseDurationMs, parseDurationUs } from './duration.ts';
+import type { ScenarioInput } from './schema.ts';
+
+export type MeshName = ScenarioInput['meshes'][number];
+export type PlatformName = ScenarioInput['platform'];
+export type LoadMode = ScenarioInput['load']['mode'];
+
+export interface ResolvedScenario {
+  name: string;
+  description: string | null;
+  platform: PlatformName;
+  workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number };
+  meshes: MeshName[];
+  load: {
+    mode: LoadMode;
+    connections: number[];
+    /** Target rates of mode `rate`; null in mode `max`. */
+    ratesRps: number[] | null;
+    durationMs: number;
+    warmupMs: number;
+    timeoutMs: number;
+    errorBudget: number;
+  };
+  repetitions: number;
+  /** As written; the CLI resolves it against the working directory. */
+  output: string;
+}
+
+const list = (v: number | number[]): number[] => (Array.isArray(v) ? v : [v]);
+
+export function resolveScenario(input: ScenarioInput): ResolvedScenario {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    platform: input.platform,
+    workload: {
+      payloadBytes: input.workload.payloadBytes,
+      serviceDelayUs: parseDurationUs(input.workload.serviceDelay),
+      errorRate: input.workload.errorRate,
+    },
+    meshes: input.meshes,
+    load: {
+      mode: input.load.mode,
+      connections: list(input.load.connections),
+      ratesRps: input.load.rate === undefined ? null : list(input.load.rate),
+      durationMs: parseDurationMs(input.load.duration),
+      warmupMs: parseDurationMs(input.load.warmup),
+      timeoutMs: parseDurationMs(input.load.timeout),
+      errorBudget: input.load.errorBudget,
+    },
+    repetitions: input.repetitions,
+    output: input.output,
+  };
+}
+
+/**
+ * Identity of what was measured: two results with the same hash ran the same experiment. Name,
+ * description and output folder do not change the measurement and are left out.
+ */
+export function scenarioHash(s: ResolvedScenario): string {
+  const { name: _name, description: _description, output: _output, ...measured } = s;
+  return createHash('sha256').update(canonicalJson(measured)).digest('hex').slice(0, 16);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,0 +1,131 @@
+/**
+ * The scenario file's schema: the single source of truth for what a scenario may say. `bench
+ * schema` prints it as JSON Schema and `bench validate` checks files against it. It describes the
+ * YAML as written (duration strings, a number or a list); `resolve.ts` turns that into the
+ * resolved scenario the rest of the code uses.
+ */
+import { z } from 'zod';
+import { DURATION_PATTERN } from './duration.ts';
+
+export const MESH_NAMES = ['none', 'istio', 'appmesh'] as const;
+export const PLATFORM_NAMES = ['local', 'kubernetes'] as const;
+export const LOAD_MODES = ['max', 'rate'] as const;
+
+/** Duration fields, so that errors about them can show how a duration is written. */
+export const durationSchemas = new WeakSet<z.ZodType>();
+
+function duration(description: string) {
+  const schema = z.string().regex(DURATION_PATTERN).meta({ description, examples: ['500ms', '10s', '1m30s'] });
+  durationSchemas.add(schema);
+  return schema;
+}
+
+const oneOrMany = (item: z.ZodNumber, description: string) =>
+  z.union([item, z.array(item).min(1)]).meta({ description });
+
+const connections = z.number().int().min(1).max(10_000);
+const rateRps = z.number().int().min(1).max(1_000_000);
+
+export const WorkloadSchema = z
+  .strictObject({
+    payloadBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(64 * 1024 * 1024)
+      .default(1024)
+      .meta({ description: 'Size of every response body, in bytes.' }),
+    serviceDelay: duration('Time the service waits before answering each request.').default('0ms'),
+    errorRate: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .meta({ description: 'Fraction of requests answered with HTTP 500, spread evenly (0 to 1).' }),
+  })
+  .meta({ description: 'The built-in sample HTTP service that every mesh fronts.' });
+
+export const LoadSchema = z
+  .strictObject({
+    mode: z
+      .enum(LOAD_MODES)
+      .default('max')
+      .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates.' }),
+    connections: oneOrMany(connections, 'Keep-alive connections; a list makes one load level per value.').default(4),
+    rate: oneOrMany(rateRps, 'Target requests per second (mode `rate` only); a list makes one load level per value.').optional(),
+    duration: duration('Measured window of each trial.').default('10s'),
+    warmup: duration('Load run and discarded before each measured window.').default('2s'),
+    timeout: duration('A request with no response after this long counts as a timeout error.').default('10s'),
+    errorBudget: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.01)
+      .meta({ description: 'Largest fraction of failed requests (non-2xx and errors) before a trial is flagged invalid.' }),
+  })
+  .meta({ description: 'How load is driven at the target.' });
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'JSON Schema reference for editors; ignored.' }),
+    name: z.string().min(1).max(200).meta({ description: 'Names the run and its results folder.' }),
+    description: z.string().optional(),
+    platform: z
+      .enum(PLATFORM_NAMES)
+      .default('local')
+      .meta({ description: 'Where the trial runs. `local`: processes and HAProxy sidecars on loopback.' }),
+    workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0 }),
+    meshes: z
+      .array(z.enum(MESH_NAMES))
+      .min(1)
+      .default(['none', 'istio', 'appmesh'])
+      .meta({ description: 'Meshes to compare; `none` is the baseline that overhead is measured against.' }),
+    load: LoadSchema.default({
+      mode: 'max',
+      connections: 4,
+      duration: '10s',
+      warmup: '2s',
+      timeout: '10s',
+      errorBudget: 0.01,
+    }),
+    repetitions: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(3)
+      .meta({ description: 'Trials per mesh and load level, interleaved across meshes.' }),
+    output: z.string().min(1).default('results').meta({ description: 'Folder that receives one results folder per run, relative to the working directory.' }),
+  })
+  .superRefine((s, ctx) => {
+    const duplicate = s.meshes.find((m, i) => s.meshes.indexOf(m) !== i);
+    if (duplicate) {
+      ctx.addIssue({ code: 'custom', path: ['meshes', s.meshes.lastIndexOf(duplicate)], message: `mesh "${duplicate}" is listed twice`, params: { fix: 'list each mesh once; use `repetitions` to run it more often' } });
+    }
+    if (s.load.mode === 'rate' && s.load.rate === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'mode'], message: 'mode `rate` needs `load.rate`', params: { fix: 'add `rate: 1000` (requests per second) under `load`, or use `mode: max`' } });
+    }
+    if (s.load.mode === 'max' && s.load.rate !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['load', 'rate'], message: '`rate` is only used with `mode: rate`', params: { fix: 'remove `rate`, or set `mode: rate` to run at fixed rates' } });
+    }
+    if (s.load.errorBudget < s.workload.errorRate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['load', 'errorBudget'],
+        message: `errorBudget ${s.load.errorBudget} is below workload.errorRate ${s.workload.errorRate}: every trial would be invalid`,
+        params: { fix: `raise load.errorBudget to at least ${s.workload.errorRate}` },
+      });
+    }
+  })
+  .meta({
+    title: 'meshbench scenario',
+    description: 'What to deploy, which meshes to compare and how to load them.',
+  });
+
+/** The scenario as written, with schema defaults filled in. */
+export type ScenarioInput = z.output<typeof ScenarioSchema>;
+
+/** JSON Schema of the scenario file, for editors (`# yaml-language-server: $schema=...`). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;
+}

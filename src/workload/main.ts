@@ -1,0 +1,40 @@
+/**
+ * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port), then
+ * prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
+ * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--port N] [--run ID]
+ */
+import { parseArgs } from 'node:util';
+import { createWorkloadServer } from './service.ts';
+
+const { values } = parseArgs({
+  options: {
+    'payload-bytes': { type: 'string', default: '1024' },
+    'service-delay-us': { type: 'string', default: '0' },
+    'error-rate': { type: 'string', default: '0' },
+    port: { type: 'string', default: '0' },
+    // Marks the process as belonging to one run, so leftovers can be found by its command line.
+    run: { type: 'string' },
+  },
+});
+
+const server = createWorkloadServer({
+  payloadBytes: Number(values['payload-bytes']),
+  serviceDelayUs: Number(values['service-delay-us']),
+  errorRate: Number(values['error-rate']),
+});
+
+server.listen(Number(values.port), '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
+});
+
+const stop = () => {
+  server.closeAllConnections();
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+// The platform owns this process: if it goes away, so do we.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();

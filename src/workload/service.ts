@@ -1,0 +1,41 @@
+/**
+ * The sample HTTP service every mesh fronts: a fixed payload, an optional service delay and an
+ * optional error rate. Failures are spread evenly (every 1/errorRate-th request) rather than drawn
+ * at random, so two runs of a scenario inject exactly the same errors.
+ */
+import { createServer, type Server } from 'node:http';
+
+export interface WorkloadOptions {
+  payloadBytes: number;
+  serviceDelayUs: number;
+  errorRate: number;
+}
+
+export const HEALTH_PATH = '/healthz';
+
+export function createWorkloadServer(o: WorkloadOptions): Server {
+  const payload = Buffer.alloc(o.payloadBytes, 'x');
+  const failure = Buffer.from('injected failure\n');
+  const delayMs = o.serviceDelayUs / 1_000;
+  let served = 0;
+
+  const server = createServer((req, res) => {
+    if (req.url === HEALTH_PATH) {
+      res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 3 }).end('ok\n');
+      return;
+    }
+    const n = served++;
+    const fail = Math.floor((n + 1) * o.errorRate) > Math.floor(n * o.errorRate);
+    const answer = () => {
+      const body = fail ? failure : payload;
+      res.writeHead(fail ? 500 : 200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+      res.end(body);
+    };
+    if (delayMs > 0) setTimeout(answer, delayMs);
+    else answer();
+  });
+  // Sidecars and the load generator hold keep-alive connections for the whole trial.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  return server;
+}
