@@ -3,11 +3,12 @@
  * with file:line:column and a hint, all at once (as changesets' parse.ts and k6's Validate() do).
  */
 import { readFile } from 'node:fs/promises';
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { durationSchemas, ScenarioSchema, type ScenarioInput } from './schema.ts';
+import { checkRules } from './rules.ts';
 import { knownKeysAt, schemaAt } from './schema-walk.ts';
 
 type Path = readonly PropertyKey[];
@@ -62,6 +63,11 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     const issues = result.error.issues.flatMap((issue) => explain(issue, doc, file, at, locate));
     throw new ScenarioError(file, issues.sort(byPosition));
   }
+  const ruleIssues = checkRules(result.data).map(({ paths, what, fix }) => {
+    const path = paths.find((p) => doc.hasIn(p)) ?? paths[0]!;
+    return { what, where: locate(path), path: dotPath(path), fix };
+  });
+  if (ruleIssues.length > 0) throw new ScenarioError(file, ruleIssues.sort(byPosition));
   return { file, input: result.data, locate };
 }
 
@@ -111,7 +117,8 @@ function explain(
   const path = issue.path as Path;
   const where = locate(path);
   const p = dotPath(path) || '(top level)';
-  const value = doc.getIn(path as unknown[]);
+  const raw = doc.getIn(path as unknown[]);
+  const value: unknown = isCollection(raw) ? raw.toJSON() : raw;
   const leaf = schemaAt(ScenarioSchema, path);
   const isDurationField = leaf !== undefined && durationSchemas.has(leaf);
   const durationFix = 'write a number and a unit: 500ms, 10s, 2m, 1m30s';
@@ -171,7 +178,10 @@ function explain(
     case 'too_big': {
       const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum;
       const word = issue.code === 'too_small' ? 'at least' : 'at most';
-      const unit = issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : '';
+      if (issue.origin === 'array') {
+        return [{ what: `\`${p}\` must list ${word} ${String(bound)} item(s); got ${Array.isArray(value) ? value.length : 0}`, where, path: p, fix: `list ${word} ${String(bound)} item(s) here` }];
+      }
+      const unit = issue.origin === 'string' ? ' character(s)' : '';
       return [{ what: `\`${p}\` must be ${word} ${String(bound)}${unit}; got ${describeValue(value)}`, where, path: p, fix: `use a value ${word} ${String(bound)}` }];
     }
     case 'not_multiple_of':

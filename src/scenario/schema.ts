@@ -97,26 +97,6 @@ export const ScenarioSchema = z
       .meta({ description: 'Trials per mesh and load level, interleaved across meshes.' }),
     output: z.string().min(1).default('results').meta({ description: 'Folder that receives one results folder per run, relative to the working directory.' }),
   })
-  .superRefine((s, ctx) => {
-    const duplicate = s.meshes.find((m, i) => s.meshes.indexOf(m) !== i);
-    if (duplicate) {
-      ctx.addIssue({ code: 'custom', path: ['meshes', s.meshes.lastIndexOf(duplicate)], message: `mesh "${duplicate}" is listed twice`, params: { fix: 'list each mesh once; use `repetitions` to run it more often' } });
-    }
-    if (s.load.mode === 'rate' && s.load.rate === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['load', 'mode'], message: 'mode `rate` needs `load.rate`', params: { fix: 'add `rate: 1000` (requests per second) under `load`, or use `mode: max`' } });
-    }
-    if (s.load.mode === 'max' && s.load.rate !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['load', 'rate'], message: '`rate` is only used with `mode: rate`', params: { fix: 'remove `rate`, or set `mode: rate` to run at fixed rates' } });
-    }
-    if (s.load.errorBudget < s.workload.errorRate) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['load', 'errorBudget'],
-        message: `errorBudget ${s.load.errorBudget} is below workload.errorRate ${s.workload.errorRate}: every trial would be invalid`,
-        params: { fix: `raise load.errorBudget to at least ${s.workload.errorRate}` },
-      });
-    }
-  })
   .meta({
     title: 'meshbench scenario',
     description: 'What to deploy, which meshes to compare and how to load them.',

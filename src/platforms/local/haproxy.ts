@@ -23,7 +23,6 @@ function globalSection(c: SidecarConfig): string {
   nbthread ${c.threads}
   # Each connection costs two file descriptors; 4000 stays under common ulimits.
   maxconn 4000
-  tune.ssl.default-dh-param 2048
 
 defaults
   mode http

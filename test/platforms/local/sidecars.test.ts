@@ -1,0 +1,145 @@
+/** Real HAProxy sidecars on loopback: the mesh profiles' data paths and their security. */
+import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { connect as tlsConnect } from 'node:tls';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { meshes } from '../../../src/meshes/index.ts';
+import { inboundSidecarConfig, outboundSidecarConfig } from '../../../src/platforms/local/haproxy.ts';
+import { LocalPlatform } from '../../../src/platforms/local/index.ts';
+import type { Deployment } from '../../../src/platforms/types.ts';
+import type { MeshName } from '../../../src/scenario/resolve.ts';
+import { processesWith } from '../../helpers.ts';
+
+const certs = { caFile: '/ca.crt', serverPemFile: '/server.pem', clientPemFile: '/client.pem', serverName: 'workload.meshbench.local' };
+const sidecar = { threads: 2, listenPort: 1001, upstreamPort: 1002, requestTimeoutMs: 10_000 };
+
+test('istio-style inbound sidecar requires a client certificate signed by the run CA', () => {
+  const cfg = inboundSidecarConfig(sidecar, certs);
+  assert.match(cfg, /bind 127\.0\.0\.1:1001 ssl crt \/server\.pem ca-file \/ca\.crt verify required/);
+  assert.match(cfg, /nbthread 2/);
+  assert.match(cfg, /server app 127\.0\.0\.1:1002\n/);
+});
+
+test('outbound sidecar verifies the server identity and presents its own', () => {
+  const cfg = outboundSidecarConfig(sidecar, certs);
+  assert.match(cfg, /server inbound 127\.0\.0\.1:1002 ssl crt \/client\.pem ca-file \/ca\.crt verify required verifyhost workload\.meshbench\.local/);
+});
+
+test('plaintext profile has no TLS at all', () => {
+  assert.not.match(inboundSidecarConfig(sidecar, null), /ssl/);
+  assert.not.match(outboundSidecarConfig(sidecar, null), /ssl/);
+});
+
+const workload = { payloadBytes: 512, serviceDelayUs: 0, errorRate: 0 };
+const runId = `sidecar-test-${process.pid}`;
+
+async function deploy(platform: LocalPlatform, mesh: MeshName, index: number): Promise<Deployment> {
+  return platform.deploy(
+    { trial: { index, mesh, level: { id: 'c1', connections: 1, targetRps: null }, repetition: 1 }, mesh: meshes[mesh], workload },
+    new AbortController().signal,
+  );
+}
+
+function inboundPort(platform: LocalPlatform, index: number): number {
+  const cfg = readFileSync(join(platform.workDir, `sidecar-inbound-t${index}.cfg`), 'utf8');
+  return Number(/bind 127\.0\.0\.1:(\d+)/.exec(cfg)?.[1]);
+}
+
+function httpStatus(port: number): Promise<number | string> {
+  return new Promise((resolve) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    req.end();
+  });
+}
+
+/** Sends a request over TLS with or without a client certificate; the HTTP status or the failure. */
+function tlsStatus(port: number, platform: LocalPlatform, withClientCert: boolean): Promise<number | string> {
+  return new Promise((resolve) => {
+    const pem = withClientCert ? readFileSync(join(platform.workDir, 'loadgen.pem')) : undefined;
+    const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'workload.meshbench.local', ca: readFileSync(join(platform.workDir, 'ca.crt')), ...(pem ? { cert: pem, key: pem } : {}) });
+    let data = '';
+    socket.on('secureConnect', () => socket.write('GET / HTTP/1.1\r\nHost: workload\r\nConnection: close\r\n\r\n'));
+    socket.on('data', (d) => (data += d.toString()));
+    socket.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1]) || 'closed without an HTTP response'));
+  });
+}
+
+test('istio emulation: traffic flows through mTLS sidecars; the inbound sidecar refuses plaintext and anonymous TLS', async () => {
+  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  try {
+    const d = await deploy(platform, 'istio', 0);
+    assert.match(d.meshLabel, /^istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)$/);
+    assert.equal(d.containers.map((c) => [c.pod, c.container, c.role]), [
+      ['workload', 'app', 'app'],
+      ['workload', 'sidecar-inbound', 'sidecar'],
+      ['loadgen', 'sidecar-outbound', 'sidecar'],
+      ['loadgen', 'loadgen', 'loadgen'],
+    ]);
+    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+    const port = inboundPort(platform, 0);
+    const plaintext = await httpStatus(port);
+    assert.type(plaintext, 'string', `plaintext got HTTP ${plaintext}`);
+    const anonymous = await tlsStatus(port, platform, false);
+    assert.type(anonymous, 'string', `TLS without a client certificate got HTTP ${anonymous}`);
+    assert.is(await tlsStatus(port, platform, true), 200);
+    await platform.teardown(d);
+    for (const c of d.containers.filter((c) => c.role !== 'loadgen')) {
+      assert.not.ok(existsSync(`/proc/${c.pid}`) && !readFileSync(`/proc/${c.pid}/status`, 'utf8').includes('State:\tZ'), `${c.container} still runs`);
+    }
+  } finally {
+    await platform.close();
+  }
+  assert.equal(processesWith(runId), []);
+  assert.not.ok(existsSync(platform.workDir), 'the working folder with keys was left behind');
+});
+
+test('appmesh emulation: plaintext between sidecars, one proxy thread per core', async () => {
+  const platform = await LocalPlatform.create({ runId, cpuCount: 3, requestTimeoutMs: 10_000 });
+  try {
+    const d = await deploy(platform, 'appmesh', 1);
+    assert.match(d.meshLabel, /plaintext, 3 threads\)$/);
+    assert.is(await httpStatus(inboundPort(platform, 1)), 200);
+    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+  } finally {
+    await platform.close();
+  }
+  assert.equal(processesWith(runId), []);
+});
+
+test('none: the target is the workload itself', async () => {
+  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  try {
+    const d = await deploy(platform, 'none', 2);
+    assert.equal(d.containers.map((c) => c.role), ['app', 'loadgen']);
+    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+  } finally {
+    await platform.close();
+  }
+});
+
+test('an aborted deploy stops what it started', async () => {
+  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  const controller = new AbortController();
+  const deploying = platform.deploy(
+    { trial: { index: 3, mesh: 'istio', level: { id: 'c1', connections: 1, targetRps: null }, repetition: 1 }, mesh: meshes.istio, workload },
+    controller.signal,
+  );
+  setTimeout(() => controller.abort(new Error('test abort')), 30);
+  await deploying.then(
+    () => assert.unreachable('deploy should have been aborted'),
+    (e: Error) => assert.match(e.message, /test abort/),
+  );
+  await platform.close();
+  assert.equal(processesWith(runId), []);
+});
+
+test.run();
