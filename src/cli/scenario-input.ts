@@ -1,4 +1,5 @@
 /** Reading a scenario for a command: parse, resolve, and check that this build can run it. */
+import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { engines } from '../load/index.ts';
 import { availablePlatforms } from '../platforms/index.ts';
@@ -10,8 +11,9 @@ export interface LoadedScenario {
   scenario: ResolvedScenario;
 }
 
-export async function loadScenario(file: string): Promise<LoadedScenario> {
-  const parsed = await readScenarioFile(file);
+/** `file` as the user typed it, relative to `cwd`; messages name it that way. */
+export async function loadScenario(file: string, cwd: string): Promise<LoadedScenario> {
+  const parsed = await readScenarioFile(resolve(cwd, file), file);
   return { parsed, scenario: resolveScenario(parsed.input) };
 }
 

@@ -6,7 +6,7 @@
 import { isMeshbenchError } from '../errors.ts';
 import type { LoadEngine, LoadOutcome } from '../load/types.ts';
 import { meshes } from '../meshes/index.ts';
-import type { Platform } from '../platforms/types.ts';
+import type { Deployment, Platform } from '../platforms/types.ts';
 import { encodeHistogram, summarize } from '../results/histogram.ts';
 import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import { SCHEMA_VERSION } from '../results/model.ts';
@@ -73,41 +73,52 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
 async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   const startedAt = new Date().toISOString();
   let stage: TrialStage = 'deploy';
-  let meshLabel: string = trial.mesh;
   const enter = (s: TrialStage) => {
     stage = s;
     o.progress.trialStage(trial, s);
   };
-  try {
-    enter('deploy');
-    const deployment = await o.platform.deploy({ trial, mesh: meshes[trial.mesh], workload: o.scenario.workload }, o.signal);
-    meshLabel = deployment.meshLabel;
-    let outcome: LoadOutcome;
-    try {
-      outcome = await o.engine.run(
-        {
-          connections: trial.level.connections,
-          targetRps: trial.level.targetRps,
-          warmupMs: o.scenario.load.warmupMs,
-          durationMs: o.scenario.load.durationMs,
-          timeoutMs: o.scenario.load.timeoutMs,
-        },
-        deployment.targetUrl,
-        o.signal,
-        enter,
-      );
-    } finally {
-      enter('teardown');
-      await o.platform.teardown(deployment);
-    }
-    return measuredTrial(trial, meshLabel, startedAt, outcome, o);
-  } catch (error) {
-    if (o.signal.aborted) return { status: 'aborted', trial, mesh: trial.mesh, startedAt, stage };
+  const failure = (error: unknown, at: TrialStage, meshLabel: string): TrialResult => {
+    if (o.signal.aborted) return { status: 'aborted', trial, mesh: trial.mesh, startedAt, stage: at };
     const e = isMeshbenchError(error)
       ? { what: error.what, where: error.where ?? null, fix: error.fix ?? null }
       : { what: `internal error: ${error instanceof Error ? error.message : String(error)}`, where: null, fix: 'this is a meshbench bug; please report it with the output of --debug' };
-    return { status: 'failed', trial, mesh: trial.mesh, meshLabel, startedAt, stage, error: e };
+    return { status: 'failed', trial, mesh: trial.mesh, meshLabel, startedAt, stage: at, error: e };
+  };
+
+  let deployment: Deployment;
+  try {
+    enter('deploy');
+    deployment = await o.platform.deploy({ trial, mesh: meshes[trial.mesh], workload: o.scenario.workload }, o.signal);
+  } catch (error) {
+    return failure(error, 'deploy', trial.mesh);
   }
+
+  let outcome: LoadOutcome | undefined;
+  let loadError: unknown;
+  let loadStage: TrialStage = stage;
+  try {
+    const spec = {
+      connections: trial.level.connections,
+      targetRps: trial.level.targetRps,
+      warmupMs: o.scenario.load.warmupMs,
+      durationMs: o.scenario.load.durationMs,
+      timeoutMs: o.scenario.load.timeoutMs,
+    };
+    outcome = await o.engine.run(spec, deployment.targetUrl, o.signal, enter);
+  } catch (error) {
+    loadError = error;
+    loadStage = stage;
+  }
+
+  enter('teardown');
+  try {
+    await o.platform.teardown(deployment);
+  } catch (error) {
+    // The first failure is the one to report; a teardown failure after a load failure is noise.
+    if (!loadError) return failure(error, 'teardown', deployment.meshLabel);
+  }
+  if (!outcome) return failure(loadError, loadStage, deployment.meshLabel);
+  return measuredTrial(trial, deployment.meshLabel, startedAt, outcome, o);
 }
 
 function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outcome: LoadOutcome, o: RunOptions): MeasuredTrial {

@@ -20,10 +20,12 @@ export interface ParsedScenario {
   locate(path: Path): string;
 }
 
-export async function readScenarioFile(file: string): Promise<ParsedScenario> {
+/** Reads `path`; messages name the file as `shownAs` (what the user typed). */
+export async function readScenarioFile(path: string, shownAs: string = path): Promise<ParsedScenario> {
+  const file = shownAs;
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw new UsageError({

@@ -24,7 +24,7 @@ export function renderPlan(scenario: ResolvedScenario): string {
 
 /** `bench plan FILE` / `bench run --dry-run FILE`: the trials in run order and how long they take. */
 export async function planCommand(file: string, io: CliIO): Promise<number> {
-  const loaded = await loadScenario(file);
+  const loaded = await loadScenario(file, io.cwd);
   assertRunnable(loaded);
   io.stdout.write(`${renderPlan(loaded.scenario)}\n`);
   return ExitCode.ok;

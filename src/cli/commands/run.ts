@@ -27,7 +27,7 @@ export interface RunFlags {
 
 export async function runCommand(file: string, flags: RunFlags, io: CliIO): Promise<number> {
   const path = resolve(io.cwd, file);
-  const loaded = await loadScenario(path);
+  const loaded = await loadScenario(file, io.cwd);
   assertRunnable(loaded);
   const { scenario } = loaded;
   if (flags.dryRun) {

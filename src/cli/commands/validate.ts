@@ -9,7 +9,7 @@ export async function validateCommand(files: readonly string[], io: CliIO, debug
   let exit: number = ExitCode.ok;
   for (const file of files) {
     try {
-      const loaded = await loadScenario(file);
+      const loaded = await loadScenario(file, io.cwd);
       const notYet = notYetRunnable(loaded);
       const trials = expandPlan(loaded.scenario).length;
       io.stdout.write(`${file}: valid (${trials} trials)\n`);

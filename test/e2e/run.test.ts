@@ -1,0 +1,51 @@
+/** A whole `bench run` in-process, on loopback, with real HAProxy sidecars. */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main.ts';
+import { livePids } from '../../src/platforms/local/processes.ts';
+import { decodeHistogram } from '../../src/results/histogram.ts';
+import type { RunResult } from '../../src/results/model.ts';
+import { captureIO, processesWith } from '../helpers.ts';
+
+test('a tiny scenario runs every trial on loopback, writes result.json and results.csv, and leaves nothing running', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-e2e-'));
+  const file = join(dir, 'tiny.yaml');
+  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  connections: 2\n  warmup: 200ms\n  duration: 700ms\nrepetitions: 1\n');
+  const io = captureIO({ cwd: dir });
+  const code = await main(['run', 'tiny.yaml', '--output', 'out'], io);
+  assert.is(code, 0, io.err());
+
+  const [folder, ...others] = readdirSync(join(dir, 'out'));
+  assert.equal(others, []);
+  assert.match(folder ?? '', /^\d{8}T\d{6}Z-tiny-e2e$/);
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'completed');
+  assert.is(result.schemaVersion, 1);
+  assert.match(result.environment.haproxyVersion ?? '', /^\d+\.\d+/);
+  assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status}`), ['none:valid', 'istio:valid', 'appmesh:valid']);
+  for (const t of result.trials) {
+    if (t.status !== 'valid') continue;
+    const h = decodeHistogram(t.histograms.latencyUs);
+    assert.is(h.totalCount, t.load.responses2xx);
+    assert.ok(t.load.responses2xx > 50, `${t.mesh}: ${t.load.responses2xx} responses`);
+    assert.is(h.getValueAtPercentile(50), t.latency.p50Us);
+    assert.ok(t.latency.p50Us > 0 && t.latency.p99Us >= t.latency.p50Us);
+  }
+  const istio = result.trials[1]!;
+  assert.ok(istio.status === 'valid' && /istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)/.test(istio.meshLabel));
+
+  const rows = parse(readFileSync(join(dir, 'out', folder!, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  assert.equal(rows.map((r) => r.mesh), ['none', 'istio', 'appmesh']);
+  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2\s+\d+ µs\s+[+−]/);
+
+  assert.equal(livePids(), []);
+  assert.equal(processesWith(result.runId), [], 'processes of the run are still alive');
+  assert.equal(readdirSync(tmpdir()).filter((d) => d.startsWith(`meshbench-${result.runId}`)), [], 'the run folder with keys is left behind');
+  assert.not.ok(existsSync(join(dir, 'out', folder!, 'result.json.tmp')));
+});
+
+test.run();

@@ -1,0 +1,111 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeHistogram } from '../../src/results/histogram.ts';
+import type { RunResult } from '../../src/results/model.ts';
+import { executeRun, type RunOptions } from '../../src/run/orchestrator.ts';
+import { silentProgress } from '../../src/run/progress.ts';
+import { expandPlan } from '../../src/scenario/plan.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { ScenarioSchema } from '../../src/scenario/schema.ts';
+import { FakeEngine } from '../fakes/engine.ts';
+import { FakePlatform } from '../fakes/platform.ts';
+
+function setup(repetitions = 2) {
+  const scenario = resolveScenario(ScenarioSchema.parse({ name: 'orchestrated', repetitions }));
+  const platform = new FakePlatform();
+  const engine = new FakeEngine();
+  const controller = new AbortController();
+  const snapshots: RunResult[] = [];
+  const options: RunOptions = {
+    runId: 'r1',
+    meshbenchVersion: 'test',
+    startedAt: new Date(),
+    scenarioFile: 'x.yaml',
+    scenarioHash: 'h',
+    scenario,
+    trials: expandPlan(scenario),
+    estimatedMs: 0,
+    environment: { platform: 'fake', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', haproxyVersion: null },
+    platform,
+    engine,
+    progress: silentProgress,
+    persist: async (r) => {
+      snapshots.push(structuredClone(r));
+    },
+    signal: controller.signal,
+  };
+  return { options, platform, engine, controller, snapshots };
+}
+
+test('each trial is deployed, loaded and torn down in plan order; the platform closes once', async () => {
+  const { options, platform } = setup(1);
+  const result = await executeRun(options);
+  assert.equal(platform.calls, ['deploy 0 none', 'teardown 0', 'deploy 1 istio', 'teardown 1', 'deploy 2 appmesh', 'teardown 2', 'close']);
+  assert.is(result.status, 'completed');
+  assert.equal(result.trials.map((t) => t.status), ['valid', 'valid', 'valid']);
+  assert.is(result.trials[1]?.status === 'valid' && result.trials[1].meshLabel, 'istio (fake)');
+});
+
+test('results are persisted at the start, after every trial and at the end', async () => {
+  const { options, snapshots } = setup(1);
+  await executeRun(options);
+  assert.equal(snapshots.map((s) => `${s.status}:${s.trials.length}`), ['running:0', 'running:1', 'running:2', 'running:3', 'completed:3']);
+});
+
+test('stored histograms decode to the recorded counts', async () => {
+  const { options } = setup(1);
+  const result = await executeRun(options);
+  const t = result.trials[0]!;
+  assert.ok(t.status === 'valid');
+  if (t.status !== 'valid') return;
+  assert.is(decodeHistogram(t.histograms.latencyUs).totalCount, 100);
+  assert.is(t.latency.p50Us, 149);
+});
+
+test('a load failure tears the trial down, stops the run and says which stage failed', async () => {
+  const { options, platform, engine } = setup(2);
+  engine.behaviour.set(1, 'fail');
+  const result = await executeRun(options);
+  assert.is(result.status, 'failed');
+  assert.equal(result.trials.map((t) => t.status), ['valid', 'failed']);
+  const failed = result.trials[1]!;
+  assert.ok(failed.status === 'failed' && failed.stage === 'measure');
+  assert.ok(failed.status === 'failed' && failed.error.what.startsWith('internal error: fake load failure'));
+  assert.equal(platform.calls.slice(-3), ['deploy 1 istio', 'teardown 1', 'close']);
+  assert.is(platform.liveDeployments, 0);
+});
+
+test('a deploy failure is recorded with stage deploy', async () => {
+  const { options, platform } = setup(1);
+  platform.failDeployOf.add(2);
+  const result = await executeRun(options);
+  const t = result.trials[2]!;
+  assert.ok(t.status === 'failed' && t.stage === 'deploy');
+  assert.is(platform.calls.at(-1), 'close');
+});
+
+test('errors over the budget make a trial invalid, and the run goes on', async () => {
+  const { options, engine } = setup(1);
+  engine.behaviour.set(0, 'errors');
+  const result = await executeRun(options);
+  assert.is(result.status, 'completed');
+  const t = result.trials[0]!;
+  assert.ok(t.status === 'invalid');
+  assert.ok(t.status === 'invalid' && t.reasons[0]!.startsWith('failed requests'));
+  assert.ok(t.status === 'invalid' && t.load.errorsByClass.timeout === 50);
+});
+
+test('Ctrl-C mid-trial: the trial is aborted and torn down, finished trials are kept, nothing else starts', async () => {
+  const { options, platform, engine, controller, snapshots } = setup(2);
+  engine.behaviour.set(2, 'hang');
+  engine.onHang = () => controller.abort(new Error('interrupted by SIGINT'));
+  const result = await executeRun(options);
+  assert.is(result.status, 'interrupted');
+  assert.equal(result.trials.map((t) => t.status), ['valid', 'valid', 'aborted']);
+  assert.ok(result.trials[2]!.status === 'aborted' && result.trials[2]!.stage === 'measure');
+  assert.equal(platform.calls.slice(-3), ['deploy 2 appmesh', 'teardown 2', 'close']);
+  assert.is(snapshots.at(-1)?.status, 'interrupted');
+  assert.is(snapshots.at(-1)?.trials.length, 3);
+});
+
+test.run();
