@@ -21,4 +21,4 @@ fi
 echo "HAProxy: $(haproxy -v | head -n 1)"
 
 npm ci --no-audit --no-fund
-echo "Node for meshbench: $(npx --no node --version)"
+echo "Node for meshbench: $(node_modules/.bin/node --version)"

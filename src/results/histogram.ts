@@ -1,0 +1,68 @@
+/**
+ * Latency histograms: integer microseconds, 1 µs to 60 s, 3 significant digits (DESIGN.md).
+ * Stored as HdrHistogram's compressed base64, which the standard HdrHistogram tools read.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+export type Histogram = hdr.Histogram;
+
+export const LOWEST_US = 1;
+export const HIGHEST_US = 60_000_000;
+export const SIGNIFICANT_DIGITS = 3;
+
+export function createLatencyHistogram(): Histogram {
+  return hdr.build({
+    lowestDiscernibleValue: LOWEST_US,
+    highestTrackableValue: HIGHEST_US,
+    numberOfSignificantValueDigits: SIGNIFICANT_DIGITS,
+    bitBucketSize: 32,
+    autoResize: false,
+    useWebAssembly: false,
+  });
+}
+
+/** Records one latency; values outside the trackable range are clamped, not dropped. */
+export function recordLatencyUs(h: Histogram, latencyUs: number): void {
+  h.recordValue(Math.min(HIGHEST_US, Math.max(LOWEST_US, Math.round(latencyUs))));
+}
+
+export function encodeHistogram(h: Histogram): string {
+  return hdr.encodeIntoCompressedBase64(h);
+}
+
+export function decodeHistogram(encoded: string): Histogram {
+  return hdr.decodeFromCompressedBase64(encoded, 32, false);
+}
+
+export interface LatencySummary {
+  count: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+  meanUs: number;
+}
+
+export function summarize(h: Histogram): LatencySummary {
+  const count = h.totalCount;
+  if (count === 0) return { count: 0, p50Us: 0, p90Us: 0, p99Us: 0, p999Us: 0, maxUs: 0, meanUs: 0 };
+  return {
+    count,
+    p50Us: h.getValueAtPercentile(50),
+    p90Us: h.getValueAtPercentile(90),
+    p99Us: h.getValueAtPercentile(99),
+    p999Us: h.getValueAtPercentile(99.9),
+    // The top of the highest bucket, not the exact max: a decoded histogram only knows buckets,
+    // and a report regenerated from result.json must print what the run printed.
+    maxUs: h.getValueAtPercentile(100),
+    meanUs: Math.round(h.mean),
+  };
+}
+
+/** Exact merge of several histograms (counts are added, never percentiles averaged). */
+export function mergeHistograms(parts: readonly Histogram[]): Histogram {
+  const merged = createLatencyHistogram();
+  for (const p of parts) merged.add(p);
+  return merged;
+}

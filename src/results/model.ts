@@ -1,0 +1,103 @@
+/**
+ * The RunResult model: what result.json holds. A result repeats the resolved scenario it ran and
+ * the environment, and each trial is a union on `status`. A breaking change bumps SCHEMA_VERSION.
+ */
+import type { LoadLevel, Trial } from '../scenario/plan.ts';
+import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { LatencySummary } from './histogram.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export interface Environment {
+  platform: string;
+  hostname: string;
+  os: string;
+  kernel: string;
+  cpuModel: string;
+  cpuCount: number;
+  memoryBytes: number;
+  node: string;
+  /** Local platform: the HAProxy version its sidecars run. */
+  haproxyVersion: string | null;
+}
+
+export const ERROR_CLASSES = ['timeout', 'refused', 'reset', 'other'] as const;
+export type ErrorClass = (typeof ERROR_CLASSES)[number];
+
+export interface LoadFigures {
+  mode: ResolvedScenario['load']['mode'];
+  engine: string;
+  /** Responses and errors counted in the measured window. */
+  requests: number;
+  responses2xx: number;
+  responsesNon2xx: number;
+  errors: number;
+  errorsByClass: Record<ErrorClass, number>;
+  durationMs: number;
+  targetRps: number | null;
+  achievedRps: number;
+}
+
+/** HdrHistograms in compressed base64, keyed by what they hold; the unit is µs. */
+export interface TrialHistograms {
+  /** 2xx responses. */
+  latencyUs: string;
+  /** Non-2xx responses: kept apart so that fast errors cannot flatter the P99. */
+  non2xxLatencyUs: string;
+}
+
+interface TrialBase {
+  trial: Trial;
+  mesh: string;
+  /** How the mesh was realised, e.g. "istio (local emulation: HAProxy 2.6 sidecars, mTLS, 2 threads)". */
+  meshLabel: string;
+  startedAt: string;
+}
+
+export interface MeasuredTrial extends TrialBase {
+  status: 'valid' | 'invalid';
+  /** Why the trial is invalid; empty when valid. */
+  reasons: string[];
+  load: LoadFigures;
+  /** Summary of `histograms.latencyUs` (2xx only); derived, the histogram is the data. */
+  latency: LatencySummary;
+  histograms: TrialHistograms;
+}
+
+export interface FailedTrial extends TrialBase {
+  status: 'failed';
+  /** The named stage the failure came from. */
+  stage: TrialStage;
+  error: { what: string; where: string | null; fix: string | null };
+}
+
+export interface AbortedTrial extends Omit<TrialBase, 'meshLabel'> {
+  status: 'aborted';
+  stage: TrialStage;
+}
+
+export type TrialResult = MeasuredTrial | FailedTrial | AbortedTrial;
+
+export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'teardown'] as const;
+export type TrialStage = (typeof TRIAL_STAGES)[number];
+
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  meshbenchVersion: string;
+  runId: string;
+  /** running: being written; completed; interrupted: Ctrl-C/SIGTERM; failed: a trial failed. */
+  status: 'running' | 'completed' | 'interrupted' | 'failed';
+  startedAt: string;
+  finishedAt: string | null;
+  scenarioFile: string;
+  scenarioHash: string;
+  scenario: ResolvedScenario;
+  environment: Environment;
+  levels: LoadLevel[];
+  plannedTrials: number;
+  trials: TrialResult[];
+}
+
+export function isMeasured(t: TrialResult): t is MeasuredTrial {
+  return t.status === 'valid' || t.status === 'invalid';
+}

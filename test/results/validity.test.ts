@@ -1,0 +1,42 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LoadFigures } from '../../src/results/model.ts';
+import { invalidReasons } from '../../src/results/validity.ts';
+
+const load = (o: Partial<LoadFigures>): LoadFigures => ({
+  mode: 'max',
+  engine: 'test',
+  requests: 1000,
+  responses2xx: 1000,
+  responsesNon2xx: 0,
+  errors: 0,
+  errorsByClass: { timeout: 0, refused: 0, reset: 0, other: 0 },
+  durationMs: 1000,
+  targetRps: null,
+  achievedRps: 1000,
+  ...o,
+});
+
+test('a clean trial is valid', () => {
+  assert.equal(invalidReasons({ load: load({}), errorBudget: 0.01, loaderSaturated: false }), []);
+});
+
+test('failures over the budget make it invalid; at the budget it stays valid', () => {
+  assert.equal(invalidReasons({ load: load({ responses2xx: 990, responsesNon2xx: 10 }), errorBudget: 0.01, loaderSaturated: false }), []);
+  const reasons = invalidReasons({ load: load({ responses2xx: 980, responsesNon2xx: 10, errors: 10 }), errorBudget: 0.01, loaderSaturated: false });
+  assert.equal(reasons, ['failed requests 2.0% exceed the error budget 1.0%']);
+});
+
+test('missing the target rate by more than 1 % makes it invalid', () => {
+  assert.equal(invalidReasons({ load: load({ targetRps: 1000, achievedRps: 991 }), errorBudget: 0.01, loaderSaturated: false }), []);
+  const [reason] = invalidReasons({ load: load({ targetRps: 1000, achievedRps: 985 }), errorBudget: 0.01, loaderSaturated: false });
+  assert.match(reason ?? '', /achieved 985.0 rps, more than 1.0% under the target 1000 rps/);
+});
+
+test('a saturated loader and an empty window are reasons too', () => {
+  const reasons = invalidReasons({ load: load({ responses2xx: 0, errors: 5 }), errorBudget: 0.01, loaderSaturated: true });
+  assert.ok(reasons.some((r) => r.includes('no successful')));
+  assert.ok(reasons.some((r) => r.includes('saturated')));
+});
+
+test.run();
