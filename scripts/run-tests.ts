@@ -24,6 +24,10 @@ const count = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(p
 const total = count('Total');
 const passed = count('Passed');
 const skipped = count('Skipped');
+if (total === 0) {
+  process.stdout.write(`\n0 passed, 1 failed\n(no test file matched "${filter}")\n`);
+  process.exit(1);
+}
 if (Number.isNaN(total) || Number.isNaN(passed)) {
   process.stdout.write(`\n0 passed, 1 failed\n(uvu printed no totals; exit code ${code})\n`);
   process.exit(code || 1);

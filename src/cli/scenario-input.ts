@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { engines } from '../load/index.ts';
-import { availablePlatforms } from '../platforms/index.ts';
+import { platforms } from '../platforms/index.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
 
@@ -20,20 +20,20 @@ export async function loadScenario(file: string, cwd: string): Promise<LoadedSce
 /** Valid scenarios that ask for something not built yet: said before anything starts. */
 export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  if (!availablePlatforms.has(scenario.platform)) {
+  if (!platforms[scenario.platform]) {
     issues.push({
       what: `platform \`${scenario.platform}\` is not available yet in this version of meshbench`,
       where: parsed.locate(['platform']),
       path: 'platform',
-      fix: `use \`platform: local\` for now; \`bench render\` will show the ${scenario.platform} manifests once mesh adapters land`,
+      fix: 'use `platform: local` (emulated sidecars on this machine) or `platform: external` (a running service) for now',
     });
   }
   if (!engines[scenario.load.mode]) {
     issues.push({
-      what: `load mode \`${scenario.load.mode}\` (open loop at fixed rates) is not available yet in this version of meshbench`,
+      what: `load mode \`${scenario.load.mode}\` is not available in this version of meshbench`,
       where: parsed.locate(['load', 'mode']),
       path: 'load.mode',
-      fix: 'use `mode: max` (closed loop) for now, and remove `rate`',
+      fix: `use one of: ${Object.keys(engines).join(', ')}`,
     });
   }
   return issues;

@@ -47,6 +47,10 @@ export class ClosedLoopEngine implements LoadEngine {
             engine: this.name,
             ok,
             non2xx,
+            // autocannon reports errors without timing; there is no intended time in closed loop.
+            error: createLatencyHistogram(),
+            uncorrected: null,
+            schedulerLag: null,
             errorsByClass,
             durationMs,
             targetRps: null,

@@ -19,6 +19,12 @@ export interface LoadOutcome {
   ok: Histogram;
   /** Non-2xx latencies, µs. */
   non2xx: Histogram;
+  /** Time to failure of requests that got no response (timeouts, resets), µs. */
+  error: Histogram;
+  /** Open loop: latency from the actual send, without the correction; null in closed loop. */
+  uncorrected: Histogram | null;
+  /** Open loop: how late the loader noticed each request was due; null in closed loop. */
+  schedulerLag: Histogram | null;
   errorsByClass: Record<ErrorClass, number>;
   /** Length of the measured window as it happened. */
   durationMs: number;

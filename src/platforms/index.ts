@@ -1,6 +1,24 @@
-import type { PlatformName } from '../scenario/resolve.ts';
+import { cpus } from 'node:os';
+import type { PlatformName, ResolvedScenario } from '../scenario/resolve.ts';
+import { ExternalPlatform } from './external.ts';
+import { LocalPlatform } from './local/index.ts';
+import type { Platform } from './types.ts';
 
 export type { Deployment, Platform, WatchedContainer, ContainerRole } from './types.ts';
 
-/** Platforms that can run now; the schema already accepts the others, refused at run time. */
-export const availablePlatforms: ReadonlySet<PlatformName> = new Set(['local']);
+export interface CreatedPlatform {
+  platform: Platform;
+  /** For the environment record: the local sidecars' HAProxy version. */
+  haproxyVersion: string | null;
+}
+
+type Factory = (s: ResolvedScenario, runId: string) => Promise<CreatedPlatform>;
+
+/** Platforms that can run now; the schema accepts `kubernetes` too, refused at run time. */
+export const platforms: Partial<Record<PlatformName, Factory>> = {
+  local: async (s, runId) => {
+    const platform = await LocalPlatform.create({ runId, cpuCount: cpus().length, requestTimeoutMs: s.load.timeoutMs });
+    return { platform, haproxyVersion: platform.proxyVersion };
+  },
+  external: async (s) => ({ platform: new ExternalPlatform(s.target!), haproxyVersion: null }),
+};

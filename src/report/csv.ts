@@ -6,6 +6,7 @@ export const TRIAL_CSV_COLUMNS = [
   'trial', 'mesh', 'mesh_label', 'level', 'connections', 'target_rps', 'repetition', 'status', 'reasons',
   'requests', 'responses_2xx', 'responses_non2xx', 'errors', 'errors_timeout', 'errors_refused', 'errors_reset', 'errors_other',
   'duration_ms', 'achieved_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
+  'uncorrected_p50_us', 'uncorrected_p99_us', 'scheduler_lag_p50_us', 'scheduler_lag_p99_us',
 ] as const;
 
 type Row = Record<(typeof TRIAL_CSV_COLUMNS)[number], string | number>;
@@ -45,6 +46,10 @@ function row(t: TrialResult): Row {
     p999_us: t.latency.p999Us,
     max_us: t.latency.maxUs,
     mean_us: t.latency.meanUs,
+    uncorrected_p50_us: t.uncorrectedLatency?.p50Us ?? '',
+    uncorrected_p99_us: t.uncorrectedLatency?.p99Us ?? '',
+    scheduler_lag_p50_us: t.schedulerLag?.p50Us ?? '',
+    scheduler_lag_p99_us: t.schedulerLag?.p99Us ?? '',
   };
 }
 

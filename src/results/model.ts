@@ -35,6 +35,10 @@ export interface LoadFigures {
   errorsByClass: Record<ErrorClass, number>;
   durationMs: number;
   targetRps: number | null;
+  /**
+   * Closed loop: responses per second in the window. Open loop: requests sent per second in the
+   * window (the offered load actually delivered; a target that cannot keep up makes it fall short).
+   */
   achievedRps: number;
 }
 
@@ -44,6 +48,12 @@ export interface TrialHistograms {
   latencyUs: string;
   /** Non-2xx responses: kept apart so that fast errors cannot flatter the P99. */
   non2xxLatencyUs: string;
+  /** Requests that failed without a response (time to failure). */
+  errorLatencyUs: string;
+  /** Open loop: 2xx and non-2xx latency from the actual send (uncorrected); null in closed loop. */
+  uncorrectedLatencyUs: string | null;
+  /** Open loop: actual minus intended dispatch time, the loader's own error; null in closed loop. */
+  schedulerLagUs: string | null;
 }
 
 interface TrialBase {
@@ -61,6 +71,10 @@ export interface MeasuredTrial extends TrialBase {
   load: LoadFigures;
   /** Summary of `histograms.latencyUs` (2xx only); derived, the histogram is the data. */
   latency: LatencySummary;
+  /** Open loop: summary of `histograms.uncorrectedLatencyUs`; null in closed loop. */
+  uncorrectedLatency: LatencySummary | null;
+  /** Open loop: summary of `histograms.schedulerLagUs`; null in closed loop. */
+  schedulerLag: LatencySummary | null;
   histograms: TrialHistograms;
 }
 

@@ -145,6 +145,14 @@ function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outco
     startedAt,
     load,
     latency: summarize(outcome.ok),
-    histograms: { latencyUs: encodeHistogram(outcome.ok), non2xxLatencyUs: encodeHistogram(outcome.non2xx) },
+    uncorrectedLatency: outcome.uncorrected && summarize(outcome.uncorrected),
+    schedulerLag: outcome.schedulerLag && summarize(outcome.schedulerLag),
+    histograms: {
+      latencyUs: encodeHistogram(outcome.ok),
+      non2xxLatencyUs: encodeHistogram(outcome.non2xx),
+      errorLatencyUs: encodeHistogram(outcome.error),
+      uncorrectedLatencyUs: outcome.uncorrected && encodeHistogram(outcome.uncorrected),
+      schedulerLagUs: outcome.schedulerLag && encodeHistogram(outcome.schedulerLag),
+    },
   };
 }

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { ScenarioInput } from './schema.ts';
 
-export type MeshName = ScenarioInput['meshes'][number];
+export type MeshName = NonNullable<ScenarioInput['meshes']>[number];
 export type PlatformName = ScenarioInput['platform'];
 export type LoadMode = ScenarioInput['load']['mode'];
 
@@ -14,6 +14,8 @@ export interface ResolvedScenario {
   name: string;
   description: string | null;
   platform: PlatformName;
+  /** Platform `external`: the URL loaded; null otherwise. */
+  target: string | null;
   workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number };
   meshes: MeshName[];
   load: {
@@ -24,6 +26,9 @@ export interface ResolvedScenario {
     durationMs: number;
     warmupMs: number;
     timeoutMs: number;
+    /** Open loop: worker threads and send-time jitter (fraction of the interval). */
+    workers: number;
+    jitter: number;
     errorBudget: number;
   };
   repetitions: number;
@@ -38,12 +43,13 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     name: input.name,
     description: input.description ?? null,
     platform: input.platform,
+    target: input.target ?? null,
     workload: {
       payloadBytes: input.workload.payloadBytes,
       serviceDelayUs: parseDurationUs(input.workload.serviceDelay),
       errorRate: input.workload.errorRate,
     },
-    meshes: input.meshes,
+    meshes: input.meshes ?? (input.platform === 'external' ? ['none'] : ['none', 'istio', 'appmesh']),
     load: {
       mode: input.load.mode,
       connections: list(input.load.connections),
@@ -51,6 +57,8 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       durationMs: parseDurationMs(input.load.duration),
       warmupMs: parseDurationMs(input.load.warmup),
       timeoutMs: parseDurationMs(input.load.timeout),
+      workers: input.load.workers,
+      jitter: input.load.jitter,
       errorBudget: input.load.errorBudget,
     },
     repetitions: input.repetitions,

@@ -13,11 +13,26 @@ export interface RuleIssue {
 
 type Rule = (s: ScenarioInput) => RuleIssue | undefined;
 
-const meshesOnce: Rule = (s) => {
-  const index = s.meshes.findIndex((m, i) => s.meshes.indexOf(m) !== i);
+const meshesOnce: Rule = ({ meshes = [] }) => {
+  const index = meshes.findIndex((m, i) => meshes.indexOf(m) !== i);
   if (index < 0) return undefined;
-  return { paths: [['meshes', index]], what: `mesh "${s.meshes[index]}" is listed twice`, fix: 'list each mesh once; use `repetitions` to run it more often' };
+  return { paths: [['meshes', index]], what: `mesh "${meshes[index]}" is listed twice`, fix: 'list each mesh once; use `repetitions` to run it more often' };
 };
+
+const externalNeedsTarget: Rule = (s) =>
+  s.platform === 'external' && s.target === undefined
+    ? { paths: [['platform']], what: 'platform `external` needs a `target` URL to load', fix: 'add `target: http://127.0.0.1:8080/` (the service to load)' }
+    : undefined;
+
+const targetOnlyForExternal: Rule = (s) =>
+  s.platform !== 'external' && s.target !== undefined
+    ? { paths: [['target']], what: `\`target\` is only used with \`platform: external\`; platform \`${s.platform}\` deploys its own workload`, fix: 'remove `target`, or set `platform: external`' }
+    : undefined;
+
+const externalDeploysNoMesh: Rule = (s) =>
+  s.platform === 'external' && s.meshes !== undefined && (s.meshes.length !== 1 || s.meshes[0] !== 'none')
+    ? { paths: [['meshes']], what: 'platform `external` deploys nothing, so it cannot add a mesh', fix: 'remove `meshes` (or write `meshes: [none]`); run an external target once per mesh you installed' }
+    : undefined;
 
 const rateModeHasRates: Rule = (s) =>
   s.load.mode === 'rate' && s.load.rate === undefined
@@ -38,7 +53,19 @@ const budgetCoversInjectedErrors: Rule = (s) =>
       }
     : undefined;
 
-export const rules: readonly Rule[] = [meshesOnce, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors];
+const workersNeedRateMode: Rule = (s) =>
+  s.load.mode === 'max' && s.load.workers > 1
+    ? { paths: [['load', 'workers']], what: '`workers` splits an open-loop rate; mode `max` does not use it', fix: 'remove `workers`, or set `mode: rate`' }
+    : undefined;
+
+const everyWorkerHasAConnection: Rule = (s) => {
+  const fewest = Math.min(...[s.load.connections].flat());
+  return s.load.workers > fewest
+    ? { paths: [['load', 'workers']], what: `${s.load.workers} workers need at least ${s.load.workers} connections, but a level has ${fewest}`, fix: `use at most ${fewest} workers, or more connections` }
+    : undefined;
+};
+
+export const rules: readonly Rule[] = [meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined);

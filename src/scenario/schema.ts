@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { DURATION_PATTERN } from './duration.ts';
 
 export const MESH_NAMES = ['none', 'istio', 'appmesh'] as const;
-export const PLATFORM_NAMES = ['local', 'kubernetes'] as const;
+export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate'] as const;
 
 /** Duration fields, so that errors about them can show how a duration is written. */
@@ -56,6 +56,19 @@ export const LoadSchema = z
     duration: duration('Measured window of each trial.').default('10s'),
     warmup: duration('Load run and discarded before each measured window.').default('2s'),
     timeout: duration('A request with no response after this long counts as a timeout error.').default('10s'),
+    workers: z
+      .number()
+      .int()
+      .min(1)
+      .max(64)
+      .default(1)
+      .meta({ description: 'Mode `rate`: worker threads that split the rate and the connections, for rates one core cannot pace.' }),
+    jitter: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0)
+      .meta({ description: 'Mode `rate`: uniform jitter of send times as a fraction of the interval (0: evenly spaced).' }),
     errorBudget: z
       .number()
       .min(0)
@@ -73,19 +86,25 @@ export const ScenarioSchema = z
     platform: z
       .enum(PLATFORM_NAMES)
       .default('local')
-      .meta({ description: 'Where the trial runs. `local`: processes and HAProxy sidecars on loopback.' }),
+      .meta({ description: 'Where the trial runs. `local`: processes and HAProxy sidecars on loopback. `external`: load `target`, deploy nothing.' }),
+    target: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .meta({ description: 'Platform `external`: the URL to load, e.g. http://127.0.0.1:8080/ (an ingress, a staging service).' }),
     workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0 }),
     meshes: z
       .array(z.enum(MESH_NAMES))
       .min(1)
-      .default(['none', 'istio', 'appmesh'])
-      .meta({ description: 'Meshes to compare; `none` is the baseline that overhead is measured against.' }),
+      .optional()
+      .meta({ description: 'Meshes to compare; `none` is the baseline that overhead is measured against. Default: [none, istio, appmesh]; [none] with platform `external`.' }),
     load: LoadSchema.default({
       mode: 'max',
       connections: 4,
       duration: '10s',
       warmup: '2s',
       timeout: '10s',
+      workers: 1,
+      jitter: 0,
       errorBudget: 0.01,
     }),
     repetitions: z

@@ -2,6 +2,7 @@
  * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port), then
  * prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
  * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--port N] [--run ID]
+ *        [--stall-after-ms N --stall-for-ms N]
  */
 import { parseArgs } from 'node:util';
 import { createWorkloadServer } from './service.ts';
@@ -12,6 +13,8 @@ const { values } = parseArgs({
     'service-delay-us': { type: 'string', default: '0' },
     'error-rate': { type: 'string', default: '0' },
     port: { type: 'string', default: '0' },
+    'stall-after-ms': { type: 'string' },
+    'stall-for-ms': { type: 'string', default: '0' },
     // Marks the process as belonging to one run, so leftovers can be found by its command line.
     run: { type: 'string' },
   },
@@ -21,6 +24,7 @@ const server = createWorkloadServer({
   payloadBytes: Number(values['payload-bytes']),
   serviceDelayUs: Number(values['service-delay-us']),
   errorRate: Number(values['error-rate']),
+  ...(values['stall-after-ms'] === undefined ? {} : { stall: { afterMs: Number(values['stall-after-ms']), forMs: Number(values['stall-for-ms']) } }),
 });
 
 server.listen(Number(values.port), '127.0.0.1', () => {

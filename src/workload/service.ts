@@ -9,6 +9,11 @@ export interface WorkloadOptions {
   payloadBytes: number;
   serviceDelayUs: number;
   errorRate: number;
+  /**
+   * Fault injection: once, this long after the first request, the whole process stalls (busy,
+   * like a long GC pause) for `forMs`. Used to check coordinated-omission correction.
+   */
+  stall?: { afterMs: number; forMs: number };
 }
 
 export const HEALTH_PATH = '/healthz';
@@ -18,11 +23,23 @@ export function createWorkloadServer(o: WorkloadOptions): Server {
   const failure = Buffer.from('injected failure\n');
   const delayMs = o.serviceDelayUs / 1_000;
   let served = 0;
+  let firstRequestMs: number | undefined;
+  let stalled = false;
 
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH) {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 3 }).end('ok\n');
       return;
+    }
+    if (o.stall && !stalled) {
+      const now = performance.now();
+      firstRequestMs ??= now;
+      if (now - firstRequestMs >= o.stall.afterMs) {
+        stalled = true;
+        while (performance.now() < now + o.stall.forMs) {
+          // Nothing: the stall is the point.
+        }
+      }
     }
     const n = served++;
     const fail = Math.floor((n + 1) * o.errorRate) > Math.floor(n * o.errorRate);

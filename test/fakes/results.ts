@@ -38,7 +38,9 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
         achievedRps: f.achievedRps,
       },
       latency: summarize(h),
-      histograms: { latencyUs: encodeHistogram(h), non2xxLatencyUs: encodeHistogram(createLatencyHistogram()) },
+      uncorrectedLatency: null,
+      schedulerLag: null,
+      histograms: { latencyUs: encodeHistogram(h), non2xxLatencyUs: encodeHistogram(createLatencyHistogram()), errorLatencyUs: encodeHistogram(createLatencyHistogram()), uncorrectedLatencyUs: null, schedulerLagUs: null },
     };
   });
   return {

@@ -12,7 +12,7 @@ export function renderPlan(scenario: ResolvedScenario): string {
   const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
   const l = scenario.load;
   return [
-    `Scenario "${scenario.name}" on platform ${scenario.platform}: ${trials.length} trials`,
+    `Scenario "${scenario.name}" on platform ${scenario.platform}${scenario.target ? ` (target ${scenario.target})` : ''}: ${trials.length} trials`,
     `  meshes: ${scenario.meshes.map((m) => meshes[m].displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
     `  load: mode ${l.mode}, warmup ${formatDurationMs(l.warmupMs)} + measured ${formatDurationMs(l.durationMs)} per trial`,
     '',

@@ -1,10 +1,9 @@
 /** `bench run FILE`: plan, deploy, load, record; results on disk after every trial. */
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, RunError } from '../../errors.ts';
 import { engines } from '../../load/index.ts';
-import { LocalPlatform } from '../../platforms/local/index.ts';
+import { platforms } from '../../platforms/index.ts';
 import { renderTrialsCsv } from '../../report/csv.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
 import type { RunResult } from '../../results/model.ts';
@@ -38,8 +37,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   const trials = expandPlan(scenario);
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const cpuCount = cpus().length;
-  const platform = await LocalPlatform.create({ runId, cpuCount, requestTimeoutMs: scenario.load.timeoutMs });
+  const { platform, haproxyVersion } = await platforms[scenario.platform]!(scenario, runId);
   const outputDir = resolve(io.cwd, flags.output ?? scenario.output);
   const folder = await createResultFolder(outputDir, startedAt, scenario.name).catch(async (cause: unknown) => {
     await platform.close();
@@ -48,7 +46,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   const shown = relative(io.cwd, folder) || folder;
   io.stdout.write(`Results: ${shown}/\n`);
 
-  const engine = engines[scenario.load.mode]!();
+  const engine = engines[scenario.load.mode]!(scenario.load);
   const persist = async (r: RunResult) => {
     await writeFileAtomic(join(folder, RESULT_FILE), `${JSON.stringify(r, null, 2)}\n`);
     await writeFileAtomic(join(folder, 'results.csv'), renderTrialsCsv(r));
@@ -62,7 +60,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
     scenario,
     trials,
     estimatedMs: estimatePlanMs(scenario, trials),
-    environment: describeEnvironment(platform.name, platform.proxyVersion),
+    environment: describeEnvironment(platform.name, haproxyVersion),
     platform,
     engine,
     progress: progressFor(io.stderr, io.env),

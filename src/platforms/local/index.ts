@@ -6,15 +6,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { localEmulationLabel } from '../../meshes/index.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { Deployment, DeployRequest, Platform } from '../types.ts';
 import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
-import { startProcess, type ManagedProcess } from './processes.ts';
+import type { ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort } from './readiness.ts';
+import { startWorkload } from './workload-process.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -22,17 +22,6 @@ export interface LocalPlatformOptions {
   requestTimeoutMs: number;
   /** How long a deployment may take to answer its health check. */
   readyTimeoutMs?: number;
-}
-
-const WORKLOAD_MAIN = fileURLToPath(new URL('../../workload/main.ts', import.meta.url));
-
-function parseReady(line: string): number | undefined {
-  try {
-    const msg = JSON.parse(line) as { ready?: boolean; port?: number };
-    return msg.ready && typeof msg.port === 'number' ? msg.port : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class LocalPlatform implements Platform {
@@ -61,19 +50,8 @@ export class LocalPlatform implements Platform {
     const started: ManagedProcess[] = [];
     try {
       const profile = req.mesh.localProfile({ cpuCount: this.options.cpuCount });
-      const workload = startProcess({
-        name: 'workload',
-        command: process.execPath,
-        args: [
-          WORKLOAD_MAIN,
-          '--payload-bytes', String(req.workload.payloadBytes),
-          '--service-delay-us', String(req.workload.serviceDelayUs),
-          '--error-rate', String(req.workload.errorRate),
-          '--run', this.options.runId,
-        ],
-      });
+      const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
-      const workloadPort = await workload.waitForLine(parseReady, readyMs, signal);
       const containers: Deployment['containers'] = [{ pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
       let targetPort = workloadPort;
 

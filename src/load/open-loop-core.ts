@@ -1,0 +1,165 @@
+/**
+ * The open-loop state machine, free of clocks and sockets so it can be driven by a fake clock.
+ * Requests are due at their intended times; a due request goes to an idle connection or waits in
+ * a queue, and its latency counts from its intended time all the same (coordinated omission
+ * corrected, as wrk2 does). Three µs histograms per run: corrected (by outcome: 2xx, non-2xx,
+ * error), uncorrected (from the actual send), and scheduler lag (when the loader noticed a request
+ * was due, minus when it was due: the loader's own error). Only requests intended inside the
+ * measured window are recorded; warmup is run and discarded.
+ */
+import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../results/histogram.ts';
+import type { ErrorClass } from '../results/model.ts';
+import type { Schedule } from './schedule.ts';
+import { emptyErrorCounts } from './types.ts';
+
+/** Sends request on connection `connection`; the driver later calls `complete` for it. */
+export type SendFn = (connection: number) => void;
+
+export interface CoreWindow {
+  /** Intended times in [measureStartMs, measureEndMs) are measured; before is warmup. */
+  measureStartMs: number;
+  measureEndMs: number;
+}
+
+export interface CoreHistograms {
+  ok: Histogram;
+  non2xx: Histogram;
+  error: Histogram;
+  uncorrected: Histogram;
+  schedulerLag: Histogram;
+}
+
+export class OpenLoopCore {
+  readonly histograms: CoreHistograms = {
+    ok: createLatencyHistogram(),
+    non2xx: createLatencyHistogram(),
+    error: createLatencyHistogram(),
+    uncorrected: createLatencyHistogram(),
+    schedulerLag: createLatencyHistogram(),
+  };
+  readonly errorsByClass: Record<ErrorClass, number> = emptyErrorCounts();
+  /** Measured requests that were due but never completed (stopped with the run). */
+  unfinished = 0;
+  /**
+   * Measured requests actually sent before the window ended: the achieved rate. A target that
+   * cannot keep up leaves requests queued, so this falls short of the schedule.
+   */
+  sentInWindow = 0;
+
+  private readonly schedule: Schedule;
+  private readonly window: CoreWindow;
+  private readonly send: SendFn;
+  private next = 0;
+  private nextDueMs: number;
+  private scheduling = true;
+  // Per connection: busy flag and the intended/actual send times of its request in flight.
+  private readonly busy: Uint8Array;
+  private readonly intendedOf: Float64Array;
+  private readonly sentOf: Float64Array;
+  private readonly idle: number[] = [];
+  // Due requests waiting for a connection: their intended times, oldest first (a growable ring).
+  private queue = new Float64Array(1024);
+  private queueHead = 0;
+  private queueLength = 0;
+
+  constructor(schedule: Schedule, connections: number, window: CoreWindow, send: SendFn) {
+    this.schedule = schedule;
+    this.window = window;
+    this.send = send;
+    this.busy = new Uint8Array(connections);
+    this.intendedOf = new Float64Array(connections);
+    this.sentOf = new Float64Array(connections);
+    for (let c = connections - 1; c >= 0; c--) this.idle.push(c);
+    this.nextDueMs = schedule.intendedMs(0);
+  }
+
+  /** Intended time of the next request not yet due; Infinity once scheduling has stopped. */
+  get nextDue(): number {
+    return this.scheduling ? this.nextDueMs : Infinity;
+  }
+
+  /** Requests sent and not completed, plus requests due and waiting for a connection. */
+  get outstanding(): number {
+    return this.busy.length - this.idle.length + this.queueLength;
+  }
+
+  /** Issues every request due at `nowMs`; stops scheduling at the end of the measured window. */
+  due(nowMs: number): void {
+    while (this.scheduling && this.nextDueMs <= nowMs) {
+      const intended = this.nextDueMs;
+      if (intended >= this.window.measureEndMs) {
+        this.scheduling = false;
+        break;
+      }
+      if (intended >= this.window.measureStartMs) recordLatencyUs(this.histograms.schedulerLag, (nowMs - intended) * 1_000);
+      const connection = this.idle.pop();
+      if (connection === undefined) this.enqueue(intended);
+      else this.dispatch(connection, intended, nowMs);
+      this.nextDueMs = this.schedule.intendedMs(++this.next);
+    }
+  }
+
+  /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */
+  complete(connection: number, outcome: number | ErrorClass, nowMs: number): void {
+    const intended = this.intendedOf[connection]!;
+    if (intended >= this.window.measureStartMs && intended < this.window.measureEndMs) {
+      const correctedUs = (nowMs - intended) * 1_000;
+      if (typeof outcome === 'number') {
+        recordLatencyUs(outcome >= 200 && outcome < 300 ? this.histograms.ok : this.histograms.non2xx, correctedUs);
+        recordLatencyUs(this.histograms.uncorrected, (nowMs - this.sentOf[connection]!) * 1_000);
+      } else {
+        recordLatencyUs(this.histograms.error, correctedUs);
+        this.errorsByClass[outcome]++;
+      }
+    }
+    this.busy[connection] = 0;
+    if (this.queueLength > 0) this.dispatch(connection, this.dequeue(), nowMs);
+    else this.idle.push(connection);
+  }
+
+  /**
+   * Ends the run: no more sends. Measured requests still outstanding got no answer within the
+   * drain time and count as timeouts.
+   */
+  stop(): void {
+    this.scheduling = false;
+    this.idle.length = 0;
+    for (let c = this.busy.length - 1; c >= 0; c--) {
+      if (this.busy[c] && this.isMeasured(this.intendedOf[c]!)) this.unfinished++;
+      this.busy[c] = 0;
+      this.idle.push(c);
+    }
+    while (this.queueLength > 0) if (this.isMeasured(this.dequeue())) this.unfinished++;
+    this.errorsByClass.timeout += this.unfinished;
+  }
+
+  private isMeasured(intended: number): boolean {
+    return intended >= this.window.measureStartMs && intended < this.window.measureEndMs;
+  }
+
+  private dispatch(connection: number, intended: number, nowMs: number): void {
+    if (nowMs < this.window.measureEndMs && this.isMeasured(intended)) this.sentInWindow++;
+    this.busy[connection] = 1;
+    this.intendedOf[connection] = intended;
+    this.sentOf[connection] = nowMs;
+    this.send(connection);
+  }
+
+  private enqueue(intended: number): void {
+    if (this.queueLength === this.queue.length) {
+      const bigger = new Float64Array(this.queue.length * 2);
+      for (let i = 0; i < this.queueLength; i++) bigger[i] = this.queue[(this.queueHead + i) % this.queue.length]!;
+      this.queue = bigger;
+      this.queueHead = 0;
+    }
+    this.queue[(this.queueHead + this.queueLength) % this.queue.length] = intended;
+    this.queueLength++;
+  }
+
+  private dequeue(): number {
+    const intended = this.queue[this.queueHead]!;
+    this.queueHead = (this.queueHead + 1) % this.queue.length;
+    this.queueLength--;
+    return intended;
+  }
+}

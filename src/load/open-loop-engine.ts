@@ -1,0 +1,111 @@
+/**
+ * The open-loop LoadEngine: one run in this thread, or `workers` worker threads that split the
+ * rate and the connections and interleave their slots so the whole schedule stays even. Worker
+ * histograms are merged exactly (encode, decode, add), never by averaging percentiles.
+ */
+import { Worker } from 'node:worker_threads';
+import { decodeHistogram, mergeHistograms, type Histogram } from '../results/histogram.ts';
+import type { ErrorClass } from '../results/model.ts';
+import { epochNowMs, runOpenLoop } from './open-loop.ts';
+import type { WorkerInput, WorkerOutput } from './open-loop-worker.ts';
+import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
+
+/** The loader fell behind when it noticed due requests this late at P99. */
+export const SCHEDULER_LAG_P99_LIMIT_US = 1_000;
+/** Time for workers to start and connect before slot 0. */
+const START_DELAY_MS = 50;
+
+export interface OpenLoopEngineOptions {
+  workers?: number;
+  /** Uniform jitter as a fraction of the interval (0: evenly spaced). */
+  jitter?: number;
+}
+
+interface Merged {
+  ok: Histogram;
+  non2xx: Histogram;
+  error: Histogram;
+  uncorrected: Histogram;
+  schedulerLag: Histogram;
+  errorsByClass: Record<ErrorClass, number>;
+  sentInWindow: number;
+}
+
+export class OpenLoopEngine implements LoadEngine {
+  readonly mode = 'rate';
+  readonly name: string;
+  private readonly workers: number;
+  private readonly jitter: number;
+
+  constructor(o: OpenLoopEngineOptions = {}) {
+    this.workers = o.workers ?? 1;
+    this.jitter = o.jitter ?? 0;
+    this.name = `meshbench open loop (undici, ${this.workers} worker${this.workers === 1 ? '' : 's'})`;
+  }
+
+  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+    if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
+    const startEpochMs = epochNowMs() + START_DELAY_MS;
+    onPhase?.('warmup');
+    const phaseTimer = setTimeout(() => onPhase?.('measure'), START_DELAY_MS + spec.warmupMs);
+    try {
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs };
+      const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
+      const { sentInWindow, ...histograms } = merged;
+      return {
+        engine: this.name,
+        ...histograms,
+        durationMs: spec.durationMs,
+        targetRps: spec.targetRps,
+        // The offered load that went out; late answers are latency, missing ones errors.
+        achievedRps: (sentInWindow * 1_000) / spec.durationMs,
+        loaderSaturated: merged.schedulerLag.totalCount > 0 && merged.schedulerLag.getValueAtPercentile(99) > SCHEDULER_LAG_P99_LIMIT_US,
+      };
+    } finally {
+      clearTimeout(phaseTimer);
+    }
+  }
+
+  private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
+    const { core } = await runOpenLoop({ ...base, connections, offset: 0, stride: 1, target, signal });
+    const h = core.histograms;
+    return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow };
+  }
+
+  private async runInWorkers(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
+    const n = this.workers;
+    const threads = Array.from({ length: n }, (_, k) => {
+      const input: WorkerInput = {
+        ...base,
+        target: target.href,
+        // Connections split as evenly as they go; slots interleave: worker k takes k, k+n, k+2n, ...
+        connections: Math.floor(connections / n) + (k < connections % n ? 1 : 0),
+        offset: k,
+        stride: n,
+      };
+      return new Worker(new URL('./open-loop-worker.ts', import.meta.url), { workerData: input });
+    });
+    const onAbort = () => threads.forEach((t) => t.postMessage('abort'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const outputs = await Promise.all(
+        threads.map(
+          (t) =>
+            new Promise<WorkerOutput>((resolve, reject) => {
+              t.once('message', (m: WorkerOutput) => resolve(m));
+              t.once('error', reject);
+              t.once('exit', (code) => reject(signal.aborted ? signal.reason : new Error(`load worker exited with code ${code}`)));
+            }),
+        ),
+      );
+      const merge = (key: keyof WorkerOutput['histograms']): Histogram => mergeHistograms(outputs.map((o) => decodeHistogram(o.histograms[key])));
+      const errorsByClass = emptyErrorCounts();
+      for (const o of outputs) for (const [k, v] of Object.entries(o.errorsByClass)) errorsByClass[k as ErrorClass] += v;
+      const sentInWindow = outputs.reduce((sum, o) => sum + o.sentInWindow, 0);
+      return { ok: merge('ok'), non2xx: merge('non2xx'), error: merge('error'), uncorrected: merge('uncorrected'), schedulerLag: merge('schedulerLag'), errorsByClass, sentInWindow };
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await Promise.all(threads.map((t) => t.terminate()));
+    }
+  }
+}

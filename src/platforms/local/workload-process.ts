@@ -1,0 +1,39 @@
+/** The sample workload as a child process on a free loopback port, ready when it says so. */
+import { fileURLToPath } from 'node:url';
+import type { WorkloadOptions } from '../../workload/service.ts';
+import { startProcess, type ManagedProcess } from './processes.ts';
+
+const WORKLOAD_MAIN = fileURLToPath(new URL('../../workload/main.ts', import.meta.url));
+
+export interface WorkloadProcess {
+  process: ManagedProcess;
+  port: number;
+}
+
+function parseReady(line: string): number | undefined {
+  try {
+    const msg = JSON.parse(line) as { ready?: boolean; port?: number };
+    return msg.ready && typeof msg.port === 'number' ? msg.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `runId` marks the command line, so a run's processes can be found. */
+export async function startWorkload(o: WorkloadOptions, runId: string, readyTimeoutMs: number, signal: AbortSignal): Promise<WorkloadProcess> {
+  const args = [
+    WORKLOAD_MAIN,
+    '--payload-bytes', String(o.payloadBytes),
+    '--service-delay-us', String(o.serviceDelayUs),
+    '--error-rate', String(o.errorRate),
+    '--run', runId,
+  ];
+  if (o.stall) args.push('--stall-after-ms', String(o.stall.afterMs), '--stall-for-ms', String(o.stall.forMs));
+  const child = startProcess({ name: 'workload', command: process.execPath, args });
+  try {
+    return { process: child, port: await child.waitForLine(parseReady, readyTimeoutMs, signal) };
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,112 @@
+/** The open-loop state machine on a fake clock: spacing, queueing, and the correction math. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OpenLoopCore } from '../../src/load/open-loop-core.ts';
+import { Schedule } from '../../src/load/schedule.ts';
+
+/** A core at 1000 rps (1 ms apart) from t=0 with the measured window [wStart, wEnd). */
+function core(connections: number, wStart = 0, wEnd = 1_000) {
+  const sends: [number, number][] = [];
+  let now = 0;
+  const c = new OpenLoopCore(new Schedule({ rateRps: 1000, startMs: 0 }), connections, { measureStartMs: wStart, measureEndMs: wEnd }, (conn) => sends.push([conn, now]));
+  return {
+    c,
+    sends,
+    at(t: number) {
+      now = t;
+      c.due(t);
+    },
+    complete(conn: number, outcome: number | 'timeout', t: number) {
+      now = t;
+      c.complete(conn, outcome, t);
+    },
+  };
+}
+
+test('a request is sent when due, on an idle connection, and its latency is counted from the intended time', () => {
+  const f = core(2);
+  f.at(0);
+  assert.equal(f.sends, [[0, 0]]);
+  f.complete(0, 200, 0.3);
+  assert.is(f.c.histograms.ok.totalCount, 1);
+  assert.is(f.c.histograms.ok.maxValue, 300);
+});
+
+test('all requests due by now are sent at once, each with its own scheduler lag', () => {
+  const f = core(4);
+  f.at(2.5); // slots 0, 1, 2 are due
+  assert.equal(f.sends.map(([, t]) => t), [2.5, 2.5, 2.5]);
+  const lag = f.c.histograms.schedulerLag;
+  assert.is(lag.totalCount, 3);
+  assert.is(lag.minNonZeroValue, 500);
+  assert.ok(Math.abs(lag.maxValue - 2_500) <= 2);
+  assert.is(f.c.nextDue, 3);
+});
+
+test('when every connection is busy a due request waits, and still counts from its intended time (coordinated omission corrected)', () => {
+  const f = core(1);
+  f.at(0); // slot 0 goes out on the only connection
+  f.at(1); // slot 1 is due, the connection is busy: queued
+  f.at(2); // slot 2 queued as well
+  assert.is(f.sends.length, 1);
+  assert.is(f.c.outstanding, 3);
+  assert.is(f.c.sentInWindow, 1, 'queued requests were not sent');
+  f.complete(0, 200, 5); // slot 0 answered after 5 ms; slot 1 goes out now, 4 ms late
+  assert.equal(f.sends[1], [0, 5]);
+  f.complete(0, 200, 5.5); // slot 1: corrected 4.5 ms, uncorrected 0.5 ms
+  f.complete(0, 200, 6); // slot 2: corrected 4 ms, uncorrected 0.5 ms
+  const ok = f.c.histograms.ok;
+  const uncorrected = f.c.histograms.uncorrected;
+  assert.equal([ok.totalCount, ok.minNonZeroValue, ok.maxValue], [3, 4_000, 5_000]);
+  assert.ok(Math.abs(ok.getValueAtPercentile(50) - 4_500) <= 3);
+  assert.equal([uncorrected.minNonZeroValue, uncorrected.getValueAtPercentile(50), uncorrected.maxValue], [500, 500, 5_000]);
+  // The scheduler itself noticed every request on time: queueing is the target's, not the loader's.
+  assert.is(f.c.histograms.schedulerLag.maxValue, 1);
+});
+
+test('outcomes go to separate histograms: 2xx, non-2xx, errors by class', () => {
+  const f = core(3);
+  f.at(2);
+  f.complete(2, 200, 2.1);
+  f.complete(1, 503, 2.2);
+  f.complete(0, 'timeout', 2.3);
+  const h = f.c.histograms;
+  assert.equal([h.ok.totalCount, h.non2xx.totalCount, h.error.totalCount], [1, 1, 1]);
+  assert.is(f.c.errorsByClass.timeout, 1);
+  assert.is(h.uncorrected.totalCount, 2, 'errors have no response to time from the send');
+});
+
+test('only requests intended inside the measured window are recorded; scheduling stops at its end', () => {
+  const f = core(10, 3, 6); // warmup slots 0..2, measured 3..5
+  for (let t = 0; t <= 8; t++) f.at(t);
+  assert.is(f.sends.length, 6, 'no request intended at or after the window end is sent');
+  assert.is(f.c.nextDue, Infinity);
+  f.sends.forEach(([conn], i) => f.complete(conn, 200, i + 0.2));
+  assert.is(f.c.histograms.ok.totalCount, 3);
+  assert.is(f.c.histograms.schedulerLag.totalCount, 3);
+});
+
+test('requests still outstanding when the run stops count as timeouts', () => {
+  const f = core(1);
+  f.at(0);
+  f.at(1);
+  f.at(2);
+  f.c.stop();
+  assert.is(f.c.unfinished, 3);
+  assert.is(f.c.errorsByClass.timeout, 3);
+  assert.is(f.c.outstanding, 0);
+});
+
+test('the wait queue grows past its first capacity without losing order', () => {
+  const f = core(1, 0, 5_000);
+  for (let t = 0; t < 3_000; t++) f.at(t);
+  assert.is(f.c.outstanding, 3_000);
+  let t = 3_000;
+  for (let i = 0; i < 3_000; i++) f.complete(0, 200, ++t);
+  const ok = f.c.histograms.ok;
+  assert.is(ok.totalCount, 3_000);
+  // Slot i completes at 3001 + i: every corrected latency is 3001 ms.
+  assert.ok(Math.abs(ok.minNonZeroValue - 3_001_000) <= 3_001_000 * 0.001 && Math.abs(ok.maxValue - 3_001_000) <= 3_001_000 * 0.001);
+});
+
+test.run();

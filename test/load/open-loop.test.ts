@@ -1,0 +1,79 @@
+/** The open-loop engine against a real workload process on loopback. */
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main.ts';
+import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
+import { startWorkload } from '../../src/platforms/local/workload-process.ts';
+import type { RunResult } from '../../src/results/model.ts';
+import type { WorkloadOptions } from '../../src/workload/service.ts';
+import { captureIO } from '../helpers.ts';
+
+async function withWorkload(o: WorkloadOptions, fn: (url: URL) => Promise<void>): Promise<void> {
+  const w = await startWorkload(o, `open-loop-test-${process.pid}`, 10_000, new AbortController().signal);
+  try {
+    await fn(new URL(`http://127.0.0.1:${w.port}/`));
+  } finally {
+    await w.process.stop();
+  }
+}
+
+test('a 300 ms stall of the server: the corrected P99 shows it, the uncorrected one hides it, the loader keeps time', async () => {
+  // 500 rps for 2 s after a 200 ms warmup; the server freezes once, 500 ms into the measured window.
+  // Theory: requests intended during the stall wait for its end, so latencies spread evenly over
+  // 0..300 ms for 15 % of all requests; the top 1 % lie above 300 ms - 10 requests / 500 rps = 280 ms.
+  await withWorkload({ payloadBytes: 100, serviceDelayUs: 0, errorRate: 0, stall: { afterMs: 700, forMs: 300 } }, async (url) => {
+    const outcome = await new OpenLoopEngine().run({ connections: 4, targetRps: 500, warmupMs: 200, durationMs: 2_000, timeoutMs: 5_000 }, url, new AbortController().signal);
+    const corrected = outcome.ok.getValueAtPercentile(99);
+    const uncorrected = outcome.uncorrected!.getValueAtPercentile(99);
+    assert.ok(corrected > 240_000 && corrected < 320_000, `corrected P99 ${corrected} µs, theory ~280000`);
+    assert.ok(uncorrected < 50_000, `uncorrected P99 ${uncorrected} µs`);
+    assert.ok(outcome.ok.maxValue >= 290_000, `max ${outcome.ok.maxValue}`);
+    assert.ok(outcome.schedulerLag!.getValueAtPercentile(99) < 1_000, `lag P99 ${outcome.schedulerLag!.getValueAtPercentile(99)} µs`);
+    assert.is(outcome.ok.totalCount, 1_000);
+    assert.is(outcome.achievedRps, 500);
+    assert.not.ok(outcome.loaderSaturated);
+  });
+});
+
+test('two workers split rate and connections, and their histograms merge into the whole run', async () => {
+  await withWorkload({ payloadBytes: 100, serviceDelayUs: 0, errorRate: 0.1 }, async (url) => {
+    const outcome = await new OpenLoopEngine({ workers: 2 }).run({ connections: 4, targetRps: 600, warmupMs: 200, durationMs: 1_000, timeoutMs: 5_000 }, url, new AbortController().signal);
+    assert.is(outcome.ok.totalCount + outcome.non2xx.totalCount, 600);
+    assert.ok(outcome.non2xx.totalCount >= 55 && outcome.non2xx.totalCount <= 65, `non-2xx ${outcome.non2xx.totalCount}`);
+    assert.is(outcome.uncorrected!.totalCount, 600);
+    assert.is(outcome.schedulerLag!.totalCount, 600);
+    assert.match(outcome.engine, /2 workers/);
+  });
+});
+
+test('an overloaded external target: the trial is kept, marked invalid, with the reason', async () => {
+  // One connection to a 20 ms service carries at most 50 rps; the scenario asks for 200.
+  await withWorkload({ payloadBytes: 100, serviceDelayUs: 20_000, errorRate: 0 }, async (url) => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshbench-overload-'));
+    writeFileSync(join(dir, 'overload.yaml'), `name: overload\nplatform: external\ntarget: ${url.href}\nload:\n  mode: rate\n  rate: 200\n  connections: 1\n  warmup: 100ms\n  duration: 1s\n  timeout: 1s\nrepetitions: 1\n`);
+    const io = captureIO({ cwd: dir });
+    assert.is(await main(['run', 'overload.yaml', '--output', 'out'], io), 0, io.err());
+    const [folder] = readdirSync(join(dir, 'out'));
+    const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+    const [trial] = result.trials;
+    assert.is(trial?.status, 'invalid');
+    if (trial?.status !== 'invalid') return;
+    assert.match(trial.meshLabel, /^external target http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(trial.reasons.some((r) => /achieved \d+\.\d rps, more than 1\.0% under the target 200 rps/.test(r)), trial.reasons.join('; '));
+    assert.ok(trial.load.achievedRps < 60, `achieved ${trial.load.achievedRps}`);
+    assert.match(io.err(), /1 trial\(s\) are invalid/);
+  });
+});
+
+test('an external target that does not answer fails the run at deploy with a clear error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-unreachable-'));
+  writeFileSync(join(dir, 'gone.yaml'), 'name: gone\nplatform: external\ntarget: http://127.0.0.1:9/\nload:\n  mode: rate\n  rate: 10\n  duration: 1s\nrepetitions: 1\n');
+  const io = captureIO({ cwd: dir });
+  assert.is(await main(['run', 'gone.yaml', '--output', 'out'], io), 3);
+  assert.match(io.err(), /trial 1 \(none\) failed in deploy: the target http:\/\/127\.0\.0\.1:9\/ does not answer \(ECONNREFUSED\)/);
+});
+
+test.run();
