@@ -168,6 +168,9 @@ function explain(
       ];
     }
     case 'invalid_format':
+      if (issue.format === 'url') {
+        return [{ what: `\`${p}\` is not an http:// or https:// URL: ${JSON.stringify(value)}`, where, path: p, fix: 'write the whole URL with its scheme, e.g. http://127.0.0.1:8080/' }];
+      }
       return [
         {
           what: isDurationField ? `\`${p}\` is not a duration: ${JSON.stringify(value)}` : `\`${p}\` has the wrong format: ${JSON.stringify(value)}`,

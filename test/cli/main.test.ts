@@ -73,7 +73,7 @@ test('run --dry-run prints the interleaved plan and its duration, and starts not
   const io = captureIO();
   assert.is(await main(['run', '--dry-run', 'scenarios/http-basic.yaml'], io), 0);
   assert.match(io.out(), /9 trials/);
-  assert.match(io.out(), /1\s+none\s+c4\s+4\s+max\s+1\n2\s+istio\s+c4\s+4\s+max\s+1\n3\s+appmesh/);
+  assert.match(io.out(), /1\s+none\s+c4-r1000\s+4\s+1000\s+1\n2\s+istio\s+c4-r1000\s+4\s+1000\s+1\n3\s+appmesh/);
   assert.match(io.out(), /Estimated duration: 2m02s/);
 });
 
