@@ -75,7 +75,10 @@ export class ClosedLoopEngine implements LoadEngine {
         windowStart = performance.now();
         windowEnd = windowStart + spec.durationMs;
         onPhase?.('measure');
-        phaseTimer = setTimeout(() => instance.stop(), spec.durationMs);
+        phaseTimer = setTimeout(() => {
+          onPhase?.('drain');
+          instance.stop();
+        }, spec.durationMs);
       };
       onPhase?.('warmup');
       let phaseTimer = spec.warmupMs > 0 ? setTimeout(startMeasuring, spec.warmupMs) : undefined;

@@ -47,7 +47,10 @@ export class OpenLoopEngine implements LoadEngine {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
     const startEpochMs = epochNowMs() + START_DELAY_MS;
     onPhase?.('warmup');
-    const phaseTimer = setTimeout(() => onPhase?.('measure'), START_DELAY_MS + spec.warmupMs);
+    const phaseTimers = [
+      setTimeout(() => onPhase?.('measure'), START_DELAY_MS + spec.warmupMs),
+      setTimeout(() => onPhase?.('drain'), START_DELAY_MS + spec.warmupMs + spec.durationMs),
+    ];
     try {
       const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
@@ -62,7 +65,7 @@ export class OpenLoopEngine implements LoadEngine {
         loaderSaturated: merged.schedulerLag.totalCount > 0 && merged.schedulerLag.getValueAtPercentile(99) > SCHEDULER_LAG_P99_LIMIT_US,
       };
     } finally {
-      clearTimeout(phaseTimer);
+      phaseTimers.forEach(clearTimeout);
     }
   }
 

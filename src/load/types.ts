@@ -11,7 +11,8 @@ export interface LoadSpec {
   timeoutMs: number;
 }
 
-export type LoadPhase = 'warmup' | 'measure';
+/** warmup: discarded; measure: the measured window starts; drain: it ended, stragglers finish. */
+export type LoadPhase = 'warmup' | 'measure' | 'drain';
 
 export interface LoadOutcome {
   engine: string;
@@ -37,7 +38,10 @@ export interface LoadOutcome {
 export interface LoadEngine {
   readonly name: string;
   readonly mode: 'max' | 'rate';
-  /** Runs warmup then the measured window; rejects with the signal's reason when aborted. */
+  /**
+   * Runs warmup then the measured window, telling each phase as it starts, so resource collection
+   * can cover the window exactly; rejects with the signal's reason when aborted.
+   */
   run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome>;
 }
 

@@ -1,4 +1,5 @@
 import { cpus } from 'node:os';
+import { ProcfsCollector, type Collector } from '../collectors/index.ts';
 import type { PlatformName, ResolvedScenario } from '../scenario/resolve.ts';
 import { ExternalPlatform } from './external.ts';
 import { LocalPlatform } from './local/index.ts';
@@ -8,6 +9,8 @@ export type { Deployment, Platform, WatchedContainer, ContainerRole } from './ty
 
 export interface CreatedPlatform {
   platform: Platform;
+  /** Reads the resources of the containers the platform reports. */
+  collector: Collector | null;
   /** For the environment record: the local sidecars' HAProxy version. */
   haproxyVersion: string | null;
 }
@@ -18,7 +21,8 @@ type Factory = (s: ResolvedScenario, runId: string) => Promise<CreatedPlatform>;
 export const platforms: Partial<Record<PlatformName, Factory>> = {
   local: async (s, runId) => {
     const platform = await LocalPlatform.create({ runId, cpuCount: cpus().length, requestTimeoutMs: s.load.timeoutMs });
-    return { platform, haproxyVersion: platform.proxyVersion };
+    return { platform, collector: new ProcfsCollector({ intervalMs: s.resources.sampleIntervalMs }), haproxyVersion: platform.proxyVersion };
   },
-  external: async (s) => ({ platform: new ExternalPlatform(s.target!), haproxyVersion: null }),
+  // Only the load generator runs here; watching it keeps the loader self-check.
+  external: async (s) => ({ platform: new ExternalPlatform(s.target!), collector: new ProcfsCollector({ intervalMs: s.resources.sampleIntervalMs }), haproxyVersion: null }),
 };

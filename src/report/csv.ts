@@ -1,12 +1,16 @@
 /** results.csv: one row per trial, stable columns whose names carry their units. */
 import { stringify } from 'csv-stringify/sync';
-import { isMeasured, type RunResult, type TrialResult } from '../results/model.ts';
+import { isMeasured, type MeasuredTrial, type RunResult, type TrialResult } from '../results/model.ts';
+import { byRole, coresPerKrps } from '../results/resources.ts';
 
 export const TRIAL_CSV_COLUMNS = [
   'trial', 'mesh', 'mesh_label', 'level', 'connections', 'target_rps', 'repetition', 'status', 'reasons',
   'requests', 'responses_2xx', 'responses_non2xx', 'errors', 'errors_timeout', 'errors_refused', 'errors_reset', 'errors_other',
   'duration_ms', 'achieved_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
   'uncorrected_p50_us', 'uncorrected_p99_us', 'scheduler_lag_p50_us', 'scheduler_lag_p99_us',
+  'app_cpu_cores', 'app_cpu_cores_max', 'app_memory_avg_mib', 'app_memory_max_mib',
+  'sidecar_cpu_cores', 'sidecar_cpu_cores_max', 'sidecar_memory_avg_mib', 'sidecar_memory_max_mib', 'sidecar_cpu_cores_per_1k_rps',
+  'loadgen_cpu_cores', 'loadgen_memory_avg_mib',
 ] as const;
 
 type Row = Record<(typeof TRIAL_CSV_COLUMNS)[number], string | number>;
@@ -50,6 +54,32 @@ function row(t: TrialResult): Row {
     uncorrected_p99_us: t.uncorrectedLatency?.p99Us ?? '',
     scheduler_lag_p50_us: t.schedulerLag?.p50Us ?? '',
     scheduler_lag_p99_us: t.schedulerLag?.p99Us ?? '',
+    ...resourceColumns(t),
+  };
+}
+
+const MIB = 1024 * 1024;
+const cores = (n: number | undefined) => (n === undefined ? '' : n.toFixed(4));
+const mib = (n: number | undefined) => (n === undefined ? '' : (n / MIB).toFixed(1));
+
+/** Sums per role: both sidecars together; empty cells when a role is absent (no sidecars for none). */
+function resourceColumns(t: MeasuredTrial) {
+  const app = byRole(t.resources, 'app') ?? undefined;
+  const sidecar = byRole(t.resources, 'sidecar') ?? undefined;
+  const loadgen = byRole(t.resources, 'loadgen') ?? undefined;
+  const perKrps = sidecar ? coresPerKrps(sidecar.cpuCores, t.load.achievedRps) : null;
+  return {
+    app_cpu_cores: cores(app?.cpuCores),
+    app_cpu_cores_max: cores(app?.cpuCoresMax),
+    app_memory_avg_mib: mib(app?.memoryBytesAvg),
+    app_memory_max_mib: mib(app?.memoryBytesMax),
+    sidecar_cpu_cores: cores(sidecar?.cpuCores),
+    sidecar_cpu_cores_max: cores(sidecar?.cpuCoresMax),
+    sidecar_memory_avg_mib: mib(sidecar?.memoryBytesAvg),
+    sidecar_memory_max_mib: mib(sidecar?.memoryBytesMax),
+    sidecar_cpu_cores_per_1k_rps: cores(perKrps ?? undefined),
+    loadgen_cpu_cores: cores(loadgen?.cpuCores),
+    loadgen_memory_avg_mib: mib(loadgen?.memoryBytesAvg),
   };
 }
 

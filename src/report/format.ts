@@ -13,6 +13,14 @@ export function formatPercentChange(fraction: number): string {
   return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}%`;
 }
 
+export function formatCores(cores: number): string {
+  return cores.toFixed(cores < 0.1 ? 3 : 2);
+}
+
+export function formatMiB(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 export function formatRps(rps: number): string {
   return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1);
 }

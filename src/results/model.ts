@@ -4,6 +4,7 @@
  */
 import type { LoadLevel, Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -75,6 +76,8 @@ export interface MeasuredTrial extends TrialBase {
   uncorrectedLatency: LatencySummary | null;
   /** Open loop: summary of `histograms.schedulerLagUs`; null in closed loop. */
   schedulerLag: LatencySummary | null;
+  /** CPU and memory per watched container over the measured window; empty without a collector. */
+  resources: ResourceUsage[];
   histograms: TrialHistograms;
 }
 
@@ -92,7 +95,7 @@ export interface AbortedTrial extends Omit<TrialBase, 'meshLabel'> {
 
 export type TrialResult = MeasuredTrial | FailedTrial | AbortedTrial;
 
-export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'teardown'] as const;
+export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'drain', 'teardown'] as const;
 export type TrialStage = (typeof TRIAL_STAGES)[number];
 
 export interface RunResult {

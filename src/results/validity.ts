@@ -6,14 +6,22 @@ import type { LoadFigures } from './model.ts';
 
 /** Achieved rate may miss the target by at most this fraction. */
 export const RATE_TOLERANCE = 0.01;
+/**
+ * Closed loop: a loader using this much of its one core is the bottleneck, and its own queueing
+ * is in the latency. The open loop spins near its sends on purpose (one core whatever the rate),
+ * so there the scheduler lag, not CPU, says whether the loader kept up.
+ */
+export const LOADER_CPU_LIMIT_CORES = 0.9;
 
 export interface ValidityInput {
   load: LoadFigures;
   errorBudget: number;
   loaderSaturated: boolean;
+  /** CPU the load generator's process used in the window; null when not measured. */
+  loaderCpuCores: number | null;
 }
 
-export function invalidReasons({ load, errorBudget, loaderSaturated }: ValidityInput): string[] {
+export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores }: ValidityInput): string[] {
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;
   if (load.responses2xx === 0) reasons.push('no successful (2xx) response in the measured window');
@@ -26,7 +34,10 @@ export function invalidReasons({ load, errorBudget, loaderSaturated }: ValidityI
   if (load.targetRps !== null && load.achievedRps < load.targetRps * (1 - RATE_TOLERANCE)) {
     reasons.push(`achieved ${load.achievedRps.toFixed(1)} rps, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
-  if (loaderSaturated) reasons.push('the load generator was saturated: its own queueing is in the latency');
+  if (loaderSaturated) reasons.push('the load generator fell behind its schedule (scheduler lag P99 over 1 ms): its own delay is in the latency');
+  if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {
+    reasons.push(`the load generator used ${Math.round(loaderCpuCores * 100)}% of a core: in closed loop its own queueing is in the latency`);
+  }
   return reasons;
 }
 

@@ -4,6 +4,7 @@
  * is handed to `persist` after every trial, so a crash or Ctrl-C keeps what was finished.
  */
 import { isMeshbenchError } from '../errors.ts';
+import type { Collector, ResourceUsage } from '../collectors/types.ts';
 import type { LoadEngine, LoadOutcome } from '../load/types.ts';
 import { meshes } from '../meshes/index.ts';
 import type { Deployment, Platform } from '../platforms/types.ts';
@@ -14,6 +15,7 @@ import { invalidReasons } from '../results/validity.ts';
 import { loadLevels, type Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ProgressSink } from './progress.ts';
+import { WindowResources } from './window-resources.ts';
 
 export interface RunOptions {
   runId: string;
@@ -27,6 +29,8 @@ export interface RunOptions {
   environment: Environment;
   platform: Platform;
   engine: LoadEngine;
+  /** Resource collector of the platform; null measures latency only. */
+  collector: Collector | null;
   progress: ProgressSink;
   persist: (result: RunResult) => Promise<void>;
   signal: AbortSignal;
@@ -94,8 +98,10 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   }
 
   let outcome: LoadOutcome | undefined;
+  let resources: ResourceUsage[] = [];
   let loadError: unknown;
   let loadStage: TrialStage = stage;
+  const collection = new WindowResources(o.collector, deployment.containers);
   try {
     const spec = {
       connections: trial.level.connections,
@@ -104,8 +110,14 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
       durationMs: o.scenario.load.durationMs,
       timeoutMs: o.scenario.load.timeoutMs,
     };
-    outcome = await o.engine.run(spec, deployment.targetUrl, o.signal, enter);
+    outcome = await o.engine.run(spec, deployment.targetUrl, o.signal, (phase) => {
+      enter(phase);
+      collection.onPhase(phase);
+    });
+    resources = await collection.result();
   } catch (error) {
+    collection.cancel();
+    outcome = undefined;
     loadError = error;
     loadStage = stage;
   }
@@ -118,10 +130,10 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
     if (!loadError) return failure(error, 'teardown', deployment.meshLabel);
   }
   if (!outcome) return failure(loadError, loadStage, deployment.meshLabel);
-  return measuredTrial(trial, deployment.meshLabel, startedAt, outcome, o);
+  return measuredTrial(trial, deployment.meshLabel, startedAt, outcome, resources, o);
 }
 
-function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outcome: LoadOutcome, o: RunOptions): MeasuredTrial {
+function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outcome: LoadOutcome, resources: ResourceUsage[], o: RunOptions): MeasuredTrial {
   const errors = Object.values(outcome.errorsByClass).reduce((a, b) => a + b, 0);
   const load = {
     mode: o.scenario.load.mode,
@@ -135,7 +147,8 @@ function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outco
     targetRps: outcome.targetRps,
     achievedRps: outcome.achievedRps,
   };
-  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated });
+  const loaderCpuCores = resources.find((r) => r.role === 'loadgen')?.cpuCores ?? null;
+  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores });
   return {
     status: reasons.length ? 'invalid' : 'valid',
     reasons,
@@ -147,6 +160,7 @@ function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outco
     latency: summarize(outcome.ok),
     uncorrectedLatency: outcome.uncorrected && summarize(outcome.uncorrected),
     schedulerLag: outcome.schedulerLag && summarize(outcome.schedulerLag),
+    resources,
     histograms: {
       latencyUs: encodeHistogram(outcome.ok),
       non2xxLatencyUs: encodeHistogram(outcome.non2xx),

@@ -31,6 +31,7 @@ export interface ResolvedScenario {
     jitter: number;
     errorBudget: number;
   };
+  resources: { sampleIntervalMs: number };
   repetitions: number;
   /** As written; the CLI resolves it against the working directory. */
   output: string;
@@ -61,6 +62,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       jitter: input.load.jitter,
       errorBudget: input.load.errorBudget,
     },
+    resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
     repetitions: input.repetitions,
     output: input.output,
   };

@@ -107,6 +107,12 @@ export const ScenarioSchema = z
       jitter: 0,
       errorBudget: 0.01,
     }),
+    resources: z
+      .strictObject({
+        sampleInterval: duration('How often memory (and per-interval CPU) is sampled; CPU over the window comes from cumulative counters either way.').default('1s'),
+      })
+      .default({ sampleInterval: '1s' })
+      .meta({ description: 'CPU and memory collection over each measured window.' }),
     repetitions: z
       .number()
       .int()

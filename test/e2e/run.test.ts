@@ -14,7 +14,7 @@ import { captureIO, processesWith } from '../helpers.ts';
 test('a tiny scenario runs every trial on loopback, writes result.json and results.csv, and leaves nothing running', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-e2e-'));
   const file = join(dir, 'tiny.yaml');
-  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  connections: 2\n  warmup: 200ms\n  duration: 700ms\nrepetitions: 1\n');
+  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 300\n  connections: 2\n  warmup: 300ms\n  duration: 1500ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
   const io = captureIO({ cwd: dir });
   const code = await main(['run', 'tiny.yaml', '--output', 'out'], io);
   assert.is(code, 0, io.err());
@@ -40,7 +40,26 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
 
   const rows = parse(readFileSync(join(dir, 'out', folder!, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(rows.map((r) => r.mesh), ['none', 'istio', 'appmesh']);
-  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2\s+\d+ µs\s+[+−]/);
+  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r300\s+\d+ µs\s+[+−]/);
+
+  // Resources: roles per mesh, sidecar CPU above zero with load, cores per 1000 rps.
+  const roles = (i: number) => {
+    const t = result.trials[i]!;
+    return t.status === 'valid' ? t.resources.map((r) => `${r.pod}/${r.container}:${r.role}`) : [];
+  };
+  assert.equal(roles(0), ['workload/app:app', 'loadgen/loadgen:loadgen']);
+  for (const i of [1, 2]) {
+    assert.equal(roles(i), ['workload/app:app', 'workload/sidecar-inbound:sidecar', 'loadgen/sidecar-outbound:sidecar', 'loadgen/loadgen:loadgen']);
+    const t = result.trials[i]!;
+    if (t.status !== 'valid') continue;
+    for (const r of t.resources) {
+      assert.ok(r.cpuCores > 0, `${t.mesh} ${r.container} used no CPU`);
+      assert.ok(r.memoryBytesAvg > 1024 * 1024, `${t.mesh} ${r.container} RSS ${r.memoryBytesAvg}`);
+      assert.ok(Math.abs(r.windowMs - 1_500) < 150, `window ${r.windowMs} ms`);
+    }
+  }
+  assert.ok(rows.every((r) => r.mesh === 'none' ? r.sidecar_cpu_cores === '' : Number(r.sidecar_cpu_cores) > 0 && Number(r.sidecar_cpu_cores_per_1k_rps) > 0), JSON.stringify(rows.map((r) => [r.mesh, r.sidecar_cpu_cores, r.sidecar_cpu_cores_per_1k_rps])));
+  assert.match(io.out(), /sidecar CPU\s+per 1k rps/);
 
   assert.equal(livePids(), []);
   assert.equal(processesWith(result.runId), [], 'processes of the run are still alive');

@@ -26,6 +26,7 @@ export class FakeEngine implements LoadEngine {
         this.onHang();
       });
     }
+    onPhase?.('drain');
     const ok = createLatencyHistogram();
     for (let i = 0; i < 100; i++) recordLatencyUs(ok, 100 + i);
     const errorsByClass = emptyErrorCounts();

@@ -6,13 +6,15 @@ export class FakePlatform implements Platform {
   readonly calls: string[] = [];
   /** Trial indexes whose deploy fails. */
   failDeployOf = new Set<number>();
+  /** What every deployment reports as watched containers. */
+  containers: Deployment['containers'] = [];
   private readonly live = new Set<Deployment>();
 
   async deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment> {
     signal.throwIfAborted();
     this.calls.push(`deploy ${req.trial.index} ${req.mesh.name}`);
     if (this.failDeployOf.has(req.trial.index)) throw new Error(`fake deploy failure of trial ${req.trial.index}`);
-    const d: Deployment = { targetUrl: new URL(`http://fake/${req.trial.index}`), meshLabel: `${req.mesh.name} (fake)`, containers: [] };
+    const d: Deployment = { targetUrl: new URL(`http://fake/${req.trial.index}`), meshLabel: `${req.mesh.name} (fake)`, containers: this.containers };
     this.live.add(d);
     return d;
   }

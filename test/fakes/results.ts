@@ -1,4 +1,5 @@
 /** Builders of result objects for tests of code that reads results (overhead, reports). */
+import type { ResourceUsage } from '../../src/collectors/types.ts';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarize } from '../../src/results/histogram.ts';
 import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
 import { expandPlan, loadLevels } from '../../src/scenario/plan.ts';
@@ -9,6 +10,7 @@ export interface FakeTrialFigures {
   latenciesUs: number[];
   achievedRps: number;
   status?: 'valid' | 'invalid';
+  resources?: ResourceUsage[];
 }
 
 /** A completed run of `none, istio, appmesh` × repetitions whose trials have the given figures. */
@@ -40,6 +42,7 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
       latency: summarize(h),
       uncorrectedLatency: null,
       schedulerLag: null,
+      resources: f.resources ?? [],
       histograms: { latencyUs: encodeHistogram(h), non2xxLatencyUs: encodeHistogram(createLatencyHistogram()), errorLatencyUs: encodeHistogram(createLatencyHistogram()), uncorrectedLatencyUs: null, schedulerLagUs: null },
     };
   });

@@ -18,25 +18,33 @@ const load = (o: Partial<LoadFigures>): LoadFigures => ({
 });
 
 test('a clean trial is valid', () => {
-  assert.equal(invalidReasons({ load: load({}), errorBudget: 0.01, loaderSaturated: false }), []);
+  assert.equal(invalidReasons({ load: load({}), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: null }), []);
 });
 
 test('failures over the budget make it invalid; at the budget it stays valid', () => {
-  assert.equal(invalidReasons({ load: load({ responses2xx: 990, responsesNon2xx: 10 }), errorBudget: 0.01, loaderSaturated: false }), []);
-  const reasons = invalidReasons({ load: load({ responses2xx: 980, responsesNon2xx: 10, errors: 10 }), errorBudget: 0.01, loaderSaturated: false });
+  assert.equal(invalidReasons({ load: load({ responses2xx: 990, responsesNon2xx: 10 }), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: null }), []);
+  const reasons = invalidReasons({ load: load({ responses2xx: 980, responsesNon2xx: 10, errors: 10 }), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: null });
   assert.equal(reasons, ['failed requests 2.0% exceed the error budget 1.0%']);
 });
 
 test('missing the target rate by more than 1 % makes it invalid', () => {
-  assert.equal(invalidReasons({ load: load({ targetRps: 1000, achievedRps: 991 }), errorBudget: 0.01, loaderSaturated: false }), []);
-  const [reason] = invalidReasons({ load: load({ targetRps: 1000, achievedRps: 985 }), errorBudget: 0.01, loaderSaturated: false });
+  assert.equal(invalidReasons({ load: load({ targetRps: 1000, achievedRps: 991 }), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: null }), []);
+  const [reason] = invalidReasons({ load: load({ targetRps: 1000, achievedRps: 985 }), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: null });
   assert.match(reason ?? '', /achieved 985.0 rps, more than 1.0% under the target 1000 rps/);
 });
 
 test('a saturated loader and an empty window are reasons too', () => {
-  const reasons = invalidReasons({ load: load({ responses2xx: 0, errors: 5 }), errorBudget: 0.01, loaderSaturated: true });
+  const reasons = invalidReasons({ load: load({ responses2xx: 0, errors: 5 }), errorBudget: 0.01, loaderSaturated: true, loaderCpuCores: null });
   assert.ok(reasons.some((r) => r.includes('no successful')));
   assert.ok(reasons.some((r) => r.includes('saturated')));
+});
+
+test('in closed loop a loader at 90 % of a core or more makes the trial invalid; in open loop its spin does not', () => {
+  assert.equal(invalidReasons({ load: load({}), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: 0.89 }), []);
+  assert.equal(invalidReasons({ load: load({}), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: 0.97 }), [
+    'the load generator used 97% of a core: in closed loop its own queueing is in the latency',
+  ]);
+  assert.equal(invalidReasons({ load: load({ mode: 'rate', targetRps: 1000 }), errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: 1.0 }), []);
 });
 
 test.run();

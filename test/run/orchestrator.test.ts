@@ -7,6 +7,7 @@ import { silentProgress } from '../../src/run/progress.ts';
 import { expandPlan } from '../../src/scenario/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
+import { FakeCollector } from '../fakes/collector.ts';
 import { FakeEngine } from '../fakes/engine.ts';
 import { FakePlatform } from '../fakes/platform.ts';
 
@@ -28,6 +29,7 @@ function setup(repetitions = 2) {
     environment: { platform: 'fake', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', haproxyVersion: null },
     platform,
     engine,
+    collector: null,
     progress: silentProgress,
     persist: async (r) => {
       snapshots.push(structuredClone(r));
@@ -106,6 +108,30 @@ test('Ctrl-C mid-trial: the trial is aborted and torn down, finished trials are 
   assert.equal(platform.calls.slice(-3), ['deploy 2 appmesh', 'teardown 2', 'close']);
   assert.is(snapshots.at(-1)?.status, 'interrupted');
   assert.is(snapshots.at(-1)?.trials.length, 3);
+});
+
+test('resources are collected over the measured window only, and kept with the trial', async () => {
+  const { options, platform } = setup(1);
+  const log: string[] = [];
+  options.collector = new FakeCollector(log);
+  options.progress = { ...silentProgress, trialStage: (t, stage) => log.push(`${t.index} ${stage}`) };
+  platform.containers = [{ pod: 'workload', container: 'app', role: 'app', pid: 1 }];
+  const result = await executeRun(options);
+  assert.equal(log.slice(0, 7), ['0 deploy', '0 warmup', '0 measure', 'collect begin', '0 drain', 'collect end', '0 teardown']);
+  const t = result.trials[0]!;
+  assert.ok(t.status === 'valid' && t.resources.length === 1 && t.resources[0]!.cpuCores === 0.25);
+});
+
+test('a failed load cancels the collection window', async () => {
+  const { options, engine } = setup(1);
+  const log: string[] = [];
+  options.collector = new FakeCollector(log);
+  engine.behaviour.set(0, 'hang');
+  const controller = new AbortController();
+  options.signal = controller.signal;
+  engine.onHang = () => controller.abort(new Error('stop'));
+  await executeRun(options);
+  assert.equal(log, ['collect begin', 'collect cancel']);
 });
 
 test.run();

@@ -37,7 +37,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   const trials = expandPlan(scenario);
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const { platform, haproxyVersion } = await platforms[scenario.platform]!(scenario, runId);
+  const { platform, collector, haproxyVersion } = await platforms[scenario.platform]!(scenario, runId);
   const outputDir = resolve(io.cwd, flags.output ?? scenario.output);
   const folder = await createResultFolder(outputDir, startedAt, scenario.name).catch(async (cause: unknown) => {
     await platform.close();
@@ -63,6 +63,7 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
     environment: describeEnvironment(platform.name, haproxyVersion),
     platform,
     engine,
+    collector,
     progress: progressFor(io.stderr, io.env),
     persist,
     signal: io.signal,

@@ -1,0 +1,94 @@
+/** The procfs collector against real processes with known CPU and memory use. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ProcfsCollector } from '../../src/collectors/procfs.ts';
+import { startProcess, type ManagedProcess } from '../../src/platforms/local/processes.ts';
+import type { WatchedContainer } from '../../src/platforms/types.ts';
+import { fixture } from '../helpers.ts';
+
+async function burner(args: string[]): Promise<ManagedProcess> {
+  const p = startProcess({ name: 'burn', command: process.execPath, args: [fixture('processes/burn.js'), ...args] });
+  await p.waitForLine((l) => (l.startsWith('ready') ? true : undefined), 10_000, new AbortController().signal);
+  return p;
+}
+
+const container = (p: ManagedProcess, role: WatchedContainer['role'] = 'app'): WatchedContainer => ({ pod: 'test', container: p.name, role, pid: p.pid });
+const MIB = 1024 * 1024;
+
+test('a process burning 50 % of a core is measured within ±10 %', async () => {
+  const p = await burner(['--duty', '0.5']);
+  try {
+    await sleep(300);
+    const window = await new ProcfsCollector({ intervalMs: 250 }).begin([container(p)]);
+    await sleep(2_000);
+    const [usage] = await window.end();
+    assert.ok(usage!.cpuCores > 0.45 && usage!.cpuCores < 0.55, `measured ${usage!.cpuCores} cores`);
+    assert.ok(usage!.cpuCoresMax >= usage!.cpuCores);
+    assert.ok(Math.abs(usage!.windowMs - 2_000) < 100, `window ${usage!.windowMs} ms`);
+    assert.ok(usage!.samples >= 8, `${usage!.samples} samples`);
+  } finally {
+    await p.stop();
+  }
+});
+
+test('a process holding 100 MiB more than an idle twin is measured 100 MiB ± 5 % higher', async () => {
+  const [idle, holder] = await Promise.all([burner([]), burner(['--hold', '100'])]);
+  try {
+    const window = await new ProcfsCollector({ intervalMs: 200 }).begin([container(idle), container(holder)]);
+    await sleep(600);
+    const [a, b] = await window.end();
+    const extraMiB = (b!.memoryBytesAvg - a!.memoryBytesAvg) / MIB;
+    assert.ok(extraMiB > 95 && extraMiB < 105, `measured ${extraMiB.toFixed(1)} MiB more`);
+    assert.ok(b!.memoryBytesMax >= b!.memoryBytesAvg);
+  } finally {
+    await Promise.all([idle.stop(), holder.stop()]);
+  }
+});
+
+test('only the window is counted: CPU burnt before begin() or after end() is not', async () => {
+  // Busy at 100 % from 0.5 s to 1.5 s after start, idle otherwise.
+  const p = await burner(['--duty', '1', '--after', '500', '--for', '1000']);
+  try {
+    const collector = new ProcfsCollector({ intervalMs: 100 });
+    const before = await collector.begin([container(p)]);
+    await sleep(350);
+    const [idleUsage] = await before.end();
+    await sleep(350); // now inside the busy phase
+    const during = await collector.begin([container(p)]);
+    await sleep(500);
+    const [busyUsage] = await during.end();
+    assert.ok(idleUsage!.cpuCores < 0.1, `before the busy phase: ${idleUsage!.cpuCores} cores`);
+    assert.ok(busyUsage!.cpuCores > 0.85, `inside the busy phase: ${busyUsage!.cpuCores} cores`);
+    await sleep(700); // the busy phase is over
+    const after = await collector.begin([container(p)]);
+    await sleep(400);
+    const [afterUsage] = await after.end();
+    assert.ok(afterUsage!.cpuCores < 0.1, `after the busy phase: ${afterUsage!.cpuCores} cores`);
+  } finally {
+    await p.stop();
+  }
+});
+
+test('a process that dies inside the window fails the window with a clear error', async () => {
+  const p = await burner([]);
+  const window = await new ProcfsCollector({ intervalMs: 100 }).begin([container(p)]);
+  await p.stop();
+  await window.end().then(
+    () => assert.unreachable('should fail'),
+    (e: Error) => assert.match(e.message, /test\/burn \(pid \d+\) is gone: it exited during the measured window/),
+  );
+});
+
+test('roles and pods are carried through; containers without a pid are not watched', async () => {
+  const p = await burner([]);
+  try {
+    const window = await new ProcfsCollector().begin([container(p, 'sidecar'), { pod: 'remote', container: 'x', role: 'app' }]);
+    const usage = await window.end();
+    assert.equal(usage.map((u) => [u.pod, u.container, u.role]), [['test', 'burn', 'sidecar']]);
+  } finally {
+    await p.stop();
+  }
+});
+
+test.run();
