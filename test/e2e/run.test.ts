@@ -14,7 +14,7 @@ import { captureIO, processesWith } from '../helpers.ts';
 test('a tiny scenario runs every trial on loopback, writes result.json and results.csv, and leaves nothing running', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-e2e-'));
   const file = join(dir, 'tiny.yaml');
-  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 300\n  connections: 2\n  warmup: 300ms\n  duration: 1500ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
+  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 500\n  connections: 2\n  warmup: 500ms\n  duration: 1500ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
   const io = captureIO({ cwd: dir });
   const code = await main(['run', 'tiny.yaml', '--output', 'out'], io);
   assert.is(code, 0, io.err());
@@ -26,7 +26,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   assert.is(result.status, 'completed');
   assert.is(result.schemaVersion, 1);
   assert.match(result.environment.haproxyVersion ?? '', /^\d+\.\d+/);
-  assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status}`), ['none:valid', 'istio:valid', 'appmesh:valid']);
+  assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status}`), ['none:valid', 'istio:valid', 'appmesh:valid'], JSON.stringify(result.trials.map((t) => ('reasons' in t ? t.reasons : t.status))));
   for (const t of result.trials) {
     if (t.status !== 'valid') continue;
     const h = decodeHistogram(t.histograms.latencyUs);
@@ -40,7 +40,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
 
   const rows = parse(readFileSync(join(dir, 'out', folder!, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(rows.map((r) => r.mesh), ['none', 'istio', 'appmesh']);
-  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r300\s+\d+ µs\s+[+−]/);
+  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r500\s+\d+ µs\s+[+−]/);
 
   // Resources: roles per mesh, sidecar CPU above zero with load, cores per 1000 rps.
   const roles = (i: number) => {

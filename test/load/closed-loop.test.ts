@@ -28,7 +28,8 @@ test('records µs latencies of the measured window only, non-2xx apart', async (
       new AbortController().signal,
       (p) => phases.push([p, performance.now() - t0]),
     );
-    assert.equal(phases.map(([p]) => p), ['warmup', 'measure']);
+    assert.equal(phases.map(([p]) => p), ['warmup', 'measure', 'drain']);
+    assert.ok(Math.abs(phases[2]![1] - phases[1]![1] - 600) < 50, `window ${phases[2]![1] - phases[1]![1]} ms between measure and drain`);
     assert.ok(phases[1]![1] >= 290, `measure began after ${phases[1]![1]} ms`);
     assert.ok(Math.abs(outcome.durationMs - 600) < 50, `window ${outcome.durationMs} ms`);
     const responses = outcome.ok.totalCount + outcome.non2xx.totalCount;

@@ -18,8 +18,10 @@ test('results.csv has one row per trial and the documented columns', () => {
 });
 
 test('every column name that is a measure carries its unit', () => {
-  const unitless = TRIAL_CSV_COLUMNS.filter((c) => /(p\d+|max|mean|duration)/.test(c) && !/_(us|ms)$/.test(c));
+  const measures = TRIAL_CSV_COLUMNS.filter((c) => /(p\d+|max|mean|duration|cpu|memory|rps)/.test(c));
+  const unitless = measures.filter((c) => !/_(us|ms|mib|cores|rps)(_|$)/.test(c));
   assert.equal(unitless, []);
+  assert.ok(measures.length >= 20);
 });
 
 test('the terminal table shows overhead against none per mesh', () => {
