@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh machine: HAProxy and openssl (the local platform's sidecars and
 # certificates) from the system packages, then the npm dependencies, which bring Node 24.
+# With --test, also Chromium, which the test of the HTML report drives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "meshbench needs: ${missing[*]}. Install them with your package manager, then run this again." >&2

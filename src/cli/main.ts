@@ -4,7 +4,9 @@
  */
 import { parseArgs } from 'node:util';
 import { ExitCode, isMeshbenchError, UsageError } from '../errors.ts';
+import { compareCommand } from './commands/compare.ts';
 import { planCommand } from './commands/plan.ts';
+import { costAssumptions, reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
 import { validateCommand } from './commands/validate.ts';
@@ -18,11 +20,24 @@ Usage:
   bench run SCENARIO [--dry-run] [--output DIR]   run every trial, write results/<time>-<name>/
   bench plan SCENARIO                             print the trials in run order and the duration
   bench validate SCENARIO...                      check scenario files; every problem with file:line:column
+  bench compare BASELINE CANDIDATE [--gate EXPR]  check a run against a baseline; exit 1 on regression
+  bench report RESULT [--format F,..] [--out DIR] write reports again from result.json (html, md, csv, junit, hlog)
   bench schema                                    print the scenario JSON Schema (for editor autocompletion)
 
 Options:
   --dry-run      plan only: print the trials and the estimated duration, start nothing
   --output DIR   write the results folder under DIR instead of the scenario's \`output\`
+  --baseline P   (run) compare with P at the end (a result.json, or a folder of past results)
+  --gate EXPR    a gate, e.g. "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%" (repeatable;
+                 default: the scenario's gates, else p50 < +10%, p99 < +10%, rps > -5%)
+  --inconclusive pass|fail   what a gate whose interval straddles its threshold counts as (pass)
+  --force        compare different scenarios or machines anyway (the report lists what differs)
+  --baseline-runs N          runs of a baseline folder to use, newest first (5)
+  --markdown F, --junit F    also write the comparison as Markdown / JUnit XML
+  --format F,..  (report) which reports: html, md, csv, junit, hlog (all)
+  --out DIR      (report) where to write them (the result's folder)
+  --pods N, --usd-per-vcpu-hour X, --usd-per-gib-hour Y   cost assumptions of the HTML and
+                 Markdown reports (100 pods, AWS Fargate on-demand prices)
   --debug        print stack traces with errors
   -h, --help     this help
   --version      the meshbench version
@@ -43,6 +58,18 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         debug: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         version: { type: 'boolean', default: false },
+        baseline: { type: 'string' },
+        gate: { type: 'string', multiple: true, default: [] },
+        inconclusive: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'baseline-runs': { type: 'string' },
+        markdown: { type: 'string' },
+        junit: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        pods: { type: 'string' },
+        'usd-per-vcpu-hour': { type: 'string' },
+        'usd-per-gib-hour': { type: 'string' },
       },
     });
     debug = values.debug;
@@ -55,13 +82,32 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout.write(HELP);
       return command === undefined && !values.help ? ExitCode.usage : ExitCode.ok;
     }
+    const compareFlags = {
+      gates: values.gate,
+      inconclusive: values.inconclusive,
+      force: values.force,
+      baselineRuns: values['baseline-runs'],
+      markdown: values.markdown,
+      junit: values.junit,
+    };
+    const reportFlags = {
+      format: values.format,
+      out: values.out,
+      pods: values.pods,
+      usdPerVcpuHour: values['usd-per-vcpu-hour'],
+      usdPerGibHour: values['usd-per-gib-hour'],
+    };
     const one = () => {
       if (rest.length !== 1) throw new UsageError({ what: `\`bench ${command}\` takes one scenario file, got ${rest.length}`, fix: `bench ${command} scenarios/http-basic.yaml` });
       return rest[0]!;
     };
     switch (command) {
       case 'run':
-        return await runCommand(one(), { dryRun: values['dry-run'], output: values.output }, io);
+        return await runCommand(one(), { dryRun: values['dry-run'], output: values.output, baseline: values.baseline, compare: compareFlags, cost: costAssumptions(reportFlags) }, io);
+      case 'compare':
+        return await compareCommand(rest, compareFlags, io);
+      case 'report':
+        return await reportCommand(rest, reportFlags, io);
       case 'plan':
         return await planCommand(one(), io);
       case 'validate':

@@ -64,11 +64,15 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
       if (outcome.status === 'failed') break;
     }
   } finally {
-    await o.platform.close();
-    const failed = result.trials.some((t) => t.status === 'failed');
-    result.status = o.signal.aborted ? 'interrupted' : failed ? 'failed' : 'completed';
-    result.finishedAt = new Date().toISOString();
-    await o.persist(result);
+    try {
+      await o.platform.close();
+    } finally {
+      // Even when closing the platform fails, the file says how the run ended.
+      const failed = result.trials.some((t) => t.status === 'failed');
+      result.status = o.signal.aborted ? 'interrupted' : failed ? 'failed' : 'completed';
+      result.finishedAt = new Date().toISOString();
+      await o.persist(result);
+    }
   }
   o.progress.runFinished(result);
   return result;

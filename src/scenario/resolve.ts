@@ -32,6 +32,8 @@ export interface ResolvedScenario {
     errorBudget: number;
   };
   resources: { sampleIntervalMs: number };
+  /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
+  gates: string[];
   repetitions: number;
   /** As written; the CLI resolves it against the working directory. */
   output: string;
@@ -63,6 +65,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
+    gates: input.gates,
     repetitions: input.repetitions,
     output: input.output,
   };
@@ -70,10 +73,10 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
 
 /**
  * Identity of what was measured: two results with the same hash ran the same experiment. Name,
- * description and output folder do not change the measurement and are left out.
+ * description, output folder and gates do not change the measurement and are left out.
  */
 export function scenarioHash(s: ResolvedScenario): string {
-  const { name: _name, description: _description, output: _output, ...measured } = s;
+  const { name: _name, description: _description, output: _output, gates: _gates, ...measured } = s;
   return createHash('sha256').update(canonicalJson(measured)).digest('hex').slice(0, 16);
 }
 

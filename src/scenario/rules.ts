@@ -2,6 +2,8 @@
  * Rules across fields, run once the schema has passed (changesets' rules.ts): one function each,
  * returning problems with the paths they concern, the first one present in the file locating it.
  */
+import type { MeshbenchError } from '../errors.ts';
+import { parseGate } from '../results/compare/gates.ts';
 import type { ScenarioInput } from './schema.ts';
 
 export interface RuleIssue {
@@ -65,8 +67,21 @@ const everyWorkerHasAConnection: Rule = (s) => {
     : undefined;
 };
 
+/** Gate expressions are checked with the scenario, so a typo fails before a long run, not after. */
+function gateIssues(s: ScenarioInput): RuleIssue[] {
+  return s.gates.flatMap((text, i) => {
+    try {
+      parseGate(text, `gates[${i}]`);
+      return [];
+    } catch (e) {
+      const error = e as MeshbenchError;
+      return [{ paths: [['gates', i]], what: error.what, fix: error.fix ?? '' }];
+    }
+  });
+}
+
 export const rules: readonly Rule[] = [meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
-  return rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined);
+  return [...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];
 }

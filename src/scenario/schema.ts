@@ -35,7 +35,7 @@ export const WorkloadSchema = z
       .max(64 * 1024 * 1024)
       .default(1024)
       .meta({ description: 'Size of every response body, in bytes.' }),
-    serviceDelay: duration('Time the service waits before answering each request.').default('0ms'),
+    serviceDelay: duration('Time the service takes before answering each request: a timer from 1 ms, busy work below (Node timers step in whole ms).').default('0ms'),
     errorRate: z
       .number()
       .min(0)
@@ -113,6 +113,10 @@ export const ScenarioSchema = z
       })
       .default({ sampleInterval: '1s' })
       .meta({ description: 'CPU and memory collection over each measured window.' }),
+    gates: z
+      .array(z.string())
+      .default([])
+      .meta({ description: 'Regression gates for `bench compare` and `bench run --baseline`, e.g. "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%".', examples: [['p50 < +10%', 'p99 < +10%', 'rps > -5%']] }),
     repetitions: z
       .number()
       .int()

@@ -48,8 +48,16 @@ export function createWorkloadServer(o: WorkloadOptions): Server {
       res.writeHead(fail ? 500 : 200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
       res.end(body);
     };
-    if (delayMs > 0) setTimeout(answer, delayMs);
-    else answer();
+    if (delayMs >= 1) setTimeout(answer, delayMs);
+    else if (delayMs > 0) {
+      // Node timers step in whole milliseconds; a shorter delay is spent working, as a service's
+      // own CPU work would be (it holds the event loop, so it also limits throughput).
+      const until = performance.now() + delayMs;
+      while (performance.now() < until) {
+        // working
+      }
+      answer();
+    } else answer();
   });
   // Sidecars and the load generator hold keep-alive connections for the whole trial.
   server.keepAliveTimeout = 120_000;

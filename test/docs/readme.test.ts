@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TRIAL_CSV_COLUMNS } from '../../src/report/csv.ts';
+import { SUMMARY_CSV_COLUMNS } from '../../src/report/summary-csv.ts';
 import { scenarioJsonSchema } from '../../src/scenario/schema.ts';
 import { repoRoot } from '../helpers.ts';
 
@@ -25,15 +26,16 @@ test('every scenario key is in the README reference table', () => {
   assert.equal(missing, []);
 });
 
-test('every results.csv column is listed in the README', () => {
+test('every results.csv and summary.csv column is listed in the README', () => {
   assert.equal(TRIAL_CSV_COLUMNS.filter((c) => !readme.includes(`\`${c}\``)), []);
+  assert.equal(SUMMARY_CSV_COLUMNS.filter((c) => !readme.includes(`\`${c}\``)), []);
 });
 
 test('the README set-up commands are the ones CI runs', () => {
   const ci = readFileSync(join(repoRoot, '.ci/run'), 'utf8');
   assert.match(readme, /\.\/scripts\/setup\.sh && npx bench run scenarios\/http-basic\.yaml/);
-  assert.match(readme, /\.\/scripts\/setup\.sh && npm test/);
-  assert.match(ci, /\.\/scripts\/setup\.sh\n/);
+  assert.match(readme, /\.\/scripts\/setup\.sh --test && npm test/);
+  assert.match(ci, /\.\/scripts\/setup\.sh --test\n/);
   assert.match(ci, /npm test/);
 });
 

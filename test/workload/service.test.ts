@@ -43,6 +43,22 @@ test('waits the service delay before answering', async () => {
   });
 });
 
+test('a sub-millisecond delay is kept precisely (busy work, not a timer)', async () => {
+  const perRequestMs = async (serviceDelayUs: number) => {
+    let ms = 0;
+    await withServer({ payloadBytes: 10, serviceDelayUs, errorRate: 0 }, async (base) => {
+      for (let i = 0; i < 10; i++) await (await fetch(`${base}/`)).arrayBuffer();
+      const t0 = performance.now();
+      for (let i = 0; i < 50; i++) await (await fetch(`${base}/`)).arrayBuffer();
+      ms = (performance.now() - t0) / 50;
+    });
+    return ms;
+  };
+  const added = (await perRequestMs(300)) - (await perRequestMs(0));
+  // A 1 ms timer would add at least 0.7 ms more than a 0 ms delay.
+  assert.ok(added > 0.2 && added < 0.6, `a 300 µs delay added ${added.toFixed(3)} ms per request`);
+});
+
 test('the health path answers at once and is not counted as a request', async () => {
   await withServer({ payloadBytes: 10, serviceDelayUs: 500_000, errorRate: 1 }, async (base) => {
     const t0 = performance.now();

@@ -13,13 +13,20 @@ import { executeRun } from '../../run/orchestrator.ts';
 import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { meshbenchVersion } from '../version.ts';
+import { REPORT_FORMATS, type CostAssumptions } from '../../report/index.ts';
 import type { CliIO } from '../io.ts';
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
+import { checkCompareFlags, runComparison, type CompareFlags } from './compare.ts';
 import { renderPlan } from './plan.ts';
+import { writeReports } from './report.ts';
 
 export interface RunFlags {
   dryRun: boolean;
+  /** Compare with this baseline at the end of a completed run. */
+  baseline: string | undefined;
+  compare: CompareFlags;
+  cost: CostAssumptions;
   /** Overrides the scenario's `output`; relative to the working directory. */
   output: string | undefined;
 }
@@ -29,6 +36,8 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
   const loaded = await loadScenario(file, io.cwd);
   assertRunnable(loaded);
   const { scenario } = loaded;
+  // A typo in a gate or a missing baseline must fail now, not after the run.
+  if (flags.baseline) await checkCompareFlags(resolve(io.cwd, flags.baseline), flags.compare);
   if (flags.dryRun) {
     io.stdout.write(`${renderPlan(scenario)}\n`);
     return ExitCode.ok;
@@ -69,11 +78,20 @@ export async function runCommand(file: string, flags: RunFlags, io: CliIO): Prom
     signal: io.signal,
   });
 
-  io.stdout.write(`\n${renderTerminalTable(result)}\n\nWrote ${shown}/${RESULT_FILE} and ${shown}/results.csv\n`);
+  // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
+  const reports = await writeReports(folder, result, REPORT_FORMATS, flags.cost);
+  io.stdout.write(`\n${renderTerminalTable(result)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
   if (result.status === 'completed') {
     const invalid = result.trials.filter((t) => t.status === 'invalid').length;
     if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
-    return ExitCode.ok;
+    if (!flags.baseline) return ExitCode.ok;
+    io.stdout.write('\n');
+    const comparison = await runComparison(resolve(io.cwd, flags.baseline), result, {
+      ...flags.compare,
+      markdown: flags.compare.markdown ?? join(folder, 'compare.md'),
+      junit: flags.compare.junit ?? join(folder, 'compare.junit.xml'),
+    }, io);
+    return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
   }
   if (result.status === 'interrupted') {
     io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);

@@ -1,0 +1,32 @@
+/** The comparison as Markdown, for a PR comment or $GITHUB_STEP_SUMMARY. */
+import type { Comparison } from '../results/compare/index.ts';
+import { formatInterval, formatMetricValue, formatStatistic } from './compare-format.ts';
+
+const icon = { pass: '✅ pass', regression: '❌ regression', inconclusive: '⚠️ inconclusive' } as const;
+
+/**
+ * Text from results is user data: keep it from breaking a table cell (|), adding emphasis, code
+ * or links, or slipping in HTML. Parentheses are harmless once brackets are escaped.
+ */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]|<>]/g, (ch) => `\\${ch}`);
+}
+
+export function renderComparisonMarkdown(c: Comparison): string {
+  const head = `### meshbench: ${c.outcome === 'pass' ? '✅ no regression' : '❌ regression'} in ${escapeMarkdown(c.candidate.scenarioName)}`;
+  const rows = c.results.map((r) =>
+    `| ${escapeMarkdown(r.mesh)} | ${escapeMarkdown(r.level)} | \`${r.gate.text}\` | ${formatMetricValue(r.gate.metric, r.baseline)} | ${formatMetricValue(r.gate.metric, r.candidate)} | ${r.interval ? formatStatistic(r, r.interval.estimate) : '–'} | ${formatInterval(r)} | ${icon[r.verdict]} |`,
+  );
+  const notes = c.differences.map((d) => `- ${d.blocking && c.forced ? '**Forced:** ' : ''}${escapeMarkdown(d.what)} differs: ${escapeMarkdown(d.baseline)} → ${escapeMarkdown(d.candidate)}`);
+  return [
+    head,
+    '',
+    `Baseline: ${escapeMarkdown(c.baseline.description)} · candidate run \`${c.candidate.runId}\` · inconclusive counts as ${c.inconclusive}`,
+    '',
+    '| mesh | level | gate | baseline | candidate | change | 95% interval | verdict |',
+    '|---|---|---|---:|---:|---:|---|---|',
+    ...rows,
+    ...(notes.length ? ['', ...notes] : []),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,20 @@
+/** Inline CSS: readable on a laptop screen, sober when printed. */
+export const STYLE = `
+:root { --ink: #1f2328; --muted: #59636e; --line: #d1d9e0; --bad: #b42318; --good: #1a7f37; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 1.6em; margin: 0 0 4px; } h2 { font-size: 1.25em; margin: 32px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
+h3 { font-size: 1.05em; margin: 20px 0 6px; } p.lede, .muted { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; } th.num { white-space: normal; }
+table.verdict { table-layout: fixed; } table.verdict td:first-child, table.verdict th:first-child { width: 16em; }
+tr.invalid td { color: var(--bad); } tr.failed td, tr.aborted td { color: var(--muted); }
+.badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: .85em; border: 1px solid var(--line); }
+.badge.valid { color: var(--good); border-color: var(--good); } .badge.invalid, .badge.failed { color: var(--bad); border-color: var(--bad); }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; }
+svg.chart { width: 100%; height: auto; font-size: 11px; fill: var(--ink); } svg.chart .grid { stroke: #eaeef2; }
+pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; } dt { color: var(--muted); }
+@media print { body { max-width: none; padding: 0; font-size: 11px; } h2 { break-after: avoid; } .charts { grid-template-columns: 1fr 1fr; } svg.chart, table { break-inside: avoid; } }
+`;

@@ -1,0 +1,26 @@
+/** junit.xml: one testcase per trial, failed when the trial is invalid or failed, skipped when aborted. */
+import type { RunResult, TrialResult } from '../results/model.ts';
+import { escapeXml } from './compare-junit.ts';
+
+function body(t: TrialResult): string {
+  switch (t.status) {
+    case 'valid':
+      return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us} µs, ${t.load.achievedRps.toFixed(1)} rps</system-out>`;
+    case 'invalid':
+      return `<failure message="invalid trial" type="invalid">${escapeXml(t.reasons.join('; '))}</failure>`;
+    case 'failed':
+      return `<error message="${escapeXml(`failed in ${t.stage}`)}" type="failed">${escapeXml(`${t.error.what}${t.error.fix ? ` (hint: ${t.error.fix})` : ''}`)}</error>`;
+    case 'aborted':
+      return `<skipped message="${escapeXml(`aborted during ${t.stage}`)}"/>`;
+  }
+}
+
+export function renderJunit(result: RunResult): string {
+  const count = (s: TrialResult['status']) => result.trials.filter((t) => t.status === s).length;
+  const cases = result.trials.map((t) => {
+    const name = escapeXml(`trial ${t.trial.index + 1}: ${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}`);
+    return `    <testcase classname="meshbench.trial.${escapeXml(t.trial.mesh)}" name="${name}">${body(t)}</testcase>`;
+  });
+  const suite = `name="${escapeXml(`meshbench trials: ${result.scenario.name}`)}" tests="${result.trials.length}" failures="${count('invalid')}" errors="${count('failed')}" skipped="${count('aborted')}"`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshbench" ${suite.replace(/^name="[^"]*" /, '')}>`, `  <testsuite ${suite} timestamp="${escapeXml(result.startedAt)}">`, ...cases, '  </testsuite>', '</testsuites>', ''].join('\n');
+}

@@ -1,0 +1,33 @@
+/** What differs between two results: the experiment (scenario) and the machine it ran on. */
+import type { RunResult } from '../model.ts';
+
+export interface Difference {
+  what: string;
+  baseline: string;
+  candidate: string;
+  /** Refuses the comparison unless --force; other differences are reported only. */
+  blocking: boolean;
+}
+
+const major = (version: string) => version.replace(/^v/, '').split('.')[0] ?? version;
+
+export function differences(baseline: RunResult, candidate: RunResult): Difference[] {
+  const out: Difference[] = [];
+  const add = (what: string, b: unknown, c: unknown, blocking: boolean) => {
+    if (String(b) !== String(c)) out.push({ what, baseline: String(b), candidate: String(c), blocking });
+  };
+  add('scenario (hash of what is measured)', baseline.scenarioHash, candidate.scenarioHash, true);
+  const be = baseline.environment;
+  const ce = candidate.environment;
+  add('platform', be.platform, ce.platform, true);
+  add('CPU model', be.cpuModel, ce.cpuModel, true);
+  add('CPU count', be.cpuCount, ce.cpuCount, true);
+  add('memory', be.memoryBytes, ce.memoryBytes, true);
+  add('HAProxy version', be.haproxyVersion, ce.haproxyVersion, true);
+  add('Node major version', major(be.node), major(ce.node), true);
+  // Routine updates on CI machines: worth knowing, not worth refusing.
+  add('kernel', be.kernel, ce.kernel, false);
+  add('Node version', be.node, ce.node, false);
+  add('meshbench version', baseline.meshbenchVersion, candidate.meshbenchVersion, false);
+  return out;
+}

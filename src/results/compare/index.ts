@@ -1,0 +1,43 @@
+/** `bench compare` and `bench run --baseline`: baseline, candidate, gates in; a Comparison out. */
+import { UsageError } from '../../errors.ts';
+import type { RunResult } from '../model.ts';
+import { loadBaseline } from './baseline.ts';
+import { evaluateGates, type Comparison } from './compare.ts';
+import { differences } from './environment-diff.ts';
+import type { Gate } from './gates.ts';
+import { trialSamples } from './samples.ts';
+
+export type { Comparison, GateResult, Verdict } from './compare.ts';
+export { DEFAULT_GATES, GATE_METRICS, parseGate, parseGates, type Gate } from './gates.ts';
+export { resolveResultFile } from './baseline.ts';
+
+export interface CompareRunOptions {
+  gates: readonly Gate[];
+  inconclusive: 'pass' | 'fail';
+  force: boolean;
+  baselineRuns: number;
+}
+
+export async function compareWithBaseline(baselinePath: string, candidate: RunResult, o: CompareRunOptions): Promise<Comparison> {
+  const baseline = await loadBaseline(baselinePath, candidate, { runs: o.baselineRuns, force: o.force });
+  const diffs = differences(baseline.runs.at(-1)!, candidate);
+  const blocking = diffs.filter((d) => d.blocking);
+  if (blocking.length > 0 && !o.force) {
+    throw new UsageError({
+      what: `the baseline and the candidate differ, so their numbers do not compare:\n${blocking.map((d) => `    ${d.what}: ${d.baseline} → ${d.candidate}`).join('\n')}`,
+      where: baselinePath,
+      fix: 'compare runs of the same scenario on the same kind of machine, or pass --force (the report will list what differs)',
+    });
+  }
+  const cells = candidate.levels.flatMap((level) => candidate.scenario.meshes.map((mesh) => ({ mesh, level: level.id })));
+  const { results, outcome } = evaluateGates(baseline.samples, trialSamples(candidate), { gates: o.gates, cells, inconclusive: o.inconclusive });
+  return {
+    baseline: { description: baseline.description, runs: baseline.runs.length },
+    candidate: { runId: candidate.runId, scenarioName: candidate.scenario.name },
+    differences: diffs,
+    forced: o.force,
+    inconclusive: o.inconclusive,
+    results,
+    outcome,
+  };
+}
