@@ -96,6 +96,7 @@ test('report.html is self-contained and escapes what users wrote', () => {
     assert.match(html, new RegExp(`<h2>\\d\\. ${section}</h2>`));
   }
   assert.ok((html.match(/class="series" data-points="[1-9]/g) ?? []).length >= 5, 'percentile lines and bars have data');
+  assert.match(html, /<strong>istio<\/strong>: istio \(fake\)/, 'charts name the emulation of each mesh');
 });
 
 test.run();

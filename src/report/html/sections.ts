@@ -11,6 +11,12 @@ import { escapeHtml } from './escape.ts';
 
 const e = escapeHtml;
 
+/** Chart legends use short mesh names; this key gives each its full (emulation) label. */
+function meshKey(result: RunResult): string {
+  const items = result.scenario.meshes.map((m) => `<strong>${e(m)}</strong>: ${e(meshLabel(result, m))}`);
+  return `<p class="muted">${items.join(' · ')}</p>`;
+}
+
 export function verdictSection(result: RunResult): string {
   const tables = verdictTables(result).filter((t) => t.meshes.length > 0);
   if (tables.length === 0) return '<p>No mesh to compare with <code>none</code> in this run.</p>';
@@ -46,7 +52,7 @@ export function distributionSection(result: RunResult): string {
     const series: PercentileSeries[] = merged.map((m) => ({ name: m.mesh, points: percentilePoints(m.histogram, maxX) }));
     return percentileChart(`Latency by percentile at ${level.id} (2xx, all valid repetitions merged)`, series, 100 * (1 - 10 ** -maxX));
   });
-  return `<div class="charts">${charts.join('')}</div>`;
+  return `<div class="charts">${charts.join('')}</div>${meshKey(result)}`;
 }
 
 export function sweepSection(result: RunResult): string {
@@ -55,7 +61,7 @@ export function sweepSection(result: RunResult): string {
   const categories = result.levels.map((l) => l.id);
   const series = (f: (r: (typeof summary)[number]) => number | null) =>
     result.scenario.meshes.map((mesh) => ({ name: mesh, values: result.levels.map((l) => f(summary.find((r) => r.mesh === mesh && r.level.id === l.id)!)) }));
-  return `<div class="charts">${levelChart('P50 latency by load level', categories, series((r) => r.p50Us?.median ?? null), 'P50 (µs)', (v) => v.toFixed(0))}${levelChart('P99 latency by load level', categories, series((r) => r.p99Us?.median ?? null), 'P99 (µs)', (v) => v.toFixed(0))}</div>`;
+  return `<div class="charts">${levelChart('P50 latency by load level', categories, series((r) => r.p50Us?.median ?? null), 'P50 (µs)', (v) => v.toFixed(0))}${levelChart('P99 latency by load level', categories, series((r) => r.p99Us?.median ?? null), 'P99 (µs)', (v) => v.toFixed(0))}</div>${meshKey(result)}`;
 }
 
 export function resourcesSection(result: RunResult): string {
@@ -67,7 +73,7 @@ export function resourcesSection(result: RunResult): string {
     const mem = rows.map((r) => ({ name: r.mesh, values: [r.appMemoryBytes ? r.appMemoryBytes.median / 2 ** 20 : null, r.sidecarMemoryBytes ? r.sidecarMemoryBytes.median / 2 ** 20 : null] }));
     return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => formatCores(v))}${barChart(`Memory by role at ${level.id} (RSS)`, ['app', 'sidecar'], mem, 'MiB', (v) => v.toFixed(0))}`;
   });
-  return `<div class="charts">${charts.join('')}</div><p class="muted">The sidecar bars are both sidecars together (the workload pod's and the load generator's); loadgen is meshbench itself.</p>`;
+  return `<div class="charts">${charts.join('')}</div>${meshKey(result)}<p class="muted">The sidecar bars are both sidecars together (the workload pod's and the load generator's); loadgen is meshbench itself.</p>`;
 }
 
 export function costSection(result: RunResult, options: ReportOptions): string {
