@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ExitCode, isMeshbenchError, UsageError } from '../errors.ts';
 import { compareCommand } from './commands/compare.ts';
 import { planCommand } from './commands/plan.ts';
+import { renderCommand } from './commands/render.ts';
 import { costAssumptions, reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { schemaCommand } from './commands/schema.ts';
@@ -22,6 +23,7 @@ Usage:
   bench validate SCENARIO...                      check scenario files; every problem with file:line:column
   bench compare BASELINE CANDIDATE [--gate EXPR]  check a run against a baseline; exit 1 on regression
   bench report RESULT [--format F,..] [--out DIR] write reports again from result.json (html, md, csv, junit, hlog)
+  bench render SCENARIO [--mesh M] [-o yaml|json] print each mesh's Kubernetes objects, in apply order
   bench schema                                    print the scenario JSON Schema (for editor autocompletion)
 
 Options:
@@ -34,6 +36,7 @@ Options:
   --force        compare different scenarios or machines anyway (the report lists what differs)
   --baseline-runs N          runs of a baseline folder to use, newest first (5)
   --markdown F, --junit F    also write the comparison as Markdown / JUnit XML
+  --mesh M, -o yaml|json     (render) one mesh only; YAML documents or a JSON List
   --format F,..  (report) which reports: html, md, csv, junit, hlog (all)
   --out DIR      (report) where to write them (the result's folder)
   --pods N, --usd-per-vcpu-hour X, --usd-per-gib-hour Y   cost assumptions of the HTML and
@@ -70,6 +73,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         pods: { type: 'string' },
         'usd-per-vcpu-hour': { type: 'string' },
         'usd-per-gib-hour': { type: 'string' },
+        mesh: { type: 'string' },
+        'output-format': { type: 'string', short: 'o' },
       },
     });
     debug = values.debug;
@@ -108,6 +113,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         return await compareCommand(rest, compareFlags, io);
       case 'report':
         return await reportCommand(rest, reportFlags, io);
+      case 'render':
+        return await renderCommand(rest, { mesh: values.mesh, output: values['output-format'] }, io);
       case 'plan':
         return await planCommand(one(), io);
       case 'validate':

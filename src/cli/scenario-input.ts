@@ -25,7 +25,9 @@ export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIs
       what: `platform \`${scenario.platform}\` is not available yet in this version of meshbench`,
       where: parsed.locate(['platform']),
       path: 'platform',
-      fix: 'use `platform: local` (emulated sidecars on this machine) or `platform: external` (a running service) for now',
+      fix: scenario.platform === 'kubernetes'
+        ? '`bench render` prints the manifests of each trial; to measure now, use `platform: local` (emulated sidecars) or `platform: external` (a running service)'
+        : 'use `platform: local` (emulated sidecars on this machine) or `platform: external` (a running service) for now',
     });
   }
   if (!engines[scenario.load.mode]) {

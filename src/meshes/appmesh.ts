@@ -1,4 +1,64 @@
 import type { MeshAdapter } from './types.ts';
+import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
+
+const API = 'appmesh.k8s.aws/v1beta2';
+const TRUST_DOMAIN = 'spiffe://meshbench.local';
+
+/** Mesh is cluster-scoped: one per run, selecting the run's namespace by label. */
+export const appmeshName = (runId: string) => `meshbench-${runId.toLowerCase()}`;
+
+function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
+  const on = injected(o.placement);
+  const mesh = appmeshName(o.runId);
+  const host = `${o.workload.name}.${o.namespace}.svc.cluster.local`;
+  // mTLS per virtual node: SPIFFE identities through SDS (SPIRE), App Mesh's mutual TLS option.
+  const sds = (name: string) => ({ sds: { secretName: `${TRUST_DOMAIN}/${name}` } });
+  const trust = { trust: { sds: { secretName: TRUST_DOMAIN } } };
+  const pod = (inject: boolean): PodOverlay => ({ labels: {}, annotations: inject ? {} : { 'appmesh.k8s.aws/sidecarInjectorWebhook': 'disabled' } });
+  const objects: KubernetesObject[] = [
+    {
+      apiVersion: API,
+      kind: 'VirtualNode',
+      metadata: { name: o.workload.name, namespace: o.namespace },
+      spec: {
+        podSelector: { matchLabels: { app: o.workload.name } },
+        listeners: [
+          {
+            portMapping: { port: o.workload.port, protocol: 'http' },
+            ...(o.mtls ? { tls: { mode: 'STRICT', certificate: sds(o.workload.name), validation: trust } } : {}),
+          },
+        ],
+        serviceDiscovery: { dns: { hostname: host } },
+      },
+    },
+    {
+      apiVersion: API,
+      kind: 'VirtualNode',
+      metadata: { name: o.loadgen.name, namespace: o.namespace },
+      spec: {
+        podSelector: { matchLabels: { app: o.loadgen.name } },
+        backends: [{ virtualService: { virtualServiceRef: { name: o.workload.name } } }],
+        ...(o.mtls ? { backendDefaults: { clientPolicy: { tls: { enforce: true, certificate: sds(o.loadgen.name), validation: trust } } } } : {}),
+      },
+    },
+    {
+      apiVersion: API,
+      kind: 'VirtualService',
+      metadata: { name: o.workload.name, namespace: o.namespace },
+      // The Kubernetes Service of the workload is named so that its DNS name is this awsName.
+      spec: { awsName: host, provider: { virtualNode: { virtualNodeRef: { name: o.workload.name } } } },
+    },
+  ];
+  return {
+    namespaceLabels: { mesh, 'appmesh.k8s.aws/sidecarInjectorWebhook': 'enabled' },
+    workloadPod: pod(on.workload),
+    loadgenPod: pod(on.loadgen),
+    clusterObjects: [{ apiVersion: API, kind: 'Mesh', metadata: { name: mesh }, spec: { namespaceSelector: { matchLabels: { mesh } } } }],
+    namespacedObjects: objects,
+    dataPlaneContainers: ['envoy'],
+    jobTermination: { method: 'http-post', url: 'http://127.0.0.1:9901/quitquitquit' },
+  };
+}
 
 export const appmesh: MeshAdapter = {
   name: 'appmesh',
@@ -11,4 +71,5 @@ export const appmesh: MeshAdapter = {
     proxyThreads: Math.max(1, cpuCount),
     rationale: 'App Mesh defaults: plaintext between Envoys, Envoy concurrency unset (one worker per core)',
   }),
+  kubernetesOverlay,
 };

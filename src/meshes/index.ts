@@ -6,5 +6,6 @@ import type { MeshAdapter } from './types.ts';
 
 export type { LocalMeshProfile, MeshAdapter } from './types.ts';
 export { localEmulationLabel } from './types.ts';
+export * from './kubernetes.ts';
 
 export const meshes = { none, istio, appmesh } as const satisfies Record<MeshName, MeshAdapter>;

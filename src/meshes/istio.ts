@@ -1,7 +1,43 @@
 import type { MeshAdapter } from './types.ts';
+import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 
 /** Istio's default proxy concurrency is 2 worker threads per sidecar (meshConfig defaultConfig.concurrency). */
 export const ISTIO_DEFAULT_PROXY_CONCURRENCY = 2;
+
+function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
+  const on = injected(o.placement);
+  const pod = (inject: boolean): PodOverlay => ({
+    labels: { 'sidecar.istio.io/inject': String(inject) },
+    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency }) } : {},
+  });
+  const objects: KubernetesObject[] = [
+    {
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: o.namespace },
+      spec: { mtls: { mode: o.mtls ? 'STRICT' : 'DISABLE' } },
+    },
+  ];
+  if (!o.mtls) {
+    // Auto mTLS would still make clients try TLS; tell them not to, for the workload's host.
+    objects.push({
+      apiVersion: 'networking.istio.io/v1',
+      kind: 'DestinationRule',
+      metadata: { name: `${o.workload.name}-plaintext`, namespace: o.namespace },
+      spec: { host: `${o.workload.name}.${o.namespace}.svc.cluster.local`, trafficPolicy: { tls: { mode: 'DISABLE' } } },
+    });
+  }
+  return {
+    namespaceLabels: o.istio.revision ? { 'istio.io/rev': o.istio.revision } : { 'istio-injection': 'enabled' },
+    workloadPod: pod(on.workload),
+    loadgenPod: pod(on.loadgen),
+    clusterObjects: [],
+    namespacedObjects: objects,
+    dataPlaneContainers: ['istio-proxy'],
+    // Istio >= 1.27 can inject the proxy as a native sidecar; otherwise the Job asks it to quit.
+    jobTermination: { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } },
+  };
+}
 
 export const istio: MeshAdapter = {
   name: 'istio',
@@ -12,4 +48,5 @@ export const istio: MeshAdapter = {
     proxyThreads: ISTIO_DEFAULT_PROXY_CONCURRENCY,
     rationale: 'Istio sidecar mode defaults: mutual TLS between sidecars (auto mTLS), proxy concurrency 2',
   }),
+  kubernetesOverlay,
 };

@@ -1,4 +1,5 @@
 import type { MeshName } from '../scenario/resolve.ts';
+import type { KubernetesMeshOptions, KubernetesOverlay } from './kubernetes.ts';
 
 /**
  * How the local platform emulates a mesh's default sidecar data path: a client-side (outbound)
@@ -24,6 +25,8 @@ export interface MeshAdapter {
   readonly name: MeshName;
   readonly displayName: string;
   localProfile(o: LocalProfileOptions): LocalMeshProfile;
+  /** Labels, annotations, extra objects and data-plane facts of this mesh on Kubernetes. */
+  kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay;
 }
 
 /**

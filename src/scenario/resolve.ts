@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
+import type { Placement } from '../meshes/kubernetes.ts';
 import type { ScenarioInput } from './schema.ts';
 
 export type MeshName = NonNullable<ScenarioInput['meshes']>[number];
@@ -32,6 +33,15 @@ export interface ResolvedScenario {
     errorBudget: number;
   };
   resources: { sampleIntervalMs: number };
+  kubernetes: {
+    image: string;
+    namespacePrefix: string;
+    mtls: boolean;
+    placement: Placement;
+    nodeSelector: Record<string, string> | null;
+    loadgenNodeSelector: Record<string, string> | null;
+    istio: { revision: string | null; concurrency: number };
+  };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
   gates: string[];
   repetitions: number;
@@ -65,6 +75,12 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
+    kubernetes: {
+      ...input.kubernetes,
+      nodeSelector: input.kubernetes.nodeSelector ?? null,
+      loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
+      istio: { revision: input.kubernetes.istio.revision ?? null, concurrency: input.kubernetes.istio.concurrency },
+    },
     gates: input.gates,
     repetitions: input.repetitions,
     output: input.output,
@@ -76,8 +92,10 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
  * description, output folder and gates do not change the measurement and are left out.
  */
 export function scenarioHash(s: ResolvedScenario): string {
-  const { name: _name, description: _description, output: _output, gates: _gates, ...measured } = s;
-  return createHash('sha256').update(canonicalJson(measured)).digest('hex').slice(0, 16);
+  const { name: _name, description: _description, output: _output, gates: _gates, kubernetes, ...measured } = s;
+  // Kubernetes settings change only what runs on Kubernetes.
+  const identity = s.platform === 'kubernetes' ? { ...measured, kubernetes } : measured;
+  return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16);
 }
 
 function canonicalJson(value: unknown): string {

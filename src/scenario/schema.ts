@@ -5,7 +5,11 @@
  * resolved scenario the rest of the code uses.
  */
 import { z } from 'zod';
+import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { DURATION_PATTERN } from './duration.ts';
+
+/** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
+export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
 export const MESH_NAMES = ['none', 'istio', 'appmesh'] as const;
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
@@ -107,6 +111,23 @@ export const ScenarioSchema = z
       jitter: 0,
       errorBudget: 0.01,
     }),
+    kubernetes: z
+      .strictObject({
+        image: z.string().min(1).default(DEFAULT_WORKLOAD_IMAGE).meta({ description: 'Image of the workload and of the load generator (default: the Fortio server, the workload of Istio\'s own benchmarks).' }),
+        namespacePrefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(24).default('meshbench').meta({ description: 'Namespaces are named PREFIX-MESH-RUNID.' }),
+        mtls: z.boolean().default(true).meta({ description: 'Mutual TLS between the workload and the load generator (Istio PeerAuthentication STRICT, App Mesh TLS per virtual node).' }),
+        placement: z.enum(PLACEMENTS).default('both').meta({ description: 'Sidecars on both pods, on the workload only (server-only), or on none (baseline), as Istio\'s benchmark varies it.' }),
+        nodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the workload must run on.' }),
+        loadgenNodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the load generator must run on (it is also kept off the workload\'s node).' }),
+        istio: z
+          .strictObject({
+            revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
+            concurrency: z.number().int().min(1).max(64).default(2).meta({ description: 'Proxy worker threads (proxy.istio.io/config concurrency); Istio\'s default is 2.' }),
+          })
+          .default({ concurrency: 2 }),
+      })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2 } })
+      .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({
         sampleInterval: duration('How often memory (and per-interval CPU) is sampled; CPU over the window comes from cumulative counters either way.').default('1s'),

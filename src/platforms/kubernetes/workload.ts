@@ -1,0 +1,137 @@
+/** Pure constructors of the trial's own objects (k6-operator style): compared in tests, validated against upstream schemas. */
+import type { KubernetesObject, PodOverlay } from '../../meshes/kubernetes.ts';
+import type { LoadLevel } from '../../scenario/plan.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
+
+export const WORKLOAD = { name: 'workload', port: 8080 } as const;
+export const LOADGEN = { name: 'loadgen' } as const;
+
+export interface TrialNames {
+  namespace: string;
+  /** On every object: the run's ownership label, so teardown deletes exactly what it made. */
+  ownerLabels: Record<string, string>;
+}
+
+const meta = (name: string, names: TrialNames, extra: Record<string, string> = {}) => ({ name, namespace: names.namespace, labels: { ...names.ownerLabels, ...extra } });
+
+export function namespace(names: TrialNames, meshLabels: Record<string, string>): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: names.namespace, labels: { ...names.ownerLabels, ...meshLabels } } };
+}
+
+export function serviceAccounts(names: TrialNames): KubernetesObject[] {
+  return [
+    // The workload calls nothing in the API; no token is mounted.
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(WORKLOAD.name, names), automountServiceAccountToken: false },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(LOADGEN.name, names), automountServiceAccountToken: true },
+  ];
+}
+
+/** The load generator may only watch the workload's pods and endpoints in its own namespace, to wait for them. */
+export function loadgenRbac(names: TrialNames): KubernetesObject[] {
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: meta(LOADGEN.name, names),
+      rules: [
+        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: meta(LOADGEN.name, names),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: LOADGEN.name },
+      subjects: [{ kind: 'ServiceAccount', name: LOADGEN.name, namespace: names.namespace }],
+    },
+  ];
+}
+
+export function workloadService(names: TrialNames): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: meta(WORKLOAD.name, names, { app: WORKLOAD.name }),
+    spec: { selector: { app: WORKLOAD.name }, ports: [{ name: 'http', port: WORKLOAD.port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+  };
+}
+
+export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: PodOverlay): KubernetesObject {
+  const labels = { ...names.ownerLabels, app: WORKLOAD.name, ...pod.labels };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: meta(WORKLOAD.name, names, { app: WORKLOAD.name }),
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: WORKLOAD.name } },
+      template: {
+        metadata: { labels, annotations: pod.annotations },
+        spec: {
+          serviceAccountName: WORKLOAD.name,
+          ...(s.kubernetes.nodeSelector ? { nodeSelector: s.kubernetes.nodeSelector } : {}),
+          containers: [
+            {
+              name: 'app',
+              image: s.kubernetes.image,
+              args: ['server', '-http-port', String(WORKLOAD.port)],
+              ports: [{ name: 'http', containerPort: WORKLOAD.port, protocol: 'TCP' }],
+              readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
+              resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The workload's answer as Fortio's echo endpoint gives it: payload size, delay, error share. */
+export function workloadPath(s: ResolvedScenario): string {
+  const q = [`size=${s.workload.payloadBytes}`];
+  if (s.workload.serviceDelayUs > 0) q.push(`delay=${s.workload.serviceDelayUs}us`);
+  if (s.workload.errorRate > 0) q.push(`status=500:${+(s.workload.errorRate * 100).toFixed(4)}`);
+  return `/echo?${q.join('&')}`;
+}
+
+/**
+ * The load generator as an Indexed Job, kept off the workload's node. Its command is Fortio at
+ * the level's rate for now; the in-cluster runner replaces it.
+ */
+export function loadgenJob(s: ResolvedScenario, names: TrialNames, pod: PodOverlay, level: LoadLevel): KubernetesObject {
+  const target = `http://${WORKLOAD.name}.${names.namespace}.svc.cluster.local:${WORKLOAD.port}${workloadPath(s)}`;
+  const seconds = Math.ceil((s.load.warmupMs + s.load.durationMs) / 1000);
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: meta(`${LOADGEN.name}-${level.id}`, names, { app: LOADGEN.name }),
+    spec: {
+      completionMode: 'Indexed',
+      completions: 1,
+      parallelism: 1,
+      backoffLimit: 0,
+      template: {
+        metadata: { labels: { ...names.ownerLabels, app: LOADGEN.name, ...pod.labels }, annotations: pod.annotations },
+        spec: {
+          serviceAccountName: LOADGEN.name,
+          restartPolicy: 'Never',
+          ...(s.kubernetes.loadgenNodeSelector ? { nodeSelector: s.kubernetes.loadgenNodeSelector } : {}),
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: WORKLOAD.name } }, topologyKey: 'kubernetes.io/hostname' }],
+            },
+          },
+          containers: [
+            {
+              name: LOADGEN.name,
+              image: s.kubernetes.image,
+              args: ['load', '-qps', String(level.targetRps ?? 0), '-c', String(level.connections), '-t', `${seconds}s`, '-json', '-', target],
+              resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}

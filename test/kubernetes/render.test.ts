@@ -1,0 +1,166 @@
+/** Rendered manifests: valid against the upstream schemas, owned, wired as each mesh needs. */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { main } from '../../src/cli/main.ts';
+import { dataPlaneContainersOf, meshes, PLACEMENTS, type KubernetesObject } from '../../src/meshes/index.ts';
+import { OWNER_LABELS, renderTrial } from '../../src/platforms/kubernetes/render.ts';
+import { workloadService } from '../../src/platforms/kubernetes/workload.ts';
+import { readScenarioFile } from '../../src/scenario/parse.ts';
+import { resolveScenario, type ResolvedScenario } from '../../src/scenario/resolve.ts';
+import { captureIO, repoRoot } from '../helpers.ts';
+import { SchemaValidator } from './schema-validator.ts';
+
+const validator = new SchemaValidator();
+const shipped = readdirSync(join(repoRoot, 'scenarios')).filter((f) => f.endsWith('.yaml'));
+const load = async (file: string) => resolveScenario((await readScenarioFile(join(repoRoot, 'scenarios', file))).input);
+const find = (objects: KubernetesObject[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name))!;
+// `any`: the tests reach into rendered objects by path, where the object type has no fields.
+type Obj = Record<string, any>;
+
+test('every object of every mesh × placement × mTLS setting of the shipped scenarios is valid against the upstream schemas', async () => {
+  let checked = 0;
+  for (const file of shipped) {
+    const base = await load(file);
+    for (const placement of PLACEMENTS) {
+      for (const mtls of [true, false]) {
+        const s: ResolvedScenario = { ...base, kubernetes: { ...base.kubernetes, placement, mtls } };
+        for (const mesh of s.meshes) {
+          for (const o of renderTrial(s, mesh, '20261122T093000-abc123')) {
+            assert.equal(validator.validate(o), [], `${file} ${mesh} ${placement} mtls=${mtls} ${o.kind}/${o.metadata.name}`);
+            checked++;
+          }
+        }
+      }
+    }
+  }
+  assert.ok(checked > 100, `${checked} objects`);
+});
+
+test('validation fails when a required field is dropped or an unknown one added', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  const objects = renderTrial(s, 'appmesh', 'r1');
+  const without = (o: KubernetesObject, drop: (x: Obj) => void) => {
+    const copy = structuredClone(o) as Obj;
+    drop(copy);
+    return validator.validate(copy as KubernetesObject);
+  };
+  assert.match(without(find(objects, 'Deployment'), (d) => delete d.spec.selector).join(), /must have required property 'selector'/);
+  assert.match(without(find(objects, 'Job'), (j) => delete j.spec.template.spec.containers[0].name).join(), /must have required property 'name'/);
+  assert.match(without(find(objects, 'RoleBinding'), (b) => delete b.roleRef).join(), /must have required property 'roleRef'/);
+  assert.match(without(find(objects, 'VirtualNode', 'workload'), (v) => delete v.spec.listeners[0].portMapping.protocol).join(), /must have required property 'protocol'/);
+  assert.match(without(find(objects, 'Service'), (v) => (v.spec.ports[0].nodePortt = 1)).join(), /must NOT have additional properties "nodePortt"/);
+  assert.equal(validator.validate({ apiVersion: 'example.com/v1', kind: 'Unknown', metadata: { name: 'x' } }), ['no upstream schema for example.com/v1/Unknown']);
+});
+
+test('every object carries the run ownership label; namespaced ones sit in the trial namespace', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  for (const mesh of s.meshes) {
+    const objects = renderTrial(s, mesh, '20261122T093000-ABC123');
+    const ns = find(objects, 'Namespace').metadata.name;
+    assert.is(ns, `meshbench-${mesh}-20261122t093000-abc123`);
+    for (const o of objects) {
+      assert.equal({ ...o.metadata.labels, ...OWNER_LABELS('20261122T093000-ABC123') }, o.metadata.labels, `${o.kind}/${o.metadata.name} lacks the owner labels`);
+      if (!['Namespace', 'Mesh'].includes(o.kind)) assert.is(o.metadata.namespace, ns, `${o.kind}/${o.metadata.name}`);
+    }
+  }
+});
+
+test('apply order: cluster-scoped mesh objects, namespace, accounts and RBAC, mesh objects, workload, load Job', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  assert.equal(renderTrial(s, 'appmesh', 'r').map((o) => o.kind), ['Mesh', 'Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'VirtualNode', 'VirtualNode', 'VirtualService', 'Service', 'Deployment', 'Job']);
+  assert.equal(renderTrial(s, 'istio', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'Job']);
+  assert.equal(renderTrial(s, 'none', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'Service', 'Deployment', 'Job']);
+});
+
+test('App Mesh wiring: the load generator’s VirtualNode reaches the workload’s VirtualService, whose DNS name is the Service', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  const objects = renderTrial(s, 'appmesh', 'r');
+  const ns = find(objects, 'Namespace') as Obj;
+  const vs = find(objects, 'VirtualService') as Obj;
+  const loadgenNode = find(objects, 'VirtualNode', 'loadgen') as Obj;
+  const workloadNode = find(objects, 'VirtualNode', 'workload') as Obj;
+  const service = find(objects, 'Service') as Obj;
+  assert.is(loadgenNode.spec.backends[0].virtualService.virtualServiceRef.name, vs.metadata.name);
+  assert.is(vs.spec.provider.virtualNode.virtualNodeRef.name, workloadNode.metadata.name);
+  assert.is(vs.spec.awsName, `${service.metadata.name}.${ns.metadata.name}.svc.cluster.local`);
+  assert.equal(workloadNode.spec.podSelector.matchLabels, { app: 'workload' });
+  const mesh = find(objects, 'Mesh') as Obj;
+  assert.equal(mesh.spec.namespaceSelector.matchLabels, { mesh: mesh.metadata.name });
+  assert.is(ns.metadata.labels.mesh, mesh.metadata.name);
+  assert.is(ns.metadata.labels['appmesh.k8s.aws/sidecarInjectorWebhook'], 'enabled');
+  // mTLS asked: STRICT listener TLS on the workload, enforced client TLS on the load generator.
+  assert.is(workloadNode.spec.listeners[0].tls.mode, 'STRICT');
+  assert.is(loadgenNode.spec.backendDefaults.clientPolicy.tls.enforce, true);
+  const plaintext = renderTrial({ ...s, kubernetes: { ...s.kubernetes, mtls: false } }, 'appmesh', 'r');
+  assert.is((find(plaintext, 'VirtualNode', 'workload') as Obj).spec.listeners[0].tls, undefined);
+});
+
+test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext DestinationRule without; revision or injection label; concurrency annotation', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  assert.is((find(renderTrial(s, 'istio', 'r'), 'PeerAuthentication') as Obj).spec.mtls.mode, 'STRICT');
+  const plain = renderTrial({ ...s, kubernetes: { ...s.kubernetes, mtls: false } }, 'istio', 'r');
+  assert.is((find(plain, 'PeerAuthentication') as Obj).spec.mtls.mode, 'DISABLE');
+  assert.is((find(plain, 'DestinationRule') as Obj).spec.trafficPolicy.tls.mode, 'DISABLE');
+  assert.is(find(renderTrial(s, 'istio', 'r'), 'Namespace').metadata.labels!['istio-injection'], 'enabled');
+  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4 } } }, 'istio', 'r');
+  assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
+  assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
+  assert.is((find(revised, 'Deployment') as Obj).spec.template.metadata.annotations['proxy.istio.io/config'], '{"concurrency":4}');
+});
+
+test('placement: both pods, the server only, or none carry a sidecar', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  const inject = (placement: (typeof PLACEMENTS)[number]) => {
+    const o = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement } }, 'istio', 'r') as Obj[];
+    const label = (kind: string) => o.find((x) => x.kind === kind)!.spec.template.metadata.labels['sidecar.istio.io/inject'];
+    return [label('Deployment'), label('Job')];
+  };
+  assert.equal(inject('both'), ['true', 'true']);
+  assert.equal(inject('server-only'), ['true', 'false']);
+  assert.equal(inject('baseline'), ['false', 'false']);
+  const appmeshServerOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'appmesh', 'r') as Obj[];
+  assert.is(appmeshServerOnly.find((x) => x.kind === 'Job')!.spec.template.metadata.annotations['appmesh.k8s.aws/sidecarInjectorWebhook'], 'disabled');
+  assert.equal(appmeshServerOnly.find((x) => x.kind === 'Deployment')!.spec.template.metadata.annotations, {});
+});
+
+test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2 } };
+  const istio = meshes.istio.kubernetesOverlay(opts);
+  const appmesh = meshes.appmesh.kubernetesOverlay(opts);
+  assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
+  assert.equal(appmesh.dataPlaneContainers, ['envoy']);
+  assert.equal(meshes.none.kubernetesOverlay(opts).dataPlaneContainers, []);
+  assert.equal(dataPlaneContainersOf({ containers: [{ name: 'app' }, { name: 'istio-proxy' }] }, istio.dataPlaneContainers), ['istio-proxy']);
+  assert.equal(dataPlaneContainersOf({ containers: [{ name: 'app' }], initContainers: [{ name: 'istio-init' }, { name: 'istio-proxy', restartPolicy: 'Always' }] }, istio.dataPlaneContainers), ['istio-proxy']);
+  assert.equal(istio.jobTermination, { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } });
+  assert.equal(appmesh.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:9901/quitquitquit' });
+});
+
+test('pure constructors give exactly the expected object', () => {
+  assert.equal(workloadService({ namespace: 'ns', ownerLabels: { o: '1' } }), {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'workload', namespace: 'ns', labels: { o: '1', app: 'workload' } },
+    spec: { selector: { app: 'workload' }, ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+  });
+});
+
+test('bench render prints YAML documents or a JSON List, in apply order; an unknown mesh is a usage error', async () => {
+  const io = captureIO();
+  assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '--mesh', 'istio'], io), 0, io.err());
+  const docs = parseAllDocuments(io.out()).map((d) => d.toJS() as KubernetesObject);
+  assert.equal(docs.map((d) => d.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'Job']);
+  const json = captureIO();
+  assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '-o', 'json'], json), 0);
+  const list = JSON.parse(json.out()) as { kind: string; items: KubernetesObject[] };
+  assert.is(list.kind, 'List');
+  assert.is(list.items.filter((o) => o.kind === 'Namespace').length, 3);
+  const bad = captureIO();
+  assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '--mesh', 'linkerd'], bad), 2);
+  assert.match(bad.err(), /mesh "linkerd" is not in this scenario/);
+});
+
+test.run();
