@@ -8,5 +8,5 @@ export type { LoadEngine, LoadOutcome, LoadSpec } from './types.ts';
 /** Engines by load mode; a mode without an engine is refused before anything starts. */
 export const engines: Partial<Record<LoadMode, (load: ResolvedScenario['load']) => LoadEngine>> = {
   max: () => new ClosedLoopEngine(),
-  rate: (load) => new OpenLoopEngine({ workers: load.workers, jitter: load.jitter }),
+  rate: (load) => new OpenLoopEngine({ workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs }),
 };

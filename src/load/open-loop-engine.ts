@@ -10,7 +10,7 @@ import { epochNowMs, runOpenLoop } from './open-loop.ts';
 import type { WorkerInput, WorkerOutput } from './open-loop-worker.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
-/** The loader fell behind when it noticed due requests this late at P99. */
+/** By default the loader fell behind when it noticed due requests this late at P99. */
 export const SCHEDULER_LAG_P99_LIMIT_US = 1_000;
 /** Time for workers to start and connect before slot 0. */
 const START_DELAY_MS = 50;
@@ -19,6 +19,8 @@ export interface OpenLoopEngineOptions {
   workers?: number;
   /** Uniform jitter as a fraction of the interval (0: evenly spaced). */
   jitter?: number;
+  /** Scheduler lag P99 above which the loader counts as saturated. */
+  lagLimitUs?: number;
 }
 
 interface Merged {
@@ -36,10 +38,12 @@ export class OpenLoopEngine implements LoadEngine {
   readonly name: string;
   private readonly workers: number;
   private readonly jitter: number;
+  private readonly lagLimitUs: number;
 
   constructor(o: OpenLoopEngineOptions = {}) {
     this.workers = o.workers ?? 1;
     this.jitter = o.jitter ?? 0;
+    this.lagLimitUs = o.lagLimitUs ?? SCHEDULER_LAG_P99_LIMIT_US;
     this.name = `meshbench open loop (undici, ${this.workers} worker${this.workers === 1 ? '' : 's'})`;
   }
 
@@ -62,7 +66,7 @@ export class OpenLoopEngine implements LoadEngine {
         targetRps: spec.targetRps,
         // The offered load that went out; late answers are latency, missing ones errors.
         achievedRps: (sentInWindow * 1_000) / spec.durationMs,
-        loaderSaturated: merged.schedulerLag.totalCount > 0 && merged.schedulerLag.getValueAtPercentile(99) > SCHEDULER_LAG_P99_LIMIT_US,
+        loaderSaturated: merged.schedulerLag.totalCount > 0 && merged.schedulerLag.getValueAtPercentile(99) > this.lagLimitUs,
       };
     } finally {
       phaseTimers.forEach(clearTimeout);

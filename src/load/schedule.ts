@@ -3,6 +3,8 @@
  * uniform jitter. A worker of several takes every `stride`-th slot starting at `offset`, so W
  * workers together keep one even schedule. Pure: the same options give the same times.
  */
+import { seededRandom } from '../random.ts';
+
 export interface ScheduleOptions {
   /** Rate of the whole schedule, over all workers. */
   rateRps: number;
@@ -32,7 +34,7 @@ export class Schedule {
     this.jitterMs = (o.jitter ?? 0) * this.intervalMs;
     this.offset = o.offset ?? 0;
     this.stride = o.stride ?? 1;
-    this.random = mulberry32(o.seed ?? 1);
+    this.random = seededRandom(o.seed ?? 1);
   }
 
   /** Intended time of this worker's i-th request (0-based); call with i = 0, 1, 2, ... in order. */
@@ -41,15 +43,4 @@ export class Schedule {
     const jitter = this.jitterMs ? (this.random() - 0.5) * this.jitterMs : 0;
     return this.startMs + slot * this.intervalMs + jitter;
   }
-}
-
-/** Small seeded PRNG: reproducible jitter without a dependency. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

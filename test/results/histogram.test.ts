@@ -1,21 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { seededRandom } from '../../src/random.ts';
 import { createLatencyHistogram, decodeHistogram, encodeHistogram, HIGHEST_US, mergeHistograms, recordLatencyUs, summarize } from '../../src/results/histogram.ts';
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Log-normal-ish latencies from 20 µs to ~50 ms, with a tail. */
 function latencies(seed: number, n: number): number[] {
-  const r = random(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, () => Math.round(20 + Math.exp(r() * 10) + (r() < 0.01 ? r() * 50_000 : 0)));
 }
 

@@ -2,6 +2,8 @@
  * Percentile bootstrap over repetitions: resample each side with replacement, compute the
  * statistic, and take the central interval. Seeded, so the same inputs give the same verdict.
  */
+import { seededRandom } from '../../random.ts';
+
 export interface Interval {
   estimate: number;
   low: number;
@@ -21,15 +23,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Interval of `statistic(baselineResample, candidateResample)`; both samples must be non-empty. */
 export function bootstrapInterval(
@@ -40,7 +33,7 @@ export function bootstrapInterval(
 ): Interval {
   const resamples = o.resamples ?? 4_000;
   const alpha = (1 - (o.confidence ?? 0.95)) / 2;
-  const next = random(o.seed ?? 42);
+  const next = seededRandom(o.seed ?? 42);
   const draw = (xs: readonly number[]) => Array.from(xs, () => xs[Math.floor(next() * xs.length)]!);
   const stats = Array.from({ length: resamples }, () => statistic(draw(baseline), draw(candidate))).sort((a, b) => a - b);
   const at = (q: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.floor(q * stats.length)))]!;
