@@ -13,7 +13,9 @@ import { resolveScenario, type ResolvedScenario } from '../../src/scenario/resol
 import { captureIO, repoRoot } from '../helpers.ts';
 import { SchemaValidator } from './schema-validator.ts';
 
-const validator = new SchemaValidator();
+// Built on first use, so a missing schema folder fails these tests with its message, not the run.
+let loaded: SchemaValidator | undefined;
+const validator = { validate: (o: Parameters<SchemaValidator['validate']>[0]) => (loaded ??= new SchemaValidator()).validate(o) };
 const shipped = readdirSync(join(repoRoot, 'scenarios')).filter((f) => f.endsWith('.yaml'));
 const load = async (file: string) => resolveScenario((await readScenarioFile(join(repoRoot, 'scenarios', file))).input);
 const find = (objects: KubernetesObject[], kind: string, name?: string) => objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name))!;

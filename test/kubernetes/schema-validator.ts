@@ -5,7 +5,7 @@
  * (additionalProperties: false) unless it preserves unknown fields, so an unknown field fails,
  * as with `kubectl apply --validate=strict`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
@@ -31,6 +31,9 @@ export class SchemaValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor() {
+    if (!existsSync(SCHEMAS)) {
+      throw new Error(`the upstream schemas are not at ${SCHEMAS}: check out the shared folder beside this repository (../shared/k8s-schemas)`);
+    }
     for (const file of readdirSync(join(SCHEMAS, 'openapi'))) {
       const doc = JSON.parse(readFileSync(join(SCHEMAS, 'openapi', file), 'utf8')) as { components: { schemas: Record<string, Json> } };
       closeObjects(doc.components.schemas);
