@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { engines } from '../load/index.ts';
+import { meshes } from '../meshes/index.ts';
 import { platforms } from '../platforms/index.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
@@ -28,6 +29,17 @@ export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIs
       fix: scenario.platform === 'kubernetes'
         ? '`bench render` prints the manifests of each trial; to measure now, use `platform: local` (emulated sidecars) or `platform: external` (a running service)'
         : 'use `platform: local` (emulated sidecars on this machine) or `platform: external` (a running service) for now',
+    });
+  }
+  if (scenario.platform === 'local') {
+    scenario.meshes.forEach((mesh, i) => {
+      if (meshes[mesh].localProfile) return;
+      issues.push({
+        what: `mesh \`${mesh}\` has no local emulation yet, so platform \`local\` cannot run it`,
+        where: parsed.locate(['meshes', i]),
+        path: `meshes[${i}]`,
+        fix: '`bench render` prints its Kubernetes manifests; remove it from `meshes` to run locally',
+      });
     });
   }
   if (!engines[scenario.load.mode]) {

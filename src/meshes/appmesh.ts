@@ -56,6 +56,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
     clusterObjects: [{ apiVersion: API, kind: 'Mesh', metadata: { name: mesh }, spec: { namespaceSelector: { matchLabels: { mesh } } } }],
     namespacedObjects: objects,
     dataPlaneContainers: ['envoy'],
+    dataPlanePods: [],
     jobTermination: { method: 'http-post', url: 'http://127.0.0.1:9901/quitquitquit' },
   };
 }

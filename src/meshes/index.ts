@@ -1,6 +1,7 @@
 import type { MeshName } from '../scenario/resolve.ts';
 import { appmesh } from './appmesh.ts';
 import { istio } from './istio.ts';
+import { istioAmbient } from './istio-ambient.ts';
 import { none } from './none.ts';
 import type { MeshAdapter } from './types.ts';
 
@@ -8,4 +9,4 @@ export type { LocalMeshProfile, MeshAdapter } from './types.ts';
 export { localEmulationLabel } from './types.ts';
 export * from './kubernetes.ts';
 
-export const meshes = { none, istio, appmesh } as const satisfies Record<MeshName, MeshAdapter>;
+export const meshes = { none, istio, 'istio-ambient': istioAmbient, appmesh } as const satisfies Record<MeshName, MeshAdapter>;

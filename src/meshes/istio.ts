@@ -34,6 +34,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
     clusterObjects: [],
     namespacedObjects: objects,
     dataPlaneContainers: ['istio-proxy'],
+    dataPlanePods: [],
     // Istio >= 1.27 can inject the proxy as a native sidecar; otherwise the Job asks it to quit.
     jobTermination: { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } },
   };

@@ -17,7 +17,17 @@ export interface KubernetesMeshOptions {
   placement: Placement;
   workload: { name: string; port: number };
   loadgen: { name: string };
-  istio: { revision: string | null; concurrency: number };
+  istio: { revision: string | null; concurrency: number; waypoint: boolean };
+}
+
+/** Data-plane pods outside the trial's own pods (ambient's ztunnel and waypoint). */
+export interface DataPlanePods {
+  role: 'node-proxy' | 'waypoint';
+  namespace: string;
+  selector: Record<string, string>;
+  container: string;
+  /** Only the pods on the nodes where the workload and the load generator run count. */
+  nodesInvolvedOnly: boolean;
 }
 
 export interface PodOverlay {
@@ -41,6 +51,8 @@ export interface KubernetesOverlay {
   namespacedObjects: KubernetesObject[];
   /** Names of the data-plane containers, looked for in `containers` and in `initContainers`. */
   dataPlaneContainers: string[];
+  /** Data-plane pods that are not the trial's own (their resources are charged to the mesh). */
+  dataPlanePods: DataPlanePods[];
   jobTermination: JobTermination;
 }
 
@@ -51,6 +63,7 @@ export const noOverlay = (): KubernetesOverlay => ({
   clusterObjects: [],
   namespacedObjects: [],
   dataPlaneContainers: [],
+  dataPlanePods: [],
   jobTermination: { method: 'none' },
 });
 

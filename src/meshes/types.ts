@@ -24,7 +24,8 @@ export interface LocalProfileOptions {
 export interface MeshAdapter {
   readonly name: MeshName;
   readonly displayName: string;
-  localProfile(o: LocalProfileOptions): LocalMeshProfile;
+  /** How the local platform emulates it; null where there is no emulation yet. */
+  localProfile: ((o: LocalProfileOptions) => LocalMeshProfile) | null;
   /** Labels, annotations, extra objects and data-plane facts of this mesh on Kubernetes. */
   kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay;
 }

@@ -42,7 +42,7 @@ export interface ResolvedScenario {
     placement: Placement;
     nodeSelector: Record<string, string> | null;
     loadgenNodeSelector: Record<string, string> | null;
-    istio: { revision: string | null; concurrency: number };
+    istio: { revision: string | null; concurrency: number; waypoint: boolean };
   };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
   gates: string[];
@@ -82,7 +82,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       ...input.kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,
       loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
-      istio: { revision: input.kubernetes.istio.revision ?? null, concurrency: input.kubernetes.istio.concurrency },
+      istio: { revision: input.kubernetes.istio.revision ?? null, concurrency: input.kubernetes.istio.concurrency, waypoint: input.kubernetes.istio.waypoint },
     },
     gates: input.gates,
     repetitions: input.repetitions,

@@ -11,7 +11,7 @@ import { DURATION_PATTERN } from './duration.ts';
 /** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
-export const MESH_NAMES = ['none', 'istio', 'appmesh'] as const;
+export const MESH_NAMES = ['none', 'istio', 'istio-ambient', 'appmesh'] as const;
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate'] as const;
 
@@ -125,10 +125,11 @@ export const ScenarioSchema = z
           .strictObject({
             revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
             concurrency: z.number().int().min(1).max(64).default(2).meta({ description: 'Proxy worker threads (proxy.istio.io/config concurrency); Istio\'s default is 2.' }),
+            waypoint: z.boolean().default(false).meta({ description: 'istio-ambient: add a waypoint proxy (L7) for the namespace.' }),
           })
-          .default({ concurrency: 2 }),
+          .default({ concurrency: 2, waypoint: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2 } })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({

@@ -107,7 +107,7 @@ test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext Desti
   assert.is((find(plain, 'PeerAuthentication') as Obj).spec.mtls.mode, 'DISABLE');
   assert.is((find(plain, 'DestinationRule') as Obj).spec.trafficPolicy.tls.mode, 'DISABLE');
   assert.is(find(renderTrial(s, 'istio', 'r'), 'Namespace').metadata.labels!['istio-injection'], 'enabled');
-  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4 } } }, 'istio', 'r');
+  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4, waypoint: false } } }, 'istio', 'r');
   assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
   assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
   assert.is((find(revised, 'Deployment') as Obj).spec.template.metadata.annotations['proxy.istio.io/config'], '{"concurrency":4}');
@@ -129,7 +129,7 @@ test('placement: both pods, the server only, or none carry a sidecar', async () 
 });
 
 test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
-  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2 } };
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false } };
   const istio = meshes.istio.kubernetesOverlay(opts);
   const appmesh = meshes.appmesh.kubernetesOverlay(opts);
   assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
@@ -139,6 +139,33 @@ test('adapter facts: data-plane containers, in containers or as native sidecars;
   assert.equal(dataPlaneContainersOf({ containers: [{ name: 'app' }], initContainers: [{ name: 'istio-init' }, { name: 'istio-proxy', restartPolicy: 'Always' }] }, istio.dataPlaneContainers), ['istio-proxy']);
   assert.equal(istio.jobTermination, { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } });
   assert.equal(appmesh.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:9901/quitquitquit' });
+});
+
+test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out by placement, cost charged to ztunnel and waypoint pods', async () => {
+  const s = await load('istio-sidecar-vs-ambient.yaml');
+  assert.ok(s.kubernetes.istio.waypoint);
+  const objects = renderTrial(s, 'istio-ambient', 'r') as Obj[];
+  const ns = find(objects as KubernetesObject[], 'Namespace') as Obj;
+  assert.is(ns.metadata.labels['istio.io/dataplane-mode'], 'ambient');
+  assert.is(ns.metadata.labels['istio.io/use-waypoint'], 'waypoint');
+  const gw = objects.find((o) => o.kind === 'Gateway')!;
+  assert.equal([gw.spec.gatewayClassName, gw.spec.listeners], ['istio-waypoint', [{ name: 'mesh', port: 15008, protocol: 'HBONE' }]]);
+  assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], undefined);
+  const serverOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'istio-ambient', 'r') as Obj[];
+  assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
+  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true } });
+  assert.equal(overlay.dataPlaneContainers, []);
+  assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
+  assert.equal(overlay.jobTermination, { method: 'none' });
+  const noWaypoint = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { ...s.kubernetes.istio, waypoint: false } } }, 'istio-ambient', 'r');
+  assert.is(noWaypoint.find((o) => o.kind === 'Gateway'), undefined);
+});
+
+test('a mesh without a local emulation is refused for platform local, before anything starts', async () => {
+  const io = captureIO();
+  const file = join(repoRoot, 'test/fixtures/scenarios/good/ambient-local.yaml');
+  assert.is(await main(['run', file], io), 2);
+  assert.match(io.err(), /ambient-local\.yaml:2:23: error: mesh `istio-ambient` has no local emulation yet/);
 });
 
 test('pure constructors give exactly the expected object', () => {

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { Deployment, DeployRequest, Platform } from '../types.ts';
@@ -49,6 +50,9 @@ export class LocalPlatform implements Platform {
     const readyMs = this.options.readyTimeoutMs ?? 10_000;
     const started: ManagedProcess[] = [];
     try {
+      if (!req.mesh.localProfile) {
+        throw new RunError({ what: `${req.mesh.name} has no local emulation`, where: 'local platform', fix: 'remove it from meshes, or render it for Kubernetes with `bench render`' });
+      }
       const profile = req.mesh.localProfile({ cpuCount: this.options.cpuCount });
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
