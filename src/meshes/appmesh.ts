@@ -41,14 +41,23 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
         ...(o.mtls ? { backendDefaults: { clientPolicy: { tls: { enforce: true, certificate: sds(o.loadgen.name), validation: trust } } } } : {}),
       },
     },
-    {
-      apiVersion: API,
-      kind: 'VirtualService',
-      metadata: { name: o.workload.name, namespace: o.namespace },
-      // The Kubernetes Service of the workload is named so that its DNS name is this awsName.
-      spec: { awsName: host, provider: { virtualNode: { virtualNodeRef: { name: o.workload.name } } } },
-    },
   ];
+  const provider = o.appmesh.router
+    ? { virtualRouter: { virtualRouterRef: { name: o.workload.name } } }
+    : { virtualNode: { virtualNodeRef: { name: o.workload.name } } };
+  if (o.appmesh.router) {
+    objects.push({
+      apiVersion: API,
+      kind: 'VirtualRouter',
+      metadata: { name: o.workload.name, namespace: o.namespace },
+      spec: {
+        listeners: [{ portMapping: { port: o.workload.port, protocol: 'http' } }],
+        routes: [{ name: 'all', httpRoute: { match: { prefix: '/' }, action: { weightedTargets: [{ virtualNodeRef: { name: o.workload.name }, weight: 100 }] } } }],
+      },
+    });
+  }
+  // The Kubernetes Service of the workload is named so that its DNS name is this awsName.
+  objects.push({ apiVersion: API, kind: 'VirtualService', metadata: { name: o.workload.name, namespace: o.namespace }, spec: { awsName: host, provider } });
   return {
     namespaceLabels: { mesh, 'appmesh.k8s.aws/sidecarInjectorWebhook': 'enabled' },
     workloadPod: pod(on.workload),

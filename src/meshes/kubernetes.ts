@@ -18,6 +18,7 @@ export interface KubernetesMeshOptions {
   workload: { name: string; port: number };
   loadgen: { name: string };
   istio: { revision: string | null; concurrency: number; waypoint: boolean };
+  appmesh: { router: boolean };
 }
 
 /** Data-plane pods outside the trial's own pods (ambient's ztunnel and waypoint). */
@@ -44,6 +45,7 @@ export type JobTermination =
 
 export interface KubernetesOverlay {
   namespaceLabels: Record<string, string>;
+  namespaceAnnotations?: Record<string, string>;
   workloadPod: PodOverlay;
   loadgenPod: PodOverlay;
   /** Cluster-scoped objects (applied before the namespace) and namespaced ones (after it). */

@@ -43,6 +43,7 @@ export interface ResolvedScenario {
     nodeSelector: Record<string, string> | null;
     loadgenNodeSelector: Record<string, string> | null;
     istio: { revision: string | null; concurrency: number; waypoint: boolean };
+    appmesh: { router: boolean };
   };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
   gates: string[];
@@ -83,6 +84,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       nodeSelector: input.kubernetes.nodeSelector ?? null,
       loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
       istio: { revision: input.kubernetes.istio.revision ?? null, concurrency: input.kubernetes.istio.concurrency, waypoint: input.kubernetes.istio.waypoint },
+      appmesh: input.kubernetes.appmesh,
     },
     gates: input.gates,
     repetitions: input.repetitions,

@@ -80,7 +80,12 @@ function gateIssues(s: ScenarioInput): RuleIssue[] {
   });
 }
 
-export const rules: readonly Rule[] = [meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
+const linkerdAlwaysMtls: Rule = (s) =>
+  s.meshes?.includes('linkerd') && !s.kubernetes.mtls
+    ? { paths: [['kubernetes', 'mtls'], ['meshes']], what: 'Linkerd always uses mutual TLS between meshed pods; `kubernetes.mtls: false` cannot apply to it', fix: 'set `kubernetes.mtls: true`, or compare Linkerd in a scenario of its own' }
+    : undefined;
+
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];

@@ -11,7 +11,7 @@ import { DURATION_PATTERN } from './duration.ts';
 /** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
-export const MESH_NAMES = ['none', 'istio', 'istio-ambient', 'appmesh'] as const;
+export const MESH_NAMES = ['none', 'istio', 'istio-ambient', 'appmesh', 'linkerd'] as const;
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate'] as const;
 
@@ -128,8 +128,13 @@ export const ScenarioSchema = z
             waypoint: z.boolean().default(false).meta({ description: 'istio-ambient: add a waypoint proxy (L7) for the namespace.' }),
           })
           .default({ concurrency: 2, waypoint: false }),
+        appmesh: z
+          .strictObject({
+            router: z.boolean().default(false).meta({ description: 'Route through a VirtualRouter and a weighted Route (as a canary split would) instead of the VirtualService pointing at the VirtualNode.' }),
+          })
+          .default({ router: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false } })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false }, appmesh: { router: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({

@@ -9,6 +9,7 @@ import { dataPlaneContainersOf, meshes, PLACEMENTS, type KubernetesObject } from
 import { OWNER_LABELS, renderTrial } from '../../src/platforms/kubernetes/render.ts';
 import { workloadService } from '../../src/platforms/kubernetes/workload.ts';
 import { readScenarioFile } from '../../src/scenario/parse.ts';
+import { MESH_NAMES } from '../../src/scenario/schema.ts';
 import { resolveScenario, type ResolvedScenario } from '../../src/scenario/resolve.ts';
 import { captureIO, repoRoot } from '../helpers.ts';
 import { SchemaValidator } from './schema-validator.ts';
@@ -28,12 +29,15 @@ test('every object of every mesh × placement × mTLS setting of the shipped sce
     const base = await load(file);
     for (const placement of PLACEMENTS) {
       for (const mtls of [true, false]) {
-        const s: ResolvedScenario = { ...base, kubernetes: { ...base.kubernetes, placement, mtls } };
-        for (const mesh of s.meshes) {
+        for (const router of [false, true]) {
+        const s: ResolvedScenario = { ...base, kubernetes: { ...base.kubernetes, placement, mtls, appmesh: { router } } };
+        // Every mesh meshbench knows, not only those the file lists.
+        for (const mesh of MESH_NAMES) {
           for (const o of renderTrial(s, mesh, '20261122T093000-abc123')) {
-            assert.equal(validator.validate(o), [], `${file} ${mesh} ${placement} mtls=${mtls} ${o.kind}/${o.metadata.name}`);
+            assert.equal(validator.validate(o), [], `${file} ${mesh} ${placement} mtls=${mtls} router=${router} ${o.kind}/${o.metadata.name}`);
             checked++;
           }
+        }
         }
       }
     }
@@ -129,7 +133,7 @@ test('placement: both pods, the server only, or none carry a sidecar', async () 
 });
 
 test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
-  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false } };
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false }, appmesh: { router: false } };
   const istio = meshes.istio.kubernetesOverlay(opts);
   const appmesh = meshes.appmesh.kubernetesOverlay(opts);
   assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
@@ -153,7 +157,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], undefined);
   const serverOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'istio-ambient', 'r') as Obj[];
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
-  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true } });
+  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
   assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
@@ -166,6 +170,27 @@ test('a mesh without a local emulation is refused for platform local, before any
   const file = join(repoRoot, 'test/fixtures/scenarios/good/ambient-local.yaml');
   assert.is(await main(['run', file], io), 2);
   assert.match(io.err(), /ambient-local\.yaml:2:23: error: mesh `istio-ambient` has no local emulation yet/);
+});
+
+test('Linkerd: injection by annotation, opt-out per pod, its proxy container, shutdown through its admin port', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  const objects = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'linkerd', 'r') as Obj[];
+  assert.equal(objects.find((o) => o.kind === 'Namespace')!.metadata.annotations, { 'linkerd.io/inject': 'enabled' });
+  assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.annotations, { 'linkerd.io/inject': 'disabled' });
+  assert.equal(objects.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations, {});
+  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false }, appmesh: { router: false } });
+  assert.equal(overlay.dataPlaneContainers, ['linkerd-proxy']);
+  assert.equal(overlay.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:4191/shutdown' });
+});
+
+test('App Mesh through a router: a VirtualRouter with a weighted Route to the workload’s VirtualNode, and the VirtualService points at the router', async () => {
+  const s = await load('k8s-istio-vs-appmesh.yaml');
+  const objects = renderTrial({ ...s, kubernetes: { ...s.kubernetes, appmesh: { router: true } } }, 'appmesh', 'r') as Obj[];
+  const router = objects.find((o) => o.kind === 'VirtualRouter')!;
+  const vs = objects.find((o) => o.kind === 'VirtualService')!;
+  assert.equal(router.spec.routes[0].httpRoute.action.weightedTargets, [{ virtualNodeRef: { name: 'workload' }, weight: 100 }]);
+  assert.equal(vs.spec.provider, { virtualRouter: { virtualRouterRef: { name: router.metadata.name } } });
+  assert.equal(objects.map((o) => o.kind).slice(6, 10), ['VirtualNode', 'VirtualNode', 'VirtualRouter', 'VirtualService']);
 });
 
 test('pure constructors give exactly the expected object', () => {

@@ -53,7 +53,7 @@ test('docs/scenario.schema.json is what `bench schema` prints (UPDATE_EXPECTED=1
 test('the JSON Schema rejects unknown keys and knows the meshes', () => {
   const schema = scenarioJsonSchema() as { additionalProperties: boolean; properties: Record<string, { items?: { enum?: string[] } }> };
   assert.is(schema.additionalProperties, false);
-  assert.equal(schema.properties.meshes?.items?.enum, ['none', 'istio', 'istio-ambient', 'appmesh']);
+  assert.equal(schema.properties.meshes?.items?.enum, ['none', 'istio', 'istio-ambient', 'appmesh', 'linkerd']);
 });
 
 test.run();

@@ -15,7 +15,7 @@ export function trialNamespace(s: ResolvedScenario, mesh: MeshName, runId: strin
 }
 
 export function meshOptions(s: ResolvedScenario, ns: string, runId: string): KubernetesMeshOptions {
-  return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, istio: s.kubernetes.istio };
+  return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
 }
 
 export function renderTrial(s: ResolvedScenario, mesh: MeshName, runId: string, level: LoadLevel = loadLevels(s)[0]!): KubernetesObject[] {
@@ -25,7 +25,7 @@ export function renderTrial(s: ResolvedScenario, mesh: MeshName, runId: string, 
   const owned = (o: KubernetesObject): KubernetesObject => ({ ...o, metadata: { ...o.metadata, labels: { ...names.ownerLabels, ...o.metadata.labels } } });
   return [
     ...overlay.clusterObjects.map(owned),
-    namespace(names, overlay.namespaceLabels),
+    namespace(names, overlay.namespaceLabels, overlay.namespaceAnnotations),
     ...serviceAccounts(names),
     ...loadgenRbac(names),
     ...overlay.namespacedObjects.map(owned),

@@ -14,8 +14,9 @@ export interface TrialNames {
 
 const meta = (name: string, names: TrialNames, extra: Record<string, string> = {}) => ({ name, namespace: names.namespace, labels: { ...names.ownerLabels, ...extra } });
 
-export function namespace(names: TrialNames, meshLabels: Record<string, string>): KubernetesObject {
-  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: names.namespace, labels: { ...names.ownerLabels, ...meshLabels } } };
+export function namespace(names: TrialNames, meshLabels: Record<string, string>, meshAnnotations: Record<string, string> = {}): KubernetesObject {
+  const annotations = Object.keys(meshAnnotations).length ? { annotations: meshAnnotations } : {};
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: names.namespace, labels: { ...names.ownerLabels, ...meshLabels }, ...annotations } };
 }
 
 export function serviceAccounts(names: TrialNames): KubernetesObject[] {
