@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { engines } from '../load/index.ts';
-import { meshes } from '../meshes/index.ts';
+import { meshAdapter } from '../meshes/index.ts';
 import { platforms } from '../platforms/index.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
@@ -33,7 +33,7 @@ export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIs
   }
   if (scenario.platform === 'local') {
     scenario.meshes.forEach((mesh, i) => {
-      if (meshes[mesh].localProfile) return;
+      if (meshAdapter(scenario, mesh).localProfile) return;
       issues.push({
         what: `mesh \`${mesh}\` has no local emulation yet, so platform \`local\` cannot run it`,
         where: parsed.locate(['meshes', i]),

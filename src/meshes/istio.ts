@@ -4,11 +4,23 @@ import { injected, type KubernetesObject, type KubernetesOverlay, type Kubernete
 /** Istio's default proxy concurrency is 2 worker threads per sidecar (meshConfig defaultConfig.concurrency). */
 export const ISTIO_DEFAULT_PROXY_CONCURRENCY = 2;
 
+const RESOURCE_ANNOTATIONS = { cpu: 'proxyCPU', memory: 'proxyMemory', cpuLimit: 'proxyCPULimit', memoryLimit: 'proxyMemoryLimit' } as const;
+
+/** sidecar.istio.io/proxyCPU and friends, for the requests and limits the scenario sets. */
+function resourceAnnotations(o: KubernetesMeshOptions): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(RESOURCE_ANNOTATIONS).flatMap(([key, name]) => {
+      const value = o.istio.proxyResources[key as keyof typeof RESOURCE_ANNOTATIONS];
+      return value ? [[`sidecar.istio.io/${name}`, value]] : [];
+    }),
+  );
+}
+
 function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
   const on = injected(o.placement);
   const pod = (inject: boolean): PodOverlay => ({
     labels: { 'sidecar.istio.io/inject': String(inject) },
-    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency }) } : {},
+    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency }), ...resourceAnnotations(o) } : {},
   });
   const objects: KubernetesObject[] = [
     {

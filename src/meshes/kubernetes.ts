@@ -17,8 +17,15 @@ export interface KubernetesMeshOptions {
   placement: Placement;
   workload: { name: string; port: number };
   loadgen: { name: string };
-  istio: { revision: string | null; concurrency: number; waypoint: boolean };
+  istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
   appmesh: { router: boolean };
+}
+
+export interface ProxyResources {
+  cpu?: string | undefined;
+  memory?: string | undefined;
+  cpuLimit?: string | undefined;
+  memoryLimit?: string | undefined;
 }
 
 /** Data-plane pods outside the trial's own pods (ambient's ztunnel and waypoint). */

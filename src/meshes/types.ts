@@ -1,4 +1,3 @@
-import type { MeshName } from '../scenario/resolve.ts';
 import type { KubernetesMeshOptions, KubernetesOverlay } from './kubernetes.ts';
 
 /**
@@ -22,7 +21,8 @@ export interface LocalProfileOptions {
 
 /** What a mesh means. It deploys nothing: platforms read it. */
 export interface MeshAdapter {
-  readonly name: MeshName;
+  /** A built-in mesh name, or the name of a mesh the scenario defines. */
+  readonly name: string;
   readonly displayName: string;
   /** How the local platform emulates it; null where there is no emulation yet. */
   localProfile: ((o: LocalProfileOptions) => LocalMeshProfile) | null;

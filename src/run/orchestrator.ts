@@ -6,7 +6,7 @@
 import { isMeshbenchError } from '../errors.ts';
 import type { Collector, ResourceUsage } from '../collectors/types.ts';
 import type { LoadEngine, LoadOutcome } from '../load/types.ts';
-import { meshes } from '../meshes/index.ts';
+import { meshAdapter } from '../meshes/index.ts';
 import type { Deployment, Platform } from '../platforms/types.ts';
 import { encodeHistogram, summarize } from '../results/histogram.ts';
 import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
@@ -96,7 +96,7 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   let deployment: Deployment;
   try {
     enter('deploy');
-    deployment = await o.platform.deploy({ trial, mesh: meshes[trial.mesh], workload: o.scenario.workload }, o.signal);
+    deployment = await o.platform.deploy({ trial, mesh: meshAdapter(o.scenario, trial.mesh), workload: o.scenario.workload }, o.signal);
   } catch (error) {
     return failure(error, 'deploy', trial.mesh);
   }

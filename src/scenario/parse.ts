@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { durationSchemas, ScenarioSchema, type ScenarioInput } from './schema.ts';
-import { checkRules } from './rules.ts';
+import { checkRules, unknownMeshes } from './rules.ts';
 import { knownKeysAt, schemaAt } from './schema-walk.ts';
 
 type Path = readonly PropertyKey[];
@@ -60,17 +60,28 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     ]);
   }
 
-  const result = ScenarioSchema.safeParse(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
     const issues = result.error.issues.flatMap((issue) => explain(issue, doc, file, at, locate));
-    throw new ScenarioError(file, issues.sort(byPosition));
+    const meshIssues = unknownMeshes(raw as Record<string, unknown>).map(({ paths, what, fix }) => ({ what, where: locate(paths[0]!), path: dotPath(paths[0]!), fix }));
+    throw new ScenarioError(file, [...issues, ...meshIssues.filter((m) => !issues.some((i) => i.path === m.path))].sort(byPosition));
   }
   const ruleIssues = checkRules(result.data).map(({ paths, what, fix }) => {
     const path = paths.find((p) => doc.hasIn(p)) ?? paths[0]!;
-    return { what, where: locate(path), path: dotPath(path), fix };
+    // An issue about a whole mapping entry points at its key, where the reader looks.
+    const last = path.at(-1);
+    const keyNode = typeof last === 'string' && isCollection(doc.getIn(path, true)) ? keyNodeOf(doc, path.slice(0, -1), last) : undefined;
+    return { what, where: keyNode?.range ? at(keyNode.range[0]) : locate(path), path: dotPath(path), fix };
   });
   if (ruleIssues.length > 0) throw new ScenarioError(file, ruleIssues.sort(byPosition));
   return { file, input: result.data, locate };
+}
+
+/** The node of `key` itself (not its value) in the mapping at `path`. */
+function keyNodeOf(doc: Document, path: Path, key: string, map: unknown = doc.getIn(path as unknown[], true) ?? doc.contents): Node | undefined {
+  const pair = isMap(map) ? map.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key) : undefined;
+  return pair && isScalar(pair.key) ? pair.key : undefined;
 }
 
 function byPosition(a: ScenarioIssue, b: ScenarioIssue): number {
@@ -130,8 +141,7 @@ function explain(
       const known = knownKeysAt(ScenarioSchema, path);
       const map = doc.getIn(path as unknown[], true) ?? doc.contents;
       return issue.keys.map((key) => {
-        const pair = isMap(map) ? map.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key) : undefined;
-        const keyNode = pair && isScalar(pair.key) ? pair.key : undefined;
+        const keyNode = keyNodeOf(doc, path, key, map);
         const guess = didYouMean(key, known);
         return {
           what: `unknown key "${key}" in ${path.length ? `\`${p}\`` : 'the scenario'}`,
@@ -140,6 +150,19 @@ function explain(
           fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(', ')}`,
         };
       });
+    }
+    case 'invalid_key': {
+      const key = String(path.at(-1));
+      const parentPath = path.slice(0, -1);
+      const keyNode = keyNodeOf(doc, parentPath, key);
+      return [
+        {
+          what: `\`${dotPath(parentPath)}\` has an invalid name: ${JSON.stringify(key)}`,
+          where: keyNode?.range ? at(keyNode.range[0]) : where,
+          path: p,
+          fix: 'use lowercase letters, digits and dashes, starting with a letter (at most 31), e.g. "my-mesh"',
+        },
+      ];
     }
     case 'invalid_type': {
       if (value === undefined) {

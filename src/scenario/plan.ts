@@ -3,7 +3,7 @@
  * so the order is none, istio, appmesh, none, istio, ... and drift on the machine hits every mesh
  * alike (DESIGN.md "Measurement rules").
  */
-import type { MeshName, ResolvedScenario } from './resolve.ts';
+import type { ResolvedScenario } from './resolve.ts';
 
 export interface LoadLevel {
   /** Stable id of the level inside a run, e.g. `c4` or `c4-r1000`. */
@@ -16,7 +16,8 @@ export interface LoadLevel {
 export interface Trial {
   /** 0-based position in the run order. */
   index: number;
-  mesh: MeshName;
+  /** A built-in mesh or one the scenario defines. */
+  mesh: string;
   level: LoadLevel;
   /** 1-based. */
   repetition: number;

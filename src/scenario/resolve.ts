@@ -4,10 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
-import type { Placement } from '../meshes/kubernetes.ts';
-import type { ScenarioInput } from './schema.ts';
+import type { CustomMeshDefinition } from '../meshes/custom.ts';
+import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
+import type { MESH_NAMES, ScenarioInput } from './schema.ts';
 
-export type MeshName = NonNullable<ScenarioInput['meshes']>[number];
+/** The meshes meshbench knows; a scenario may define more under `customMeshes`. */
+export type MeshName = (typeof MESH_NAMES)[number];
 export type PlatformName = ScenarioInput['platform'];
 export type LoadMode = ScenarioInput['load']['mode'];
 
@@ -18,7 +20,9 @@ export interface ResolvedScenario {
   /** Platform `external`: the URL loaded; null otherwise. */
   target: string | null;
   workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number };
-  meshes: MeshName[];
+  /** Built-in mesh names, or names defined in `customMeshes`. */
+  meshes: string[];
+  customMeshes: Record<string, CustomMeshDefinition>;
   load: {
     mode: LoadMode;
     connections: number[];
@@ -42,7 +46,7 @@ export interface ResolvedScenario {
     placement: Placement;
     nodeSelector: Record<string, string> | null;
     loadgenNodeSelector: Record<string, string> | null;
-    istio: { revision: string | null; concurrency: number; waypoint: boolean };
+    istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
     appmesh: { router: boolean };
   };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
@@ -66,6 +70,12 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorRate: input.workload.errorRate,
     },
     meshes: input.meshes ?? (input.platform === 'external' ? ['none'] : ['none', 'istio', 'appmesh']),
+    customMeshes: Object.fromEntries(
+      Object.entries(input.customMeshes).map(([name, m]) => [
+        name,
+        { ...m, displayName: m.displayName ?? null, manifests: m.manifests as KubernetesObject[], clusterManifests: m.clusterManifests as KubernetesObject[] },
+      ]),
+    ),
     load: {
       mode: input.load.mode,
       connections: list(input.load.connections),
@@ -83,7 +93,12 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       ...input.kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,
       loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
-      istio: { revision: input.kubernetes.istio.revision ?? null, concurrency: input.kubernetes.istio.concurrency, waypoint: input.kubernetes.istio.waypoint },
+      istio: {
+        revision: input.kubernetes.istio.revision ?? null,
+        concurrency: input.kubernetes.istio.concurrency,
+        waypoint: input.kubernetes.istio.waypoint,
+        proxyResources: input.kubernetes.istio.proxyResources,
+      },
       appmesh: input.kubernetes.appmesh,
     },
     gates: input.gates,

@@ -4,7 +4,8 @@
  */
 import type { MeshbenchError } from '../errors.ts';
 import { parseGate } from '../results/compare/gates.ts';
-import type { ScenarioInput } from './schema.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { MESH_NAMES, type ScenarioInput } from './schema.ts';
 
 export interface RuleIssue {
   /** Candidate locations, most specific first; a defaulted key is not in the file. */
@@ -85,8 +86,28 @@ const linkerdAlwaysMtls: Rule = (s) =>
     ? { paths: [['kubernetes', 'mtls'], ['meshes']], what: 'Linkerd always uses mutual TLS between meshed pods; `kubernetes.mtls: false` cannot apply to it', fix: 'set `kubernetes.mtls: true`, or compare Linkerd in a scenario of its own' }
     : undefined;
 
+/**
+ * A listed mesh is built in or defined under customMeshes; a typo gets a did-you-mean. It reads
+ * the raw input too, so a misspelt mesh is reported with the schema's own problems.
+ */
+export function unknownMeshes(s: { meshes?: unknown; customMeshes?: unknown }): RuleIssue[] {
+  const custom = s.customMeshes && typeof s.customMeshes === 'object' ? Object.keys(s.customMeshes) : [];
+  const known = [...MESH_NAMES, ...custom];
+  const listed = Array.isArray(s.meshes) ? s.meshes : [];
+  return listed.flatMap((mesh, i) => {
+    if (typeof mesh !== 'string' || known.includes(mesh)) return [];
+    const guess = didYouMean(mesh, known);
+    return [{ paths: [['meshes', i]], what: `unknown mesh "${mesh}": it is not built in (${MESH_NAMES.join(', ')}) and not defined under customMeshes`, fix: guess ? `did you mean "${guess}"?` : 'define it under `customMeshes`, or use a built-in mesh' }];
+  });
+}
+
+const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
+  Object.keys(s.customMeshes)
+    .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
+    .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
+
 export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
-  return [...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];
+  return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];
 }

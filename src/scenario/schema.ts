@@ -83,6 +83,34 @@ export const LoadSchema = z
   })
   .meta({ description: 'How load is driven at the target.' });
 
+/** Names a scenario may give its own meshes (they become namespace names and labels). */
+export const CUSTOM_MESH_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+const stringMap = (description: string) => z.record(z.string(), z.string()).default({}).meta({ description });
+
+/** An object for Kubernetes; its kind's own schema is checked where meshbench knows it. */
+const manifest = z.looseObject({ apiVersion: z.string().min(1), kind: z.string().min(1), metadata: z.looseObject({ name: z.string().min(1) }) });
+
+export const CustomMeshSchema = z
+  .strictObject({
+    displayName: z.string().optional(),
+    namespaceLabels: stringMap('Labels on the trial namespace (e.g. an injection label).'),
+    namespaceAnnotations: stringMap('Annotations on the trial namespace.'),
+    podLabels: stringMap('Labels on the pods that carry the mesh proxy.'),
+    podAnnotations: stringMap('Annotations on the pods that carry the mesh proxy.'),
+    optOut: z
+      .strictObject({ labels: stringMap('Labels on pods the placement keeps out of the mesh.'), annotations: stringMap('Annotations on pods kept out of the mesh.') })
+      .default({ labels: {}, annotations: {} }),
+    dataPlaneContainers: z.array(z.string().min(1)).min(1).meta({ description: 'Names of the proxy containers the mesh injects (looked for in containers and initContainers).' }),
+    manifests: z.array(manifest).default([]).meta({ description: 'Extra namespaced objects, put in the trial namespace.' }),
+    clusterManifests: z.array(manifest).default([]).meta({ description: 'Extra cluster-scoped objects, applied before the namespace.' }),
+    jobTermination: z
+      .union([z.strictObject({ method: z.literal('none') }), z.strictObject({ method: z.literal('http-post'), url: z.url() })])
+      .default({ method: 'none' })
+      .meta({ description: 'How a meshed load-generator pod ends: nothing to do, or a POST to the proxy (e.g. its quit endpoint).' }),
+  })
+  .meta({ description: 'A mesh meshbench does not know yet, defined here so it can be benchmarked (Kubernetes only).' });
+
 export const ScenarioSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'JSON Schema reference for editors; ignored.' }),
@@ -98,10 +126,14 @@ export const ScenarioSchema = z
       .meta({ description: 'Platform `external`: the URL to load, e.g. http://127.0.0.1:8080/ (an ingress, a staging service).' }),
     workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0 }),
     meshes: z
-      .array(z.enum(MESH_NAMES))
+      .array(z.union([z.enum(MESH_NAMES), z.string().regex(CUSTOM_MESH_NAME)]))
       .min(1)
       .optional()
-      .meta({ description: 'Meshes to compare; `none` is the baseline that overhead is measured against. Default: [none, istio, appmesh]; [none] with platform `external`.' }),
+      .meta({ description: 'Meshes to compare, built in or defined under `customMeshes`; `none` is the baseline that overhead is measured against. Default: [none, istio, appmesh]; [none] with platform `external`.' }),
+    customMeshes: z
+      .record(z.string().regex(CUSTOM_MESH_NAME), CustomMeshSchema)
+      .default({})
+      .meta({ description: 'Meshes defined by the scenario, by name; list a name in `meshes` to use it.' }),
     load: LoadSchema.default({
       mode: 'max',
       connections: 4,
@@ -126,15 +158,24 @@ export const ScenarioSchema = z
             revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
             concurrency: z.number().int().min(1).max(64).default(2).meta({ description: 'Proxy worker threads (proxy.istio.io/config concurrency); Istio\'s default is 2.' }),
             waypoint: z.boolean().default(false).meta({ description: 'istio-ambient: add a waypoint proxy (L7) for the namespace.' }),
+            proxyResources: z
+              .strictObject({
+                cpu: z.string().optional().meta({ description: 'sidecar.istio.io/proxyCPU, e.g. "100m"' }),
+                memory: z.string().optional().meta({ description: 'sidecar.istio.io/proxyMemory, e.g. "128Mi"' }),
+                cpuLimit: z.string().optional().meta({ description: 'sidecar.istio.io/proxyCPULimit' }),
+                memoryLimit: z.string().optional().meta({ description: 'sidecar.istio.io/proxyMemoryLimit' }),
+              })
+              .default({})
+              .meta({ description: 'Sidecar requests and limits; unset ones keep the mesh defaults.' }),
           })
-          .default({ concurrency: 2, waypoint: false }),
+          .default({ concurrency: 2, waypoint: false, proxyResources: {} }),
         appmesh: z
           .strictObject({
             router: z.boolean().default(false).meta({ description: 'Route through a VirtualRouter and a weighted Route (as a canary split would) instead of the VirtualService pointing at the VirtualNode.' }),
           })
           .default({ router: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false }, appmesh: { router: false } })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({

@@ -5,8 +5,8 @@ import { parseAllDocuments } from 'yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/main.ts';
-import { dataPlaneContainersOf, meshes, PLACEMENTS, type KubernetesObject } from '../../src/meshes/index.ts';
-import { OWNER_LABELS, renderTrial } from '../../src/platforms/kubernetes/render.ts';
+import { dataPlaneContainersOf, meshAdapter, meshes, PLACEMENTS, type KubernetesObject } from '../../src/meshes/index.ts';
+import { meshOptions, OWNER_LABELS, renderTrial } from '../../src/platforms/kubernetes/render.ts';
 import { workloadService } from '../../src/platforms/kubernetes/workload.ts';
 import { readScenarioFile } from '../../src/scenario/parse.ts';
 import { MESH_NAMES } from '../../src/scenario/schema.ts';
@@ -111,10 +111,11 @@ test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext Desti
   assert.is((find(plain, 'PeerAuthentication') as Obj).spec.mtls.mode, 'DISABLE');
   assert.is((find(plain, 'DestinationRule') as Obj).spec.trafficPolicy.tls.mode, 'DISABLE');
   assert.is(find(renderTrial(s, 'istio', 'r'), 'Namespace').metadata.labels!['istio-injection'], 'enabled');
-  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4, waypoint: false } } }, 'istio', 'r');
+  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4, waypoint: false, proxyResources: { cpu: '200m', memoryLimit: '256Mi' } } } }, 'istio', 'r');
   assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
   assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
-  assert.is((find(revised, 'Deployment') as Obj).spec.template.metadata.annotations['proxy.istio.io/config'], '{"concurrency":4}');
+  const annotations = (find(revised, 'Deployment') as Obj).spec.template.metadata.annotations;
+  assert.equal(annotations, { 'proxy.istio.io/config': '{"concurrency":4}', 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
 });
 
 test('placement: both pods, the server only, or none carry a sidecar', async () => {
@@ -133,7 +134,7 @@ test('placement: both pods, the server only, or none carry a sidecar', async () 
 });
 
 test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
-  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false }, appmesh: { router: false } };
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } };
   const istio = meshes.istio.kubernetesOverlay(opts);
   const appmesh = meshes.appmesh.kubernetesOverlay(opts);
   assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
@@ -157,7 +158,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], undefined);
   const serverOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'istio-ambient', 'r') as Obj[];
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
-  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true }, appmesh: { router: false } });
+  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
   assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
@@ -178,7 +179,7 @@ test('Linkerd: injection by annotation, opt-out per pod, its proxy container, sh
   assert.equal(objects.find((o) => o.kind === 'Namespace')!.metadata.annotations, { 'linkerd.io/inject': 'enabled' });
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.annotations, { 'linkerd.io/inject': 'disabled' });
   assert.equal(objects.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations, {});
-  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false }, appmesh: { router: false } });
+  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, ['linkerd-proxy']);
   assert.equal(overlay.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:4191/shutdown' });
 });
@@ -191,6 +192,25 @@ test('App Mesh through a router: a VirtualRouter with a weighted Route to the wo
   assert.equal(router.spec.routes[0].httpRoute.action.weightedTargets, [{ virtualNodeRef: { name: 'workload' }, weight: 100 }]);
   assert.equal(vs.spec.provider, { virtualRouter: { virtualRouterRef: { name: router.metadata.name } } });
   assert.equal(objects.map((o) => o.kind).slice(6, 10), ['VirtualNode', 'VirtualNode', 'VirtualRouter', 'VirtualService']);
+});
+
+test('a custom mesh from the scenario: its labels, opt-out, manifests in the trial namespace, data-plane containers and Job ending', async () => {
+  const s = resolveScenario((await readScenarioFile(join(repoRoot, 'test/fixtures/scenarios/good/custom-mesh.yaml'))).input);
+  for (const placement of PLACEMENTS) {
+    for (const o of renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement } }, 'kuma', 'r')) assert.equal(validator.validate(o), [], `${placement} ${o.kind}`);
+  }
+  const objects = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'kuma', 'r') as Obj[];
+  const ns = objects.find((o) => o.kind === 'Namespace')!;
+  assert.is(ns.metadata.labels['kuma.io/sidecar-injection'], 'enabled');
+  assert.is(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['kuma.io/sidecar-injection'], 'disabled');
+  const cm = objects.find((o) => o.kind === 'ConfigMap')!;
+  assert.equal([cm.metadata.namespace, cm.metadata.labels['meshbench.io/run-id']], [ns.metadata.name, 'r']);
+  const adapter = meshAdapter(s, 'kuma');
+  assert.is(adapter.displayName, 'Kuma');
+  assert.is(adapter.localProfile, null);
+  const overlay = adapter.kubernetesOverlay(meshOptions(s, 'n', 'r'));
+  assert.equal(overlay.dataPlaneContainers, ['kuma-sidecar']);
+  assert.equal(overlay.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:9901/quitquitquit' });
 });
 
 test('pure constructors give exactly the expected object', () => {

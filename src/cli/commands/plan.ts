@@ -1,5 +1,5 @@
 import { ExitCode } from '../../errors.ts';
-import { meshes } from '../../meshes/index.ts';
+import { meshAdapter } from '../../meshes/index.ts';
 import { formatDurationMs } from '../../scenario/duration.ts';
 import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
@@ -13,7 +13,7 @@ export function renderPlan(scenario: ResolvedScenario): string {
   const l = scenario.load;
   return [
     `Scenario "${scenario.name}" on platform ${scenario.platform}${scenario.target ? ` (target ${scenario.target})` : ''}: ${trials.length} trials`,
-    `  meshes: ${scenario.meshes.map((m) => meshes[m].displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
+    `  meshes: ${scenario.meshes.map((m) => meshAdapter(scenario, m).displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
     `  load: mode ${l.mode}, warmup ${formatDurationMs(l.warmupMs)} + measured ${formatDurationMs(l.durationMs)} per trial`,
     '',
     textTable(['#', 'mesh', 'level', 'connections', 'rate', 'rep'], rows, 0),

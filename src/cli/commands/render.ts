@@ -2,7 +2,6 @@
 import { stringify } from 'yaml';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { renderTrial } from '../../platforms/kubernetes/render.ts';
-import type { MeshName } from '../../scenario/resolve.ts';
 import type { CliIO } from '../io.ts';
 import { loadScenario } from '../scenario-input.ts';
 
@@ -14,8 +13,8 @@ export async function renderCommand(args: readonly string[], flags: { mesh: stri
   const format = flags.output ?? 'yaml';
   if (format !== 'yaml' && format !== 'json') throw new UsageError({ what: `-o must be yaml or json, not "${format}"`, fix: '-o yaml' });
   const { scenario } = await loadScenario(args[0]!, io.cwd);
-  const chosen = flags.mesh === undefined ? scenario.meshes : [flags.mesh as MeshName];
-  if (flags.mesh !== undefined && !scenario.meshes.includes(flags.mesh as MeshName)) {
+  const chosen = flags.mesh === undefined ? scenario.meshes : [flags.mesh];
+  if (flags.mesh !== undefined && !scenario.meshes.includes(flags.mesh)) {
     throw new UsageError({ what: `mesh "${flags.mesh}" is not in this scenario`, where: args[0], fix: `use one of: ${scenario.meshes.join(', ')}` });
   }
   const objects = chosen.flatMap((mesh) => renderTrial(scenario, mesh, RENDER_RUN_ID));

@@ -3,14 +3,14 @@
  * objects, the namespace, accounts and RBAC, the mesh's namespaced objects, then the workload and
  * the load Job. Pure: the same scenario, mesh and run id give the same objects.
  */
-import { meshes, type KubernetesMeshOptions, type KubernetesObject } from '../../meshes/index.ts';
+import { meshAdapter, type KubernetesMeshOptions, type KubernetesObject } from '../../meshes/index.ts';
 import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
-import type { MeshName, ResolvedScenario } from '../../scenario/resolve.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { LOADGEN, WORKLOAD, loadgenJob, loadgenRbac, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
 
 export const OWNER_LABELS = (runId: string) => ({ 'app.kubernetes.io/managed-by': 'meshbench', 'meshbench.io/run-id': runId.toLowerCase() });
 
-export function trialNamespace(s: ResolvedScenario, mesh: MeshName, runId: string): string {
+export function trialNamespace(s: ResolvedScenario, mesh: string, runId: string): string {
   return `${s.kubernetes.namespacePrefix}-${mesh}-${runId.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
 }
 
@@ -18,10 +18,10 @@ export function meshOptions(s: ResolvedScenario, ns: string, runId: string): Kub
   return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
 }
 
-export function renderTrial(s: ResolvedScenario, mesh: MeshName, runId: string, level: LoadLevel = loadLevels(s)[0]!): KubernetesObject[] {
+export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = loadLevels(s)[0]!): KubernetesObject[] {
   const ns = trialNamespace(s, mesh, runId);
   const names: TrialNames = { namespace: ns, ownerLabels: OWNER_LABELS(runId) };
-  const overlay = meshes[mesh].kubernetesOverlay(meshOptions(s, ns, runId));
+  const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, ns, runId));
   const owned = (o: KubernetesObject): KubernetesObject => ({ ...o, metadata: { ...o.metadata, labels: { ...names.ownerLabels, ...o.metadata.labels } } });
   return [
     ...overlay.clusterObjects.map(owned),
