@@ -82,9 +82,4 @@ export class SchemaValidator {
     if (validate(object)) return [];
     return (validate.errors ?? []).map((e) => `${key}${e.instancePath || '/'}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` "${String(e.params.additionalProperty)}"` : ''}`);
   }
-
-  knows(apiVersion: string, kind: string): boolean {
-    const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-    return this.byGvk.has(gvk(group!, version!, kind));
-  }
 }

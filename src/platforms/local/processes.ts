@@ -117,8 +117,3 @@ export function startProcess(o: StartOptions): ManagedProcess {
     },
   };
 }
-
-/** Pids of children started here that are still running (for tests and diagnostics). */
-export function livePids(): number[] {
-  return [...live].map((c) => c.pid ?? -1);
-}
