@@ -9,7 +9,11 @@ import { spread } from '../results/overhead.ts';
 import type { CostAssumptions } from './types.ts';
 
 export const HOURS_PER_MONTH = 730;
-/** AWS Fargate Linux/x86 on-demand in us-east-1 as published for 2026; change them with flags. */
+/**
+ * AWS Fargate Linux/x86 on-demand list prices for us-east-1 as the author knew them ($ per vCPU-hour,
+ * $ per GB-hour, applied per GiB): not checked against today's price list. Pass your own with
+ * --usd-per-vcpu-hour and --usd-per-gib-hour; the page states what it used.
+ */
 export const DEFAULT_COST: CostAssumptions = { pods: 100, usdPerVcpuHour: 0.04048, usdPerGibHour: 0.004445 };
 
 export interface CostLine {

@@ -79,7 +79,7 @@ export function resourcesSection(result: RunResult): string {
 export function costSection(result: RunResult, options: ReportOptions): string {
   const a = options.cost;
   const lines = estimateCost(result, a);
-  const assumptions = `${a.pods} meshed pods, $${a.usdPerVcpuHour} per vCPU-hour, $${a.usdPerGibHour} per GiB-hour, ${HOURS_PER_MONTH} hours a month (defaults: AWS Fargate on-demand prices; change them with <code>bench report --pods --usd-per-vcpu-hour --usd-per-gib-hour</code>)`;
+  const assumptions = `${a.pods} meshed pods, $${a.usdPerVcpuHour} per vCPU-hour, $${a.usdPerGibHour} per GiB-hour, ${HOURS_PER_MONTH} hours a month (defaults: AWS Fargate on-demand list prices for us-east-1, not checked against today's price list; set your own with <code>bench report --pods --usd-per-vcpu-hour --usd-per-gib-hour</code>)`;
   if (lines.length === 0) return `<p>No sidecar was measured in a valid trial, so there is nothing to cost. Assumptions: ${assumptions}.</p>`;
   const rows = lines
     .map((l) => `<tr><td>${e(meshLabel(result, l.mesh))}</td><td>${e(l.level)}</td><td class="num">${formatCores(l.sidecarCoresPerPod)}</td><td class="num">${(l.sidecarGibPerPod * 1024).toFixed(1)} MiB</td><td class="num"><strong>$${l.usdPerMonth.toFixed(0)}</strong></td></tr>`)
