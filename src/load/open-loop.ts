@@ -33,8 +33,6 @@ export interface OpenLoopRunOptions {
 
 export interface OpenLoopRunResult {
   core: OpenLoopCore;
-  /** CPU time this thread's process used during the run, in ms (user + system). */
-  loaderCpuMs: number;
 }
 
 /** Epoch milliseconds with sub-ms resolution, comparable across worker threads. */
@@ -76,7 +74,6 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const connections = Array.from({ length: o.connections }, (_, i) => new Connection(o.target, o.timeoutMs, i, () => core));
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => connections[c]!.send());
 
-  const cpuBefore = process.cpuUsage();
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
@@ -109,6 +106,5 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
     core.stop();
     await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
   }
-  const cpu = process.cpuUsage(cpuBefore);
-  return { core, loaderCpuMs: (cpu.user + cpu.system) / 1_000 };
+  return { core };
 }

@@ -4,7 +4,7 @@
  * has one, handling its inbound and outbound traffic), at the load level measured.
  */
 import { byRole } from '../results/resources.ts';
-import type { RunResult } from '../results/model.ts';
+import { validTrials, type RunResult } from '../results/model.ts';
 import { spread } from '../results/overhead.ts';
 import type { CostAssumptions } from './types.ts';
 
@@ -29,8 +29,7 @@ export function estimateCost(result: RunResult, a: CostAssumptions): CostLine[] 
   for (const level of result.levels) {
     for (const mesh of result.scenario.meshes) {
       if (mesh === 'none') continue;
-      const perPod = result.trials.flatMap((t) => {
-        if (t.status !== 'valid' || t.trial.mesh !== mesh || t.trial.level.id !== level.id) return [];
+      const perPod = validTrials(result, mesh, level.id).flatMap((t) => {
         const s = byRole(t.resources, 'sidecar');
         return s ? [{ cores: s.cpuCores / s.containers, gib: s.memoryBytesAvg / s.containers / 1024 ** 3 }] : [];
       });

@@ -4,7 +4,7 @@
  */
 import { HistogramLogWriter } from 'hdr-histogram-js';
 import { decodeHistogram } from '../results/histogram.ts';
-import type { RunResult } from '../results/model.ts';
+import { validTrials, type RunResult } from '../results/model.ts';
 import type { ReportFile } from './types.ts';
 
 export function hlogFileName(mesh: string, level: string): string {
@@ -23,8 +23,7 @@ export function renderHlogs(result: RunResult): ReportFile[] {
       writer.outputStartTime(base);
       writer.baseTime = base;
       writer.outputLegend();
-      for (const t of result.trials) {
-        if (t.status !== 'valid' || t.trial.mesh !== mesh || t.trial.level.id !== level.id) continue;
+      for (const t of validTrials(result, mesh, level.id)) {
         const h = decodeHistogram(t.histograms.latencyUs);
         h.tag = `trial-${t.trial.index + 1}`;
         const startSec = (Date.parse(t.startedAt) - base) / 1000;

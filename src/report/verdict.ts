@@ -5,7 +5,7 @@
  * range of those paired differences.
  */
 import { byRole } from '../results/resources.ts';
-import type { MeasuredTrial, RunResult } from '../results/model.ts';
+import { meshLabel, validTrials, type MeasuredTrial, type RunResult } from '../results/model.ts';
 import { spread, type Spread } from '../results/overhead.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
 
@@ -30,12 +30,8 @@ export interface VerdictTable {
 
 const MIB = 1024 * 1024;
 
-function validTrials(result: RunResult, mesh: string, levelId: string): Map<number, MeasuredTrial> {
-  const byRep = new Map<number, MeasuredTrial>();
-  for (const t of result.trials) {
-    if (t.status === 'valid' && t.trial.mesh === mesh && t.trial.level.id === levelId) byRep.set(t.trial.repetition, t);
-  }
-  return byRep;
+function byRepetition(result: RunResult, mesh: string, levelId: string): Map<number, MeasuredTrial> {
+  return new Map(validTrials(result, mesh, levelId).map((t) => [t.trial.repetition, t]));
 }
 
 type Figure = (t: MeasuredTrial) => number | null;
@@ -44,17 +40,11 @@ const sidecarPerPod: (f: (cores: number, bytes: number) => number) => Figure = (
   return s ? f(s.cpuCores, s.memoryBytesAvg) / s.containers : null;
 };
 
-/** The emulation label a mesh ran under ("istio (local emulation: ...)"), or its name. */
-export function meshLabel(result: RunResult, mesh: string): string {
-  for (const t of result.trials) if (t.trial.mesh === mesh && t.status !== 'aborted') return t.meshLabel;
-  return mesh;
-}
-
 export function verdictTables(result: RunResult): VerdictTable[] {
   const meshes = result.scenario.meshes.filter((m) => m !== 'none');
   return result.levels.map((level) => {
-    const none = validTrials(result, 'none', level.id);
-    const per = meshes.map((m) => validTrials(result, m, level.id));
+    const none = byRepetition(result, 'none', level.id);
+    const per = meshes.map((m) => byRepetition(result, m, level.id));
     const paired = (f: (mesh: MeasuredTrial, base: MeasuredTrial) => number | null): VerdictCell[] =>
       per.map((trials) => {
         const values: number[] = [];

@@ -118,3 +118,14 @@ export interface RunResult {
 export function isMeasured(t: TrialResult): t is MeasuredTrial {
   return t.status === 'valid' || t.status === 'invalid';
 }
+
+/** The emulation label a mesh ran under ("istio (local emulation: ...)"), or its name. */
+export function meshLabel(result: RunResult, mesh: string): string {
+  for (const t of result.trials) if (t.trial.mesh === mesh && t.status !== 'aborted') return t.meshLabel;
+  return mesh;
+}
+
+/** The valid trials of one mesh at one load level, in run order: what every figure is made of. */
+export function validTrials(result: RunResult, mesh: string, levelId: string): MeasuredTrial[] {
+  return result.trials.filter((t): t is MeasuredTrial => t.status === 'valid' && t.trial.mesh === mesh && t.trial.level.id === levelId);
+}

@@ -5,7 +5,7 @@
  */
 import type { LoadLevel } from '../scenario/plan.ts';
 import type { ContainerRole } from '../platforms/types.ts';
-import { isMeasured, type MeasuredTrial, type RunResult } from './model.ts';
+import { isMeasured, meshLabel, type MeasuredTrial, type RunResult } from './model.ts';
 import { byRole, coresPerKrps, sidecarsByPod, type RoleFigures } from './resources.ts';
 
 export interface Spread {
@@ -84,7 +84,7 @@ function summarizeCell(result: RunResult, mesh: string, level: LoadLevel): Cell 
   const valid = measured.filter((t): t is MeasuredTrial => t.status === 'valid');
   return {
     mesh,
-    meshLabel: measured[0]?.meshLabel ?? mesh,
+    meshLabel: meshLabel(result, mesh),
     level,
     validTrials: valid.length,
     invalidTrials: measured.length - valid.length,

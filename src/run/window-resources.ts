@@ -19,11 +19,15 @@ export class WindowResources {
 
   onPhase(phase: LoadPhase): void {
     if (!this.collector) return;
-    if (phase === 'measure') this.window = this.collector.begin(this.containers);
-    // Errors surface in result(), where the trial can still fail cleanly.
-    if (phase === 'drain' && this.window) this.usage = this.window.then((w) => w.end());
-    void this.usage?.catch(() => {});
-    void this.window?.catch(() => {});
+    // Errors surface in result(), where the trial can still fail cleanly; until then they are held.
+    if (phase === 'measure') {
+      this.window = this.collector.begin(this.containers);
+      this.window.catch(() => {});
+    }
+    if (phase === 'drain' && this.window) {
+      this.usage = this.window.then((w) => w.end());
+      this.usage.catch(() => {});
+    }
   }
 
   /** Usage over the window; ends it now if the engine never said `drain`. */

@@ -20,9 +20,9 @@ function write(name: string, run: RunResult): string {
 }
 
 const centre = (mesh: string, istioUs = 400) => (mesh === 'none' ? 100 : mesh === 'istio' ? istioUs : 300);
-const baseline = write('baseline', fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh), rep), achievedRps: 1000 })));
-const same = write('same', { ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh), rep), achievedRps: 1000 })), runId: 'same' });
-const slower = write('slower', { ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh, 700), rep), achievedRps: 1000 })), runId: 'slower' });
+write('baseline', fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh), rep), achievedRps: 1000 })));
+write('same', { ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh), rep), achievedRps: 1000 })), runId: 'same' });
+write('slower', { ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh, 700), rep), achievedRps: 1000 })), runId: 'slower' });
 
 test('no change: every gate passes, exit 0', async () => {
   const io = captureIO({ cwd: dir });
@@ -66,7 +66,6 @@ test('a different scenario is refused (2) and named; --force compares and says s
 });
 
 test('a folder of past runs is a rolling baseline: the last N completed runs of the same scenario', async () => {
-  const history = join(dir, 'history');
   for (let night = 0; night < 7; night++) {
     const run = fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh, 400 + night), rep), achievedRps: 1000 }));
     write(`history/night-${night}`, { ...run, runId: `night-${night}`, startedAt: `2026-11-${String(10 + night).padStart(2, '0')}T02:00:00.000Z`, status: night === 6 ? 'interrupted' : 'completed' });

@@ -1,11 +1,11 @@
 /** The sections of report.html, each a pure function of the result. */
 import { mergeHistograms, decodeHistogram } from '../../results/histogram.ts';
-import type { RunResult, TrialResult } from '../../results/model.ts';
+import { meshLabel, validTrials, type RunResult, type TrialResult } from '../../results/model.ts';
 import { summarizeByMeshAndLevel } from '../../results/overhead.ts';
 import { estimateCost, HOURS_PER_MONTH } from '../cost.ts';
 import { formatCores, formatUs } from '../format.ts';
 import type { ReportOptions } from '../types.ts';
-import { formatVerdictCell, meshLabel, verdictTables } from '../verdict.ts';
+import { formatVerdictCell, verdictTables } from '../verdict.ts';
 import { barChart, levelChart, percentileChart, type PercentileSeries } from './charts.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -42,7 +42,7 @@ function percentilePoints(h: ReturnType<typeof mergeHistograms>, maxX: number): 
 export function distributionSection(result: RunResult): string {
   const charts = result.levels.map((level) => {
     const merged = result.scenario.meshes.flatMap((mesh) => {
-      const parts = result.trials.flatMap((t) => (t.status === 'valid' && t.trial.mesh === mesh && t.trial.level.id === level.id ? [decodeHistogram(t.histograms.latencyUs)] : []));
+      const parts = validTrials(result, mesh, level.id).map((t) => decodeHistogram(t.histograms.latencyUs));
       return parts.length ? [{ mesh, histogram: mergeHistograms(parts) }] : [];
     });
     if (merged.length === 0) return `<p>No valid trial at ${e(level.id)}.</p>`;
