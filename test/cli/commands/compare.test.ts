@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
-import type { RunResult } from '../../src/results/model.ts';
-import { captureIO } from '../helpers.ts';
-import { fakeRun } from '../fakes/results.ts';
+import { main } from '../../../src/cli/main.ts';
+import type { RunResult } from '../../../src/results/model.ts';
+import { captureIO } from '../../helpers.ts';
+import { fakeRun } from '../../fakes/results.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-compare-'));
 const latencies = (centreUs: number, rep: number) => Array.from({ length: 200 }, (_, i) => centreUs + rep * 2 + (i % 10));

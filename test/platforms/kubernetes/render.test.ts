@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { main } from '../../src/cli/main.ts';
-import { dataPlaneContainersOf, meshAdapter, meshes, PLACEMENTS, type KubernetesObject } from '../../src/meshes/index.ts';
-import { meshOptions, OWNER_LABELS, renderTrial } from '../../src/platforms/kubernetes/render.ts';
-import { workloadService } from '../../src/platforms/kubernetes/workload.ts';
-import { readScenarioFile } from '../../src/scenario/parse.ts';
-import { MESH_NAMES } from '../../src/scenario/schema.ts';
-import { resolveScenario, type ResolvedScenario } from '../../src/scenario/resolve.ts';
-import { captureIO, repoRoot } from '../helpers.ts';
+import { main } from '../../../src/cli/main.ts';
+import { dataPlaneContainersOf, meshAdapter, meshes, PLACEMENTS, type KubernetesObject } from '../../../src/meshes/index.ts';
+import { meshOptions, OWNER_LABELS, renderTrial } from '../../../src/platforms/kubernetes/render.ts';
+import { workloadService } from '../../../src/platforms/kubernetes/workload.ts';
+import { readScenarioFile } from '../../../src/scenario/parse.ts';
+import { MESH_NAMES } from '../../../src/scenario/schema.ts';
+import { resolveScenario, type ResolvedScenario } from '../../../src/scenario/resolve.ts';
+import { captureIO, repoRoot } from '../../helpers.ts';
 import { SchemaValidator } from './schema-validator.ts';
 
 // Built on first use, so a missing schema folder fails these tests with its message, not the run.

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../helpers.ts';
+import { repoRoot } from '../../helpers.ts';
 
 export const SCHEMAS = join(repoRoot, '..', 'shared', 'k8s-schemas');
 
