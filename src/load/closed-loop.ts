@@ -42,7 +42,7 @@ export class ClosedLoopEngine implements LoadEngine {
           if (signal.aborted) return reject(signal.reason);
           if (err) return reject(err);
           const durationMs = Math.min(windowEnd, performance.now()) - windowStart;
-          const responses = ok.totalCount + non2xx.totalCount;
+          const attempts = ok.totalCount + non2xx.totalCount + Object.values(errorsByClass).reduce((a, b) => a + b, 0);
           resolve({
             engine: this.name,
             ok,
@@ -54,7 +54,10 @@ export class ClosedLoopEngine implements LoadEngine {
             errorsByClass,
             durationMs,
             targetRps: null,
-            achievedRps: durationMs > 0 ? (responses * 1_000) / durationMs : 0,
+            achievedRps: durationMs > 0 ? (ok.totalCount * 1_000) / durationMs : 0,
+            // autocannon tells no send events; every attempt that ended in the window was sent in it.
+            sentRps: durationMs > 0 ? (attempts * 1_000) / durationMs : 0,
+            scheduledRequests: attempts,
             loaderSaturated: false,
           });
         },

@@ -7,7 +7,7 @@
  * was due, minus when it was due: the loader's own error). Only requests intended inside the
  * measured window are recorded; warmup is run and discarded.
  */
-import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../results/histogram.ts';
+import { createLatencyHistogram, HIGHEST_US, recordLatencyUs, type Histogram } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
 import type { Schedule } from './schedule.ts';
 import { emptyErrorCounts } from './types.ts';
@@ -40,6 +40,8 @@ export class OpenLoopCore {
   readonly errorsByClass: Record<ErrorClass, number> = emptyErrorCounts();
   /** Measured requests that were due but never completed (stopped with the run). */
   unfinished = 0;
+  /** Requests intended inside the measured window: what every outcome count adds up to. */
+  scheduledInWindow = 0;
   /**
    * Measured requests actually sent before the window ended: the achieved rate. A target that
    * cannot keep up leaves requests queued, so this falls short of the schedule.
@@ -91,7 +93,10 @@ export class OpenLoopCore {
         this.scheduling = false;
         break;
       }
-      if (intended >= this.window.measureStartMs) recordLatencyUs(this.histograms.schedulerLag, (nowMs - intended) * 1_000);
+      if (intended >= this.window.measureStartMs) {
+        recordLatencyUs(this.histograms.schedulerLag, (nowMs - intended) * 1_000);
+        this.scheduledInWindow++;
+      }
       const connection = this.idle.pop();
       if (connection === undefined) this.enqueue(intended);
       else this.dispatch(connection, intended, nowMs);
@@ -101,6 +106,9 @@ export class OpenLoopCore {
 
   /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */
   complete(connection: number, outcome: number | ErrorClass, nowMs: number): void {
+    // A connection that stop() already settled (its request counted as a timeout) reports once
+    // more when its socket is destroyed: that second report must not count again.
+    if (!this.busy[connection]) return;
     const intended = this.intendedOf[connection]!;
     if (intended >= this.window.measureStartMs && intended < this.window.measureEndMs) {
       const correctedUs = (nowMs - intended) * 1_000;
@@ -118,10 +126,12 @@ export class OpenLoopCore {
   }
 
   /**
-   * Ends the run: no more sends. Measured requests still outstanding got no answer within the
-   * drain time and count as timeouts.
+   * Ends the run: no more sends, and later completions are ignored. Measured requests still
+   * outstanding got no answer within the drain time: they count as timeouts and go into the
+   * error histogram at `timeoutMs`, the least they waited (the drain lasts the timeout), so an
+   * "all attempts" latency (ok + non-2xx + error merged) shows them at the timeout.
    */
-  stop(): void {
+  stop(timeoutMs: number): void {
     this.scheduling = false;
     this.idle.length = 0;
     for (let c = this.busy.length - 1; c >= 0; c--) {
@@ -131,6 +141,7 @@ export class OpenLoopCore {
     }
     while (this.queueLength > 0) if (this.isMeasured(this.dequeue())) this.unfinished++;
     this.errorsByClass.timeout += this.unfinished;
+    if (this.unfinished > 0) this.histograms.error.recordValueWithCount(Math.min(HIGHEST_US, Math.max(1, Math.round(timeoutMs * 1_000))), this.unfinished);
   }
 
   private isMeasured(intended: number): boolean {

@@ -31,6 +31,7 @@ interface Merged {
   schedulerLag: Histogram;
   errorsByClass: Record<ErrorClass, number>;
   sentInWindow: number;
+  scheduledInWindow: number;
 }
 
 export class OpenLoopEngine implements LoadEngine {
@@ -58,14 +59,17 @@ export class OpenLoopEngine implements LoadEngine {
     try {
       const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
-      const { sentInWindow, ...histograms } = merged;
+      const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {
         engine: this.name,
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps,
-        // The offered load that went out; late answers are latency, missing ones errors.
-        achievedRps: (sentInWindow * 1_000) / spec.durationMs,
+        // Judged by intended time: a request intended in the window counts when its 2xx arrives,
+        // in the window or in the drain after it.
+        achievedRps: (histograms.ok.totalCount * 1_000) / spec.durationMs,
+        sentRps: (sentInWindow * 1_000) / spec.durationMs,
+        scheduledRequests: scheduledInWindow,
         loaderSaturated: merged.schedulerLag.totalCount > 0 && merged.schedulerLag.getValueAtPercentile(99) > this.lagLimitUs,
       };
     } finally {
@@ -76,7 +80,7 @@ export class OpenLoopEngine implements LoadEngine {
   private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
     const { core } = await runOpenLoop({ ...base, connections, offset: 0, stride: 1, target, signal });
     const h = core.histograms;
-    return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow };
+    return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow, scheduledInWindow: core.scheduledInWindow };
   }
 
   private async runInWorkers(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
@@ -109,7 +113,8 @@ export class OpenLoopEngine implements LoadEngine {
       const errorsByClass = emptyErrorCounts();
       for (const o of outputs) for (const [k, v] of Object.entries(o.errorsByClass)) errorsByClass[k as ErrorClass] += v;
       const sentInWindow = outputs.reduce((sum, o) => sum + o.sentInWindow, 0);
-      return { ok: merge('ok'), non2xx: merge('non2xx'), error: merge('error'), uncorrected: merge('uncorrected'), schedulerLag: merge('schedulerLag'), errorsByClass, sentInWindow };
+      const scheduledInWindow = outputs.reduce((sum, o) => sum + o.scheduledInWindow, 0);
+      return { ok: merge('ok'), non2xx: merge('non2xx'), error: merge('error'), uncorrected: merge('uncorrected'), schedulerLag: merge('schedulerLag'), errorsByClass, sentInWindow, scheduledInWindow };
     } finally {
       signal.removeEventListener('abort', onAbort);
       await Promise.all(threads.map((t) => t.terminate()));

@@ -11,6 +11,7 @@ export interface WorkerOutput {
   histograms: Record<'ok' | 'non2xx' | 'error' | 'uncorrected' | 'schedulerLag', string>;
   errorsByClass: Record<string, number>;
   sentInWindow: number;
+  scheduledInWindow: number;
 }
 
 const input = workerData as WorkerInput;
@@ -31,5 +32,6 @@ const output: WorkerOutput = {
   },
   errorsByClass: core.errorsByClass,
   sentInWindow: core.sentInWindow,
+  scheduledInWindow: core.scheduledInWindow,
 };
 parentPort!.postMessage(output);

@@ -103,7 +103,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       loop();
     });
   } finally {
-    core.stop();
+    core.stop(o.timeoutMs);
     await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
   }
   return { core };

@@ -30,7 +30,16 @@ export interface LoadOutcome {
   /** Length of the measured window as it happened. */
   durationMs: number;
   targetRps: number | null;
+  /**
+   * Completed 2xx responses per second of the measured window. Open loop: responses to requests
+   * intended in the window, whether they came back in it or in the drain after it, so where a
+   * stall falls in the window does not change the figure.
+   */
   achievedRps: number;
+  /** Requests actually sent per second of the measured window (open loop: of those intended in it). */
+  sentRps: number;
+  /** Open loop: requests intended in the window; closed loop: requests sent in it. Outcomes add up to it. */
+  scheduledRequests: number;
   /** The loader could not keep up, so its figures include its own queueing. */
   loaderSaturated: boolean;
 }

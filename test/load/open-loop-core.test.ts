@@ -86,15 +86,31 @@ test('only requests intended inside the measured window are recorded; scheduling
   assert.is(f.c.histograms.schedulerLag.totalCount, 3);
 });
 
-test('requests still outstanding when the run stops count as timeouts', () => {
+test('requests still outstanding when the run stops count as timeouts, recorded at the timeout', () => {
   const f = core(1);
   f.at(0);
   f.at(1);
   f.at(2);
-  f.c.stop();
+  f.c.stop(300);
   assert.is(f.c.unfinished, 3);
   assert.is(f.c.errorsByClass.timeout, 3);
   assert.is(f.c.outstanding, 0);
+  assert.equal([f.c.histograms.error.totalCount, f.c.histograms.error.minNonZeroValue, f.c.histograms.error.maxValue], [3, 300_000, 300_000]);
+});
+
+test('a request settled by stop() is not counted again when its connection reports it afterwards', () => {
+  const f = core(2);
+  f.at(0);
+  f.at(1);
+  f.complete(0, 200, 1.5);
+  f.c.stop(300);
+  // Destroying the sockets makes the transport report the in-flight request once more.
+  f.complete(1, 'reset', 400);
+  f.complete(1, 200, 401);
+  const h = f.c.histograms;
+  assert.equal([h.ok.totalCount, h.error.totalCount], [1, 1]);
+  assert.equal(f.c.errorsByClass, { timeout: 1, refused: 0, reset: 0, other: 0 });
+  assert.is(f.c.scheduledInWindow, 2);
 });
 
 test('the wait queue grows past its first capacity without losing order', () => {

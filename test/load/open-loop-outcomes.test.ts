@@ -1,0 +1,63 @@
+/**
+ * Outcomes of the open loop against targets that fail: every request intended in the window is
+ * counted exactly once, failures keep their time, and the achieved rate counts only 2xx answers.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
+import type { LoadOutcome } from '../../src/load/types.ts';
+import { mergeHistograms } from '../../src/results/histogram.ts';
+import { startHoldingTarget } from './holding-target.ts';
+
+const outcomes = (o: LoadOutcome) => o.ok.totalCount + o.non2xx.totalCount + Object.values(o.errorsByClass).reduce((a, b) => a + b, 0);
+
+test('a target that stops answering: outcomes equal the requests scheduled in the window, none counted twice', async () => {
+  // Warmup is answered, then nothing: at the drain deadline requests are still in flight, and
+  // destroying their sockets reports them a second time.
+  let answering = true;
+  const target = await startHoldingTarget(() => answering);
+  try {
+    setTimeout(() => (answering = false), 150);
+    const outcome = await new OpenLoopEngine().run({ connections: 2, targetRps: 100, warmupMs: 200, durationMs: 1_000, timeoutMs: 300 }, target.url, new AbortController().signal);
+    assert.is(outcome.scheduledRequests, 100);
+    assert.is(outcomes(outcome), 100, JSON.stringify({ ok: outcome.ok.totalCount, errors: outcome.errorsByClass }));
+    assert.is(outcome.error.totalCount, 100 - outcome.ok.totalCount - outcome.non2xx.totalCount, 'every failure has a time in the error histogram');
+    assert.is(outcome.ok.totalCount, 0);
+    assert.is(outcome.achievedRps, 0);
+  } finally {
+    await target.close();
+  }
+});
+
+test('1 % of requests never answered: the all-attempts P99.9 lands at the timeout, the 2xx one does not show them', async () => {
+  const timeoutMs = 300;
+  const target = await startHoldingTarget((n) => n % 100 !== 50);
+  try {
+    const outcome = await new OpenLoopEngine().run({ connections: 8, targetRps: 500, warmupMs: 200, durationMs: 2_000, timeoutMs }, target.url, new AbortController().signal);
+    assert.is(outcomes(outcome), outcome.scheduledRequests);
+    assert.ok(outcome.errorsByClass.timeout >= 8 && outcome.errorsByClass.timeout <= 12, JSON.stringify(outcome.errorsByClass));
+    const allAttempts = mergeHistograms([outcome.ok, outcome.non2xx, outcome.error]);
+    assert.is(allAttempts.totalCount, outcome.scheduledRequests);
+    const p999 = allAttempts.getValueAtPercentile(99.9);
+    assert.ok(p999 >= timeoutMs * 1_000 * 0.99 && p999 < timeoutMs * 1_000 * 1.5, `all-attempts P99.9 ${p999} µs, timeout ${timeoutMs} ms`);
+    assert.ok(outcome.ok.getValueAtPercentile(99.9) < (timeoutMs * 1_000) / 3, `2xx P99.9 ${outcome.ok.getValueAtPercentile(99.9)} µs`);
+    assert.ok(outcome.error.minNonZeroValue >= timeoutMs * 1_000 * 0.99, `fastest failure ${outcome.error.minNonZeroValue} µs`);
+  } finally {
+    await target.close();
+  }
+});
+
+test('a target that answers 90 % of requests in time: achieved (2xx) rate about 10 % under the target, sent rate on it', async () => {
+  const target = await startHoldingTarget((n) => n % 10 !== 5);
+  try {
+    const outcome = await new OpenLoopEngine().run({ connections: 16, targetRps: 200, warmupMs: 200, durationMs: 1_000, timeoutMs: 300 }, target.url, new AbortController().signal);
+    assert.is(outcome.scheduledRequests, 200);
+    assert.is(outcomes(outcome), 200);
+    assert.ok(outcome.achievedRps >= 170 && outcome.achievedRps <= 190, `achieved ${outcome.achievedRps} rps`);
+    assert.ok(outcome.sentRps >= 190, `sent ${outcome.sentRps} rps`);
+  } finally {
+    await target.close();
+  }
+});
+
+test.run();
