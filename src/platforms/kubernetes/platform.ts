@@ -1,0 +1,184 @@
+/**
+ * Platform `kubernetes`: one trial = the rendered objects of one mesh, applied into the run's
+ * namespace for that mesh, ready, and checked to really carry the mesh; torn down by the run's
+ * label on success, failure and abort. Preflight runs once, before anything is created.
+ * The load Job is rendered but not applied here: the in-cluster load runner applies it.
+ */
+import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
+import { RunError } from '../../errors.ts';
+import type { Trial } from '../../scenario/plan.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { applyObjects } from './apply.ts';
+import type { KubeClient } from './client.ts';
+import { checkDataPlane } from './data-plane.ts';
+import { componentVersions, readClusterFacts, type ClusterFacts } from './environment.ts';
+import type { MeshRequirement } from './mesh-requirements.ts';
+import { preflight, type PreflightReport } from './preflight.ts';
+import { formatProblem, PreflightError } from './problems.ts';
+import { waitReady, type PodLike } from './ready.ts';
+import { meshOptions, renderTrial, trialNamespace } from './render.ts';
+import { deleteOwned, findOwned } from './teardown.ts';
+
+/** A watched container on Kubernetes (the `kubernetes` variant of WatchedContainer in platforms/types.ts). */
+export interface KubernetesContainer {
+  kind: 'kubernetes';
+  namespace: string;
+  pod: string;
+  container: string;
+  node: string;
+  role: 'app' | 'sidecar' | 'node-proxy' | 'waypoint' | 'loadgen';
+}
+
+export interface KubernetesDeployment {
+  meshLabel: string;
+  containers: KubernetesContainer[];
+  /** Load runs as a Job in the trial's namespace; the runner applies `job` and reads its pods. */
+  load: { where: 'in-cluster'; namespace: string; job: KubernetesObject; targetUrl: URL };
+  components: Record<string, string>;
+  runId: string;
+  mesh: string;
+  namespace: string;
+}
+
+export type DeployStage = 'apply' | 'ready' | 'verify' | 'teardown';
+
+export interface KubernetesPlatformOptions {
+  client: KubeClient;
+  scenario: ResolvedScenario;
+  runId: string;
+  declared?: Record<string, MeshRequirement[]>;
+  /** Bound on pods becoming ready (default 5 min: image pulls on fresh nodes). */
+  readyTimeoutMs?: number;
+  /** Bound on deletion (default 3 min: namespace finalization). */
+  teardownTimeoutMs?: number;
+  onStage?: (stage: DeployStage, trial: Trial | null) => void;
+  signal?: AbortSignal;
+}
+
+export class KubernetesPlatform {
+  readonly name = 'kubernetes';
+  readonly preflight: PreflightReport;
+  readonly cluster: ClusterFacts;
+  private readonly o: KubernetesPlatformOptions;
+
+  private constructor(o: KubernetesPlatformOptions, report: PreflightReport, cluster: ClusterFacts) {
+    this.o = o;
+    this.preflight = report;
+    this.cluster = cluster;
+  }
+
+  /** Preflight, then a platform ready to deploy; PreflightError (exit 2) when the cluster is not ready, with nothing created. */
+  static async create(o: KubernetesPlatformOptions): Promise<KubernetesPlatform> {
+    const report = await preflight({ client: o.client, scenario: o.scenario, runId: o.runId, ...(o.declared ? { declared: o.declared } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+    if (report.problems.length > 0) throw new PreflightError(report.problems);
+    return new KubernetesPlatform(o, report, await readClusterFacts(o.client, o.signal));
+  }
+
+  async deploy(req: { trial: Trial }, signal: AbortSignal): Promise<KubernetesDeployment> {
+    const { client, scenario: s, runId } = this.o;
+    const mesh = req.trial.mesh;
+    const namespace = trialNamespace(s, mesh, runId);
+    const objects = renderTrial(s, mesh, runId, req.trial.level);
+    const job = objects.find((o) => o.kind === 'Job')!;
+    try {
+      this.o.onStage?.('apply', req.trial);
+      await applyObjects(client, objects.filter((o) => o !== job), { signal });
+      this.o.onStage?.('ready', req.trial);
+      const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? 300_000, signal });
+      this.o.onStage?.('verify', req.trial);
+      const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId));
+      const dataPlane = checkDataPlane({ mesh, namespace, overlay, placement: s.kubernetes.placement, pods });
+      if (dataPlane.problems.length > 0) {
+        throw new RunError({ what: `mesh ${mesh} is not in the trial's pods:\n${dataPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${namespace}`, fix: dataPlane.problems[0]!.fix });
+      }
+      const containers = [...trialContainers(pods, overlay.dataPlaneContainers), ...(await meshPodContainers(client, overlay, pods, signal))];
+      const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
+      return {
+        meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
+        containers,
+        load: { where: 'in-cluster', namespace, job, targetUrl: new URL(`http://workload.${namespace}.svc.cluster.local:8080/`) },
+        components: componentVersions(this.cluster, this.preflight.components, dataPlane.proxyImages, native),
+        runId,
+        mesh,
+        namespace,
+      };
+    } catch (e) {
+      // Whatever failed or was aborted, nothing of this trial stays behind.
+      await this.teardownTrial(mesh);
+      throw e;
+    }
+  }
+
+  async teardown(d: KubernetesDeployment): Promise<void> {
+    await this.teardownTrial(d.mesh);
+  }
+
+  /** Everything of this run, whatever trial it came from. Idempotent. */
+  async close(): Promise<void> {
+    const kinds = await this.renderedClusterKinds();
+    const owned = await findOwned(this.o.client, { runId: this.o.runId, kinds });
+    await this.deleteOrFail(owned);
+  }
+
+  /** The trial's namespace and the cluster-scoped objects its mesh renders, found by the run's label. */
+  private async teardownTrial(mesh: string): Promise<void> {
+    this.o.onStage?.('teardown', null);
+    const mine = new Set(renderTrial(this.o.scenario, mesh, this.o.runId).filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`));
+    const kinds = await this.renderedClusterKinds();
+    const owned = (await findOwned(this.o.client, { runId: this.o.runId, kinds })).filter((x) => mine.has(`${x.kind}/${x.name}`));
+    await this.deleteOrFail(owned);
+  }
+
+  private async deleteOrFail(owned: Awaited<ReturnType<typeof findOwned>>): Promise<void> {
+    const { remaining } = await deleteOwned(this.o.client, owned, { timeoutMs: this.o.teardownTimeoutMs ?? 180_000 });
+    if (remaining.length > 0) {
+      throw new RunError({
+        what: `teardown left ${remaining.map((r) => `${r.kind}/${r.name}`).join(', ')} after ${Math.round((this.o.teardownTimeoutMs ?? 180_000) / 1000)} s`,
+        where: `run ${this.o.runId}`,
+        fix: `see what holds them (kubectl get namespace NAME -o yaml: finalizers, conditions), then \`bench cleanup --run ${this.o.runId}\``,
+      });
+    }
+  }
+
+  /** Cluster-scoped kinds this run renders (App Mesh's Mesh, a custom mesh's), resolved by discovery. */
+  private async renderedClusterKinds() {
+    const seen = new Map<string, KubernetesObject>();
+    for (const mesh of this.o.scenario.meshes) {
+      for (const o of renderTrial(this.o.scenario, mesh, this.o.runId)) if (!o.metadata.namespace && o.kind !== 'Namespace') seen.set(`${o.apiVersion}/${o.kind}`, o);
+    }
+    const kinds = [];
+    for (const o of seen.values()) {
+      const r = await this.o.client.resourceFor(o.apiVersion, o.kind);
+      if (r) kinds.push(r);
+    }
+    return kinds;
+  }
+}
+
+/** The trial's own pods: app containers, and the data-plane containers as sidecars. */
+function trialContainers(pods: PodLike[], dataPlane: string[]): KubernetesContainer[] {
+  return pods.flatMap((p) =>
+    [...p.spec.containers, ...(p.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')].map((c) => ({
+      kind: 'kubernetes' as const,
+      namespace: p.metadata.namespace,
+      pod: p.metadata.name,
+      container: c.name,
+      node: p.spec.nodeName ?? '',
+      role: dataPlane.includes(c.name) ? ('sidecar' as const) : ('app' as const),
+    })),
+  );
+}
+
+/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh. */
+async function meshPodContainers(client: KubeClient, overlay: ReturnType<ReturnType<typeof meshAdapter>['kubernetesOverlay']>, pods: PodLike[], signal: AbortSignal): Promise<KubernetesContainer[]> {
+  const nodes = new Set(pods.map((p) => p.spec.nodeName));
+  const out: KubernetesContainer[] = [];
+  for (const d of overlay.dataPlanePods) {
+    const selector = Object.entries(d.selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const found = await client.list<PodLike>(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, signal);
+    for (const p of found.filter((x) => !d.nodesInvolvedOnly || nodes.has(x.spec.nodeName))) {
+      out.push({ kind: 'kubernetes', namespace: p.metadata.namespace, pod: p.metadata.name, container: d.container, node: p.spec.nodeName ?? '', role: d.role });
+    }
+  }
+  return out;
+}

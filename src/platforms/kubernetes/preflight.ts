@@ -1,0 +1,126 @@
+/**
+ * Before anything is created: is the API server there and does it accept us; for each mesh, is it
+ * installed (its controllers, its injector, every kind the trial applies); may we do all the run
+ * does (SelfSubjectAccessReview); can the pods be placed. Every problem is collected, so one run
+ * of preflight tells everything to fix (exit 2 through PreflightError).
+ */
+import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
+import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { KubeApiError, type ApiResource, type KubeClient } from './client.ts';
+import { installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
+import { placementProblems, type NodeLike } from './placement.ts';
+import type { Problem } from './problems.ts';
+import { describePermission, missingPermissions, trialPermissions, type Permission } from './rbac.ts';
+import { meshOptions, renderTrial, trialNamespace } from './render.ts';
+import { checkRequirement } from './requirement-checks.ts';
+
+export interface PreflightOptions {
+  client: KubeClient;
+  scenario: ResolvedScenario;
+  runId: string;
+  /** A custom mesh's own requirements, by mesh name (from its scenario definition). */
+  declared?: Record<string, MeshRequirement[]>;
+  signal?: AbortSignal;
+}
+
+export interface PreflightReport {
+  problems: Problem[];
+  warnings: string[];
+  /** Versions found: kubernetes, istiod, ztunnel, appmesh-controller, ... */
+  components: Record<string, string>;
+}
+
+/** The problem a failed call to the API server means for access, or null when it is another failure. */
+export function accessProblem(client: KubeClient, e: unknown): Problem | null {
+  if (!(e instanceof KubeApiError)) return null;
+  const where = `context ${client.context} (${client.server})`;
+  if (e.status === 0) {
+    return { where, what: `the API server does not answer (${e.reason})`, fix: 'check that the cluster runs and is reachable from here (VPN, proxy, `kubectl cluster-info`), or pick another context with --context' };
+  }
+  if (e.status === 401) {
+    return { where, what: 'the API server rejected the credentials (401 Unauthorized): they are invalid or expired', fix: 'renew them (e.g. `aws eks update-kubeconfig --name CLUSTER`, `gcloud container clusters get-credentials CLUSTER`, `az aks get-credentials`), then check with `kubectl auth whoami`' };
+  }
+  if (e.status === 403) {
+    return { where, what: `the API server refused the request (403 Forbidden: ${e.message.split(': ').pop()})`, fix: 'give this identity the ClusterRole of docs/kubernetes.md ("Permissions")' };
+  }
+  return null;
+}
+
+export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
+  const { client, scenario: s, runId, signal } = o;
+  const report: PreflightReport = { problems: [], warnings: [], components: {} };
+  try {
+    const version = await client.get<{ gitVersion?: string }>('/version', signal);
+    if (version.gitVersion) report.components.kubernetes = version.gitVersion;
+    // /version is public on most clusters; a review proves the credentials themselves.
+    await client.request('POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'list', resource: 'namespaces' } } },
+      signal,
+    });
+  } catch (e) {
+    const p = accessProblem(client, e);
+    if (!p) throw e;
+    // Nothing else can be checked without the API server.
+    return { ...report, problems: [p] };
+  }
+
+  const permissions: Permission[] = [];
+  let placement: { workload: Record<string, string> | null; loadgen: Record<string, string> | null } | null = null;
+  for (const mesh of s.meshes) {
+    const objects = renderTrial(s, mesh, runId);
+    const ns = trialNamespace(s, mesh, runId);
+    const resources: ApiResource[] = [];
+    const seen = new Set<string>();
+    for (const obj of objects) {
+      const k = `${obj.apiVersion}/${obj.kind}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      const r = await client.resourceFor(obj.apiVersion, obj.kind, signal);
+      if (r) resources.push(r);
+      else {
+        const group = obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0]! : '';
+        report.problems.push({ where: `mesh ${mesh}: ${obj.kind} (${obj.apiVersion})`, what: `the cluster does not serve ${obj.kind} (${obj.apiVersion}), which the trial applies: its CRD is not installed`, fix: installHintForGroup(group) });
+      }
+    }
+
+    const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, ns, runId));
+    const reqs = meshRequirements({ mesh, overlay, istioRevision: s.kubernetes.istio.revision, waypoint: s.kubernetes.istio.waypoint }, o.declared?.[mesh]);
+    report.warnings.push(...reqs.warnings);
+    const on = injected(s.kubernetes.placement);
+    const podLabels = (kind: string) => podTemplateLabels(objects.find((x) => x.kind === kind));
+    const target = {
+      namespace: ns,
+      namespaceLabels: objects.find((x) => x.kind === 'Namespace')?.metadata.labels ?? {},
+      // Meshes whose data plane is not in the pods (ambient) inject nothing.
+      meshedPodLabels: overlay.dataPlaneContainers.length === 0 ? [] : [...(on.workload ? [podLabels('Deployment')] : []), ...(on.loadgen ? [podLabels('Job')] : [])],
+    };
+    for (const r of reqs.requirements) {
+      const result = await checkRequirement(client, mesh, r, target, signal);
+      Object.assign(report.components, result.versions);
+      if (result.problem) report.problems.push(result.problem);
+    }
+    permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0 }));
+    placement ??= { workload: nodeSelectorOf(objects.find((x) => x.kind === 'Deployment')), loadgen: nodeSelectorOf(objects.find((x) => x.kind === 'Job')) };
+  }
+
+  const missing = await missingPermissions(client, permissions, signal);
+  if (missing.length > 0) {
+    report.problems.push({
+      where: `identity of context ${client.context}`,
+      what: `${missing.length} permission${missing.length === 1 ? ' is' : 's are'} missing:\n${missing.map((p) => `      ${describePermission(p)}`).join('\n')}`,
+      fix: 'bind this identity to the ClusterRole of docs/kubernetes.md ("Permissions"); check one with `kubectl auth can-i VERB RESOURCE -n NAMESPACE`',
+    });
+  }
+  // Without the right to list nodes, placement is not checked here; the missing permission says so.
+  if (placement && !missing.some((p) => p.resource === 'nodes')) {
+    const nodes = await client.list<NodeLike>('/api/v1/nodes', {}, signal);
+    report.problems.push(...placementProblems(nodes, { workloadNodeSelector: placement.workload, loadgenNodeSelector: placement.loadgen, antiAffinity: true }));
+  }
+  report.warnings = [...new Set(report.warnings)];
+  return report;
+}
+
+type PodTemplated = KubernetesObject & { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string> } } } };
+
+const podTemplateLabels = (o: KubernetesObject | undefined): Record<string, string> => (o as PodTemplated | undefined)?.spec?.template?.metadata?.labels ?? {};
+const nodeSelectorOf = (o: KubernetesObject | undefined): Record<string, string> | null => (o as PodTemplated | undefined)?.spec?.template?.spec?.nodeSelector ?? null;

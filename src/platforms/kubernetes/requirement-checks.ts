@@ -1,0 +1,93 @@
+/** Checks one mesh requirement against the cluster: a problem, or the component's version. */
+import type { KubeClient } from './client.ts';
+import { selectorQuery, selects, type LabelSelector } from './label-selector.ts';
+import type { InjectorRequirement, MeshRequirement, WorkloadRequirement } from './mesh-requirements.ts';
+import type { Problem } from './problems.ts';
+
+export interface InjectionTarget {
+  namespace: string;
+  namespaceLabels: Record<string, string>;
+  /** Labels of the pods the mesh must inject (empty: no pod is meant to carry a proxy). */
+  meshedPodLabels: Record<string, string>[];
+}
+
+export interface RequirementResult {
+  problem?: Problem;
+  /** component name → version, e.g. istiod → 1.30.3. */
+  versions: Record<string, string>;
+}
+
+interface Workload {
+  metadata: { name: string; namespace: string };
+  spec: { template: { spec: { containers: { name: string; image?: string }[] } } };
+  status?: { availableReplicas?: number; numberReady?: number; replicas?: number; desiredNumberScheduled?: number };
+}
+
+interface WebhookConfig {
+  metadata: { name: string; labels?: Record<string, string> };
+  webhooks?: {
+    name: string;
+    namespaceSelector?: LabelSelector;
+    objectSelector?: LabelSelector;
+    rules?: { operations?: string[]; resources?: string[] }[];
+  }[];
+}
+
+/** `repo/name:1.30.3` or `...:v1.13.1@sha256:...` → `1.30.3` / `v1.13.1`; null without a tag. */
+export function imageTag(image: string | undefined): string | null {
+  if (!image) return null;
+  const noDigest = image.split('@')[0]!;
+  const lastPart = noDigest.slice(noDigest.lastIndexOf('/') + 1);
+  const i = lastPart.lastIndexOf(':');
+  return i < 0 ? null : lastPart.slice(i + 1);
+}
+
+export async function checkRequirement(client: KubeClient, mesh: string, r: MeshRequirement, target: InjectionTarget, signal?: AbortSignal): Promise<RequirementResult> {
+  return r.kind === 'workload' ? checkWorkload(client, mesh, r, signal) : checkInjector(client, mesh, r, target, signal);
+}
+
+async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequirement, signal?: AbortSignal): Promise<RequirementResult> {
+  const plural = r.workloadKind === 'Deployment' ? 'deployments' : 'daemonsets';
+  const found = await client.list<Workload>(`/apis/apps/v1/${plural}`, { labelSelector: selectorQuery(r.selector) }, signal);
+  const where = `mesh ${mesh}: ${r.component}`;
+  if (found.length === 0) {
+    return { versions: {}, problem: { where, what: `${r.component} is not installed: no ${r.workloadKind} labelled ${selectorQuery(r.selector)} in any namespace (it usually runs in ${r.namespace})`, fix: r.fix } };
+  }
+  const ready = found.find((w) => (r.workloadKind === 'Deployment' ? (w.status?.availableReplicas ?? 0) : (w.status?.numberReady ?? 0)) > 0);
+  const w = ready ?? found[0]!;
+  const image = (r.versionContainer && w.spec.template.spec.containers.find((c) => c.name === r.versionContainer)?.image) || w.spec.template.spec.containers[0]?.image;
+  const tag = imageTag(image);
+  const versions = tag ? { [r.component]: tag } : {};
+  if (!ready) {
+    return {
+      versions,
+      problem: {
+        where,
+        what: `${r.component} (${r.workloadKind} ${w.metadata.namespace}/${w.metadata.name}) has no ready pod`,
+        fix: `see why: kubectl -n ${w.metadata.namespace} describe ${r.workloadKind.toLowerCase()} ${w.metadata.name}; kubectl -n ${w.metadata.namespace} get events`,
+      },
+    };
+  }
+  return { versions };
+}
+
+async function checkInjector(client: KubeClient, mesh: string, r: InjectorRequirement, target: InjectionTarget, signal?: AbortSignal): Promise<RequirementResult> {
+  if (target.meshedPodLabels.length === 0) return { versions: {} };
+  const configs = await client.list<WebhookConfig>('/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations', { labelSelector: r.configSelector }, signal);
+  const candidates = configs.flatMap((c) => (c.webhooks ?? []).filter((w) => !r.webhookSuffix || w.name.endsWith(r.webhookSuffix)).map((w) => ({ config: c, webhook: w })));
+  // The API server adds this label to every namespace; selectors may use it.
+  const nsLabels = { 'kubernetes.io/metadata.name': target.namespace, ...target.namespaceLabels };
+  const injectsPods = (w: NonNullable<WebhookConfig['webhooks']>[number]) =>
+    (w.rules ?? []).some((rule) => (rule.resources ?? []).some((x) => x === 'pods' || x === '*') && (rule.operations ?? []).some((op) => op === 'CREATE' || op === '*'));
+  const selecting = candidates.filter(({ webhook }) => injectsPods(webhook) && selects(webhook.namespaceSelector, nsLabels) && target.meshedPodLabels.every((pod) => selects(webhook.objectSelector, pod)));
+  if (selecting.length > 0) return { versions: {} };
+  const shown = Object.entries(target.namespaceLabels).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+  const revisions = [...new Set(configs.map((c) => c.metadata.labels?.['istio.io/rev']).filter((x): x is string => !!x))];
+  const seen = candidates.length
+    ? `; found ${[...new Set(candidates.map((c) => c.config.metadata.name))].join(', ')}${revisions.length ? ` (revisions: ${revisions.join(', ')})` : ''}, but none selects this namespace and its pods`
+    : '; no such MutatingWebhookConfiguration exists';
+  return {
+    versions: {},
+    problem: { where: `mesh ${mesh}: ${r.component}`, what: `no ${r.component} webhook would inject the pods of namespace ${target.namespace} (namespace labels: ${shown})${seen}`, fix: r.fix },
+  };
+}
