@@ -1,0 +1,34 @@
+/** ztunnel's Prometheus metrics (:15020/metrics in its node namespace), read and summed. */
+import { fetchInNetns } from '../netns/exec.ts';
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses the Prometheus text format's sample lines (comments and blank lines skipped). Pure. */
+export function parsePrometheus(text: string): Sample[] {
+  const samples: Sample[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+    if (!m || line.startsWith('#')) continue;
+    const labels: Record<string, string> = {};
+    for (const l of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, '$1');
+    samples.push({ name: m[1]!, labels, value: Number(m[3]) });
+  }
+  return samples;
+}
+
+/** Sum of every sample named `name` whose labels include all of `match`. */
+export function sumOf(samples: readonly Sample[], name: string, match: Record<string, string> = {}): number {
+  return samples
+    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
+    .reduce((total, s) => total + s.value, 0);
+}
+
+export async function readZtunnelMetrics(nodeNetns: string): Promise<Sample[]> {
+  const text = await fetchInNetns(nodeNetns, 'http://127.0.0.1:15020/metrics');
+  if (text === undefined) throw new Error(`ztunnel metrics in ${nodeNetns} did not answer`);
+  return parsePrometheus(text);
+}
