@@ -26,3 +26,22 @@ echo "HAProxy: $(haproxy -v | head -n 1)"
 
 npm ci --no-audit --no-fund
 echo "Node for meshbench: $(node_modules/.bin/node --version)"
+
+# --- --ztunnel (also --test, whose tests run it): Istio's ambient data plane for the local platform's
+# istio-ambient. Built once into ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/ (about 10 min), then
+# cached: a second set-up takes seconds. Running it needs root, iptables and python3 (the ZDS agent).
+for arg in "$@"; do
+  if [ "$arg" = "--ztunnel" ] || [ "$arg" = "--test" ]; then
+    zt_missing=()
+    command -v iptables-restore >/dev/null 2>&1 || zt_missing+=(iptables)
+    command -v python3 >/dev/null 2>&1 || zt_missing+=(python3)
+    if [ ${#zt_missing[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+      zt_root=()
+      [ "$(id -u)" -eq 0 ] || zt_root=(sudo)
+      "${zt_root[@]}" apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive "${zt_root[@]}" apt-get install -y -qq "${zt_missing[@]}" >/dev/null
+    fi
+    echo "ztunnel: $(scripts/ztunnel.sh build)"
+    break
+  fi
+done
