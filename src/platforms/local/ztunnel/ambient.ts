@@ -122,11 +122,14 @@ export class AmbientDataPlane {
     const readyMs = this.o.readyTimeoutMs ?? 15_000;
     const model = ambientModelFor(plan, this.o.appPort);
     await this.controlPlane.configure(model, this.o.workDir);
-
-    for (const pod of POD_NAMES) await applyInpodRedirect(plan.pods[pod].netns);
+    for (const pod of POD_NAMES) {
+      signal.throwIfAborted();
+      await applyInpodRedirect(plan.pods[pod].netns);
+    }
 
     const snapshots: Promise<true>[] = [];
     for (const node of NODE_NAMES) {
+      signal.throwIfAborted();
       const pods = model.workloads.filter((w) => w.node === node);
       const specs = pods.map((w) => `/var/run/netns/${plan.pods[w.pod].netns}:${workloadUid(model, w)}:${w.namespace}/${w.name}/${w.serviceAccount}`);
       const agent = startProcess({ name: `zds-agent-${node}`, command: 'python3', args: [ZDS_AGENT, '--run', this.o.runId, this.socketPath(node), ...specs] });
@@ -138,6 +141,7 @@ export class AmbientDataPlane {
       snapshots.push(acked);
     }
 
+    signal.throwIfAborted();
     for (const node of NODE_NAMES) this.nodeProxies.push(this.startZtunnel(node));
     for (const [i, acked] of snapshots.entries()) {
       await acked.catch(async (cause: unknown) => {

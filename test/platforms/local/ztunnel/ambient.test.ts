@@ -1,0 +1,129 @@
+/**
+ * The real ambient data plane (as root, as CI runs; needs ztunnel 1.30.3, built by
+ * scripts/ztunnel.sh): traffic crosses both ztunnels with mutual TLS, plaintext HBONE is refused,
+ * and nothing remains after a run, an abort, or a ztunnel killed in the middle.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NetnsTopology } from '../../../../src/platforms/local/netns/topology.ts';
+import { AmbientDataPlane, AMBIENT_LABEL } from '../../../../src/platforms/local/ztunnel/ambient.ts';
+import { sumOf } from '../../../../src/platforms/local/ztunnel/metrics.ts';
+import { processesWith } from '../../../helpers.ts';
+import { dialFrom, isAlive, leftovers } from '../netns/netns-helpers.ts';
+import { processesOf, requestsFrom, startEchoApp, ztunnelOrBuild } from './ztunnel-helpers.ts';
+
+const runId = `ambient-test-${process.pid}`;
+const APP_PORT = 8080;
+const LOADGEN = 'spiffe://cluster.local/ns/meshbench/sa/loadgen';
+const WORKLOAD = 'spiffe://cluster.local/ns/meshbench/sa/workload';
+
+interface Lab {
+  topology: NetnsTopology;
+  app: ChildProcess;
+  workDir: string;
+  ztunnelPath: string;
+}
+
+async function lab(scope: string): Promise<Lab> {
+  const ztunnelPath = await ztunnelOrBuild();
+  const workDir = await mkdtemp(join(tmpdir(), 'mb-zt-'));
+  const topology = await NetnsTopology.create({ runId, scope });
+  const app = await startEchoApp(topology.plan.pods.workload.netns, APP_PORT);
+  return { topology, app, workDir, ztunnelPath };
+}
+
+function start(l: Lab, signal = new AbortController().signal): Promise<AmbientDataPlane> {
+  return AmbientDataPlane.start({ topology: l.topology, ztunnelPath: l.ztunnelPath, workDir: l.workDir, runId, appPort: APP_PORT, signal });
+}
+
+/** Ends everything and says what is left: namespaces, links, rules, ztunnels, agents, the app. */
+async function teardownAndList(l: Lab, dp: AmbientDataPlane | undefined): Promise<string[]> {
+  await dp?.stop();
+  await l.topology.teardown();
+  const left = [
+    ...leftovers(l.topology.plan.netnsPrefix),
+    ...processesOf(l.ztunnelPath, l.workDir).map((p) => `ztunnel pid ${p}`),
+    ...processesWith(runId).map((p) => `agent pid ${p}`),
+    ...(isAlive(l.app.pid!) ? [`app pid ${l.app.pid}`] : []),
+  ];
+  await rm(l.workDir, { recursive: true, force: true });
+  return left;
+}
+
+const opened = (s: Awaited<ReturnType<AmbientDataPlane['metrics']>>, reporter: string) =>
+  sumOf(s, 'istio_tcp_connections_opened_total', { reporter, connection_security_policy: 'mutual_tls', source_principal: LOADGEN, destination_principal: WORKLOAD });
+
+test('requests cross both ztunnels over mutual TLS, counted one connection each; plaintext HBONE is refused; nothing remains', async () => {
+  const l = await lab('run');
+  let dp: AmbientDataPlane | undefined;
+  try {
+    dp = await start(l);
+    assert.is(dp.label, AMBIENT_LABEL);
+    assert.is(AMBIENT_LABEL, 'istio-ambient (local: ztunnel 1.30.3, HBONE mTLS, 2 nodes)');
+    const containers = dp.containers();
+    assert.equal(containers.map((c) => [c.pod, c.container, c.role]), [['node-a', 'ztunnel', 'node-proxy'], ['node-b', 'ztunnel', 'node-proxy']]);
+    for (const c of containers) assert.ok(processesOf(l.ztunnelPath, l.workDir).includes(c.pid), `pid ${c.pid} is the ztunnel itself`);
+
+    const [a0, b0] = [await dp.metrics('node-a'), await dp.metrics('node-b')];
+    const N = 25;
+    const r = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.pods.workload.ip}:${APP_PORT}/`, N);
+    assert.equal(r.errors, []);
+    assert.equal(r.statuses, Array(N).fill(200));
+    // ztunnel B hands the app the loader pod's own address (original source kept), as in a cluster.
+    assert.equal([...new Set(r.bodies)], [l.topology.plan.pods.loadgen.ip]);
+    const [a1, b1] = [await dp.metrics('node-a'), await dp.metrics('node-b')];
+    assert.is(opened(a1, 'source') - opened(a0, 'source'), N, 'ztunnel A opened one mTLS connection per request');
+    assert.is(opened(b1, 'destination') - opened(b0, 'destination'), N, 'ztunnel B accepted one mTLS connection per request');
+    assert.is(opened(a1, 'destination') + opened(b1, 'source'), 0, 'each ztunnel saw only its own side');
+
+    // The service address from the XDS file, port 80, reaches the app's port through ztunnel.
+    const viaService = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.serviceIp}/`, 1);
+    assert.equal(viaService.statuses, [200]);
+
+    // HBONE port in plaintext, from outside the mesh (node A's namespace is not captured): no HTTP answer.
+    const plaintext = dialFrom(l.topology.plan.nodes['node-a'].netns, l.topology.plan.pods.workload.ip, 15008, { send: 'CONNECT 198.18.2.2:8080 HTTP/1.1\r\nHost: x\r\n\r\n' });
+    assert.not.match(plaintext, /HTTP\//);
+    assert.not.match(plaintext, /TIMEOUT/, 'the server closed the connection');
+  } finally {
+    assert.equal(await teardownAndList(l, dp), []);
+  }
+});
+
+test('a ztunnel killed in the middle is reported, and teardown still leaves nothing', async () => {
+  const l = await lab('kill');
+  let dp: AmbientDataPlane | undefined;
+  try {
+    dp = await start(l);
+    const exit = dp.firstExit();
+    process.kill(dp.containers()[0]!.pid, 'SIGKILL');
+    assert.equal(await exit, { name: 'ztunnel-node-a', code: 'SIGKILL' });
+    // With its node's ztunnel gone, the loader pod's traffic goes nowhere: it is captured, not bypassed.
+    const r = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.pods.workload.ip}:${APP_PORT}/`, 1);
+    assert.equal(r.statuses, []);
+    assert.equal(r.errors, ['ECONNREFUSED']);
+  } finally {
+    assert.equal(await teardownAndList(l, dp), []);
+  }
+});
+
+test('an abort during start-up stops what had started; teardown leaves nothing', async () => {
+  const l = await lab('abort');
+  const ac = new AbortController();
+  const starting = start(l, ac.signal);
+  ac.abort(new Error('interrupted'));
+  await starting.then(
+    () => assert.unreachable('start should fail'),
+    (e: unknown) => assert.match(String(e), /interrupted/),
+  );
+  assert.equal(await teardownAndList(l, undefined), []);
+});
+
+test.after(async () => {
+  await NetnsTopology.sweep(runId);
+});
+
+test.run();
