@@ -1,98 +1,74 @@
 /**
- * Closed loop (`mode: max`): autocannon keeps every connection busy to find the maximum rate.
- * Latency is recorded here in integer µs from autocannon's `response` event (its hrtime-based
- * duration); autocannon's own millisecond histogram and its coordinated-omission "correction"
- * are not used. Warmup and measurement share one autocannon run, so connections stay warm; only
- * responses that complete inside the measured window count.
+ * Closed loop (`mode: max`), meshbench's own: every connection keeps one request in flight, on
+ * the open loop's HTTP/1.1 connections (http1.ts), with µs latency and the open loop's outcome
+ * classes. No pacing, so nothing to wait for but sockets. The warmup and the measured window
+ * share the connections, so they stay warm; the run ends when the window's last requests are in
+ * (or `timeoutMs` after the window, when the rest count as timeouts).
  */
-import { createRequire } from 'node:module';
-import autocannon from 'autocannon';
-import { createLatencyHistogram, recordLatencyUs } from '../results/histogram.ts';
-import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
+import { ClosedLoopCore } from './closed-loop-core.ts';
+import { epochNowMs, Http1Pool } from './http1.ts';
+import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from './types.ts';
 
-/** How often autocannon looks at its stop flag; its default (1 s) would overrun the window. */
-const SAMPLE_INTERVAL_MS = 100;
+const DRAIN_POLL_MS = 5;
 
 export class ClosedLoopEngine implements LoadEngine {
-  readonly name = `autocannon ${autocannonVersion()}`;
+  readonly name = 'meshbench closed loop (http/1.1)';
   readonly mode = 'max';
 
-  run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
     signal.throwIfAborted();
-    const ok = createLatencyHistogram();
-    const non2xx = createLatencyHistogram();
-    const errorsByClass = emptyErrorCounts();
-    let measuring = false;
-    let windowStart = 0;
-    let windowEnd = Infinity;
-
-    return new Promise<LoadOutcome>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: target.href,
-          connections: spec.connections,
-          // A safety bound only: the window below ends the run.
-          duration: (spec.warmupMs + spec.durationMs) / 1_000 + 5,
-          timeout: Math.max(1, Math.ceil(spec.timeoutMs / 1_000)),
-          sampleInt: SAMPLE_INTERVAL_MS,
-        },
-        (err) => {
-          clearTimeout(phaseTimer);
-          signal.removeEventListener('abort', onAbort);
-          if (signal.aborted) return reject(signal.reason);
-          if (err) return reject(err);
-          const durationMs = Math.min(windowEnd, performance.now()) - windowStart;
-          const attempts = ok.totalCount + non2xx.totalCount + Object.values(errorsByClass).reduce((a, b) => a + b, 0);
-          resolve({
-            engine: this.name,
-            ok,
-            non2xx,
-            // autocannon reports errors without timing; there is no intended time in closed loop.
-            error: createLatencyHistogram(),
-            uncorrected: null,
-            schedulerLag: null,
-            errorsByClass,
-            durationMs,
-            targetRps: null,
-            achievedRps: durationMs > 0 ? (ok.totalCount * 1_000) / durationMs : 0,
-            // autocannon tells no send events; every attempt that ended in the window was sent in it.
-            sentRps: durationMs > 0 ? (attempts * 1_000) / durationMs : 0,
-            scheduledRequests: attempts,
-            loaderSaturated: false,
-          });
-        },
-      );
-
-      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
-        if (!measuring) return;
-        const now = performance.now();
-        if (now > windowEnd) return;
-        recordLatencyUs(statusCode >= 200 && statusCode < 300 ? ok : non2xx, responseTimeMs * 1_000);
+    const startMs = epochNowMs();
+    const measureStartMs = startMs + spec.warmupMs;
+    const measureEndMs = measureStartMs + spec.durationMs;
+    let core!: ClosedLoopCore;
+    const pool = new Http1Pool({ target, connections: spec.connections, timeoutMs: spec.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
+    core = new ClosedLoopCore(spec.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
+    const timers: NodeJS.Timeout[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        const drain = () => {
+          if (signal.aborted) return;
+          if (core.outstanding === 0 || epochNowMs() >= measureEndMs + spec.timeoutMs) {
+            signal.removeEventListener('abort', onAbort);
+            return resolve();
+          }
+          timers.push(setTimeout(drain, DRAIN_POLL_MS));
+        };
+        onPhase?.('warmup');
+        if (spec.warmupMs > 0) timers.push(setTimeout(() => onPhase?.('measure'), spec.warmupMs));
+        else onPhase?.('measure');
+        timers.push(
+          setTimeout(() => {
+            onPhase?.('drain');
+            drain();
+          }, measureEndMs - epochNowMs()),
+        );
+        core.start(epochNowMs());
       });
-      instance.on('reqError', (error: unknown) => {
-        if (measuring && performance.now() <= windowEnd) errorsByClass[classifyError(error)]++;
-      });
-
-      const startMeasuring = () => {
-        measuring = true;
-        windowStart = performance.now();
-        windowEnd = windowStart + spec.durationMs;
-        onPhase?.('measure');
-        phaseTimer = setTimeout(() => {
-          onPhase?.('drain');
-          instance.stop();
-        }, spec.durationMs);
-      };
-      onPhase?.('warmup');
-      let phaseTimer = spec.warmupMs > 0 ? setTimeout(startMeasuring, spec.warmupMs) : undefined;
-      if (spec.warmupMs <= 0) startMeasuring();
-
-      const onAbort = () => instance.stop();
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+    } finally {
+      timers.forEach(clearTimeout);
+      core.stop(spec.timeoutMs);
+      pool.close();
+    }
+    const h = core.histograms;
+    const seconds = spec.durationMs / 1_000;
+    return {
+      engine: this.name,
+      ok: h.ok,
+      non2xx: h.non2xx,
+      error: h.error,
+      // A closed loop times from the actual send: there is no other latency, and no schedule.
+      uncorrected: null,
+      schedulerLag: null,
+      errorsByClass: core.errorsByClass,
+      durationMs: spec.durationMs,
+      targetRps: null,
+      achievedRps: h.ok.totalCount / seconds,
+      sentRps: core.sentInWindow / seconds,
+      scheduledRequests: core.sentInWindow,
+      loaderSaturated: false,
+    };
   }
-}
-
-function autocannonVersion(): string {
-  return (createRequire(import.meta.url)('autocannon/package.json') as { version: string }).version;
 }

@@ -1,12 +1,45 @@
 import type { LoadMode, ResolvedScenario } from '../scenario/resolve.ts';
+import { AutocannonEngine } from './autocannon.ts';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
 import type { LoadEngine } from './types.ts';
 
 export type { LoadEngine, LoadOutcome, LoadSpec } from './types.ts';
+export { choosePacing, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, type Pacing, type PacingKind } from './pacer.ts';
 
-/** Engines by load mode; a mode without an engine is refused before anything starts. */
+/** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
+export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
+export type LoadEngineName = (typeof LOAD_ENGINES)[number];
+
+export interface EngineChoice {
+  mode: LoadMode;
+  /** Default `meshbench`. */
+  engine?: LoadEngineName;
+  /** Open loop: worker threads that split the rate. */
+  workers?: number;
+  /** Open loop: uniform jitter as a fraction of the interval. */
+  jitter?: number;
+  /** Open loop: scheduler lag P99 above which the loader counts as saturated. */
+  lagLimitUs?: number;
+}
+
+/**
+ * The engine for a scenario's load settings. `mode: max` defaults to meshbench's closed loop
+ * (µs latency, the open loop's connections and outcome classes); autocannon stays selectable.
+ * Throws a RangeError for a pair that does not exist (autocannon has no fixed-rate mode).
+ */
+export function engineFor(c: EngineChoice): LoadEngine {
+  const engine = c.engine ?? 'meshbench';
+  if (c.mode === 'max') return engine === 'autocannon' ? new AutocannonEngine() : new ClosedLoopEngine();
+  if (c.mode === 'rate') {
+    if (engine === 'autocannon') throw new RangeError('autocannon has no fixed-rate mode: use `engine: meshbench` with `mode: rate`');
+    return new OpenLoopEngine({ workers: c.workers, jitter: c.jitter, lagLimitUs: c.lagLimitUs });
+  }
+  throw new RangeError(`no load engine for mode ${String(c.mode)}`);
+}
+
+/** Engines by load mode, with the default engine; kept for callers that predate engineFor. */
 export const engines: Partial<Record<LoadMode, (load: ResolvedScenario['load']) => LoadEngine>> = {
-  max: () => new ClosedLoopEngine(),
-  rate: (load) => new OpenLoopEngine({ workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs }),
+  max: () => engineFor({ mode: 'max' }),
+  rate: (load) => engineFor({ mode: 'rate', workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs }),
 };

@@ -8,6 +8,7 @@ import { decodeHistogram, mergeHistograms, type Histogram } from '../results/his
 import type { ErrorClass } from '../results/model.ts';
 import { epochNowMs, runOpenLoop } from './open-loop.ts';
 import type { WorkerInput, WorkerOutput } from './open-loop-worker.ts';
+import { choosePacing, type PacingKind } from './pacer.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** By default the loader fell behind when it noticed due requests this late at P99. */
@@ -21,6 +22,10 @@ export interface OpenLoopEngineOptions {
   jitter?: number;
   /** Scheduler lag P99 above which the loader counts as saturated. */
   lagLimitUs?: number;
+  /** Forces a pacing (benchmarks compare them); by default chosen per worker rate, see pacer.ts. */
+  pacing?: PacingKind;
+  /** sleep pacing: the spin window before each send, µs. */
+  spinUs?: number;
 }
 
 interface Merged {
@@ -40,12 +45,22 @@ export class OpenLoopEngine implements LoadEngine {
   private readonly workers: number;
   private readonly jitter: number;
   private readonly lagLimitUs: number;
+  private readonly pacing: PacingKind | undefined;
+  private readonly spinUs: number | undefined;
 
   constructor(o: OpenLoopEngineOptions = {}) {
     this.workers = o.workers ?? 1;
     this.jitter = o.jitter ?? 0;
     this.lagLimitUs = o.lagLimitUs ?? SCHEDULER_LAG_P99_LIMIT_US;
-    this.name = `meshbench open loop (undici, ${this.workers} worker${this.workers === 1 ? '' : 's'})`;
+    this.pacing = o.pacing;
+    this.spinUs = o.spinUs;
+    this.name = `meshbench open loop (${this.workers} worker${this.workers === 1 ? '' : 's'})`;
+  }
+
+  /** The engine as a result names it: workers and the pacing chosen for this rate. */
+  describe(targetRps: number): string {
+    const pacing = choosePacing(targetRps / this.workers, this.pacing, this.spinUs);
+    return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacing.label})`;
   }
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
@@ -57,11 +72,11 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => onPhase?.('drain'), START_DELAY_MS + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
       const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {
-        engine: this.name,
+        engine: this.describe(spec.targetRps),
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps,

@@ -1,17 +1,18 @@
 /**
  * Open loop (`mode: rate`): requests at fixed intended times over N keep-alive connections,
  * latency from the intended time (see open-loop-core.ts). This file is the real-time driver: a
- * clock, a pacing loop and undici connections. Each connection reuses one dispatch handler, so
- * the hot path allocates no promise per request.
+ * clock, a pacing loop (pacer.ts) and the HTTP/1.1 connections (http1.ts).
  */
-import { Client, type Dispatcher } from 'undici';
-import { classifyError } from './types.ts';
+import { epochNowMs, Http1Pool } from './http1.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
+import { choosePacing, finalSpin, SleepPacer, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
 
-/** Closer than this to the next send, the loop spins on setImmediate: timers have 1 ms steps. */
+export { epochNowMs } from './http1.ts';
+
+/** spin pacing: closer than this to the next send, the loop turns on setImmediate (timers have 1 ms steps). */
 const SPIN_WITHIN_MS = 2;
-/** A timer wakes the loop this long before the send, to absorb the timer's own lateness. */
+/** spin pacing: a timer wakes the loop this long before the send, to absorb the timer's own lateness. */
 const TIMER_EARLY_MS = 1.5;
 const DRAIN_POLL_MS = 5;
 
@@ -28,41 +29,16 @@ export interface OpenLoopRunOptions {
   stride: number;
   /** Slot 0 on the epoch clock (performance.timeOrigin + performance.now()), shared by workers. */
   startEpochMs: number;
+  /** Forces a pacing; by default it is chosen from this worker's rate (choosePacing). */
+  pacing?: PacingKind;
+  /** sleep pacing: the spin window before each send. */
+  spinUs?: number;
   signal: AbortSignal;
 }
 
 export interface OpenLoopRunResult {
   core: OpenLoopCore;
-}
-
-/** Epoch milliseconds with sub-ms resolution, comparable across worker threads. */
-export function epochNowMs(): number {
-  return performance.timeOrigin + performance.now();
-}
-
-class Connection {
-  readonly client: Client;
-  private readonly options: Dispatcher.DispatchOptions;
-  private readonly handler: Dispatcher.DispatchHandler;
-  private status = 0;
-
-  constructor(target: URL, timeoutMs: number, index: number, core: () => OpenLoopCore) {
-    this.client = new Client(target.origin, { pipelining: 1, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 120_000, connect: { timeout: timeoutMs } });
-    this.options = { origin: target.origin, path: `${target.pathname}${target.search}`, method: 'GET', headersTimeout: timeoutMs, bodyTimeout: timeoutMs };
-    this.handler = {
-      onRequestStart: () => {},
-      onResponseStart: (_controller, statusCode) => {
-        this.status = statusCode;
-      },
-      onResponseData: () => {},
-      onResponseEnd: () => core().complete(index, this.status, epochNowMs()),
-      onResponseError: (_controller, error) => core().complete(index, classifyError(error), epochNowMs()),
-    };
-  }
-
-  send(): void {
-    this.client.dispatch(this.options, this.handler);
-  }
+  pacing: Pacing;
 }
 
 export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunResult> {
@@ -70,15 +46,19 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const measureStartMs = o.startEpochMs + o.warmupMs;
   const measureEndMs = measureStartMs + o.durationMs;
   const schedule = new Schedule({ rateRps: o.rateRps, startMs: o.startEpochMs, jitter: o.jitter, seed: o.offset + 1, offset: o.offset, stride: o.stride });
+  const pacing = choosePacing(o.rateRps / o.stride, o.pacing, o.spinUs);
   let core!: OpenLoopCore;
-  const connections = Array.from({ length: o.connections }, (_, i) => new Connection(o.target, o.timeoutMs, i, () => core));
-  core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => connections[c]!.send());
+  const pool = new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
+  core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
+  const pacer = pacing.kind === 'sleep' ? await SleepPacer.start() : null;
+  const spinMs = pacing.spinUs / 1_000;
 
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      let nextMs = 0;
       const finish = () => {
         clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
@@ -86,25 +66,49 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       };
       const onAbort = () => {
         clearTimeout(timer);
+        pacer?.wakeNow();
         reject(o.signal.reason);
       };
       o.signal.addEventListener('abort', onAbort, { once: true });
-      const loop = () => {
+
+      // While draining, look every few ms whether the last responses are in.
+      const drain = () => {
         if (o.signal.aborted) return;
         const now = epochNowMs();
-        core.due(now);
-        if (now >= measureEndMs && (core.outstanding === 0 || now >= drainDeadlineMs)) return finish();
-        // While draining, look every few ms whether the last responses are in.
-        const next = now >= measureEndMs ? now + DRAIN_POLL_MS : Math.min(core.nextDue, measureEndMs);
-        const waitMs = next - epochNowMs();
-        if (waitMs > SPIN_WITHIN_MS) timer = setTimeout(loop, waitMs - TIMER_EARLY_MS);
-        else setImmediate(loop);
+        if (core.outstanding === 0 || now >= drainDeadlineMs) return finish();
+        timer = setTimeout(drain, Math.min(DRAIN_POLL_MS, drainDeadlineMs - now));
+      };
+      // sleep pacing, after the wake: poll sockets on setImmediate turns, busy-wait the very end.
+      const approach = () => {
+        if (o.signal.aborted) return;
+        if (finalSpin(nextMs, epochNowMs)) loop();
+        else setImmediate(approach);
+      };
+      const loop = () => {
+        for (;;) {
+          if (o.signal.aborted) return;
+          const now = epochNowMs();
+          core.due(now);
+          if (now >= measureEndMs) return drain();
+          nextMs = Math.min(core.nextDue, measureEndMs);
+          const waitMs = nextMs - now;
+          if (pacer) {
+            // One promise per wake: the hand-off from the pacing thread is a waitAsync.
+            const woken = waitMs > spinMs ? pacer.sleepUntil(nextMs - spinMs) : null;
+            if (woken) return void woken.then(approach);
+            if (!finalSpin(nextMs, epochNowMs)) return void setImmediate(approach);
+          } else if (waitMs > SPIN_WITHIN_MS) {
+            timer = setTimeout(loop, waitMs - TIMER_EARLY_MS);
+            return;
+          } else return void setImmediate(loop);
+        }
       };
       loop();
     });
   } finally {
     core.stop(o.timeoutMs);
-    await Promise.all(connections.map((c) => c.client.destroy().catch(() => {})));
+    pool.close();
+    await pacer?.close();
   }
-  return { core };
+  return { core, pacing };
 }

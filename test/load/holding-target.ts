@@ -12,7 +12,7 @@ export interface HoldingTarget {
 /** `answer(n)` decides for the n-th request (0-based) whether it gets a 200 or no answer at all. */
 export async function startHoldingTarget(answer: (n: number) => boolean): Promise<HoldingTarget> {
   let n = 0;
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer((_req, res) => {
     if (answer(n++)) res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 2 }).end('ok');
     // else: never answered; the client's timeout or the end of the run closes the connection.
   });

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OpenLoopCore } from '../../src/load/open-loop-core.ts';
 import { Schedule } from '../../src/load/schedule.ts';
+import type { ErrorClass } from '../../src/results/model.ts';
 
 /** A core at 1000 rps (1 ms apart) from t=0 with the measured window [wStart, wEnd). */
 function core(connections: number, wStart = 0, wEnd = 1_000) {
@@ -16,7 +17,7 @@ function core(connections: number, wStart = 0, wEnd = 1_000) {
       now = t;
       c.due(t);
     },
-    complete(conn: number, outcome: number | 'timeout', t: number) {
+    complete(conn: number, outcome: number | ErrorClass, t: number) {
       now = t;
       c.complete(conn, outcome, t);
     },

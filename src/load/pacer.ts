@@ -1,0 +1,129 @@
+/**
+ * Pacing: how the open loop waits for the next intended send time. Node's timers step in whole
+ * milliseconds, far coarser than the µs the loader must keep, so there are two ways (measured in
+ * ../shared/research/pacing.md and bench/README.md):
+ *
+ * - `sleep`: a pacing thread sleeps in `Atomics.wait` (a futex with a µs timeout, its timer slack
+ *   set to 1 ns) until `spinUs` before the send, then wakes the event loop through
+ *   `Atomics.waitAsync`; the event loop polls its sockets with `setImmediate` until the last
+ *   `FINAL_SPIN_US`, which it busy-waits. The loader costs what its spin windows cost, a fraction
+ *   of a core at moderate rates.
+ * - `spin`: a timer to ~2 ms before the send, then `setImmediate` turns. A full core at any rate,
+ *   but no hand-off between threads: at high rates, where the sends are closer together than a
+ *   spin window, sleeping saves nothing and the hand-off only adds lag.
+ */
+import { Worker } from 'node:worker_threads';
+
+export type PacingKind = 'sleep' | 'spin';
+
+export interface Pacing {
+  kind: PacingKind;
+  /** sleep: how long before each send the event loop is woken to poll, then spin. */
+  spinUs: number;
+  /** How results name it, e.g. "sleep+spin 200µs". */
+  label: string;
+}
+
+/**
+ * Up to this rate per load worker the loader sleeps between sends; above it, it spins. Chosen
+ * from bench:load's pacing table (bench/README.md): at 5k rps per worker (200 µs apart) a sleep
+ * window barely fits between sends and the hand-off's lag outweighs the CPU it saves.
+ */
+export const SLEEP_UP_TO_RPS = 2_500;
+/** The event loop is woken this long before each send: the hand-off's P99 lateness, with room. */
+export const SLEEP_SPIN_US = 200;
+/** The last part of a wait is a busy loop: `setImmediate` turns are ~5-20 µs coarse. */
+const FINAL_SPIN_MS = 0.03;
+
+/** The pacing a worker uses at `rateRpsPerWorker`; `kind` forces one (benchmarks compare them). */
+export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs = SLEEP_SPIN_US): Pacing {
+  const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? 'sleep' : 'spin');
+  return chosen === 'sleep' ? { kind: 'sleep', spinUs, label: `sleep+spin ${spinUs}µs` } : { kind: 'spin', spinUs: 0, label: 'spin' };
+}
+
+// The pacing thread, as source: a worker from a string also runs from a single bundled file.
+// control[0]: wake requests (main adds 1 per request; -1 stops), control[1]: the last request
+// fired, control[2]: 1 when the timer slack was set. wakeAt[0]: the epoch ms to fire at.
+const PACER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const control = new Int32Array(workerData.control);
+const wakeAt = new Float64Array(workerData.wakeAt);
+try {
+  // Linux adds 50 µs of slack to every timed wait by default; /proc/TID/ addresses this thread.
+  const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
+  fs.writeFileSync('/proc/' + tid + '/timerslack_ns', '1');
+  Atomics.store(control, 2, 1);
+} catch {}
+const now = () => performance.timeOrigin + performance.now();
+let handled = 0;
+for (;;) {
+  const seq = Atomics.load(control, 0);
+  if (seq < 0) break;
+  if (seq === handled) { Atomics.wait(control, 0, seq); continue; }
+  const at = wakeAt[0];
+  let rest;
+  while ((rest = at - now()) > 0 && Atomics.load(control, 0) === seq) Atomics.wait(control, 0, seq, rest);
+  if (Atomics.load(control, 0) !== seq) continue;
+  handled = seq;
+  Atomics.store(control, 1, seq);
+  Atomics.notify(control, 1);
+}
+`;
+
+/** The `sleep` pacing's thread, seen from the event loop. */
+export class SleepPacer {
+  private readonly control = new Int32Array(new SharedArrayBuffer(12));
+  private readonly wakeAt = new Float64Array(new SharedArrayBuffer(8));
+  private readonly worker: Worker;
+
+  private constructor() {
+    this.worker = new Worker(PACER_SOURCE, { eval: true, workerData: { control: this.control.buffer, wakeAt: this.wakeAt.buffer } });
+  }
+
+  static async start(): Promise<SleepPacer> {
+    const pacer = new SleepPacer();
+    await new Promise<void>((resolve, reject) => {
+      pacer.worker.once('online', resolve);
+      pacer.worker.once('error', reject);
+    });
+    return pacer;
+  }
+
+  /** Whether the pacing thread could set its timer slack to 1 ns (else the kernel's 50 µs). */
+  get slackSet(): boolean {
+    return Atomics.load(this.control, 2) === 1;
+  }
+
+  /** Resolves at `epochMs` (a little after: the hand-off); null when no wait is needed. */
+  sleepUntil(epochMs: number): Promise<unknown> | null {
+    this.wakeAt[0] = epochMs;
+    const seq = Atomics.add(this.control, 0, 1) + 1;
+    Atomics.notify(this.control, 0);
+    const waited = Atomics.waitAsync(this.control, 1, seq - 1);
+    return waited.async ? waited.value : null;
+  }
+
+  /** Ends a pending wait at once (abort). */
+  wakeNow(): void {
+    Atomics.store(this.control, 1, Atomics.load(this.control, 0));
+    Atomics.notify(this.control, 1);
+  }
+
+  async close(): Promise<void> {
+    this.wakeNow();
+    Atomics.store(this.control, 0, -1);
+    Atomics.notify(this.control, 0);
+    await this.worker.terminate();
+  }
+}
+
+/** Busy-waits to `epochMs` if it is within the final spin; else says how long is left. */
+export function finalSpin(epochMs: number, now: () => number): boolean {
+  const rest = epochMs - now();
+  if (rest > FINAL_SPIN_MS) return false;
+  while (now() < epochMs) {
+    // the last few µs: no timer or poll is this fine
+  }
+  return true;
+}

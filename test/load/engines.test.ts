@@ -1,0 +1,61 @@
+/** Which engine and which pacing a run gets, as documented in src/load/index.ts and pacer.ts. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { AutocannonEngine } from '../../src/load/autocannon.ts';
+import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
+import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS } from '../../src/load/index.ts';
+import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
+import { SleepPacer } from '../../src/load/pacer.ts';
+import { startHoldingTarget } from './holding-target.ts';
+
+test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode rate: the open loop, never autocannon', () => {
+  assert.instance(engineFor({ mode: 'max' }), ClosedLoopEngine);
+  assert.instance(engineFor({ mode: 'max', engine: 'meshbench' }), ClosedLoopEngine);
+  assert.instance(engineFor({ mode: 'max', engine: 'autocannon' }), AutocannonEngine);
+  assert.instance(engineFor({ mode: 'rate', workers: 2 }), OpenLoopEngine);
+  assert.throws(() => engineFor({ mode: 'rate', engine: 'autocannon' }), /autocannon has no fixed-rate mode/);
+});
+
+test('pacing: sleep up to the documented rate per worker, spin above it; forced when asked', () => {
+  assert.equal(choosePacing(1_000), { kind: 'sleep', spinUs: SLEEP_SPIN_US, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+  assert.is(choosePacing(SLEEP_UP_TO_RPS).kind, 'sleep');
+  assert.equal(choosePacing(SLEEP_UP_TO_RPS + 1), { kind: 'spin', spinUs: 0, label: 'spin' });
+  assert.is(choosePacing(100, 'spin').kind, 'spin');
+  assert.is(choosePacing(50_000, 'sleep', 80).label, 'sleep+spin 80µs');
+  // The rate per worker decides: two workers at twice the limit each sleep.
+  assert.match(new OpenLoopEngine({ workers: 2 }).describe(2 * SLEEP_UP_TO_RPS), /2 workers, pacing: sleep\+spin/);
+  assert.match(new OpenLoopEngine({ workers: 1 }).describe(2 * SLEEP_UP_TO_RPS), /1 worker, pacing: spin\)$/);
+});
+
+test('a run names the pacing it used in its outcome', async () => {
+  const target = await startHoldingTarget(() => true);
+  try {
+    const spec = { connections: 2, targetRps: 200, warmupMs: 50, durationMs: 200, timeoutMs: 1_000 };
+    const slept = await new OpenLoopEngine().run(spec, target.url, new AbortController().signal);
+    assert.match(slept.engine, /pacing: sleep\+spin \d+µs/);
+    assert.is(slept.ok.totalCount, 40);
+    const spun = await new OpenLoopEngine({ pacing: 'spin' }).run(spec, target.url, new AbortController().signal);
+    assert.match(spun.engine, /pacing: spin/);
+    assert.is(spun.ok.totalCount, 40);
+  } finally {
+    await target.close();
+  }
+});
+
+test('the pacing thread never wakes the event loop before the time asked, and wakes it at once on abort', async () => {
+  const pacer = await SleepPacer.start();
+  try {
+    for (const aheadMs of [0.3, 2, 5]) {
+      const at = performance.timeOrigin + performance.now() + aheadMs;
+      await pacer.sleepUntil(at);
+      assert.ok(performance.timeOrigin + performance.now() >= at, `woke before ${aheadMs} ms had passed`);
+    }
+    const far = pacer.sleepUntil(performance.timeOrigin + performance.now() + 60_000);
+    pacer.wakeNow();
+    await far;
+  } finally {
+    await pacer.close();
+  }
+});
+
+test.run();
