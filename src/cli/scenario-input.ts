@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { engines } from '../load/index.ts';
 import { meshAdapter } from '../meshes/index.ts';
-import { platforms } from '../platforms/index.ts';
+import { platformSetups } from '../run/platforms.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
 
@@ -21,7 +21,7 @@ export async function loadScenario(file: string, cwd: string): Promise<LoadedSce
 /** Valid scenarios that ask for something not built yet: said before anything starts. */
 export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  if (!platforms[scenario.platform]) {
+  if (!platformSetups[scenario.platform]) {
     issues.push({
       what: `platform \`${scenario.platform}\` is not available yet in this version of meshbench`,
       where: parsed.locate(['platform']),

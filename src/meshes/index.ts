@@ -1,4 +1,3 @@
-import type { MeshName } from '../scenario/resolve.ts';
 import { appmesh } from './appmesh.ts';
 import { istio } from './istio.ts';
 import { istioAmbient } from './istio-ambient.ts';
@@ -12,7 +11,14 @@ export { localEmulationLabel } from './types.ts';
 export * from './kubernetes.ts';
 export type { CustomMeshDefinition } from './custom.ts';
 
-export const meshes = { none, istio, 'istio-ambient': istioAmbient, appmesh, linkerd } as const satisfies Record<MeshName, MeshAdapter>;
+/** The built-in meshes: the one list of their names (a scenario may define more under `customMeshes`). */
+export const meshes = { none, istio, 'istio-ambient': istioAmbient, appmesh, linkerd } as const satisfies Record<string, MeshAdapter>;
+
+export type MeshName = keyof typeof meshes;
+export const MESH_NAMES = Object.keys(meshes) as [MeshName, ...MeshName[]];
+
+/** The mesh every other is measured against: overhead is mesh − baseline (DESIGN.md). */
+export const BASELINE_MESH = 'none' satisfies MeshName;
 
 export function isBuiltInMesh(name: string): name is MeshName {
   return Object.hasOwn(meshes, name);

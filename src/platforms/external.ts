@@ -10,6 +10,7 @@ import type { Deployment, DeployRequest, Platform } from './types.ts';
 
 export class ExternalPlatform implements Platform {
   readonly name = 'external';
+  readonly components = {};
   private readonly target: URL;
 
   constructor(target: string) {
@@ -27,9 +28,9 @@ export class ExternalPlatform implements Platform {
       });
     }
     return {
-      targetUrl: this.target,
+      load: { where: 'in-process', targetUrl: this.target },
       meshLabel: `external target ${this.target.origin}`,
-      containers: [{ pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid }],
+      containers: [{ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid }],
     };
   }
 

@@ -6,14 +6,20 @@ import type { Trial } from '../scenario/plan.ts';
 export const CONTAINER_ROLES = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen'] as const;
 export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
-/** One container whose resources are watched; on the local platform it is a process. */
-export interface WatchedContainer {
+interface ContainerBase {
+  /** The pod it belongs to: a real pod name on Kubernetes, `workload`/`loadgen` locally. */
   pod: string;
   container: string;
   role: ContainerRole;
-  /** Local platform: the process id. */
-  pid?: number;
 }
+
+/** A container whose resources are watched: a process here, or a container in a cluster. */
+export type WatchedContainer =
+  | (ContainerBase & { kind: 'process'; pid: number })
+  | (ContainerBase & { kind: 'kubernetes'; namespace: string; node: string });
+
+export type ProcessContainer = Extract<WatchedContainer, { kind: 'process' }>;
+export type KubernetesContainer = Extract<WatchedContainer, { kind: 'kubernetes' }>;
 
 export interface DeployRequest {
   trial: Trial;
@@ -21,15 +27,26 @@ export interface DeployRequest {
   workload: ResolvedScenario['workload'];
 }
 
+/**
+ * Where the load comes from. `in-process`: an engine in this process loads `targetUrl`. A
+ * platform whose loader runs elsewhere (an in-cluster Job) adds its own variant.
+ */
+export type LoadPlacement = { where: 'in-process'; targetUrl: URL };
+
 export interface Deployment {
-  targetUrl: URL;
   /** How the mesh was realised, named in every output, e.g. "istio (local emulation: ...)". */
   meshLabel: string;
+  load: LoadPlacement;
   containers: WatchedContainer[];
 }
 
 export interface Platform {
   readonly name: string;
+  /**
+   * Versions of what this platform runs (cluster, mesh control plane, proxy image, HAProxy),
+   * recorded in the result's environment.
+   */
+  readonly components: Readonly<Record<string, string>>;
   /** Resolves when the target answers; the signal aborts the wait and tears down what started. */
   deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment>;
   /** Idempotent; removes only what this platform created. */

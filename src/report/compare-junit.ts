@@ -1,10 +1,7 @@
 /** The comparison as JUnit XML: one testcase per gate and cell, as CI systems read it. */
 import type { Comparison } from '../results/compare/index.ts';
+import { escapeXml } from './escape.ts';
 import { formatInterval, formatMetricValue, formatStatistic } from './compare-format.ts';
-
-export function escapeXml(text: string): string {
-  return text.replace(/[<>&'"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[ch]!);
-}
 
 export function renderComparisonJunit(c: Comparison): string {
   const failing = (v: string) => v === 'regression' || (v === 'inconclusive' && c.inconclusive === 'fail');

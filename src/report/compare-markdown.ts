@@ -1,16 +1,9 @@
 /** The comparison as Markdown, for a PR comment or $GITHUB_STEP_SUMMARY. */
 import type { Comparison } from '../results/compare/index.ts';
+import { escapeMarkdown } from './escape.ts';
 import { formatInterval, formatMetricValue, formatStatistic } from './compare-format.ts';
 
 const icon = { pass: '✅ pass', regression: '❌ regression', inconclusive: '⚠️ inconclusive' } as const;
-
-/**
- * Text from results is user data: keep it from breaking a table cell (|), adding emphasis, code
- * or links, or slipping in HTML. Parentheses are harmless once brackets are escaped.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]|<>]/g, (ch) => `\\${ch}`);
-}
 
 export function renderComparisonMarkdown(c: Comparison): string {
   const head = `### meshbench: ${c.outcome === 'pass' ? '✅ no regression' : '❌ regression'} in ${escapeMarkdown(c.candidate.scenarioName)}`;

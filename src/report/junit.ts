@@ -1,6 +1,6 @@
 /** junit.xml: one testcase per trial, failed when the trial is invalid or failed, skipped when aborted. */
 import type { RunResult, TrialResult } from '../results/model.ts';
-import { escapeXml } from './compare-junit.ts';
+import { escapeXml } from './escape.ts';
 
 function body(t: TrialResult): string {
   switch (t.status) {

@@ -1,6 +1,6 @@
 /** summary.md: the verdict table and key figures, for a PR comment or $GITHUB_STEP_SUMMARY. */
 import type { RunResult } from '../results/model.ts';
-import { escapeMarkdown } from './compare-markdown.ts';
+import { escapeMarkdown } from './escape.ts';
 import { estimateCost, HOURS_PER_MONTH } from './cost.ts';
 import type { ReportOptions } from './types.ts';
 import { formatVerdictCell, verdictTables } from './verdict.ts';

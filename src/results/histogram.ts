@@ -5,6 +5,7 @@
 import * as hdr from 'hdr-histogram-js';
 
 export type Histogram = hdr.Histogram;
+type JsHistogram = hdr.JsHistogram;
 
 export const LOWEST_US = 1;
 export const HIGHEST_US = 60_000_000;
@@ -21,9 +22,22 @@ export function createLatencyHistogram(): Histogram {
   });
 }
 
-/** Records one latency; values outside the trackable range are clamped, not dropped. */
+/**
+ * Records one latency; values outside the trackable range are clamped, not dropped. A value above
+ * the 60 s ceiling lands at the ceiling, where {@link clampedCount} finds it.
+ */
 export function recordLatencyUs(h: Histogram, latencyUs: number): void {
   h.recordValue(Math.min(HIGHEST_US, Math.max(LOWEST_US, Math.round(latencyUs))));
+}
+
+/** Values recorded at the 60 s ceiling: latencies that were clamped (no real request takes exactly 60 s). */
+export function clampedCount(histograms: readonly Histogram[]): number {
+  return histograms.reduce((sum, h) => {
+    // Built without WebAssembly (createLatencyHistogram), so a JsHistogram, whose per-bucket
+    // counts the Histogram interface does not expose.
+    const js = h as unknown as JsHistogram;
+    return sum + (h.maxValue >= js.lowestEquivalentValue(HIGHEST_US) ? js.getCountAtIndex(js.countsArrayIndex(HIGHEST_US)) : 0);
+  }, 0);
 }
 
 export function encodeHistogram(h: Histogram): string {

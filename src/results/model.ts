@@ -7,10 +7,18 @@ import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/**
+ * How pods are laid out: `loopback` (processes on 127.0.0.1), `netns` (pods as network
+ * namespaces on one machine, a node-to-node link between them) or `cluster` (real nodes).
+ */
+export const LAYOUTS = ['loopback', 'netns', 'cluster'] as const;
+export type Layout = (typeof LAYOUTS)[number];
 
 export interface Environment {
   platform: string;
+  layout: Layout;
   hostname: string;
   os: string;
   kernel: string;
@@ -18,8 +26,8 @@ export interface Environment {
   cpuCount: number;
   memoryBytes: number;
   node: string;
-  /** Local platform: the HAProxy version its sidecars run. */
-  haproxyVersion: string | null;
+  /** Versions of what ran: `haproxy`, `kubernetes`, `istiod`, `proxy-image`, `ztunnel`, ... */
+  components: Record<string, string>;
 }
 
 export const ERROR_CLASSES = ['timeout', 'refused', 'reset', 'other'] as const;
@@ -37,10 +45,15 @@ export interface LoadFigures {
   durationMs: number;
   targetRps: number | null;
   /**
-   * Closed loop: responses per second in the window. Open loop: requests sent per second in the
-   * window (the offered load actually delivered; a target that cannot keep up makes it fall short).
+   * Completed 2xx responses per second of the measured window: requests intended (open loop) or
+   * sent (closed loop) in the window that got a 2xx, wherever in the window or drain they ended.
+   * A target that answers 90 % of requests in time shows 10 % below target.
    */
   achievedRps: number;
+  /** Requests actually sent per second in the window (open loop: the offered load delivered). */
+  sentRps: number | null;
+  /** Latencies above the histogram's 60 s ceiling, recorded as 60 s; null when not counted. */
+  clampedLatencies: number | null;
 }
 
 /** HdrHistograms in compressed base64, keyed by what they hold; the unit is µs. */
@@ -57,6 +70,11 @@ export interface TrialHistograms {
   schedulerLagUs: string | null;
 }
 
+/** The five latency histograms of a trial, one name each, whatever holds them (µs). */
+export const LATENCY_HISTOGRAMS = ['ok', 'non2xx', 'error', 'uncorrected', 'schedulerLag'] as const;
+export type LatencyHistogramName = (typeof LATENCY_HISTOGRAMS)[number];
+export type LatencyHistograms<H> = Record<'ok' | 'non2xx' | 'error', H> & Record<'uncorrected' | 'schedulerLag', H | null>;
+
 interface TrialBase {
   trial: Trial;
   mesh: string;
@@ -72,6 +90,13 @@ export interface MeasuredTrial extends TrialBase {
   load: LoadFigures;
   /** Summary of `histograms.latencyUs` (2xx only); derived, the histogram is the data. */
   latency: LatencySummary;
+  /**
+   * Every attempt, whatever its outcome: 2xx, non-2xx, and failures at their time to failure
+   * (timeouts at the timeout). Failed requests cannot hide from this one's P99.
+   */
+  allAttemptsLatency: LatencySummary;
+  /** Wall-clock start of the measured window (after warmup); null when unknown (old files). */
+  windowStartedAt: string | null;
   /** Open loop: summary of `histograms.uncorrectedLatencyUs`; null in closed loop. */
   uncorrectedLatency: LatencySummary | null;
   /** Open loop: summary of `histograms.schedulerLagUs`; null in closed loop. */
@@ -98,8 +123,22 @@ export type TrialResult = MeasuredTrial | FailedTrial | AbortedTrial;
 export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'drain', 'teardown'] as const;
 export type TrialStage = (typeof TRIAL_STAGES)[number];
 
+/** What the gate said of this run, so a regressed run never becomes a rolling baseline. */
+export interface GateRecord {
+  outcome: 'pass' | 'regression' | 'inconclusive';
+  baseline: string;
+  at: string;
+  /** Set by `bench accept`: a person took this run as the new normal (a deliberate change). */
+  acceptedAt?: string;
+  acceptedReason?: string;
+}
+
+/** Measured by meshbench, or converted from another tool's output by `bench import`. */
+export type ResultSource = { kind: 'measured' } | { kind: 'imported'; tool: string; files: string[]; lacks: string[] };
+
 export interface RunResult {
   schemaVersion: typeof SCHEMA_VERSION;
+  source: ResultSource;
   meshbenchVersion: string;
   runId: string;
   /** running: being written; completed; interrupted: Ctrl-C/SIGTERM; failed: a trial failed. */
@@ -113,6 +152,8 @@ export interface RunResult {
   levels: LoadLevel[];
   plannedTrials: number;
   trials: TrialResult[];
+  /** Null until a gate has judged the run (`bench run --baseline`, `bench compare`, `bench accept`). */
+  gate: GateRecord | null;
 }
 
 export function isMeasured(t: TrialResult): t is MeasuredTrial {

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { SCHEMA_VERSION, type RunResult } from './model.ts';
+import { upgradeResult } from './upgrade.ts';
 
 export const RESULT_FILE = 'result.json';
 
@@ -32,13 +33,14 @@ export async function readResult(file: string): Promise<RunResult> {
   } catch (cause) {
     throw new UsageError({ what: 'cannot read result file', where: file, fix: 'pass a result.json written by `bench run`', cause });
   }
-  const version = (parsed as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== SCHEMA_VERSION) {
+  try {
+    return upgradeResult(parsed);
+  } catch (cause) {
     throw new UsageError({
-      what: `result schema version ${String(version)} is not supported (this meshbench reads version ${SCHEMA_VERSION})`,
+      what: `${(cause as Error).message}`,
       where: file,
-      fix: 'use the meshbench version that wrote it, or re-run the scenario',
+      fix: `use a meshbench that writes schema version ${String((parsed as { schemaVersion?: unknown }).schemaVersion)} (this one reads up to ${SCHEMA_VERSION}), or re-run the scenario`,
+      cause,
     });
   }
-  return parsed as RunResult;
 }

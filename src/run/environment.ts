@@ -1,9 +1,11 @@
 import { cpus, hostname, platform, release, totalmem, type } from 'node:os';
-import type { Environment } from '../results/model.ts';
+import type { Environment, Layout } from '../results/model.ts';
 
-export function describeEnvironment(platformName: string, haproxyVersion: string | null): Environment {
+/** The machine and what ran on it: part of the result, since figures depend on both. */
+export function describeEnvironment(platformName: string, layout: Layout, components: Readonly<Record<string, string>>): Environment {
   return {
     platform: platformName,
+    layout,
     hostname: hostname(),
     os: `${type()} ${platform()}`,
     kernel: release(),
@@ -11,6 +13,6 @@ export function describeEnvironment(platformName: string, haproxyVersion: string
     cpuCount: cpus().length,
     memoryBytes: totalmem(),
     node: process.version,
-    haproxyVersion,
+    components: { ...components },
   };
 }

@@ -8,7 +8,7 @@ import type { Collector, ResourceUsage } from '../collectors/types.ts';
 import type { LoadEngine, LoadOutcome } from '../load/types.ts';
 import { meshAdapter } from '../meshes/index.ts';
 import type { Deployment, Platform } from '../platforms/types.ts';
-import { encodeHistogram, summarize } from '../results/histogram.ts';
+import { clampedCount, encodeHistogram, mergeHistograms, summarize } from '../results/histogram.ts';
 import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import { SCHEMA_VERSION } from '../results/model.ts';
 import { invalidReasons } from '../results/validity.ts';
@@ -29,8 +29,8 @@ export interface RunOptions {
   environment: Environment;
   platform: Platform;
   engine: LoadEngine;
-  /** Resource collector of the platform; null measures latency only. */
-  collector: Collector | null;
+  /** Collectors that can watch the platform's containers; none measures latency only. */
+  collectors: readonly Collector[];
   progress: ProgressSink;
   persist: (result: RunResult) => Promise<void>;
   signal: AbortSignal;
@@ -51,6 +51,8 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     levels: loadLevels(o.scenario),
     plannedTrials: o.trials.length,
     trials: [],
+    source: { kind: 'measured' },
+    gate: null,
   };
   o.progress.runStarted(o.trials, o.estimatedMs);
   try {
@@ -60,8 +62,8 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
       const outcome = await runTrial(trial, o);
       result.trials.push(outcome);
       o.progress.trialFinished(outcome);
+      // A failed trial is kept with its stage and cause; the run goes on (DESIGN.md).
       await o.persist(result);
-      if (outcome.status === 'failed') break;
     }
   } finally {
     try {
@@ -105,7 +107,8 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   let resources: ResourceUsage[] = [];
   let loadError: unknown;
   let loadStage: TrialStage = stage;
-  const collection = new WindowResources(o.collector, deployment.containers);
+  let windowStartedAt: string | null = null;
+  const collection = new WindowResources(o.collectors, deployment.containers);
   try {
     const spec = {
       connections: trial.level.connections,
@@ -114,7 +117,8 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
       durationMs: o.scenario.load.durationMs,
       timeoutMs: o.scenario.load.timeoutMs,
     };
-    outcome = await o.engine.run(spec, deployment.targetUrl, o.signal, (phase) => {
+    outcome = await o.engine.run(spec, deployment.load.targetUrl, o.signal, (phase) => {
+      if (phase === 'measure') windowStartedAt = new Date().toISOString();
       enter(phase);
       collection.onPhase(phase);
     });
@@ -134,10 +138,17 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
     if (!loadError) return failure(error, 'teardown', deployment.meshLabel);
   }
   if (!outcome) return failure(loadError, loadStage, deployment.meshLabel);
-  return measuredTrial(trial, deployment.meshLabel, startedAt, outcome, resources, o);
+  return measuredTrial({ trial, meshLabel: deployment.meshLabel, startedAt, windowStartedAt }, outcome, resources, o);
 }
 
-function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outcome: LoadOutcome, resources: ResourceUsage[], o: RunOptions): MeasuredTrial {
+interface TrialFacts {
+  trial: Trial;
+  meshLabel: string;
+  startedAt: string;
+  windowStartedAt: string | null;
+}
+
+function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFacts, outcome: LoadOutcome, resources: ResourceUsage[], o: RunOptions): MeasuredTrial {
   const errors = Object.values(outcome.errorsByClass).reduce((a, b) => a + b, 0);
   const load = {
     mode: o.scenario.load.mode,
@@ -150,6 +161,8 @@ function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outco
     durationMs: outcome.durationMs,
     targetRps: outcome.targetRps,
     achievedRps: outcome.achievedRps,
+    sentRps: outcome.sentRps,
+    clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
   };
   const loaderCpuCores = resources.find((r) => r.role === 'loadgen')?.cpuCores ?? null;
   const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores });
@@ -162,6 +175,8 @@ function measuredTrial(trial: Trial, meshLabel: string, startedAt: string, outco
     startedAt,
     load,
     latency: summarize(outcome.ok),
+    allAttemptsLatency: summarize(mergeHistograms([outcome.ok, outcome.non2xx, outcome.error])),
+    windowStartedAt,
     uncorrectedLatency: outcome.uncorrected && summarize(outcome.uncorrected),
     schedulerLag: outcome.schedulerLag && summarize(outcome.schedulerLag),
     resources,

@@ -6,10 +6,8 @@ import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
-import type { MESH_NAMES, ScenarioInput } from './schema.ts';
+import type { ScenarioInput } from './schema.ts';
 
-/** The meshes meshbench knows; a scenario may define more under `customMeshes`. */
-export type MeshName = (typeof MESH_NAMES)[number];
 export type PlatformName = ScenarioInput['platform'];
 export type LoadMode = ScenarioInput['load']['mode'];
 

@@ -3,9 +3,10 @@
  * returning problems with the paths they concern, the first one present in the file locating it.
  */
 import type { MeshbenchError } from '../errors.ts';
-import { parseGate } from '../results/compare/gates.ts';
+import { parseGate } from './gates.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { MESH_NAMES, type ScenarioInput } from './schema.ts';
+import { MESH_NAMES } from '../meshes/index.ts';
+import type { ScenarioInput } from './schema.ts';
 
 export interface RuleIssue {
   /** Candidate locations, most specific first; a defaulted key is not in the file. */

@@ -5,13 +5,13 @@
  * resolved scenario the rest of the code uses.
  */
 import { z } from 'zod';
+import { MESH_NAMES } from '../meshes/index.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { DURATION_PATTERN } from './duration.ts';
 
 /** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
-export const MESH_NAMES = ['none', 'istio', 'istio-ambient', 'appmesh', 'linkerd'] as const;
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate'] as const;
 

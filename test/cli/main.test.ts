@@ -17,7 +17,7 @@ function scenarioFile(name: string, text: string): string {
 test('--help prints usage and exits 0; no command exits 2', async () => {
   const io = captureIO();
   assert.is(await main(['--help'], io), 0);
-  assert.match(io.out(), /bench run SCENARIO/);
+  assert.match(io.out(), /run SCENARIO/);
   assert.is(await main([], captureIO()), 2);
 });
 

@@ -31,6 +31,6 @@ export class FakeEngine implements LoadEngine {
     for (let i = 0; i < 100; i++) recordLatencyUs(ok, 100 + i);
     const errorsByClass = emptyErrorCounts();
     if (what === 'errors') errorsByClass.timeout = 50;
-    return { engine: this.name, ok, non2xx: createLatencyHistogram(), error: createLatencyHistogram(), uncorrected: null, schedulerLag: null, errorsByClass, durationMs: spec.durationMs, targetRps: spec.targetRps, achievedRps: 100, loaderSaturated: false };
+    return { engine: this.name, ok, non2xx: createLatencyHistogram(), error: createLatencyHistogram(), uncorrected: null, schedulerLag: null, errorsByClass, durationMs: spec.durationMs, targetRps: spec.targetRps, achievedRps: 100, sentRps: 100, scheduledRequests: 100 + errorsByClass.timeout, loaderSaturated: false };
   }
 }

@@ -3,6 +3,7 @@ import type { Deployment, DeployRequest, Platform } from '../../src/platforms/ty
 
 export class FakePlatform implements Platform {
   readonly name = 'fake';
+  readonly components = { fake: '1.0' };
   readonly calls: string[] = [];
   /** Trial indexes whose deploy fails. */
   failDeployOf = new Set<number>();
@@ -14,13 +15,13 @@ export class FakePlatform implements Platform {
     signal.throwIfAborted();
     this.calls.push(`deploy ${req.trial.index} ${req.mesh.name}`);
     if (this.failDeployOf.has(req.trial.index)) throw new Error(`fake deploy failure of trial ${req.trial.index}`);
-    const d: Deployment = { targetUrl: new URL(`http://fake/${req.trial.index}`), meshLabel: `${req.mesh.name} (fake)`, containers: this.containers };
+    const d: Deployment = { load: { where: 'in-process', targetUrl: new URL(`http://fake/${req.trial.index}`) }, meshLabel: `${req.mesh.name} (fake)`, containers: this.containers };
     this.live.add(d);
     return d;
   }
 
   async teardown(d: Deployment): Promise<void> {
-    this.calls.push(`teardown ${d.targetUrl.pathname.slice(1)}`);
+    this.calls.push(`teardown ${d.load.targetUrl.pathname.slice(1)}`);
     this.live.delete(d);
   }
 

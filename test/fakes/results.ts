@@ -38,8 +38,12 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
         durationMs: 1000,
         targetRps: null,
         achievedRps: f.achievedRps,
+        sentRps: f.achievedRps,
+        clampedLatencies: 0,
       },
       latency: summarize(h),
+      allAttemptsLatency: summarize(h),
+      windowStartedAt: '2026-11-22T00:00:02.000Z',
       uncorrectedLatency: null,
       schedulerLag: null,
       resources: f.resources ?? [],
@@ -47,7 +51,9 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
     };
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
+    source: { kind: 'measured' },
+    gate: null,
     meshbenchVersion: '0.0.0-test',
     runId: 'fake-run',
     status: 'completed',
@@ -56,7 +62,7 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
     scenarioFile: 'fake.yaml',
     scenarioHash: '0',
     scenario,
-    environment: { platform: 'local', hostname: 'h', os: 'Linux', kernel: 'k', cpuModel: 'cpu', cpuCount: 2, memoryBytes: 1, node: 'v24', haproxyVersion: '2.6.12' },
+    environment: { platform: 'local', layout: 'loopback', hostname: 'h', os: 'Linux', kernel: 'k', cpuModel: 'cpu', cpuCount: 2, memoryBytes: 1, node: 'v24', components: { haproxy: '2.6.12' } },
     levels: loadLevels(scenario),
     plannedTrials: trials.length,
     trials,

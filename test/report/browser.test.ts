@@ -19,7 +19,7 @@ const HOSTILE = '<script>alert(1)</script>';
 test('report.html of a real run renders its charts offline and shows a hostile name as text', async () => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it (apt-get install chromium), as .ci/run does, or set CHROMIUM`);
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-browser-'));
-  writeFileSync(join(dir, 'hostile.yaml'), `name: "${HOSTILE}"\ndescription: "<img src=x onerror=alert(2)>"\nload: { mode: rate, rate: 500, connections: 2, warmup: 300ms, duration: 1s }\nrepetitions: 1\n`);
+  writeFileSync(join(dir, 'hostile.yaml'), `name: "${HOSTILE}"\ndescription: "<img src=x onerror=alert(2)>"\nload: { mode: rate, rate: 500, connections: 2, warmup: 300ms, duration: 1s, schedulerLagLimit: 50ms }\nrepetitions: 1\n`);
   const io = captureIO({ cwd: dir });
   assert.is(await main(['run', 'hostile.yaml', '--output', 'out'], io), 0, io.err());
   const [folder] = readdirSync(join(dir, 'out'));

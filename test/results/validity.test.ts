@@ -14,6 +14,8 @@ const load = (o: Partial<LoadFigures>): LoadFigures => ({
   durationMs: 1000,
   targetRps: null,
   achievedRps: 1000,
+  sentRps: 1000,
+  clampedLatencies: 0,
   ...o,
 });
 

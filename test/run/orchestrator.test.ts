@@ -26,10 +26,10 @@ function setup(repetitions = 2) {
     scenario,
     trials: expandPlan(scenario),
     estimatedMs: 0,
-    environment: { platform: 'fake', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', haproxyVersion: null },
+    environment: { platform: 'fake', layout: 'loopback', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', components: {} },
     platform,
     engine,
-    collector: null,
+    collectors: [],
     progress: silentProgress,
     persist: async (r) => {
       snapshots.push(structuredClone(r));
@@ -64,16 +64,16 @@ test('stored histograms decode to the recorded counts', async () => {
   assert.is(t.latency.p50Us, 149);
 });
 
-test('a load failure tears the trial down, stops the run and says which stage failed', async () => {
-  const { options, platform, engine } = setup(2);
+test('a load failure tears the trial down, says which stage failed, and the run goes on', async () => {
+  const { options, platform, engine } = setup(1);
   engine.behaviour.set(1, 'fail');
   const result = await executeRun(options);
   assert.is(result.status, 'failed');
-  assert.equal(result.trials.map((t) => t.status), ['valid', 'failed']);
+  assert.equal(result.trials.map((t) => t.status), ['valid', 'failed', 'valid']);
   const failed = result.trials[1]!;
   assert.ok(failed.status === 'failed' && failed.stage === 'measure');
   assert.ok(failed.status === 'failed' && failed.error.what.startsWith('internal error: fake load failure'));
-  assert.equal(platform.calls.slice(-3), ['deploy 1 istio', 'teardown 1', 'close']);
+  assert.equal(platform.calls.slice(2), ['deploy 1 istio', 'teardown 1', 'deploy 2 appmesh', 'teardown 2', 'close']);
   assert.is(platform.liveDeployments, 0);
 });
 
@@ -113,9 +113,9 @@ test('Ctrl-C mid-trial: the trial is aborted and torn down, finished trials are 
 test('resources are collected over the measured window only, and kept with the trial', async () => {
   const { options, platform } = setup(1);
   const log: string[] = [];
-  options.collector = new FakeCollector(log);
+  options.collectors = [new FakeCollector(log)];
   options.progress = { ...silentProgress, trialStage: (t, stage) => log.push(`${t.index} ${stage}`) };
-  platform.containers = [{ pod: 'workload', container: 'app', role: 'app', pid: 1 }];
+  platform.containers = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: 1 }];
   const result = await executeRun(options);
   assert.equal(log.slice(0, 7), ['0 deploy', '0 warmup', '0 measure', 'collect begin', '0 drain', 'collect end', '0 teardown']);
   const t = result.trials[0]!;
@@ -125,7 +125,7 @@ test('resources are collected over the measured window only, and kept with the t
 test('a failed load cancels the collection window', async () => {
   const { options, engine } = setup(1);
   const log: string[] = [];
-  options.collector = new FakeCollector(log);
+  options.collectors = [new FakeCollector(log)];
   engine.behaviour.set(0, 'hang');
   const controller = new AbortController();
   options.signal = controller.signal;

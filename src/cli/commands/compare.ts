@@ -1,23 +1,15 @@
 /** `bench compare BASELINE CANDIDATE`: gates with noise-aware verdicts; exit 1 on regression. */
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { renderComparisonJunit } from '../../report/compare-junit.ts';
-import { renderComparisonMarkdown } from '../../report/compare-markdown.ts';
 import { renderComparisonText } from '../../report/compare-text.ts';
-import { compareWithBaseline, DEFAULT_GATES, parseGates, resolveResultFile, type Comparison } from '../../results/compare/index.ts';
+import { DEFAULT_GATES, parseGates, resolveResultFile, type Comparison, type CompareRunOptions } from '../../results/compare/index.ts';
 import type { RunResult } from '../../results/model.ts';
 import { readResult } from '../../results/store.ts';
+import { compareAndWrite } from '../../run/outputs.ts';
+import { booleanFlag, listFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-
-export interface CompareFlags {
-  gates: readonly string[];
-  inconclusive: string | undefined;
-  force: boolean;
-  baselineRuns: string | undefined;
-  markdown: string | undefined;
-  junit: string | undefined;
-}
+import { COMPARE_OPTIONS } from '../options.ts';
 
 export function inconclusivePolicy(value: string | undefined): 'pass' | 'fail' {
   if (value === undefined || value === 'pass' || value === 'fail') return value ?? 'pass';
@@ -39,34 +31,45 @@ export function gatesFor(candidate: RunResult, flags: readonly string[]) {
 }
 
 /** Checks what a comparison at the end of a run will need, before the run starts. */
-export async function checkCompareFlags(baseline: string, flags: CompareFlags): Promise<void> {
-  parseGates(flags.gates, (i) => `--gate #${i + 1}`);
-  inconclusivePolicy(flags.inconclusive);
-  baselineRuns(flags.baselineRuns);
+export async function checkCompareFlags(baseline: string, flags: Flags): Promise<void> {
+  parseGates(listFlag(flags, 'gate'), (i) => `--gate #${i + 1}`);
+  inconclusivePolicy(stringFlag(flags, 'inconclusive'));
+  baselineRuns(stringFlag(flags, 'baseline-runs'));
   const found = await stat(baseline).then(() => true, () => false);
   if (!found) throw new UsageError({ what: 'baseline not found', where: baseline, fix: 'pass a result.json, a results folder, or a folder of past results' });
 }
 
-export async function runComparison(baseline: string, candidate: RunResult, flags: CompareFlags, io: CliIO): Promise<Comparison> {
-  const comparison = await compareWithBaseline(baseline, candidate, {
-    gates: gatesFor(candidate, flags.gates),
-    inconclusive: inconclusivePolicy(flags.inconclusive),
-    force: flags.force,
-    baselineRuns: baselineRuns(flags.baselineRuns),
-  });
+function compareOptions(candidate: RunResult, flags: Flags): CompareRunOptions {
+  return {
+    gates: gatesFor(candidate, listFlag(flags, 'gate')),
+    inconclusive: inconclusivePolicy(stringFlag(flags, 'inconclusive')),
+    force: booleanFlag(flags, 'force'),
+    baselineRuns: baselineRuns(stringFlag(flags, 'baseline-runs')),
+  };
+}
+
+/** Compares, prints the verdict table and writes the files asked for (paths relative to cwd). */
+export async function printComparison(baseline: string, candidate: RunResult, flags: Flags, io: CliIO, defaults: { markdown?: string; junit?: string } = {}): Promise<Comparison> {
+  const file = (name: 'markdown' | 'junit') => {
+    const path = stringFlag(flags, name) ?? defaults[name];
+    return path === undefined ? undefined : resolve(io.cwd, path);
+  };
+  const comparison = await compareAndWrite(baseline, candidate, compareOptions(candidate, flags), { markdown: file('markdown'), junit: file('junit') });
   io.stdout.write(`${renderComparisonText(comparison)}\n`);
-  if (flags.markdown) await writeFile(resolve(io.cwd, flags.markdown), renderComparisonMarkdown(comparison));
-  if (flags.junit) await writeFile(resolve(io.cwd, flags.junit), renderComparisonJunit(comparison));
   return comparison;
 }
 
-export async function compareCommand(args: readonly string[], flags: CompareFlags, io: CliIO): Promise<number> {
-  if (args.length !== 2) {
-    throw new UsageError({ what: `\`bench compare\` takes BASELINE and CANDIDATE, got ${args.length} argument(s)`, fix: 'bench compare results/nightly/ results/20261122T093000Z-http-basic/' });
-  }
-  const [baselinePath, candidatePath] = args.map((a) => resolve(io.cwd, a)) as [string, string];
-  const candidateFile = await resolveResultFile(candidatePath);
-  if (!candidateFile) throw new UsageError({ what: 'no result.json here', where: args[1], fix: 'pass the result.json (or the results folder) of the run to check' });
-  const comparison = await runComparison(baselinePath, await readResult(candidateFile), flags, io);
-  return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
-}
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'gate a run against a baseline (a result, or a folder of past results); exit 1 on regression',
+  usage: 'BASELINE CANDIDATE',
+  args: { min: 2, max: 2, example: 'bench compare results/nightly/ results/20261122T093000Z-http-basic/' },
+  options: COMPARE_OPTIONS,
+  async run({ args, flags, io }) {
+    const [baselinePath, candidatePath] = args.map((a) => resolve(io.cwd, a)) as [string, string];
+    const candidateFile = await resolveResultFile(candidatePath);
+    if (!candidateFile) throw new UsageError({ what: 'no result.json here', where: args[1], fix: 'pass the result.json (or the results folder) of the run to check' });
+    const comparison = await printComparison(baselinePath, await readResult(candidateFile), flags, io);
+    return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
+  },
+};

@@ -4,7 +4,7 @@ import { formatDurationMs } from '../../scenario/duration.ts';
 import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
-import type { CliIO } from '../io.ts';
+import type { Command } from '../command.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
 export function renderPlan(scenario: ResolvedScenario): string {
@@ -23,9 +23,16 @@ export function renderPlan(scenario: ResolvedScenario): string {
 }
 
 /** `bench plan FILE` / `bench run --dry-run FILE`: the trials in run order and how long they take. */
-export async function planCommand(file: string, io: CliIO): Promise<number> {
-  const loaded = await loadScenario(file, io.cwd);
-  assertRunnable(loaded);
-  io.stdout.write(`${renderPlan(loaded.scenario)}\n`);
-  return ExitCode.ok;
-}
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'print the trials in run order and the estimated duration; starts nothing',
+  usage: 'SCENARIO',
+  args: { min: 1, max: 1, example: 'bench plan scenarios/http-basic.yaml' },
+  options: [],
+  async run({ args, io }) {
+    const loaded = await loadScenario(args[0]!, io.cwd);
+    assertRunnable(loaded);
+    io.stdout.write(`${renderPlan(loaded.scenario)}\n`);
+    return ExitCode.ok;
+  },
+};

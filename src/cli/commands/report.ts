@@ -1,20 +1,12 @@
-/** `bench report RESULT [--format ...] [--out DIR]`: every report again from result.json alone. */
-import { mkdir } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+/** `bench report RESULT [--format ...] [--output DIR]`: every report again from result.json alone. */
+import { dirname, relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { DEFAULT_COST, REPORT_FORMATS, renderReports, type CostAssumptions, type ReportFormat } from '../../report/index.ts';
+import { DEFAULT_COST, REPORT_FORMATS, type CostAssumptions, type ReportFormat } from '../../report/index.ts';
 import { resolveResultFile } from '../../results/compare/index.ts';
-import type { RunResult } from '../../results/model.ts';
-import { readResult, writeFileAtomic } from '../../results/store.ts';
-import type { CliIO } from '../io.ts';
-
-export interface ReportFlags {
-  format: string | undefined;
-  out: string | undefined;
-  pods: string | undefined;
-  usdPerVcpuHour: string | undefined;
-  usdPerGibHour: string | undefined;
-}
+import { readResult } from '../../results/store.ts';
+import { writeReports } from '../../run/outputs.ts';
+import { stringFlag, type Command, type Flags } from '../command.ts';
+import { COST_OPTIONS, OUTPUT_OPTION } from '../options.ts';
 
 export function parseFormats(value: string | undefined): ReportFormat[] {
   if (value === undefined) return REPORT_FORMATS;
@@ -33,33 +25,33 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
-export function costAssumptions(flags: Pick<ReportFlags, 'pods' | 'usdPerVcpuHour' | 'usdPerGibHour'>): CostAssumptions {
+export function costAssumptions(flags: Flags): CostAssumptions {
   return {
-    pods: positive(flags.pods, '--pods', DEFAULT_COST.pods),
-    usdPerVcpuHour: positive(flags.usdPerVcpuHour, '--usd-per-vcpu-hour', DEFAULT_COST.usdPerVcpuHour),
-    usdPerGibHour: positive(flags.usdPerGibHour, '--usd-per-gib-hour', DEFAULT_COST.usdPerGibHour),
+    pods: positive(stringFlag(flags, 'pods'), '--pods', DEFAULT_COST.pods),
+    usdPerVcpuHour: positive(stringFlag(flags, 'usd-per-vcpu-hour'), '--usd-per-vcpu-hour', DEFAULT_COST.usdPerVcpuHour),
+    usdPerGibHour: positive(stringFlag(flags, 'usd-per-gib-hour'), '--usd-per-gib-hour', DEFAULT_COST.usdPerGibHour),
   };
 }
 
-/** Writes the reports into `folder`, each file atomically; returns their paths. */
-export async function writeReports(folder: string, result: RunResult, formats: readonly ReportFormat[], cost: CostAssumptions): Promise<string[]> {
-  const files = renderReports(result, formats, { cost });
-  for (const f of files) {
-    const path = join(folder, f.path);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, f.content);
-  }
-  return files.map((f) => f.path);
-}
-
-export async function reportCommand(args: readonly string[], flags: ReportFlags, io: CliIO): Promise<number> {
-  if (args.length !== 1) throw new UsageError({ what: `\`bench report\` takes one result (result.json or its folder), got ${args.length}`, fix: 'bench report results/20261122T093000Z-http-basic/' });
-  const file = await resolveResultFile(resolve(io.cwd, args[0]!));
-  if (!file) throw new UsageError({ what: 'no result.json here', where: args[0], fix: 'pass the result.json written by `bench run`, or its folder' });
-  const result = await readResult(file);
-  const folder = flags.out ? resolve(io.cwd, flags.out) : dirname(file);
-  const written = await writeReports(folder, result, parseFormats(flags.format), costAssumptions(flags));
-  const shown = relative(io.cwd, folder) || '.';
-  io.stdout.write(`Wrote ${written.map((p) => `${shown}/${p}`).join(', ')}\n`);
-  return ExitCode.ok;
-}
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'write the reports again from a result.json alone (html, md, csv, junit, hlog)',
+  usage: 'RESULT',
+  args: { min: 1, max: 1, example: 'bench report results/20261122T093000Z-http-basic/' },
+  options: [
+    { name: 'format', type: 'string', value: 'F,..', description: `which reports: ${REPORT_FORMATS.join(', ')} (all)` },
+    OUTPUT_OPTION('where to write them (the result\'s folder)', ['out']),
+    ...COST_OPTIONS,
+  ],
+  async run({ args, flags, io }) {
+    const file = await resolveResultFile(resolve(io.cwd, args[0]!));
+    if (!file) throw new UsageError({ what: 'no result.json here', where: args[0], fix: 'pass the result.json written by `bench run`, or its folder' });
+    const result = await readResult(file);
+    const output = stringFlag(flags, 'output');
+    const folder = output ? resolve(io.cwd, output) : dirname(file);
+    const written = await writeReports(folder, result, parseFormats(stringFlag(flags, 'format')), costAssumptions(flags));
+    const shown = relative(io.cwd, folder) || '.';
+    io.stdout.write(`Wrote ${written.map((p) => `${shown}/${p}`).join(', ')}\n`);
+    return ExitCode.ok;
+  },
+};

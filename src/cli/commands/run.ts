@@ -1,96 +1,114 @@
 /** `bench run FILE`: plan, deploy, load, record; results on disk after every trial. */
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { ExitCode, RunError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import { engines } from '../../load/index.ts';
-import { platforms } from '../../platforms/index.ts';
-import { renderTrialsCsv } from '../../report/csv.ts';
+import { REPORT_FORMATS } from '../../report/index.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
+import { RESULT_FILE } from '../../results/store.ts';
 import type { RunResult } from '../../results/model.ts';
-import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../../results/store.ts';
 import { describeEnvironment } from '../../run/environment.ts';
-import { executeRun } from '../../run/orchestrator.ts';
+import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
+import { ResultFolder, writeReports } from '../../run/outputs.ts';
+import { platformSetups } from '../../run/platforms.ts';
 import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
-import { meshbenchVersion } from '../version.ts';
-import { REPORT_FORMATS, type CostAssumptions } from '../../report/index.ts';
+import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
+import { COMPARE_OPTIONS, COST_OPTIONS, OUTPUT_OPTION } from '../options.ts';
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
-import { checkCompareFlags, runComparison, type CompareFlags } from './compare.ts';
+import { meshbenchVersion } from '../version.ts';
+import { checkCompareFlags, printComparison } from './compare.ts';
 import { renderPlan } from './plan.ts';
-import { writeReports } from './report.ts';
+import { costAssumptions } from './report.ts';
 
-export interface RunFlags {
-  dryRun: boolean;
-  /** Compare with this baseline at the end of a completed run. */
-  baseline: string | undefined;
-  compare: CompareFlags;
-  cost: CostAssumptions;
-  /** Overrides the scenario's `output`; relative to the working directory. */
-  output: string | undefined;
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)',
+  usage: 'SCENARIO',
+  args: { min: 1, max: 1, example: 'bench run scenarios/http-basic.yaml' },
+  options: [
+    { name: 'dry-run', type: 'boolean', description: 'plan only: print the trials and the estimated duration, start nothing' },
+    OUTPUT_OPTION("write the results folder under DIR instead of the scenario's `output`"),
+    { name: 'baseline', type: 'string', value: 'PATH', description: 'compare with PATH at the end (a result.json, or a folder of past results); writes compare.md and compare.junit.xml' },
+    ...COMPARE_OPTIONS,
+    ...COST_OPTIONS,
+  ],
+  async run({ args, flags, io }) {
+    const composed = await compose(args[0]!, flags, io);
+    if (!composed) return ExitCode.ok;
+    const result = await executeRun(composed.options);
+    return finish(result, composed.folder, flags, io);
+  },
+};
+
+interface Composed {
+  options: RunOptions;
+  folder: ResultFolder;
 }
 
-export async function runCommand(file: string, flags: RunFlags, io: CliIO): Promise<number> {
-  const path = resolve(io.cwd, file);
+/** Everything a run needs, checked before anything starts; null for a dry run. */
+async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed | null> {
   const loaded = await loadScenario(file, io.cwd);
   assertRunnable(loaded);
   const { scenario } = loaded;
-  // A typo in a gate or a missing baseline must fail now, not after the run.
-  if (flags.baseline) await checkCompareFlags(resolve(io.cwd, flags.baseline), flags.compare);
-  if (flags.dryRun) {
+  const baseline = stringFlag(flags, 'baseline');
+  // A typo in a gate, a cost flag or a missing baseline must fail now, not after the run.
+  if (baseline) await checkCompareFlags(resolve(io.cwd, baseline), flags);
+  costAssumptions(flags);
+  if (booleanFlag(flags, 'dry-run')) {
     io.stdout.write(`${renderPlan(scenario)}\n`);
-    return ExitCode.ok;
+    return null;
   }
 
   const trials = expandPlan(scenario);
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const { platform, collector, haproxyVersion } = await platforms[scenario.platform]!(scenario, runId);
-  const outputDir = resolve(io.cwd, flags.output ?? scenario.output);
-  const folder = await createResultFolder(outputDir, startedAt, scenario.name).catch(async (cause: unknown) => {
+  const { platform, collectors } = await platformSetups[scenario.platform]!(scenario, runId);
+  const folder = await ResultFolder.create(resolve(io.cwd, stringFlag(flags, 'output') ?? scenario.output), startedAt, scenario.name).catch(async (error: unknown) => {
     await platform.close();
-    throw new RunError({ what: `cannot create the results folder in ${outputDir}`, where: 'output', fix: 'choose a writable folder with --output', cause });
+    throw error;
   });
-  const shown = relative(io.cwd, folder) || folder;
-  io.stdout.write(`Results: ${shown}/\n`);
-
-  const engine = engines[scenario.load.mode]!(scenario.load);
-  const persist = async (r: RunResult) => {
-    await writeFileAtomic(join(folder, RESULT_FILE), `${JSON.stringify(r, null, 2)}\n`);
-    await writeFileAtomic(join(folder, 'results.csv'), renderTrialsCsv(r));
+  io.stdout.write(`Results: ${shownPath(io, folder)}/\n`);
+  const path = resolve(io.cwd, file);
+  return {
+    folder,
+    options: {
+      runId,
+      meshbenchVersion: meshbenchVersion(),
+      startedAt,
+      scenarioFile: relative(io.cwd, path) || path,
+      scenarioHash: scenarioHash(scenario),
+      scenario,
+      trials,
+      estimatedMs: estimatePlanMs(scenario, trials),
+      environment: describeEnvironment(platform.name, 'loopback', platform.components),
+      platform,
+      engine: engines[scenario.load.mode]!(scenario.load),
+      collectors,
+      progress: progressFor(io.stderr, io.env),
+      persist: (r) => folder.persist(r),
+      signal: io.signal,
+    },
   };
-  const result = await executeRun({
-    runId,
-    meshbenchVersion: meshbenchVersion(),
-    startedAt,
-    scenarioFile: relative(io.cwd, path) || path,
-    scenarioHash: scenarioHash(scenario),
-    scenario,
-    trials,
-    estimatedMs: estimatePlanMs(scenario, trials),
-    environment: describeEnvironment(platform.name, haproxyVersion),
-    platform,
-    engine,
-    collector,
-    progress: progressFor(io.stderr, io.env),
-    persist,
-    signal: io.signal,
-  });
+}
 
+const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.path) || folder.path;
+
+/** Reports, the comparison with a baseline, and the exit code (DESIGN.md "Exit codes"). */
+async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
+  const shown = shownPath(io, folder);
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
-  const reports = await writeReports(folder, result, REPORT_FORMATS, flags.cost);
+  const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags));
   io.stdout.write(`\n${renderTerminalTable(result)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
   if (result.status === 'completed') {
     const invalid = result.trials.filter((t) => t.status === 'invalid').length;
     if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
-    if (!flags.baseline) return ExitCode.ok;
+    const baseline = stringFlag(flags, 'baseline');
+    if (!baseline) return ExitCode.ok;
     io.stdout.write('\n');
-    const comparison = await runComparison(resolve(io.cwd, flags.baseline), result, {
-      ...flags.compare,
-      markdown: flags.compare.markdown ?? join(folder, 'compare.md'),
-      junit: flags.compare.junit ?? join(folder, 'compare.junit.xml'),
-    }, io);
+    const comparison = await printComparison(resolve(io.cwd, baseline), result, flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
     return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
   }
   if (result.status === 'interrupted') {

@@ -1,11 +1,21 @@
 import { ExitCode, ScenarioError } from '../../errors.ts';
 import { expandPlan } from '../../scenario/plan.ts';
 import { formatError, formatIssue } from '../errors-display.ts';
+import type { Command } from '../command.ts';
 import type { CliIO } from '../io.ts';
 import { loadScenario, notYetRunnable } from '../scenario-input.ts';
 
 /** `bench validate FILE...`: every problem of every file, with location and hint. */
-export async function validateCommand(files: readonly string[], io: CliIO, debug: boolean): Promise<number> {
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'check scenario files; every problem with file:line:column and a hint',
+  usage: 'SCENARIO...',
+  args: { min: 1, max: Infinity, example: 'bench validate scenarios/*.yaml' },
+  options: [],
+  run: ({ args, io, debug }) => validate(args, io, debug),
+};
+
+async function validate(files: readonly string[], io: CliIO, debug: boolean): Promise<number> {
   let exit: number = ExitCode.ok;
   for (const file of files) {
     try {

@@ -29,6 +29,7 @@ export class LocalPlatform implements Platform {
   readonly name = 'local';
   readonly workDir: string;
   readonly proxyVersion: string;
+  readonly components: Readonly<Record<string, string>>;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, ManagedProcess[]>();
   private certificates: Promise<MeshCertificates> | undefined;
@@ -37,6 +38,7 @@ export class LocalPlatform implements Platform {
     this.options = options;
     this.workDir = workDir;
     this.proxyVersion = proxyVersion;
+    this.components = { haproxy: proxyVersion };
   }
 
   /** Fails with install advice when HAProxy is missing, before anything is started. */
@@ -56,7 +58,7 @@ export class LocalPlatform implements Platform {
       const profile = req.mesh.localProfile({ cpuCount: this.options.cpuCount });
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
-      const containers: Deployment['containers'] = [{ pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
+      const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
       let targetPort = workloadPort;
 
       if (profile.sidecars) {
@@ -70,16 +72,16 @@ export class LocalPlatform implements Platform {
         started.push(outbound);
         await Promise.all([waitForPort(inboundPort, inbound, readyMs, signal), waitForPort(outboundPort, outbound, readyMs, signal)]);
         containers.push(
-          { pod: 'workload', container: 'sidecar-inbound', role: 'sidecar', pid: inbound.pid },
-          { pod: 'loadgen', container: 'sidecar-outbound', role: 'sidecar', pid: outbound.pid },
+          { kind: 'process', pod: 'workload', container: 'sidecar-inbound', role: 'sidecar', pid: inbound.pid },
+          { kind: 'process', pod: 'loadgen', container: 'sidecar-outbound', role: 'sidecar', pid: outbound.pid },
         );
         targetPort = outboundPort;
       }
-      containers.push({ pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
+      containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
       await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
       const deployment: Deployment = {
-        targetUrl: new URL(`http://127.0.0.1:${targetPort}/`),
+        load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`) },
         meshLabel: localEmulationLabel(req.mesh, profile, this.proxyVersion),
         containers,
       };

@@ -2,7 +2,7 @@
  * SVG charts rendered at report time: the page needs no script and no network. Each chart marks
  * its data series with class "series" and data-points, so a test can see that data was drawn.
  */
-import { escapeHtml } from './escape.ts';
+import { escapeHtml } from '../escape.ts';
 
 export const MESH_COLOURS: Record<string, string> = { none: '#4d4d4d', istio: '#2f6fbf', appmesh: '#d9730d' };
 const colour = (name: string, i: number) => MESH_COLOURS[name] ?? ['#2a9d8f', '#8e44ad', '#c0392b'][i % 3]!;

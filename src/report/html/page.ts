@@ -1,7 +1,7 @@
 /** report.html: one self-contained file (inline CSS and SVG, no script, no network request). */
 import type { RunResult } from '../../results/model.ts';
 import type { ReportOptions } from '../types.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml } from '../escape.ts';
 import { costSection, distributionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
 import { STYLE } from './style.ts';
 

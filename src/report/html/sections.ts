@@ -7,7 +7,7 @@ import { formatCores, formatUs } from '../format.ts';
 import type { ReportOptions } from '../types.ts';
 import { formatVerdictCell, verdictTables } from '../verdict.ts';
 import { barChart, levelChart, percentileChart, type PercentileSeries } from './charts.ts';
-import { escapeHtml } from './escape.ts';
+import { escapeHtml } from '../escape.ts';
 
 const e = escapeHtml;
 
@@ -108,7 +108,8 @@ export function trialsSection(result: RunResult): string {
     ['Platform', env.platform],
     ['Machine', `${env.cpuModel}, ${env.cpuCount} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.os} ${env.kernel}`],
     ['Node', env.node],
-    ['HAProxy', env.haproxyVersion ?? '(not used)'],
+    ['Layout', env.layout],
+    ...Object.entries(env.components).map(([name, version]): [string, string] => [name, version]),
   ];
   return `<table><tr><th class="num">#</th><th>Mesh</th><th>Level</th><th class="num">Rep</th><th>Status</th><th class="num">P50</th><th class="num">P99</th><th class="num">rps</th><th class="num">Failed</th><th>Reasons</th></tr>${result.trials.map(trialRow).join('')}</table>
 <h3>Environment</h3><dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>

@@ -5,7 +5,7 @@
  */
 import { bootstrapInterval, median, type Interval } from './bootstrap.ts';
 import type { Difference } from './environment-diff.ts';
-import type { Gate } from './gates.ts';
+import type { Gate } from '../../scenario/gates.ts';
 import { cellKey, type Samples } from './samples.ts';
 
 export type Verdict = 'pass' | 'regression' | 'inconclusive';

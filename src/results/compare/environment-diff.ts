@@ -23,7 +23,12 @@ export function differences(baseline: RunResult, candidate: RunResult): Differen
   add('CPU model', be.cpuModel, ce.cpuModel, true);
   add('CPU count', be.cpuCount, ce.cpuCount, true);
   add('memory', be.memoryBytes, ce.memoryBytes, true);
-  add('HAProxy version', be.haproxyVersion, ce.haproxyVersion, true);
+  add('layout', be.layout, ce.layout, true);
+  // A proxy or control-plane version is what a mesh-upgrade gate exists to catch: reported, and
+  // blocking only for the local emulation's HAProxy, which stands in for the mesh itself.
+  for (const name of [...new Set([...Object.keys(be.components), ...Object.keys(ce.components)])].sort()) {
+    add(`${name} version`, be.components[name] ?? '(none)', ce.components[name] ?? '(none)', name === 'haproxy');
+  }
   add('Node major version', major(be.node), major(ce.node), true);
   // Routine updates on CI machines: worth knowing, not worth refusing.
   add('kernel', be.kernel, ce.kernel, false);

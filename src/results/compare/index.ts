@@ -4,11 +4,11 @@ import type { RunResult } from '../model.ts';
 import { loadBaseline } from './baseline.ts';
 import { evaluateGates, type Comparison } from './compare.ts';
 import { differences } from './environment-diff.ts';
-import type { Gate } from './gates.ts';
+import type { Gate } from '../../scenario/gates.ts';
 import { trialSamples } from './samples.ts';
 
 export type { Comparison, GateResult, Verdict } from './compare.ts';
-export { DEFAULT_GATES, GATE_METRICS, parseGate, parseGates, type Gate } from './gates.ts';
+export { DEFAULT_GATES, GATE_METRICS, parseGate, parseGates, type Gate } from '../../scenario/gates.ts';
 export { resolveResultFile } from './baseline.ts';
 
 export interface CompareRunOptions {

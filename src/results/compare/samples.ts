@@ -5,7 +5,7 @@
  */
 import { byRole } from '../resources.ts';
 import type { MeasuredTrial, RunResult } from '../model.ts';
-import type { GateMetric } from './gates.ts';
+import type { GateMetric } from '../../scenario/gates.ts';
 import { median } from './bootstrap.ts';
 
 export type CellKey = `${string}|${string}`;

@@ -10,7 +10,7 @@ import { meshes } from '../../../src/meshes/index.ts';
 import { inboundSidecarConfig, outboundSidecarConfig } from '../../../src/platforms/local/haproxy.ts';
 import { LocalPlatform } from '../../../src/platforms/local/index.ts';
 import type { Deployment } from '../../../src/platforms/types.ts';
-import type { MeshName } from '../../../src/scenario/resolve.ts';
+import type { MeshName } from '../../../src/meshes/index.ts';
 import { processesWith } from '../../helpers.ts';
 
 const certs = { caFile: '/ca.crt', serverPemFile: '/server.pem', clientPemFile: '/client.pem', serverName: 'workload.meshbench.local' };
@@ -84,7 +84,7 @@ test('istio emulation: traffic flows through mTLS sidecars; the inbound sidecar 
       ['loadgen', 'sidecar-outbound', 'sidecar'],
       ['loadgen', 'loadgen', 'loadgen'],
     ]);
-    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+    assert.is(await httpStatus(Number(d.load.targetUrl.port)), 200);
     const port = inboundPort(platform, 0);
     const plaintext = await httpStatus(port);
     assert.type(plaintext, 'string', `plaintext got HTTP ${plaintext}`);
@@ -92,7 +92,8 @@ test('istio emulation: traffic flows through mTLS sidecars; the inbound sidecar 
     assert.type(anonymous, 'string', `TLS without a client certificate got HTTP ${anonymous}`);
     assert.is(await tlsStatus(port, platform, true), 200);
     await platform.teardown(d);
-    for (const c of d.containers.filter((c) => c.role !== 'loadgen')) {
+    for (const c of d.containers) {
+      if (c.kind !== 'process' || c.role === 'loadgen') continue;
       assert.not.ok(existsSync(`/proc/${c.pid}`) && !readFileSync(`/proc/${c.pid}/status`, 'utf8').includes('State:\tZ'), `${c.container} still runs`);
     }
   } finally {
@@ -108,7 +109,7 @@ test('appmesh emulation: plaintext between sidecars, one proxy thread per core',
     const d = await deploy(platform, 'appmesh', 1);
     assert.match(d.meshLabel, /plaintext, 3 threads\)$/);
     assert.is(await httpStatus(inboundPort(platform, 1)), 200);
-    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+    assert.is(await httpStatus(Number(d.load.targetUrl.port)), 200);
   } finally {
     await platform.close();
   }
@@ -120,7 +121,7 @@ test('none: the target is the workload itself', async () => {
   try {
     const d = await deploy(platform, 'none', 2);
     assert.equal(d.containers.map((c) => c.role), ['app', 'loadgen']);
-    assert.is(await httpStatus(Number(d.targetUrl.port)), 200);
+    assert.is(await httpStatus(Number(d.load.targetUrl.port)), 200);
   } finally {
     await platform.close();
   }

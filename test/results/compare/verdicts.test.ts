@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bootstrapInterval, median } from '../../../src/results/compare/bootstrap.ts';
 import { evaluateGate, evaluateGates } from '../../../src/results/compare/compare.ts';
-import { parseGate, type GateMetric } from '../../../src/results/compare/gates.ts';
+import { parseGate, type GateMetric } from '../../../src/scenario/gates.ts';
 import { cellKey, type Samples } from '../../../src/results/compare/samples.ts';
 
 const samples = (cells: Record<string, Partial<Record<GateMetric, number[]>>>): Samples =>

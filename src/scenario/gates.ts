@@ -4,7 +4,7 @@
  * against the baseline (relative with %, otherwise in the metric's unit); an unsigned one bounds
  * the candidate's own value.
  */
-import { UsageError } from '../../errors.ts';
+import { UsageError } from '../errors.ts';
 
 export const GATE_METRICS = {
   p50: { unit: 'us', description: 'P50 latency of 2xx responses' },

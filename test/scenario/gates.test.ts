@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseGate } from '../../../src/results/compare/gates.ts';
+import { parseGate } from '../../src/scenario/gates.ts';
 
 const gate = (text: string) => parseGate(text, '--gate #1');
 

@@ -1,0 +1,20 @@
+/** Option groups shared by several commands, so a flag means the same thing everywhere. */
+import type { OptionSpec } from './command.ts';
+
+export const COMPARE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'gate', type: 'string', multiple: true, value: 'EXPR', description: 'a gate, e.g. "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%" (default: the scenario\'s gates, else p50 < +10%, p99 < +10%, rps > -5%)' },
+  { name: 'inconclusive', type: 'string', value: 'pass|fail', description: 'what a gate whose interval straddles its threshold counts as (pass)' },
+  { name: 'force', type: 'boolean', description: 'compare different scenarios or machines anyway (the report lists what differs)' },
+  { name: 'baseline-runs', type: 'string', value: 'N', description: 'runs of a baseline folder to use, newest first (5)' },
+  { name: 'markdown', type: 'string', value: 'FILE', description: 'also write the comparison as Markdown' },
+  { name: 'junit', type: 'string', value: 'FILE', description: 'also write the comparison as JUnit XML' },
+];
+
+export const COST_OPTIONS: readonly OptionSpec[] = [
+  { name: 'pods', type: 'string', value: 'N', description: 'meshed pods the cost estimate is for (100)' },
+  { name: 'usd-per-vcpu-hour', type: 'string', value: 'X', description: 'price of a vCPU-hour (AWS Fargate on-demand, us-east-1)' },
+  { name: 'usd-per-gib-hour', type: 'string', value: 'Y', description: 'price of a GiB-hour (AWS Fargate on-demand, us-east-1)' },
+];
+
+/** "Where files go": one name in every command that writes files. */
+export const OUTPUT_OPTION = (description: string, aliases?: readonly string[]): OptionSpec => ({ name: 'output', type: 'string', value: 'DIR', description, ...(aliases ? { aliases } : {}) });

@@ -1,0 +1,61 @@
+/**
+ * The files of a run: result.json and results.csv rewritten atomically after every trial, the
+ * reports at the end, the comparison with a baseline. Reporters render; this writes.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { RunError } from '../errors.ts';
+import { renderComparisonJunit } from '../report/compare-junit.ts';
+import { renderComparisonMarkdown } from '../report/compare-markdown.ts';
+import { renderTrialsCsv } from '../report/csv.ts';
+import { renderReports, type CostAssumptions, type ReportFormat } from '../report/index.ts';
+import { compareWithBaseline, type CompareRunOptions, type Comparison } from '../results/compare/index.ts';
+import type { RunResult } from '../results/model.ts';
+import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../results/store.ts';
+
+/** Writes the reports into `folder`, each file atomically; returns their paths relative to it. */
+export async function writeReports(folder: string, result: RunResult, formats: readonly ReportFormat[], cost: CostAssumptions): Promise<string[]> {
+  const files = renderReports(result, formats, { cost });
+  for (const f of files) {
+    const path = join(folder, f.path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, f.content);
+  }
+  return files.map((f) => f.path);
+}
+
+export interface ComparisonFiles {
+  markdown?: string | undefined;
+  junit?: string | undefined;
+}
+
+/** Gates `candidate` against the baseline at `baselinePath` and writes the comparison files asked for. */
+export async function compareAndWrite(baselinePath: string, candidate: RunResult, o: CompareRunOptions, files: ComparisonFiles): Promise<Comparison> {
+  const comparison = await compareWithBaseline(baselinePath, candidate, o);
+  if (files.markdown) await writeFileAtomic(files.markdown, renderComparisonMarkdown(comparison));
+  if (files.junit) await writeFileAtomic(files.junit, renderComparisonJunit(comparison));
+  return comparison;
+}
+
+/** The folder of one run: `<output>/<UTC time>-<name>/`. */
+export class ResultFolder {
+  readonly path: string;
+
+  private constructor(path: string) {
+    this.path = path;
+  }
+
+  static async create(outputDir: string, startedAt: Date, scenarioName: string): Promise<ResultFolder> {
+    try {
+      return new ResultFolder(await createResultFolder(resolve(outputDir), startedAt, scenarioName));
+    } catch (cause) {
+      throw new RunError({ what: `cannot create the results folder in ${outputDir}`, where: 'output', fix: 'choose a writable folder with --output', cause });
+    }
+  }
+
+  /** result.json and results.csv as they stand now: called after every trial. */
+  async persist(result: RunResult): Promise<void> {
+    await writeFileAtomic(join(this.path, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
+    await writeFileAtomic(join(this.path, 'results.csv'), renderTrialsCsv(result));
+  }
+}

@@ -1,0 +1,60 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { importFortio } from '../../../src/results/import/fortio.ts';
+import { importText } from '../../../src/results/import/index.ts';
+import { assertWithinOneBucket, interop, readInterop } from './helpers.ts';
+
+for (const name of ['fortio-load.json', 'fortio-default-resolution.json']) {
+  const raw = JSON.parse(readInterop(name));
+  const m = importFortio(readInterop(name), interop(name));
+
+  test(`${name}: every percentile Fortio printed comes back within one HDR bucket`, () => {
+    const printed = raw.DurationHistogram.Percentiles as { Percentile: number; Value: number }[];
+    assert.ok(printed.length >= 4, 'the fixture carries the percentiles Fortio printed');
+    for (const { Percentile, Value } of printed) {
+      const printedUs = Value * 1e6;
+      assert.is(m.percentilesUs[`p${Percentile}`], Math.round(printedUs), 'kept as printed');
+      assertWithinOneBucket(m.latencyUs!, m.latencyUs!.getValueAtPercentile(Percentile), printedUs, `p${Percentile}`);
+    }
+  });
+
+  test(`${name}: counts, rate and duration are Fortio's own`, () => {
+    assert.is(m.latencyUs!.totalCount, raw.DurationHistogram.Count);
+    const codes = raw.RetCodes as Record<string, number>;
+    assert.is(m.requests, Object.values(codes).reduce((a, b) => a + b, 0));
+    assert.is(m.responses2xx, codes['200']);
+    assert.is(m.responsesNon2xx, codes['503'] ?? 0);
+    assert.is(m.errors, 0);
+    assert.is(m.achievedRps, raw.ActualQPS);
+    assert.is(m.targetRps, Number(raw.RequestedQPS));
+    assert.is(m.connections, raw.NumThreads);
+    assert.is(m.durationMs, raw.ActualDuration / 1e6);
+    assert.is(m.toolVersion, '1.66.0');
+    assert.is(m.startedAt, new Date(raw.StartTime).toISOString());
+    assert.is(m.coordinatedOmissionCorrected, false);
+    assert.is(m.minUs, Math.round(raw.DurationHistogram.Min * 1e6));
+    assert.is(m.maxUs, Math.round(raw.DurationHistogram.Max * 1e6));
+  });
+}
+
+test('the 503s of fortio-load.json are counted apart from 2xx, and what Fortio lacks is said', () => {
+  const m = importText(readInterop('fortio-load.json'), 'fortio-load.json');
+  assert.is(m.format, 'fortio');
+  assert.is(m.responsesNon2xx, 17);
+  assert.is(m.failedRequests, 17);
+  assert.is(m.errorsByClass, null, 'Fortio does not classify errors; nothing is made up');
+  assert.match(m.lacks.join('\n'), /coordinated-omission/);
+  assert.match(m.lacks.join('\n'), /per-repetition spread/);
+  assert.match(m.latencyScope, /non-2xx/);
+});
+
+test("a Fortio bucket's calls are spread across it, not piled on one end", () => {
+  const raw = JSON.parse(readInterop('fortio-default-resolution.json'));
+  const first = raw.DurationHistogram.Data[0] as { Start: number; End: number; Count: number };
+  const m = importFortio(JSON.stringify(raw), 'x.json');
+  // With 1 ms buckets most loopback calls share the first one; the rebuilt P10 must sit inside it.
+  const p10 = m.latencyUs!.getValueAtPercentile(10);
+  assert.ok(p10 > first.Start * 1e6 && p10 < first.End * 1e6, `P10 ${p10} µs inside the first bucket ${first.Start * 1e6}-${first.End * 1e6} µs`);
+});
+
+test.run();
