@@ -1,14 +1,15 @@
 /**
  * The local platform's collector: Linux procfs. CPU from the cumulative utime + stime of each
- * process (its threads included), plus what its waited-for children used (cutime + cstime) and
- * its live descendants, differenced over exactly the measured window; never averaged percentages.
- * Memory from VmRSS (process and descendants) sampled at an interval, as average and maximum.
+ * container's own processes (threads included; live descendants up to the next watched container;
+ * what its reaped children used), differenced over exactly the measured window; never averaged
+ * percentages. Memory from VmRSS of the same processes, sampled at an interval, as average and
+ * maximum. A root pid whose start time changed is another process: the container is gone.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { RunError } from '../errors.ts';
-import type { WatchedContainer } from '../platforms/types.ts';
+import type { ProcessContainer, WatchedContainer } from '../platforms/types.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
 export interface ProcfsCollectorOptions {
@@ -34,13 +35,20 @@ function clockTicks(): Promise<number> {
   return clockTicksPerSecond;
 }
 
-/** utime + stime + cutime + cstime of one process, in clock ticks. */
-async function processTicks(procRoot: string, pid: number): Promise<number> {
+interface ProcStat {
+  /** utime + stime, and cutime + cstime (what its reaped children used), in clock ticks. */
+  ownTicks: number;
+  childTicks: number;
+  /** Field 22: start time since boot, in ticks; a pid with another start time is another process. */
+  startTicks: number;
+}
+
+async function procStat(procRoot: string, pid: number): Promise<ProcStat> {
   const stat = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces and parentheses: fields are counted after its ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is field 3 (state), so field n is fields[n - 3].
-  return Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  return { ownTicks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]), startTicks: Number(fields[19]) };
 }
 
 async function rssBytes(procRoot: string, pid: number): Promise<number> {
@@ -53,32 +61,67 @@ async function childrenOf(procRoot: string, pid: number): Promise<number[]> {
   return tasks.split(' ').filter(Boolean).map(Number);
 }
 
-/** The process and all its live descendants. */
-async function processTree(procRoot: string, pid: number): Promise<number[]> {
-  const tree = [pid];
-  for (let i = 0; i < tree.length; i++) tree.push(...(await childrenOf(procRoot, tree[i]!)));
+/**
+ * A container's own processes: its root and the live descendants, stopping at the root of any
+ * other watched container. The local loader is meshbench itself, whose children are the workload
+ * and the sidecars: without that stop, loadgen would be charged for the whole deployment.
+ */
+async function ownProcesses(procRoot: string, root: number, others: ReadonlySet<number>): Promise<number[]> {
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) tree.push(...(await childrenOf(procRoot, tree[i]!)).filter((p) => !others.has(p)));
   return tree;
 }
 
-async function read(procRoot: string, c: WatchedContainer): Promise<Reading> {
+function gone(c: ProcessContainer, cause?: unknown): RunError {
+  return new RunError({
+    what: `${c.pod}/${c.container} (pid ${c.pid}) is gone: it exited during the measured window`,
+    where: 'procfs collector',
+    fix: 'look for a crash of that process; a trial whose process died has no resource figures',
+    cause,
+  });
+}
+
+interface Watch {
+  container: ProcessContainer;
+  /** Roots of the other watched containers, where this one's process tree stops. */
+  others: ReadonlySet<number>;
+  /** The root's start time at the window's start: a reused pid must not pass for it. */
+  rootStartTicks: number;
+  /**
+   * Whether the root's reaped children count. Not when other watched containers are its
+   * children: a sidecar reaped in the window would otherwise land in the loader's figures.
+   */
+  countReaped: boolean;
+}
+
+async function read(procRoot: string, w: Watch): Promise<Reading> {
   const atMs = performance.now();
+  const c = w.container;
+  let root: ProcStat;
   try {
-    const pids = await processTree(procRoot, c.pid!);
-    const [ticks, rss] = await Promise.all([
-      Promise.all(pids.map((p) => processTicks(procRoot, p).catch(() => 0))),
-      Promise.all(pids.map((p) => rssBytes(procRoot, p).catch(() => 0))),
-    ]);
-    // The root must still be there; a descendant that just exited only loses its last ticks.
-    if (ticks[0] === 0 && rss[0] === 0) await readFile(`${procRoot}/${c.pid}/stat`);
-    return { atMs, cpuTicks: ticks.reduce((a, b) => a + b, 0), rssBytes: rss.reduce((a, b) => a + b, 0) };
+    root = await procStat(procRoot, c.pid);
   } catch (cause) {
-    throw new RunError({
-      what: `${c.pod}/${c.container} (pid ${c.pid}) is gone: it exited during the measured window`,
-      where: 'procfs collector',
-      fix: 'look for a crash of that process; a trial whose process died has no resource figures',
-      cause,
-    });
+    throw gone(c, cause);
   }
+  if (root.startTicks !== w.rootStartTicks) throw gone(c);
+  const pids = await ownProcesses(procRoot, c.pid, w.others);
+  const [stats, rss] = await Promise.all([
+    Promise.all(pids.slice(1).map((p) => procStat(procRoot, p).catch(() => null))),
+    Promise.all(pids.map((p) => rssBytes(procRoot, p).catch(() => 0))),
+  ]);
+  // A descendant that just exited only loses its last ticks (its parent reaps them into cutime).
+  const descendants = stats.reduce((sum, st) => sum + (st ? st.ownTicks + st.childTicks : 0), 0);
+  const cpuTicks = root.ownTicks + (w.countReaped ? root.childTicks : 0) + descendants;
+  return { atMs, cpuTicks, rssBytes: rss.reduce((a, b) => a + b, 0) };
+}
+
+async function watchOf(procRoot: string, c: ProcessContainer, all: readonly ProcessContainer[]): Promise<Watch> {
+  const others = new Set(all.filter((o) => o.pid !== c.pid).map((o) => o.pid));
+  const root = await procStat(procRoot, c.pid).catch((cause: unknown) => {
+    throw gone(c, cause);
+  });
+  const children = await childrenOf(procRoot, c.pid);
+  return { container: c, others, rootStartTicks: root.startTicks, countReaped: !children.some((p) => others.has(p)) };
 }
 
 export class ProcfsCollector implements Collector {
@@ -92,16 +135,17 @@ export class ProcfsCollector implements Collector {
   }
 
   async begin(containers: readonly WatchedContainer[]): Promise<CollectorWindow> {
-    const watched = containers.filter((c) => c.pid !== undefined);
+    const processes = containers.filter((c): c is ProcessContainer => c.kind === 'process');
     const hz = await clockTicks();
-    const first = await Promise.all(watched.map((c) => read(this.procRoot, c)));
+    const watched = await Promise.all(processes.map((c) => watchOf(this.procRoot, c, processes)));
+    const first = await Promise.all(watched.map((w) => read(this.procRoot, w)));
     const last = [...first];
     const maxCores = watched.map(() => 0);
     const rss = watched.map((_, i) => ({ sum: first[i]!.rssBytes, max: first[i]!.rssBytes, n: 1 }));
     let sampleError: unknown;
 
     const take = async () => {
-      const now = await Promise.all(watched.map((c) => read(this.procRoot, c)));
+      const now = await Promise.all(watched.map((w) => read(this.procRoot, w)));
       now.forEach((r, i) => {
         const prev = last[i]!;
         const seconds = (r.atMs - prev.atMs) / 1_000;
@@ -125,7 +169,7 @@ export class ProcfsCollector implements Collector {
         clearInterval(timer);
         await sample().catch((e: unknown) => (sampleError ??= e));
         if (sampleError) throw sampleError;
-        return watched.map((c, i) => {
+        return watched.map(({ container: c }, i) => {
           const windowMs = last[i]!.atMs - first[i]!.atMs;
           const cpuCores = windowMs > 0 ? (last[i]!.cpuTicks - first[i]!.cpuTicks) / hz / (windowMs / 1_000) : 0;
           const m = rss[i]!;

@@ -1,4 +1,7 @@
 /** The procfs collector against real processes with known CPU and memory use. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,7 +16,7 @@ async function burner(args: string[]): Promise<ManagedProcess> {
   return p;
 }
 
-const container = (p: ManagedProcess, role: WatchedContainer['role'] = 'app'): WatchedContainer => ({ pod: 'test', container: p.name, role, pid: p.pid });
+const container = (p: ManagedProcess, role: WatchedContainer['role'] = 'app'): WatchedContainer => ({ kind: 'process', pod: 'test', container: p.name, role, pid: p.pid });
 const MIB = 1024 * 1024;
 
 test('a process burning 50 % of a core is measured within ±10 %', async () => {
@@ -80,15 +83,51 @@ test('a process that dies inside the window fails the window with a clear error'
   );
 });
 
-test('roles and pods are carried through; containers without a pid are not watched', async () => {
+test('roles and pods are carried through; containers in a cluster are not watched here', async () => {
   const p = await burner([]);
   try {
-    const window = await new ProcfsCollector().begin([container(p, 'sidecar'), { pod: 'remote', container: 'x', role: 'app' }]);
+    const window = await new ProcfsCollector().begin([container(p, 'sidecar'), { kind: 'kubernetes', pod: 'remote', container: 'x', role: 'app', namespace: 'ns', node: 'n' }]);
     const usage = await window.end();
     assert.equal(usage.map((u) => [u.pod, u.container, u.role]), [['test', 'burn', 'sidecar']]);
   } finally {
     await p.stop();
   }
+});
+
+test('a container counts its own processes only: a watched child is not charged to its parent', async () => {
+  // As on the local platform: this process is the loader, its child burns as the "app".
+  const child = await burner(['--duty', '0.5']);
+  try {
+    await sleep(200);
+    const loader: WatchedContainer = { kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid };
+    const window = await new ProcfsCollector({ intervalMs: 200 }).begin([loader, container(child)]);
+    await sleep(1_500);
+    const [loadgen, app] = await window.end();
+    assert.ok(app!.cpuCores > 0.4, `app ${app!.cpuCores} cores`);
+    // Idle but for the collector's own reads; with the child counted it would be over 0.4.
+    assert.ok(loadgen!.cpuCores < 0.2, `loadgen ${loadgen!.cpuCores} cores: the child's CPU leaked into it`);
+    assert.ok(loadgen!.memoryBytesAvg < app!.memoryBytesAvg + process.memoryUsage().rss, 'loadgen memory includes only its own process');
+  } finally {
+    await child.stop();
+  }
+});
+
+test('a reused pid is not taken for the process it replaced: its start time differs', async () => {
+  // A copy of one /proc entry whose start time (field 22) changes between the window's edges,
+  // as when a process exits and the kernel gives its pid to a new one.
+  const root = mkdtempSync(join(tmpdir(), 'meshbench-proc-'));
+  const pid = 4242;
+  mkdirSync(join(root, String(pid), 'task', String(pid)), { recursive: true });
+  const stat = (startTicks: number) => `${pid} (app) S 1 1 1 0 -1 0 0 0 0 0 100 50 0 0 20 0 1 0 ${startTicks} 0 0\n`;
+  writeFileSync(join(root, String(pid), 'stat'), stat(1000));
+  writeFileSync(join(root, String(pid), 'status'), 'VmRSS:\t 1024 kB\n');
+  writeFileSync(join(root, String(pid), 'task', String(pid), 'children'), '');
+  const window = await new ProcfsCollector({ intervalMs: 10_000, procRoot: root }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid }]);
+  writeFileSync(join(root, String(pid), 'stat'), stat(2000));
+  await window.end().then(
+    () => assert.unreachable('a reused pid must fail the window'),
+    (e: Error) => assert.match(e.message, /p\/app \(pid 4242\) is gone/),
+  );
 });
 
 test.run();
