@@ -5,7 +5,7 @@
 #
 #   scripts/k8s-tier.sh build    # once per version: ~11 min cold on 2 cores, ~4 s with warm Go caches
 #   scripts/k8s-tier.sh start    # ~5-10 s; prints `export KUBECONFIG=...` on stdout
-#   scripts/k8s-tier.sh status | stop | reset | kubeconfig
+#   scripts/k8s-tier.sh status | stop | reset | kubeconfig | is-built
 #
 # Everything lives in ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/k8s-tier-<version>/, outside the
 # clone, so that a fresh clone on the same machine (CI) reuses the binaries. Every process listens
@@ -78,8 +78,10 @@ built() {
 build() {
   if built; then log "already built in $WORK ($K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"; return; fi
   local GO; GO=$(go_bin)
-  # Any Go >= 1.21 fetches the exact toolchain itself through the module proxy.
-  export GOTOOLCHAIN=${GOTOOLCHAIN:-$GO_VERSION}
+  # etcd 3.6.16 and kwok 0.8.0 need Go 1.26: an older Go (>= 1.21) fetches that exact toolchain
+  # itself through the module proxy; a newer one builds as it is.
+  local have; have=$(GOTOOLCHAIN=local "$GO" env GOVERSION 2>/dev/null | sed 's/^go//')
+  if [[ $(printf '%s\n' 1.26 "$have" | sort -V | head -n1) != 1.26 ]]; then export GOTOOLCHAIN=$GO_VERSION; else export GOTOOLCHAIN=local; fi
   # One compile job at a time, at the lowest priority: the build must not disturb other work.
   export GOFLAGS="-p=${JOBS:-1} -buildvcs=false -trimpath" CGO_ENABLED=0
   local NICE=(nice -n 19)
@@ -386,6 +388,7 @@ status() {
 
 case ${1:-} in
   build) build ;;
+  is-built) built ;;
   start)
     # A failed start leaves nothing running behind it.
     trap 'rc=$?; if ((rc)); then log "start failed: stopping what was started"; stop; fi' EXIT
@@ -394,5 +397,5 @@ case ${1:-} in
   status) status ;;
   reset) stop; rm -rf "$RUN" ;;
   kubeconfig) echo "$KCFG" ;;
-  *) echo "usage: $0 build|start|stop|status|reset|kubeconfig" >&2; exit 2 ;;
+  *) echo "usage: $0 build|is-built|start|stop|status|reset|kubeconfig" >&2; exit 2 ;;
 esac
