@@ -45,7 +45,7 @@ test('a value unit other than µs is converted, and a tag picks its intervals', 
   assert.match(ns.notes.join('\n'), /read as ns/);
 
   // meshbench's own .hlog tags one interval per trial.
-  const run = fakeRun((mesh, rep) => ({ latenciesUs: Array.from({ length: 200 }, (_, i) => 100 * rep + i), achievedRps: 100 }));
+  const run = fakeRun((_mesh, rep) => ({ latenciesUs: Array.from({ length: 200 }, (_, i) => 100 * rep + i), achievedRps: 100 }));
   const file = renderHlogs(run).find((f) => f.path.includes('istio'))!;
   const trial2 = importHlog(file.content, file.path, { tag: 'trial-5' });
   const source = run.trials.find((t) => t.trial.index === 4)!;
