@@ -99,7 +99,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       Object.assign(report.components, result.versions);
       if (result.problem) report.problems.push(result.problem);
     }
-    permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0 }));
+    permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0, roles: objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole') }));
     placement ??= { workload: nodeSelectorOf(objects.find((x) => x.kind === 'Deployment')), loadgen: nodeSelectorOf(objects.find((x) => x.kind === 'Job')) };
   }
 

@@ -3,6 +3,7 @@
  * a restricted identity learns all it lacks before anything is created. Trial namespaces do not
  * exist yet, so only cluster-wide grants (a ClusterRole) can allow what happens inside them.
  */
+import type { KubernetesObject } from '../../meshes/index.ts';
 import type { ApiResource, KubeClient } from './client.ts';
 
 export interface Permission {
@@ -20,6 +21,8 @@ export interface TrialPermissionInput {
   resources: ApiResource[];
   /** The mesh's preflight reads controllers and webhooks across the cluster. */
   readsMeshComponents: boolean;
+  /** Roles the trial creates: RBAC lets an identity grant only what it holds itself. */
+  roles?: KubernetesObject[];
 }
 
 const OBJECT_VERBS = ['get', 'create', 'patch', 'delete'] as const;
@@ -39,6 +42,17 @@ export function trialPermissions(t: TrialPermissionInput): Permission[] {
     { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: t.namespace },
     { verb: 'list', group: '', resource: 'events', namespace: t.namespace },
   );
+  for (const role of t.roles ?? []) {
+    const rules = (role as { rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] }).rules ?? [];
+    for (const rule of rules) {
+      for (const group of rule.apiGroups ?? ['']) {
+        for (const res of rule.resources ?? []) {
+          const [resource, subresource] = res.split('/') as [string, string | undefined];
+          for (const verb of rule.verbs ?? []) out.push({ verb, group, resource, ...(subresource ? { subresource } : {}), ...(role.kind === 'Role' ? { namespace: t.namespace } : {}) });
+        }
+      }
+    }
+  }
   // Placement and environment facts.
   out.push({ verb: 'list', group: '', resource: 'nodes' });
   if (t.readsMeshComponents) {

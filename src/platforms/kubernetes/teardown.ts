@@ -5,7 +5,7 @@
  * object's uid as a precondition, so an object re-created under the same name is left alone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { collectionPath, isNotFound, type ApiResource, type KubeClient } from './client.ts';
+import { collectionPath, isNotFound, KubeApiError, type ApiResource, type KubeClient } from './client.ts';
 import { MANAGED_BY, RUN_ID_LABEL } from './apply.ts';
 
 export interface OwnedObject {
@@ -42,8 +42,11 @@ export async function clusterScopedKinds(client: KubeClient, signal?: AbortSigna
   return out;
 }
 
-/** Labelled namespaces and cluster-scoped objects of one run, or of every run. */
-export async function findOwned(client: KubeClient, o: { runId?: string; kinds: ApiResource[]; signal?: AbortSignal }): Promise<OwnedObject[]> {
+/**
+ * Labelled namespaces and cluster-scoped objects of one run, or of every run. Kinds this identity
+ * may not list are named in `unreadable` (meshbench could not have created them either).
+ */
+export async function findOwned(client: KubeClient, o: { runId?: string; kinds: ApiResource[]; signal?: AbortSignal; unreadable?: string[] }): Promise<OwnedObject[]> {
   const out: OwnedObject[] = [];
   for (const r of [NAMESPACES, ...o.kinds.filter((k) => !k.namespaced && k.kind !== 'Namespace')]) {
     let items: Listed[];
@@ -52,6 +55,10 @@ export async function findOwned(client: KubeClient, o: { runId?: string; kinds: 
     } catch (e) {
       // A kind whose CRD went away meanwhile has nothing left to delete.
       if (isNotFound(e)) continue;
+      if (e instanceof KubeApiError && e.status === 403 && r !== NAMESPACES) {
+        o.unreadable?.push(`${r.resource}${r.group ? `.${r.group}` : ''}`);
+        continue;
+      }
       throw e;
     }
     for (const i of items) {
@@ -111,14 +118,27 @@ export interface CleanupOptions {
 
 export interface CleanupResult extends DeleteResult {
   found: OwnedObject[];
+  /** Cluster-scoped kinds this identity may not list, so not searched. */
+  unreadable: string[];
 }
 
 /** `bench cleanup [--run ID | --all] [--dry-run]`: lists leftovers, and unless dry, deletes them. */
 export async function cleanup(client: KubeClient, o: CleanupOptions): Promise<CleanupResult> {
   if (!o.runId && !o.all) throw new RangeError('cleanup needs a run id or all: true');
   const signal = o.signal;
-  const found = await findOwned(client, { ...(o.runId ? { runId: o.runId } : {}), kinds: await clusterScopedKinds(client, signal), ...(signal ? { signal } : {}) });
-  if (o.dryRun) return { found, deleted: [], remaining: found };
+  const unreadable: string[] = [];
+  const found = await findOwned(client, { ...(o.runId ? { runId: o.runId } : {}), kinds: await clusterScopedKinds(client, signal), unreadable, ...(signal ? { signal } : {}) });
+  if (o.dryRun) return { found, deleted: [], remaining: found, unreadable };
   const result = await deleteOwned(client, found, { timeoutMs: o.timeoutMs ?? 180_000, ...(signal ? { signal } : {}) });
-  return { found, ...result };
+  return { found, ...result, unreadable };
+}
+
+/** What `bench cleanup` prints: one line per object, then what happened. */
+export function formatCleanup(r: CleanupResult, dryRun: boolean): string {
+  const lines = r.found.map((o) => `${o.kind.padEnd(14)} ${o.name}  (run ${o.runId || '?'})`);
+  if (r.found.length === 0) lines.push('nothing labelled app.kubernetes.io/managed-by=meshbench was found');
+  else if (dryRun) lines.push(`${r.found.length} object(s) would be deleted (dry run: nothing was)`);
+  else lines.push(`${r.deleted.length} deleted${r.remaining.length ? `, ${r.remaining.length} still terminating: ${r.remaining.map((o) => `${o.kind}/${o.name}`).join(', ')}` : ''}`);
+  if (r.unreadable.length) lines.push(`not searched (this identity may not list them): ${r.unreadable.join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }
