@@ -78,7 +78,11 @@ export function importK6(text: string, file: string): ImportedMeasurement {
     meanUs: latency.has('avg') ? latency.number('avg', { min: 0 }) * US_PER_MS : null,
     maxUs: latency.has('max') ? Math.round(latency.number('max', { min: 0 }) * US_PER_MS) : null,
     labels: null,
-    lacks: [...K6_LACKS, ...(percentilesUs['p99'] === undefined ? ['P99: the run did not ask for p(99) in --summary-trend-stats, so no P99 gate can use it'] : [])],
+    lacks: [
+      ...K6_LACKS,
+      ...(percentilesUs['p99'] === undefined ? ['P99: the run did not ask for p(99) in --summary-trend-stats, so no P99 gate can use it'] : []),
+      ...(state === null ? ['the run duration: this summary export has no "state.testRunDurationMs" (k6 1.x leaves it out)'] : []),
+    ],
     notes: [
       ...(vus === null ? [] : [`${vus} virtual users at most`]),
       ...(dropped > 0 ? [`k6 dropped ${dropped} iterations: the load generator could not keep the requested rate`] : []),
