@@ -1,7 +1,11 @@
-/** The reference load tools, run as processes in the same benchmark: wrk and Fortio. */
+/**
+ * The reference load tools, run as processes in the same benchmark: wrk (closed loop), wrk2
+ * (constant rate, coordinated-omission corrected) and Fortio (constant rate, from the actual send).
+ * Each runs under /usr/bin/time so its own CPU is measured beside ours.
+ */
 import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -9,23 +13,39 @@ const run = promisify(execFile);
 
 export interface ReferenceFigures {
   rps: number;
-  /** Percentile (50, 90, 99) to latency in µs. */
+  /** Percentile (50, 90, 99, 99.9) to latency in µs. */
   percentilesUs: Record<number, number>;
+  /** The tool's own CPU over its whole run, in cores. */
+  cpuCores: number;
 }
 
+/** Where bench:load looks for wrk2 and Fortio (built by the commands in bench/README.md). */
+export const REFERENCE_TOOLS_BIN = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'meshbench', 'reference-tools', 'bin');
+
 export function fortioBinary(): string {
-  return process.env.FORTIO ?? 'fortio';
+  return process.env.FORTIO ?? join(REFERENCE_TOOLS_BIN, 'fortio');
+}
+
+export function wrk2Binary(): string {
+  return process.env.WRK2 ?? join(REFERENCE_TOOLS_BIN, 'wrk2');
 }
 
 export async function checkTools(): Promise<string[]> {
   const missing: string[] = [];
-  for (const [tool, args] of [['wrk', ['--version']], [fortioBinary(), ['version']], ['haproxy', ['-v']]] as const) {
-    await run(tool, [...args]).catch((e: NodeJS.ErrnoException & { stdout?: string }) => {
+  for (const [tool, args] of [['wrk', ['--version']], [wrk2Binary(), ['--version']], [fortioBinary(), ['version']], ['haproxy', ['-v']], ['/usr/bin/time', ['true']]] as const) {
+    await run(tool, [...args]).catch((e: NodeJS.ErrnoException) => {
       // wrk --version exits 1 after printing its version.
       if (e.code === 'ENOENT') missing.push(tool);
     });
   }
   return missing;
+}
+
+/** Runs a tool under /usr/bin/time; returns its stdout and its CPU in cores over its wall time. */
+async function timed(tool: string, args: string[]): Promise<{ stdout: string; cpuCores: number }> {
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'MESHBENCH-TIME %U %S %e', tool, ...args], { maxBuffer: 1 << 24 });
+  const [, user, system, wall] = /MESHBENCH-TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(stderr) ?? [];
+  return { stdout, cpuCores: (Number(user) + Number(system)) / Number(wall) };
 }
 
 function toUs(value: string, unit: string): number {
@@ -35,12 +55,29 @@ function toUs(value: string, unit: string): number {
 
 /** `wrk -t1 -cN -dS --latency`: closed loop, the C reference for throughput. */
 export async function wrk(url: URL, connections: number, seconds: number): Promise<ReferenceFigures> {
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url.href]);
+  const { stdout, cpuCores } = await timed('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url.href]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const percentilesUs: Record<number, number> = {};
   for (const [, p, value, unit] of stdout.matchAll(/^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$/gm)) percentilesUs[Number(p)] = toUs(value!, unit!);
-  return { rps, percentilesUs };
+  return { rps, percentilesUs, cpuCores };
 }
+
+/**
+ * wrk2 at a constant rate, `--latency`: latency from each request's intended time. wrk2 resets
+ * its histograms after a calibration of 10 s (+5 ms per connection), so it runs that much longer
+ * than `seconds` and its figures cover the last `seconds`.
+ */
+export async function wrk2(url: URL, rate: number, connections: number, seconds: number): Promise<ReferenceFigures> {
+  const { stdout, cpuCores } = await timed(wrk2Binary(), ['-t1', `-c${connections}`, `-d${seconds + WRK2_CALIBRATION_S}s`, `-R${rate}`, '--latency', url.href]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const percentilesUs: Record<number, number> = {};
+  // " 99.900%   76.48ms": the spectrum's summary lines.
+  for (const [, p, value, unit] of stdout.matchAll(/^\s*(\d+\.\d+)%\s+([\d.]+)(us|ms|s)$/gm)) percentilesUs[Number(p)] = toUs(value!, unit!);
+  return { rps, percentilesUs, cpuCores };
+}
+
+/** wrk2's calibration, rounded up: its stall-free lead-in. */
+export const WRK2_CALIBRATION_S = 11;
 
 interface FortioJson {
   ActualQPS: number;
@@ -51,11 +88,11 @@ interface FortioJson {
 export async function fortio(url: URL, qps: number, connections: number, seconds: number): Promise<ReferenceFigures> {
   const out = join(tmpdir(), `meshbench-fortio-${process.pid}-${Date.now()}.json`);
   try {
-    await run(fortioBinary(), ['load', '-qps', String(qps), '-c', String(connections), '-t', `${seconds}s`, '-p', '50,90,99', '-r', '0.00001', '-json', out, '-quiet', url.href], { maxBuffer: 1 << 24 });
+    const { cpuCores } = await timed(fortioBinary(), ['load', '-qps', String(qps), '-c', String(connections), '-t', `${seconds}s`, '-p', '50,90,99,99.9', '-r', '0.00001', '-json', out, '-quiet', url.href]);
     const json = JSON.parse(await readFile(out, 'utf8')) as FortioJson;
     const percentilesUs: Record<number, number> = {};
     for (const p of json.DurationHistogram.Percentiles) percentilesUs[p.Percentile] = p.Value * 1_000_000;
-    return { rps: json.ActualQPS, percentilesUs };
+    return { rps: json.ActualQPS, percentilesUs, cpuCores };
   } finally {
     await rm(out, { force: true });
   }
