@@ -10,6 +10,7 @@ export function renderComparisonMarkdown(c: Comparison): string {
   const rows = c.results.map((r) =>
     `| ${escapeMarkdown(r.mesh)} | ${escapeMarkdown(r.level)} | \`${r.gate.text}\` | ${formatMetricValue(r.gate.metric, r.baseline)} | ${formatMetricValue(r.gate.metric, r.candidate)} | ${r.interval ? formatStatistic(r, r.interval.estimate) : '–'} | ${formatInterval(r)} | ${icon[r.verdict]} |`,
   );
+  const gateNotes = c.results.filter((r) => r.note).map((r) => `- ${escapeMarkdown(`${r.mesh} ${r.level}`)} \`${r.gate.text}\`: ${escapeMarkdown(r.note!)}`);
   const notes = c.differences.map((d) => `- ${d.blocking && c.forced ? '**Forced:** ' : ''}${escapeMarkdown(d.what)} differs: ${escapeMarkdown(d.baseline)} → ${escapeMarkdown(d.candidate)}`);
   return [
     head,
@@ -19,6 +20,7 @@ export function renderComparisonMarkdown(c: Comparison): string {
     '| mesh | level | gate | baseline | candidate | change | 95% interval | verdict |',
     '|---|---|---|---:|---:|---:|---|---|',
     ...rows,
+    ...(gateNotes.length ? ['', ...gateNotes] : []),
     ...(notes.length ? ['', ...notes] : []),
     '',
   ].join('\n');

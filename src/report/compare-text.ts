@@ -22,9 +22,10 @@ export function renderComparisonText(c: Comparison): string {
     textTable(['mesh', 'level', 'gate', 'baseline', 'candidate', 'change', '95% interval', 'verdict'], rows, 3),
     '',
   ];
+  for (const r of c.results.filter((r) => r.note)) lines.push(`${r.mesh} ${r.level} ${r.gate.text}: ${r.note}`);
   const inconclusive = c.results.filter((r) => r.verdict === 'inconclusive');
   if (inconclusive.length) {
-    lines.push(`${inconclusive.length} gate(s) inconclusive: the interval straddles the threshold. Add repetitions to decide; --inconclusive=${c.inconclusive} counts them as ${c.inconclusive === 'pass' ? 'passing' : 'failing'}.`);
+    lines.push(`${inconclusive.length} gate(s) inconclusive: too few repetitions, or an interval that straddles the threshold. Add repetitions to decide; --inconclusive=${c.inconclusive} counts them as ${c.inconclusive === 'pass' ? 'passing' : 'failing'}.`);
   }
   lines.push(c.outcome === 'pass' ? 'Gate: pass' : 'Gate: REGRESSION');
   return lines.join('\n');

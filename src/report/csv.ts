@@ -2,11 +2,13 @@
 import { stringify } from 'csv-stringify/sync';
 import { isMeasured, type MeasuredTrial, type RunResult, type TrialResult } from '../results/model.ts';
 import { byRole, coresPerKrps } from '../results/resources.ts';
+import { escapeCsvCell } from './escape.ts';
 
 export const TRIAL_CSV_COLUMNS = [
   'trial', 'mesh', 'mesh_label', 'level', 'connections', 'target_rps', 'repetition', 'status', 'reasons',
   'requests', 'responses_2xx', 'responses_non2xx', 'errors', 'errors_timeout', 'errors_refused', 'errors_reset', 'errors_other',
-  'duration_ms', 'achieved_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
+  'duration_ms', 'achieved_rps', 'sent_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
+  'all_attempts_p50_us', 'all_attempts_p99_us', 'all_attempts_p999_us', 'clamped_latencies',
   'uncorrected_p50_us', 'uncorrected_p99_us', 'scheduler_lag_p50_us', 'scheduler_lag_p99_us',
   'app_cpu_cores', 'app_cpu_cores_max', 'app_memory_avg_mib', 'app_memory_max_mib',
   'sidecar_cpu_cores', 'sidecar_cpu_cores_max', 'sidecar_memory_avg_mib', 'sidecar_memory_max_mib', 'sidecar_cpu_cores_per_1k_rps',
@@ -18,8 +20,8 @@ type Row = Record<(typeof TRIAL_CSV_COLUMNS)[number], string | number>;
 function row(t: TrialResult): Row {
   const base = {
     trial: t.trial.index + 1,
-    mesh: t.trial.mesh,
-    mesh_label: 'meshLabel' in t ? t.meshLabel : t.trial.mesh,
+    mesh: escapeCsvCell(t.trial.mesh),
+    mesh_label: escapeCsvCell('meshLabel' in t ? t.meshLabel : t.trial.mesh),
     level: t.trial.level.id,
     connections: t.trial.level.connections,
     target_rps: t.trial.level.targetRps ?? '',
@@ -28,12 +30,12 @@ function row(t: TrialResult): Row {
   };
   if (!isMeasured(t)) {
     const empty = Object.fromEntries(TRIAL_CSV_COLUMNS.map((c) => [c, ''])) as Row;
-    return { ...empty, ...base, reasons: t.status === 'failed' ? `${t.stage}: ${t.error.what}` : `aborted during ${t.stage}` };
+    return { ...empty, ...base, reasons: escapeCsvCell(t.status === 'failed' ? `${t.stage}: ${t.error.what}` : `aborted during ${t.stage}`) };
   }
   const l = t.load;
   return {
     ...base,
-    reasons: t.reasons.join('; '),
+    reasons: escapeCsvCell(t.reasons.join('; ')),
     requests: l.requests,
     responses_2xx: l.responses2xx,
     responses_non2xx: l.responsesNon2xx,
@@ -44,12 +46,17 @@ function row(t: TrialResult): Row {
     errors_other: l.errorsByClass.other,
     duration_ms: Math.round(l.durationMs),
     achieved_rps: l.achievedRps.toFixed(1),
+    sent_rps: l.sentRps === null ? '' : l.sentRps.toFixed(1),
     p50_us: t.latency.p50Us,
     p90_us: t.latency.p90Us,
     p99_us: t.latency.p99Us,
     p999_us: t.latency.p999Us,
     max_us: t.latency.maxUs,
     mean_us: t.latency.meanUs,
+    all_attempts_p50_us: t.allAttemptsLatency.p50Us,
+    all_attempts_p99_us: t.allAttemptsLatency.p99Us,
+    all_attempts_p999_us: t.allAttemptsLatency.p999Us,
+    clamped_latencies: l.clampedLatencies ?? '',
     uncorrected_p50_us: t.uncorrectedLatency?.p50Us ?? '',
     uncorrected_p99_us: t.uncorrectedLatency?.p99Us ?? '',
     scheduler_lag_p50_us: t.schedulerLag?.p50Us ?? '',

@@ -26,7 +26,8 @@ export function renderHlogs(result: RunResult): ReportFile[] {
       for (const t of validTrials(result, mesh, level.id)) {
         const h = decodeHistogram(t.histograms.latencyUs);
         h.tag = `trial-${t.trial.index + 1}`;
-        const startSec = (Date.parse(t.startedAt) - base) / 1000;
+        // The interval is the measured window, after deploy and warmup; older files only know the trial start.
+        const startSec = (Date.parse(t.windowStartedAt ?? t.startedAt) - base) / 1000;
         writer.outputIntervalHistogram(h, startSec, startSec + t.load.durationMs / 1000, 1000);
       }
       files.push({ path: hlogFileName(mesh, level.id), content });

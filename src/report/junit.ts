@@ -1,11 +1,14 @@
 /** junit.xml: one testcase per trial, failed when the trial is invalid or failed, skipped when aborted. */
 import type { RunResult, TrialResult } from '../results/model.ts';
+import type { RunSummary } from '../results/summary.ts';
 import { escapeXml } from './escape.ts';
+import { formatSignedUs } from './format.ts';
+import { formatEstimate } from './verdict.ts';
 
 function body(t: TrialResult): string {
   switch (t.status) {
     case 'valid':
-      return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us} µs, ${t.load.achievedRps.toFixed(1)} rps</system-out>`;
+      return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us} µs, p99 of all attempts ${t.allAttemptsLatency.p99Us} µs, ${t.load.achievedRps.toFixed(1)} rps completed</system-out>`;
     case 'invalid':
       return `<failure message="invalid trial" type="invalid">${escapeXml(t.reasons.join('; '))}</failure>`;
     case 'failed':
@@ -15,12 +18,23 @@ function body(t: TrialResult): string {
   }
 }
 
-export function renderJunit(result: RunResult): string {
+/** What each mesh adds over the baseline, as information for CI (never a failure: gates judge). */
+function addedCases(summary: RunSummary): string[] {
+  return summary.cells.flatMap((c) => {
+    if (!c.added) return [];
+    const text = `P50 added ${formatEstimate(c.added.p50Us, formatSignedUs, summary.minFirmPairs)}; P99 added ${formatEstimate(c.added.p99Us, formatSignedUs, summary.minFirmPairs)}`;
+    return [`    <testcase classname="meshbench.added.${escapeXml(c.mesh)}" name="${escapeXml(`${c.mesh} ${c.level.id}: added over ${summary.baselineMesh}`)}"><system-out>${escapeXml(text)}</system-out></testcase>`];
+  });
+}
+
+export function renderJunit(result: RunResult, summary: RunSummary): string {
   const count = (s: TrialResult['status']) => result.trials.filter((t) => t.status === s).length;
   const cases = result.trials.map((t) => {
     const name = escapeXml(`trial ${t.trial.index + 1}: ${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}`);
     return `    <testcase classname="meshbench.trial.${escapeXml(t.trial.mesh)}" name="${name}">${body(t)}</testcase>`;
   });
-  const suite = `name="${escapeXml(`meshbench trials: ${result.scenario.name}`)}" tests="${result.trials.length}" failures="${count('invalid')}" errors="${count('failed')}" skipped="${count('aborted')}"`;
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshbench" ${suite.replace(/^name="[^"]*" /, '')}>`, `  <testsuite ${suite} timestamp="${escapeXml(result.startedAt)}">`, ...cases, '  </testsuite>', '</testsuites>', ''].join('\n');
+  const added = addedCases(summary);
+  const tests = result.trials.length + added.length;
+  const suite = `name="${escapeXml(`meshbench trials: ${result.scenario.name}`)}" tests="${tests}" failures="${count('invalid')}" errors="${count('failed')}" skipped="${count('aborted')}"`;
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshbench" ${suite.replace(/^name="[^"]*" /, '')}>`, `  <testsuite ${suite} timestamp="${escapeXml(result.startedAt)}">`, ...cases, ...added, '  </testsuite>', '</testsuites>', ''].join('\n');
 }

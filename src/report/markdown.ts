@@ -1,34 +1,35 @@
 /** summary.md: the verdict table and key figures, for a PR comment or $GITHUB_STEP_SUMMARY. */
+import { estimateCost, HOURS_PER_MONTH } from '../results/cost.ts';
 import type { RunResult } from '../results/model.ts';
+import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
-import { estimateCost, HOURS_PER_MONTH } from './cost.ts';
 import type { ReportOptions } from './types.ts';
-import { formatVerdictCell, verdictTables } from './verdict.ts';
+import { verdictFootnote, verdictTables } from './verdict.ts';
 
-export function renderMarkdown(result: RunResult, options: ReportOptions): string {
+export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
   const s = result.scenario;
   const counts = { valid: 0, invalid: 0, failed: 0, aborted: 0 };
   for (const t of result.trials) counts[t.status]++;
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
-    `Platform \`${s.platform}\`, load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
-      `run \`${result.runId}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
+    `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
+      `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
   ];
-  for (const table of verdictTables(result)) {
-    if (table.meshes.length === 0) continue;
+  for (const table of verdictTables(summary)) {
+    if (table.cells.length === 0) continue;
     out.push(`### Level \`${table.level.id}\` (${table.level.connections} connections${table.level.targetRps ? `, ${table.level.targetRps} rps` : ', max rate'})`, '');
-    out.push(`| Metric | ${table.meshLabels.map(escapeMarkdown).join(' | ')} |`, `|---|${table.meshes.map(() => '---:').join('|')}|`);
-    for (const row of table.rows) out.push(`| ${row.metric} | ${row.cells.map((c) => formatVerdictCell(row, c)).join(' | ')} |`);
+    out.push(`| Metric | ${table.cells.map((c) => escapeMarkdown(c.meshLabel)).join(' | ')} |`, `|---|${table.cells.map(() => '---:').join('|')}|`);
+    for (const row of table.rows) out.push(`| ${row.metric} | ${row.values.map(escapeMarkdown).join(' | ')} |`);
     out.push('');
   }
-  const cost = estimateCost(result, options.cost);
+  const cost = estimateCost(summary, options.cost);
   if (cost.length) {
     const a = options.cost;
     out.push(`**Estimated sidecar cost** for ${a.pods} pods at $${a.usdPerVcpuHour}/vCPU-hour and $${a.usdPerGibHour}/GiB-hour, ${HOURS_PER_MONTH} h/month:`);
     out.push(cost.map((c) => `${escapeMarkdown(c.mesh)} at \`${c.level}\`: **$${c.usdPerMonth.toFixed(0)}/month**`).join('; '), '');
   }
-  out.push('Latency is added over no mesh (paired by repetition: median and range); CPU in cores, memory RSS. Invalid trials are left out; see results.csv for every trial.', '');
+  out.push(`${verdictFootnote(summary)} CPU in cores, memory RSS; see results.csv for every trial.`, '');
   return out.join('\n');
 }

@@ -1,59 +1,67 @@
-/** The table printed at the end of `bench run`: per mesh and level, latency and its overhead. */
+/** The table printed at the end of `bench run`: per mesh and level, latency and what the mesh adds. */
 import type { RunResult } from '../results/model.ts';
-import { summarizeByMeshAndLevel, type MeshLevelSummary, type Spread } from '../results/overhead.ts';
-import { formatCores, formatMiB, formatPercentChange, formatRps, formatSignedUs, formatUs, textTable } from './format.ts';
+import type { PairedEstimate } from '../results/paired.ts';
+import { summarizeRun, type CellSummary, type RunSummary, type Spread } from '../results/summary.ts';
+import { formatCores, formatMiB, formatRps, formatSignedUs, formatUs, textTable } from './format.ts';
+import { verdictFootnote } from './verdict.ts';
 
-const latency = (s: Spread | null) => (s ? formatUs(s.median) : '–');
+const median = (s: Spread | null, f: (v: number) => string) => (s ? f(s.median) : '–');
 
-export function renderTerminalTable(result: RunResult): string {
-  const summary = summarizeByMeshAndLevel(result);
+/** "+1.28 ms [+0.90, +1.60]" or "+1.28 ms (n=2)" when the pairs are too few for an interval to mean much. */
+function added(c: CellSummary, pick: (a: NonNullable<CellSummary['added']>) => PairedEstimate | null, format: (v: number) => string): string {
+  if (c.isBaseline) return 'baseline';
+  const e = c.added ? pick(c.added) : null;
+  if (!e) return '–';
+  return e.firm ? `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}]` : `${format(e.estimate)} (n=${e.n})`;
+}
+
+const percent = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}%`;
+
+export function renderTerminalTable(result: RunResult, summary: RunSummary = summarizeRun(result)): string {
   return `${latencyTable(summary)}\n\n${resourceTable(summary)}`;
 }
 
-function latencyTable(summary: readonly MeshLevelSummary[]): string {
-  const rows = summary.map((r) => [
-    r.meshLabel,
-    r.level.id,
-    latency(r.p50Us),
-    r.p50OverheadUs === null ? '–' : r.mesh === 'none' ? 'baseline' : formatSignedUs(r.p50OverheadUs),
-    latency(r.p99Us),
-    r.p99OverheadUs === null ? '–' : r.mesh === 'none' ? 'baseline' : formatSignedUs(r.p99OverheadUs),
-    r.achievedRps ? formatRps(r.achievedRps.median) : '–',
-    r.rpsChange === null || r.mesh === 'none' ? '' : formatPercentChange(r.rpsChange),
-    String(r.failedRequests),
-    `${r.validTrials}/${r.validTrials + r.invalidTrials}`,
+function latencyTable(summary: RunSummary): string {
+  const rows = summary.cells.map((c) => [
+    c.meshLabel,
+    c.level.id,
+    median(c.figures.p50, formatUs),
+    added(c, (a) => a.p50Us, formatSignedUs),
+    median(c.figures.p99, formatUs),
+    added(c, (a) => a.p99Us, formatSignedUs),
+    median(c.figures.all_p99, formatUs),
+    median(c.figures.rps, formatRps),
+    added(c, (a) => a.throughputChange, percent),
+    String(c.failedRequests),
+    `${c.trials.valid}/${c.trials.valid + c.trials.invalid + c.trials.failed}`,
   ]);
-  const table = textTable(['mesh', 'level', 'p50', 'p50 added', 'p99', 'p99 added', 'rps', 'rps change', 'failed req', 'valid'], rows, 2);
-  return `${table}\n(medians over valid repetitions; "added" is the mesh minus no mesh at the same level)`;
+  const table = textTable(['mesh', 'level', 'p50', 'p50 added', 'p99', 'p99 added', 'p99 all', 'rps', 'rps change', 'failed req', 'valid'], rows, 2);
+  return `${table}\n(medians over valid repetitions; "rps" is completed 2xx per second; "p99 all" counts every attempt, failures at their time to failure; ${verdictFootnote(summary).replace(/^"Added"/, '"added"')})`;
 }
 
-const cores = (s: Spread | null) => (s ? formatCores(s.median) : '–');
-const mib = (s: Spread | null) => (s ? formatMiB(s.median) : '–');
-
 /** CPU in cores and memory per role, and what the mesh adds to each pod. */
-function resourceTable(summary: readonly MeshLevelSummary[]): string {
-  const rows = summary.map((r) => {
-    const pod = (name: string) => r.podSidecars.find((p) => p.pod === name);
-    const workloadPod = pod('workload');
-    const loadgenPod = pod('loadgen');
+function resourceTable(summary: RunSummary): string {
+  const rows = summary.cells.map((c) => {
+    const pod = (name: string) => c.podSidecars.find((p) => p.pod === name);
+    const podText = (name: string) => {
+      const p = pod(name);
+      return p ? `${formatCores(p.cpuCores)} / ${formatMiB(p.memoryBytes)}` : '–';
+    };
+    const f = c.figures;
     return [
-      r.mesh,
-      r.level.id,
-      cores(r.appCpuCores),
-      r.appCpuCoresChange === null || r.mesh === 'none' ? '' : `${r.appCpuCoresChange >= 0 ? '+' : '−'}${formatCores(Math.abs(r.appCpuCoresChange))}`,
-      mib(r.appMemoryBytes),
-      cores(r.sidecarCpuCores),
-      r.sidecarCpuCoresPerKrps ? formatCores(r.sidecarCpuCoresPerKrps.median) : '–',
-      mib(r.sidecarMemoryBytes),
-      workloadPod ? `${formatCores(workloadPod.cpuCores)} / ${formatMiB(workloadPod.memoryBytes)}` : '–',
-      loadgenPod ? `${formatCores(loadgenPod.cpuCores)} / ${formatMiB(loadgenPod.memoryBytes)}` : '–',
-      cores(r.loadgenCpuCores),
+      c.mesh,
+      c.level.id,
+      median(f.app_cpu, formatCores),
+      median(f.app_mem, formatMiB),
+      median(f.sidecar_cpu, formatCores),
+      median(f.sidecar_cpu_per_krps, formatCores),
+      median(f.sidecar_mem, formatMiB),
+      podText('workload'),
+      podText('loadgen'),
+      median(f.node_proxy_cpu, formatCores),
+      median(f.loadgen_cpu, formatCores),
     ];
   });
-  const table = textTable(
-    ['mesh', 'level', 'app CPU', 'app change', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', 'loader CPU'],
-    rows,
-    2,
-  );
+  const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', 'node proxy CPU', 'loader CPU'], rows, 2);
   return `${table}\n(CPU in cores averaged over the measured window, memory RSS; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod)`;
 }

@@ -1,5 +1,9 @@
 /** Reporters are pure: a result in, files (name and text) out; the CLI writes them atomically. */
+import type { CostAssumptions } from '../results/cost.ts';
 import type { RunResult } from '../results/model.ts';
+import type { RunSummary } from '../results/summary.ts';
+
+export type { CostAssumptions };
 
 export interface ReportFile {
   /** Relative to the report folder. */
@@ -11,15 +15,9 @@ export interface ReportOptions {
   cost: CostAssumptions;
 }
 
-export interface CostAssumptions {
-  /** Meshed pods the estimate is for. */
-  pods: number;
-  usdPerVcpuHour: number;
-  usdPerGibHour: number;
-}
-
 export interface Reporter {
   readonly format: 'html' | 'md' | 'csv' | 'junit' | 'hlog';
   readonly description: string;
-  render(result: RunResult, options: ReportOptions): ReportFile[];
+  /** `summary` is `summarizeRun(result)`, worked out once for every reporter. */
+  render(result: RunResult, summary: RunSummary, options: ReportOptions): ReportFile[];
 }

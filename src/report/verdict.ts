@@ -1,96 +1,61 @@
 /**
  * The verdict table people already use (Metric | Istio | App Mesh): what each mesh adds over no
- * mesh at a load level, with its spread. Repetitions are interleaved (none, istio, appmesh, none,
- * ...), so repetition r of a mesh is paired with repetition r of `none`, and the spread is the
- * range of those paired differences.
+ * mesh at a load level. Pure formatting of the run summary: every figure comes from
+ * `summarizeRun`, so this table, the terminal, the CSV and the HTML show the same numbers.
  */
-import { byRole } from '../results/resources.ts';
-import { meshLabel, validTrials, type MeasuredTrial, type RunResult } from '../results/model.ts';
-import { spread, type Spread } from '../results/overhead.ts';
+import type { PairedEstimate } from '../results/paired.ts';
+import type { CellSummary, RunSummary, Spread } from '../results/summary.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
-
-export interface VerdictCell {
-  /** Median and range over repetitions; null when there is nothing to pair. */
-  value: Spread | null;
-}
-
-export interface VerdictRow {
-  metric: string;
-  unit: 'us' | 'percent' | 'mib' | 'cores';
-  /** One cell per mesh other than `none`, in scenario order. */
-  cells: VerdictCell[];
-}
+import { formatCores, formatMiB, formatSignedUs } from './format.ts';
 
 export interface VerdictTable {
   level: LoadLevel;
-  meshes: string[];
-  meshLabels: string[];
-  rows: VerdictRow[];
+  /** The meshes other than the baseline, in scenario order. */
+  cells: CellSummary[];
+  rows: { metric: string; values: string[] }[];
 }
 
-const MIB = 1024 * 1024;
+const signedPercent = (fraction: number) => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)}%`;
+const signedCores = (v: number) => `${v >= 0 ? '+' : '−'}${formatCores(Math.abs(v))} cores`;
 
-function byRepetition(result: RunResult, mesh: string, levelId: string): Map<number, MeasuredTrial> {
-  return new Map(validTrials(result, mesh, levelId).map((t) => [t.trial.repetition, t]));
+/** "+178 µs (95 % interval +150 … +205 µs, 3 pairs)"; too few pairs say so instead of an interval. */
+export function formatEstimate(e: PairedEstimate | null, format: (v: number) => string, minPairs: number): string {
+  if (!e) return '–';
+  if (!e.firm) return `${format(e.estimate)} (${e.n} pair${e.n === 1 ? '' : 's'}: a firm figure needs ${minPairs})`;
+  return `${format(e.estimate)} (95% interval ${format(e.low)} … ${format(e.high)}, ${e.n} pairs)`;
 }
 
-type Figure = (t: MeasuredTrial) => number | null;
-const sidecarPerPod: (f: (cores: number, bytes: number) => number) => Figure = (f) => (t) => {
-  const s = byRole(t.resources, 'sidecar');
-  return s ? f(s.cpuCores, s.memoryBytesAvg) / s.containers : null;
-};
+/** "52.3 MiB (50.1 … 54.0, 3 reps)" */
+export function formatSpread(s: Spread | null, format: (v: number) => string): string {
+  if (!s) return '–';
+  return s.n > 1 ? `${format(s.median)} (${format(s.min)} … ${format(s.max)}, ${s.n} reps)` : `${format(s.median)} (1 rep)`;
+}
 
-export function verdictTables(result: RunResult): VerdictTable[] {
-  const meshes = result.scenario.meshes.filter((m) => m !== 'none');
-  return result.levels.map((level) => {
-    const none = byRepetition(result, 'none', level.id);
-    const per = meshes.map((m) => byRepetition(result, m, level.id));
-    const paired = (f: (mesh: MeasuredTrial, base: MeasuredTrial) => number | null): VerdictCell[] =>
-      per.map((trials) => {
-        const values: number[] = [];
-        for (const [rep, t] of trials) {
-          const base = none.get(rep);
-          const v = base ? f(t, base) : null;
-          if (v !== null && Number.isFinite(v)) values.push(v);
-        }
-        return { value: spread(values) };
-      });
-    const own = (f: Figure): VerdictCell[] =>
-      per.map((trials) => ({ value: spread([...trials.values()].map(f).filter((v): v is number => v !== null)) }));
-    const labels = meshes.map((m) => meshLabel(result, m));
+export function verdictTables(summary: RunSummary): VerdictTable[] {
+  const min = summary.minFirmPairs;
+  return summary.levels.map((level) => {
+    const cells = summary.cells.filter((c) => c.level.id === level.id && !c.isBaseline);
+    const row = (metric: string, f: (c: CellSummary) => string) => ({ metric, values: cells.map(f) });
+    const hasNodeProxy = cells.some((c) => c.figures.node_proxy_cpu !== null);
     return {
       level,
-      meshes,
-      meshLabels: labels,
+      cells,
       rows: [
-        { metric: 'P50 latency added', unit: 'us', cells: paired((t, b) => t.latency.p50Us - b.latency.p50Us) },
-        { metric: 'P99 latency added', unit: 'us', cells: paired((t, b) => t.latency.p99Us - b.latency.p99Us) },
-        { metric: 'Throughput impact', unit: 'percent', cells: paired((t, b) => (b.load.achievedRps > 0 ? (t.load.achievedRps / b.load.achievedRps - 1) * 100 : null)) },
-        { metric: 'Memory overhead per pod (sidecar)', unit: 'mib', cells: own(sidecarPerPod((_c, bytes) => bytes / MIB)) },
-        { metric: 'CPU overhead per pod (sidecar)', unit: 'cores', cells: own(sidecarPerPod((cores) => cores)) },
-        { metric: 'Sidecar CPU per 1000 rps (both sidecars)', unit: 'cores', cells: own((t) => { const s = byRole(t.resources, 'sidecar'); return s && t.load.achievedRps > 0 ? s.cpuCores / (t.load.achievedRps / 1000) : null; }) },
+        row('P50 latency added', (c) => formatEstimate(c.added?.p50Us ?? null, formatSignedUs, min)),
+        row('P99 latency added', (c) => formatEstimate(c.added?.p99Us ?? null, formatSignedUs, min)),
+        row('P99 added, all attempts (failures at their time to failure)', (c) => formatEstimate(c.added?.allAttemptsP99Us ?? null, formatSignedUs, min)),
+        row('Throughput impact (completed 2xx/s)', (c) => formatEstimate(c.added?.throughputChange ?? null, signedPercent, min)),
+        row('App CPU change', (c) => formatEstimate(c.added?.appCpuCores ?? null, signedCores, min)),
+        row('Memory overhead per pod (sidecar)', (c) => formatSpread(c.figures.sidecar_mem_per_pod, formatMiB)),
+        row('CPU overhead per pod (sidecar)', (c) => formatSpread(c.figures.sidecar_cpu_per_pod, (v) => `${formatCores(v)} cores`)),
+        row('Sidecar CPU per 1000 rps (both sidecars)', (c) => formatSpread(c.figures.sidecar_cpu_per_krps, (v) => `${formatCores(v)} cores`)),
+        ...(hasNodeProxy ? [row('Node proxy CPU per 1000 rps (charged per node)', (c) => formatSpread(c.figures.node_proxy_cpu_per_krps, (v) => `${formatCores(v)} cores`))] : []),
       ],
     };
   });
 }
 
-export function formatVerdictValue(unit: VerdictRow['unit'], v: number): string {
-  switch (unit) {
-    case 'us':
-      return Math.abs(v) < 1000 ? `${v >= 0 ? '+' : '−'}${Math.abs(Math.round(v))} µs` : `${v >= 0 ? '+' : '−'}${(Math.abs(v) / 1000).toFixed(2)} ms`;
-    case 'percent':
-      return `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(1)}%`;
-    case 'mib':
-      return `${v.toFixed(1)} MiB`;
-    case 'cores':
-      return `${v.toFixed(3)} cores`;
-  }
-}
-
-/** "+178 µs (+150 … +205, 3 reps)" */
-export function formatVerdictCell(row: VerdictRow, cell: VerdictCell): string {
-  const v = cell.value;
-  if (!v) return '–';
-  const range = v.n > 1 ? ` (${formatVerdictValue(row.unit, v.min)} … ${formatVerdictValue(row.unit, v.max)}, ${v.n} reps)` : ' (1 rep)';
-  return `${formatVerdictValue(row.unit, v.median)}${range}`;
+/** What a reader must know to read the table: the estimator and the firm-verdict rule. */
+export function verdictFootnote(summary: RunSummary): string {
+  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with its 95 % bootstrap interval; a firm figure needs ${summary.minFirmPairs} or more valid pairs. Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of the figures.`;
 }

@@ -125,7 +125,7 @@ export type TrialStage = (typeof TRIAL_STAGES)[number];
 
 /** What the gate said of this run, so a regressed run never becomes a rolling baseline. */
 export interface GateRecord {
-  outcome: 'pass' | 'regression' | 'inconclusive';
+  outcome: 'pass' | 'regression';
   baseline: string;
   at: string;
   /** Set by `bench accept`: a person took this run as the new normal (a deliberate change). */

@@ -10,6 +10,7 @@ import { renderComparisonMarkdown } from '../report/compare-markdown.ts';
 import { renderTrialsCsv } from '../report/csv.ts';
 import { renderReports, type CostAssumptions, type ReportFormat } from '../report/index.ts';
 import { compareWithBaseline, type CompareRunOptions, type Comparison } from '../results/compare/index.ts';
+import { withGateRecord } from '../results/gate-record.ts';
 import type { RunResult } from '../results/model.ts';
 import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../results/store.ts';
 
@@ -29,12 +30,21 @@ export interface ComparisonFiles {
   junit?: string | undefined;
 }
 
-/** Gates `candidate` against the baseline at `baselinePath` and writes the comparison files asked for. */
-export async function compareAndWrite(baselinePath: string, candidate: RunResult, o: CompareRunOptions, files: ComparisonFiles): Promise<Comparison> {
+/**
+ * Gates `candidate` against the baseline at `baselinePath`, writes the comparison files asked for,
+ * and records the gate's outcome in the candidate's result.json when `resultFile` is given, so a
+ * regressed run never joins a rolling baseline by accident.
+ */
+export async function compareAndWrite(baselinePath: string, candidate: RunResult, o: CompareRunOptions, files: ComparisonFiles, resultFile?: string): Promise<Comparison> {
   const comparison = await compareWithBaseline(baselinePath, candidate, o);
   if (files.markdown) await writeFileAtomic(files.markdown, renderComparisonMarkdown(comparison));
   if (files.junit) await writeFileAtomic(files.junit, renderComparisonJunit(comparison));
+  if (resultFile) await writeResult(resultFile, withGateRecord(candidate, comparison, new Date()));
   return comparison;
+}
+
+export async function writeResult(file: string, result: RunResult): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
 }
 
 /** The folder of one run: `<output>/<UTC time>-<name>/`. */
@@ -55,7 +65,7 @@ export class ResultFolder {
 
   /** result.json and results.csv as they stand now: called after every trial. */
   async persist(result: RunResult): Promise<void> {
-    await writeFileAtomic(join(this.path, RESULT_FILE), `${JSON.stringify(result, null, 2)}\n`);
+    await writeResult(join(this.path, RESULT_FILE), result);
     await writeFileAtomic(join(this.path, 'results.csv'), renderTrialsCsv(result));
   }
 }

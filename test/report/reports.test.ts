@@ -4,7 +4,8 @@ import { HistogramLogReader } from 'hdr-histogram-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { DEFAULT_COST, renderReports } from '../../src/report/index.ts';
-import { estimateCost, HOURS_PER_MONTH } from '../../src/report/cost.ts';
+import { estimateCost, HOURS_PER_MONTH } from '../../src/results/cost.ts';
+import { summarizeRun } from '../../src/results/summary.ts';
 import { SUMMARY_CSV_COLUMNS } from '../../src/report/summary-csv.ts';
 import { decodeHistogram, summarize } from '../../src/results/histogram.ts';
 import type { ResourceUsage } from '../../src/collectors/types.ts';
@@ -47,27 +48,29 @@ test('summary.csv: one row per mesh and level, documented columns, medians of va
   assert.is(rows[0]!.sidecar_cpu_cores, '');
 });
 
-test('summary.md: the verdict table, Metric | mesh | mesh, with spreads from paired repetitions', () => {
+test('summary.md: the verdict table, Metric | mesh | mesh, with paired estimates and their n', () => {
   const md = files['summary.md']!;
   assert.match(md, /\| Metric \| istio \(fake\) \| appmesh \(fake\) \|\n\|---\|---:\|---:\|/);
-  assert.match(md, /\| P50 latency added \| \+200 µs \(\+200 µs … \+200 µs, 3 reps\) \| \+150 µs \(\+150 µs … \+150 µs, 2 reps\) \|/);
-  assert.match(md, /\| CPU overhead per pod \(sidecar\) \| 0\.110 cores/);
+  // istio: 3 pairs, a firm figure with its interval; appmesh: rep 3 invalid, 2 pairs, said to be too few.
+  assert.match(md, /\| P50 latency added \| \+200 µs \(95% interval \+200 µs … \+200 µs, 3 pairs\) \| \+150 µs \(2 pairs: a firm figure needs 3\) \|/);
+  assert.match(md, /\| CPU overhead per pod \(sidecar\) \| 0\.11 cores/);
   assert.match(md, /\| Memory overhead per pod \(sidecar\) \| 18\.0 MiB/);
   assert.match(md, /## meshbench: reports \\<b\\>&\\<\/b\\> "quotes"/);
 });
 
 test('the cost estimate is computed from the measured sidecars', () => {
-  const [istio] = estimateCost(run, { pods: 10, usdPerVcpuHour: 0.05, usdPerGibHour: 0.01 });
+  const [istio] = estimateCost(summarizeRun(run), { pods: 10, usdPerVcpuHour: 0.05, usdPerGibHour: 0.01 });
   // Per pod: (0.10 + 0.12) / 2 = 0.11 cores and (20 + 16) / 2 = 18 MiB.
   const expected = 10 * HOURS_PER_MONTH * (0.11 * 0.05 + (18 / 1024) * 0.01);
   assert.ok(Math.abs(istio!.usdPerMonth - expected) < 1e-9, `${istio!.usdPerMonth} vs ${expected}`);
   assert.is(DEFAULT_COST.pods, 100);
 });
 
-test('junit.xml follows testsuites/testsuite/testcase/failure, one testcase per trial', () => {
+test('junit.xml follows testsuites/testsuite/testcase/failure, one testcase per trial and per added estimate', () => {
   const xml = files['junit.xml']!;
-  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="meshbench" tests="9" failures="1" errors="0" skipped="0">\n  <testsuite name="meshbench trials: reports &lt;b&gt;&amp;&lt;\/b&gt; &quot;quotes&quot;" tests="9"/);
-  assert.is((xml.match(/<testcase /g) ?? []).length, 9);
+  // Nine trials, and one informative case per mesh other than the baseline: what it adds.
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="meshbench" tests="11" failures="1" errors="0" skipped="0">\n  <testsuite name="meshbench trials: reports &lt;b&gt;&amp;&lt;\/b&gt; &quot;quotes&quot;" tests="11"/);
+  assert.is((xml.match(/<testcase /g) ?? []).length, 11);
   assert.match(xml, /<testcase classname="meshbench\.trial\.appmesh" name="trial 9: appmesh c4 rep 3"><failure message="invalid trial" type="invalid">made invalid by the test<\/failure><\/testcase>/);
   assert.match(xml, /<\/testsuite>\n<\/testsuites>\n$/);
   // Balanced: every opened element is closed.

@@ -49,19 +49,19 @@ function compareOptions(candidate: RunResult, flags: Flags): CompareRunOptions {
 }
 
 /** Compares, prints the verdict table and writes the files asked for (paths relative to cwd). */
-export async function printComparison(baseline: string, candidate: RunResult, flags: Flags, io: CliIO, defaults: { markdown?: string; junit?: string } = {}): Promise<Comparison> {
+export async function printComparison(baseline: string, candidate: RunResult, candidateFile: string, flags: Flags, io: CliIO, defaults: { markdown?: string; junit?: string } = {}): Promise<Comparison> {
   const file = (name: 'markdown' | 'junit') => {
     const path = stringFlag(flags, name) ?? defaults[name];
     return path === undefined ? undefined : resolve(io.cwd, path);
   };
-  const comparison = await compareAndWrite(baseline, candidate, compareOptions(candidate, flags), { markdown: file('markdown'), junit: file('junit') });
+  const comparison = await compareAndWrite(baseline, candidate, compareOptions(candidate, flags), { markdown: file('markdown'), junit: file('junit') }, candidateFile);
   io.stdout.write(`${renderComparisonText(comparison)}\n`);
   return comparison;
 }
 
 export const compareCommand: Command = {
   name: 'compare',
-  summary: 'gate a run against a baseline (a result, or a folder of past results); exit 1 on regression',
+  summary: "gate a run against a baseline (a result, or a folder of past results); exit 1 on regression; records the outcome in the candidate's result.json",
   usage: 'BASELINE CANDIDATE',
   args: { min: 2, max: 2, example: 'bench compare results/nightly/ results/20261122T093000Z-http-basic/' },
   options: COMPARE_OPTIONS,
@@ -69,7 +69,7 @@ export const compareCommand: Command = {
     const [baselinePath, candidatePath] = args.map((a) => resolve(io.cwd, a)) as [string, string];
     const candidateFile = await resolveResultFile(candidatePath);
     if (!candidateFile) throw new UsageError({ what: 'no result.json here', where: args[1], fix: 'pass the result.json (or the results folder) of the run to check' });
-    const comparison = await printComparison(baselinePath, await readResult(candidateFile), flags, io);
+    const comparison = await printComparison(baselinePath, await readResult(candidateFile), candidateFile, flags, io);
     return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
   },
 };

@@ -108,7 +108,7 @@ async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io:
     const baseline = stringFlag(flags, 'baseline');
     if (!baseline) return ExitCode.ok;
     io.stdout.write('\n');
-    const comparison = await printComparison(resolve(io.cwd, baseline), result, flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
+    const comparison = await printComparison(resolve(io.cwd, baseline), result, join(folder.path, RESULT_FILE), flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
     return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
   }
   if (result.status === 'interrupted') {

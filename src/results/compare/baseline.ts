@@ -1,7 +1,7 @@
 /**
  * What a candidate is compared with: one result.json (its repetitions are the samples), or a
- * folder of past results, of which the last N completed runs of the same scenario form a rolling
- * baseline (one median per run, so one noisy night weighs as one sample).
+ * folder of past results, of which the last N completed runs of the same scenario that did not
+ * regress form a rolling baseline (one median per run, so one noisy night weighs as one sample).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +28,16 @@ export async function resolveResultFile(path: string): Promise<string | null> {
   return (await isFile(inside)) ? inside : null;
 }
 
+/**
+ * A regression must not become the baseline: a run whose gate said regression stays out of a
+ * rolling baseline until a person accepts it (`bench accept`), or the gate goes green again within
+ * a few nights as the regression is absorbed into the median. A run never gated (the first of a
+ * series, with nothing to compare with) is usable.
+ */
+export function mayBeBaseline(r: RunResult): boolean {
+  return r.gate === null || r.gate.outcome !== 'regression' || r.gate.acceptedAt !== undefined;
+}
+
 export async function loadBaseline(path: string, candidate: RunResult, o: { runs: number; force: boolean }): Promise<Baseline> {
   const single = await resolveResultFile(path);
   if (single) {
@@ -40,13 +50,13 @@ export async function loadBaseline(path: string, candidate: RunResult, o: { runs
   const files = (await Promise.all(entries.filter((e) => e.isDirectory()).map((e) => resolveResultFile(join(path, e.name))))).filter((f): f is string => f !== null);
   const all = await Promise.all(files.map((f) => readResult(f)));
   const usable = all
-    .filter((r) => r.status === 'completed' && r.runId !== candidate.runId)
+    .filter((r) => r.status === 'completed' && r.runId !== candidate.runId && mayBeBaseline(r))
     .filter((r) => o.force || r.scenarioHash === candidate.scenarioHash)
     .sort((a, b) => a.startedAt.localeCompare(b.startedAt))
     .slice(-o.runs);
   if (usable.length === 0) {
     throw new UsageError({
-      what: `no completed past run of scenario hash ${candidate.scenarioHash} among ${all.length} result(s)`,
+      what: `no completed past run of scenario hash ${candidate.scenarioHash} among ${all.length} result(s) (regressed runs not accepted with \`bench accept\` are left out)`,
       where: path,
       fix: 'run the same scenario at least once to make a baseline, or pass --force to compare with other scenarios',
     });

@@ -23,7 +23,6 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-
 /** Interval of `statistic(baselineResample, candidateResample)`; both samples must be non-empty. */
 export function bootstrapInterval(
   baseline: readonly number[],
@@ -38,4 +37,13 @@ export function bootstrapInterval(
   const stats = Array.from({ length: resamples }, () => statistic(draw(baseline), draw(candidate))).sort((a, b) => a - b);
   const at = (q: number) => stats[Math.min(stats.length - 1, Math.max(0, Math.floor(q * stats.length)))]!;
   return { estimate: statistic(baseline, candidate), low: at(alpha), high: at(1 - alpha) };
+}
+
+/**
+ * Median of paired differences (candidate − baseline, pair by pair) with its percentile-bootstrap
+ * interval over the pairs: the estimator of every "added" figure. Pairs, not two medians, so that
+ * drift shared by both sides of a pair cancels (repetitions are interleaved).
+ */
+export function pairedMedianInterval(differences: readonly number[], o: BootstrapOptions = {}): Interval {
+  return bootstrapInterval([0], differences, (_b, d) => median(d), o);
 }

@@ -6,6 +6,7 @@
 import { bootstrapInterval, median, type Interval } from './bootstrap.ts';
 import type { Difference } from './environment-diff.ts';
 import type { Gate } from '../../scenario/gates.ts';
+import { MIN_FIRM_PAIRS } from '../paired.ts';
 import { cellKey, type Samples } from './samples.ts';
 
 export type Verdict = 'pass' | 'regression' | 'inconclusive';
@@ -52,29 +53,62 @@ function verdictOf(gate: Gate, interval: Interval): Verdict {
   return high <= gate.threshold ? 'regression' : low > gate.threshold ? 'pass' : 'inconclusive';
 }
 
-export function evaluateGate(gate: Gate, cell: Cell, baseline: Samples, candidate: Samples): GateResult {
+/** How a side of a comparison is to be read. */
+export interface GateContext {
+  /**
+   * The baseline is one archived reference (an imported result): a fixed point, not resampled;
+   * only the candidate's repetitions make the interval (DESIGN.md "An imported result").
+   */
+  fixedBaseline?: boolean;
+  /** Trials of the candidate's cell that measured nothing usable, to say why it has no sample. */
+  candidateUnusable?: (cell: Cell) => { invalid: number; failed: number };
+}
+
+function noCandidate(gate: Gate, cell: Cell, b: readonly number[], ctx: GateContext): string {
+  const u = ctx.candidateUnusable?.(cell);
+  const why = u && u.invalid + u.failed > 0 ? ` (${u.invalid} invalid, ${u.failed} failed)` : '';
+  return b.length > 0 || gate.kind === 'absolute'
+    ? `the candidate has no valid trial with ${gate.metric} at ${cell.mesh}/${cell.level}${why}: a run that measured nothing usable cannot pass`
+    : `no valid trial with ${gate.metric} on either side`;
+}
+
+export function evaluateGate(gate: Gate, cell: Cell, baseline: Samples, candidate: Samples, ctx: GateContext = {}): GateResult {
   const b = baseline.get(cellKey(cell.mesh, cell.level))?.get(gate.metric) ?? [];
   const c = candidate.get(cellKey(cell.mesh, cell.level))?.get(gate.metric) ?? [];
-  const base = { gate, mesh: cell.mesh, level: cell.level, baselineSamples: b.length, candidateSamples: c.length };
+  const base = { gate, mesh: cell.mesh, level: cell.level, baselineSamples: b.length, candidateSamples: c.length, baseline: b.length ? median(b) : null };
   const needsBaseline = gate.kind !== 'absolute';
-  if (c.length === 0 || (needsBaseline && b.length === 0)) {
-    const missing = c.length === 0 ? 'candidate' : 'baseline';
-    return { ...base, baseline: b.length ? median(b) : null, candidate: c.length ? median(c) : null, interval: null, verdict: 'inconclusive', note: `no valid ${missing} trial with ${gate.metric}` };
+  if (c.length === 0) {
+    // The baseline measured this cell and the candidate did not: everything it tried was invalid or failed.
+    const regressed = b.length > 0 || !needsBaseline;
+    return { ...base, candidate: null, interval: null, verdict: regressed ? 'regression' : 'inconclusive', note: noCandidate(gate, cell, b, ctx) };
   }
-  const interval = bootstrapInterval(needsBaseline ? b : c, c, statisticOf(gate));
+  if (needsBaseline && b.length === 0) {
+    return { ...base, candidate: median(c), interval: null, verdict: 'inconclusive', note: `no valid baseline trial with ${gate.metric}` };
+  }
+  const fixed = ctx.fixedBaseline === true || !needsBaseline;
+  const interval = bootstrapInterval(fixed ? [median(b.length ? b : c)] : b, c, fixed && needsBaseline ? fixedStatisticOf(gate, median(b)) : statisticOf(gate));
+  const fewest = Math.min(c.length, fixed ? c.length : b.length);
+  if (fewest < MIN_FIRM_PAIRS) {
+    const sides = fixed ? `${c.length} candidate repetition(s)` : `${b.length} baseline and ${c.length} candidate sample(s)`;
+    return { ...base, candidate: median(c), interval, verdict: 'inconclusive', note: `inconclusive (n < ${MIN_FIRM_PAIRS}): ${sides}; a firm verdict needs ${MIN_FIRM_PAIRS} or more valid repetitions on each side` };
+  }
   const verdict = verdictOf(gate, interval);
-  const few = Math.min(needsBaseline ? b.length : c.length, c.length) < 3;
   return {
     ...base,
-    baseline: b.length ? median(b) : null,
     candidate: median(c),
     interval,
     verdict,
-    note: verdict === 'inconclusive' ? `the interval straddles the threshold${few ? '; fewer than 3 samples' : ''}: add repetitions to decide` : null,
+    note: verdict === 'inconclusive' ? 'the interval straddles the threshold: add repetitions to decide' : fixed && needsBaseline ? 'the baseline is one archived reference: its own noise is unknown' : null,
   };
 }
 
-export interface CompareOptions {
+/** Against a fixed reference value: the candidate's resamples alone move the statistic. */
+function fixedStatisticOf(gate: Gate, reference: number): (b: readonly number[], c: readonly number[]) => number {
+  if (gate.kind === 'change') return (_b, c) => median(c) - reference;
+  return (_b, c) => median(c) / reference - 1;
+}
+
+export interface CompareOptions extends GateContext {
   gates: readonly Gate[];
   /** Mesh and level cells of the candidate, in report order. */
   cells: readonly Cell[];
@@ -86,7 +120,7 @@ export function evaluateGates(baseline: Samples, candidate: Samples, o: CompareO
   for (const cell of o.cells) {
     for (const gate of o.gates) {
       if ((gate.mesh && gate.mesh !== cell.mesh) || (gate.level && gate.level !== cell.level)) continue;
-      results.push(evaluateGate(gate, cell, baseline, candidate));
+      results.push(evaluateGate(gate, cell, baseline, candidate, o));
     }
   }
   const failed = results.some((r) => r.verdict === 'regression' || (r.verdict === 'inconclusive' && o.inconclusive === 'fail'));

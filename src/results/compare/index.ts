@@ -30,7 +30,12 @@ export async function compareWithBaseline(baselinePath: string, candidate: RunRe
     });
   }
   const cells = candidate.levels.flatMap((level) => candidate.scenario.meshes.map((mesh) => ({ mesh, level: level.id })));
-  const { results, outcome } = evaluateGates(baseline.samples, trialSamples(candidate), { gates: o.gates, cells, inconclusive: o.inconclusive });
+  const unusable = (cell: { mesh: string; level: string }) => {
+    const of = candidate.trials.filter((t) => t.trial.mesh === cell.mesh && t.trial.level.id === cell.level);
+    return { invalid: of.filter((t) => t.status === 'invalid').length, failed: of.filter((t) => t.status === 'failed').length };
+  };
+  const fixedBaseline = baseline.runs.length === 1 && baseline.runs[0]!.source.kind === 'imported';
+  const { results, outcome } = evaluateGates(baseline.samples, trialSamples(candidate), { gates: o.gates, cells, inconclusive: o.inconclusive, fixedBaseline, candidateUnusable: unusable });
   return {
     baseline: { description: baseline.description, runs: baseline.runs.length },
     candidate: { runId: candidate.runId, scenarioName: candidate.scenario.name },

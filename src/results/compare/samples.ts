@@ -1,11 +1,11 @@
 /**
- * The numbers a gate compares: per mesh and load level, one value per valid repetition (from a
- * single result), or one median per run (from a folder of past results: a rolling baseline).
- * Invalid, failed and aborted trials never enter.
+ * The numbers a gate compares: per mesh and load level, one value per repetition (from a single
+ * result), or one median per run (from a folder of past results: a rolling baseline). Failed and
+ * aborted trials never enter.
  */
-import { byRole } from '../resources.ts';
-import type { MeasuredTrial, RunResult } from '../model.ts';
-import type { GateMetric } from '../../scenario/gates.ts';
+import { GATE_METRICS, type GateMetric } from '../../scenario/gates.ts';
+import { trialMetric } from '../metrics.ts';
+import { isMeasured, type RunResult } from '../model.ts';
 import { median } from './bootstrap.ts';
 
 export type CellKey = `${string}|${string}`;
@@ -14,39 +14,26 @@ export const cellKey = (mesh: string, level: string): CellKey => `${mesh}|${leve
 /** cell → metric → samples */
 export type Samples = Map<CellKey, Map<GateMetric, number[]>>;
 
-function metricOf(t: MeasuredTrial, metric: GateMetric): number | null {
-  switch (metric) {
-    case 'p50':
-      return t.latency.p50Us;
-    case 'p90':
-      return t.latency.p90Us;
-    case 'p99':
-      return t.latency.p99Us;
-    case 'rps':
-      return t.load.achievedRps;
-    case 'errors':
-      return t.load.requests > 0 ? (t.load.responsesNon2xx + t.load.errors) / t.load.requests : null;
-    case 'sidecar_cpu':
-      return byRole(t.resources, 'sidecar')?.cpuCores ?? null;
-    case 'app_cpu':
-      return byRole(t.resources, 'app')?.cpuCores ?? null;
-    case 'sidecar_mem':
-      return byRole(t.resources, 'sidecar')?.memoryBytesAvg ?? null;
-  }
-}
+/**
+ * Error rate and throughput read every trial that measured a window, valid or invalid: missing the
+ * rate or the error budget is exactly what those gates exist to catch (DESIGN.md). Latency and
+ * resources read valid trials only.
+ */
+const FROM_EVERY_MEASURED_TRIAL: ReadonlySet<GateMetric> = new Set(['errors', 'rps']);
 
-const METRICS: GateMetric[] = ['p50', 'p90', 'p99', 'rps', 'errors', 'sidecar_cpu', 'app_cpu', 'sidecar_mem'];
+const METRICS = Object.keys(GATE_METRICS) as GateMetric[];
 
-/** One sample per valid trial. */
+/** One sample per trial: valid ones, and invalid ones for errors and rps. */
 export function trialSamples(result: RunResult): Samples {
   const samples: Samples = new Map();
   for (const t of result.trials) {
-    if (t.status !== 'valid') continue;
+    if (!isMeasured(t)) continue;
     const key = cellKey(t.trial.mesh, t.trial.level.id);
     const cell = samples.get(key) ?? new Map<GateMetric, number[]>();
     samples.set(key, cell);
     for (const metric of METRICS) {
-      const value = metricOf(t, metric);
+      if (t.status !== 'valid' && !FROM_EVERY_MEASURED_TRIAL.has(metric)) continue;
+      const value = trialMetric(t, metric);
       if (value !== null) cell.set(metric, [...(cell.get(metric) ?? []), value]);
     }
   }

@@ -77,6 +77,48 @@ test('a folder of past runs is a rolling baseline: the last N completed runs of 
   assert.is(await main(['compare', join(dir, 'nothing-here'), 'same'], none), 2);
 });
 
+test('a candidate whose trials are all invalid is a regression (exit 1), and the output says why', async () => {
+  write('all-invalid', { ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh), rep), achievedRps: 1000, status: 'invalid' })), runId: 'all-invalid' });
+  const io = captureIO({ cwd: dir });
+  assert.is(await main(['compare', 'baseline', 'all-invalid', '--gate', 'p99 < +10%'], io), 1, io.err());
+  assert.match(io.out(), /istio\s+c4\s+p99 < \+10%.*REGRESSION/);
+  assert.match(io.out(), /the candidate has no valid trial with p99 at istio\/c4 \(3 invalid, 0 failed\)/);
+});
+
+test('two repetitions never give a firm verdict: inconclusive (n < 3), whatever the difference', async () => {
+  const two = (istioUs: number) => fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh, istioUs), rep), achievedRps: 1000 }), { repetitions: 2 });
+  write('two-base', { ...two(400), runId: 'two-base' });
+  write('two-slow', { ...two(900), runId: 'two-slow' });
+  const io = captureIO({ cwd: dir });
+  assert.is(await main(['compare', 'two-base', 'two-slow', '--gate', 'istio:p99 < +10%'], io), 0, io.err());
+  assert.match(io.out(), /istio\s+c4\s+istio:p99 < \+10%.*inconclusive/);
+  assert.match(io.out(), /inconclusive \(n < 3\)|add repetitions/);
+  const strict = captureIO({ cwd: dir });
+  assert.is(await main(['compare', 'two-base', 'two-slow', '--gate', 'istio:p99 < +10%', '--inconclusive', 'fail'], strict), 1);
+});
+
+test('a regressed run stays out of a rolling baseline until a person accepts it', async () => {
+  const night = (n: number, istioUs: number) => ({ ...fakeRun((mesh, rep) => ({ latenciesUs: latencies(centre(mesh, istioUs), rep), achievedRps: 1000 })), runId: `r-${n}`, startedAt: `2026-11-0${n}T02:00:00.000Z` });
+  for (let n = 1; n <= 3; n++) write(`rolling/r-${n}`, night(n, 400));
+  // Night 4 regresses: the gate records it in its result.json.
+  write('rolling/r-4', night(4, 900));
+  assert.is(await main(['compare', 'rolling', 'rolling/r-4', '--gate', 'istio:p99 < +10%'], captureIO({ cwd: dir })), 1);
+  assert.is(JSON.parse(readFileSync(join(dir, 'rolling/r-4/result.json'), 'utf8')).gate.outcome, 'regression');
+  // Night 5 is as slow as night 4: still a regression, because night 4 did not join the baseline.
+  write('rolling/r-5', night(5, 900));
+  const io = captureIO({ cwd: dir });
+  assert.is(await main(['compare', 'rolling', 'rolling/r-5', '--gate', 'istio:p99 < +10%'], io), 1, io.out());
+  assert.match(io.out(), /median of the last 3 runs/);
+  // A person accepts night 4 as the new normal: it may now serve.
+  const accept = captureIO({ cwd: dir });
+  assert.is(await main(['accept', 'rolling/r-4', '--reason', 'Istio upgrade, accepted'], accept), 0, accept.err());
+  assert.is(JSON.parse(readFileSync(join(dir, 'rolling/r-4/result.json'), 'utf8')).gate.acceptedReason, 'Istio upgrade, accepted');
+  const after = captureIO({ cwd: dir });
+  await main(['compare', 'rolling', 'rolling/r-5', '--gate', 'istio:p99 < +10%'], after);
+  assert.match(after.out(), /median of the last 4 runs/);
+  assert.is(await main(['accept', 'rolling/r-4'], captureIO({ cwd: dir })), 2, 'accept needs a reason');
+});
+
 test('--inconclusive must be pass or fail', async () => {
   const io = captureIO({ cwd: dir });
   assert.is(await main(['compare', 'baseline', 'same', '--inconclusive', 'maybe'], io), 2);

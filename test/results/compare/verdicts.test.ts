@@ -46,10 +46,36 @@ test('an absolute bound looks at the candidate alone', () => {
   assert.is(verdict('errors < 0.1%', {}, { errors: [0, 0, 0] }).verdict, 'pass');
 });
 
-test('a cell without valid samples is inconclusive and says which side is missing', () => {
+test('a cell without valid baseline samples is inconclusive and says so', () => {
   const r = verdict('p99 < +10%', {}, { p99: [1, 2, 3] });
   assert.is(r.verdict, 'inconclusive');
   assert.is(r.note, 'no valid baseline trial with p99');
+});
+
+test('a baseline with samples and a candidate without any is a regression, never a pass', () => {
+  const r = verdict('p99 < +10%', { p99: [100, 101, 99] }, {});
+  assert.is(r.verdict, 'regression');
+  assert.match(r.note ?? '', /the candidate has no valid trial with p99 at istio\/c4/);
+});
+
+test('n = 1 and n = 2 are inconclusive (n < 3) even when far apart; n = 3 decides', () => {
+  for (const n of [1, 2]) {
+    const r = verdict('p50 < +10%', { p50: [100, 101, 99].slice(0, n) }, { p50: [500, 501, 499].slice(0, n) });
+    assert.is(r.verdict, 'inconclusive', `n = ${n}`);
+    assert.match(r.note ?? '', /inconclusive \(n < 3\)/);
+  }
+  assert.is(verdict('p50 < +10%', { p50: [100, 101, 99] }, { p50: [500, 501, 499] }).verdict, 'regression');
+});
+
+test('an archived reference (imported) is a fixed point: only the candidate\'s repetitions make the interval', () => {
+  const gate = parseGate('p50 < +10%', 'test');
+  const b = samples({ [key]: { p50: [100] } });
+  const firm = evaluateGate(gate, cell, b, samples({ [key]: { p50: [150, 151, 149] } }), { fixedBaseline: true });
+  assert.is(firm.verdict, 'regression');
+  assert.match(firm.note ?? '', /its own noise is unknown/);
+  const few = evaluateGate(gate, cell, b, samples({ [key]: { p50: [150, 151] } }), { fixedBaseline: true });
+  assert.is(few.verdict, 'inconclusive');
+  assert.match(few.note ?? '', /2 candidate repetition\(s\)/);
 });
 
 test('scoped gates apply to their mesh only; the outcome follows the inconclusive policy', () => {

@@ -1,0 +1,57 @@
+/** The run summary: every figure of every output, worked out once. */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { findCell, spread, summarizeRun } from '../../src/results/summary.ts';
+import { constant, fakeRun } from '../fakes/results.ts';
+
+const base: Record<string, number> = { none: 100, istio: 600, appmesh: 400 };
+
+test('"added" is the median of differences paired by repetition, with its interval and n', () => {
+  // Drift that hits both meshes of a repetition alike: +100 µs per repetition.
+  const run = fakeRun((mesh, rep) => ({ latenciesUs: constant(base[mesh]! + rep * 100 + (mesh === 'istio' && rep === 3 ? 50 : 0)), achievedRps: mesh === 'none' ? 10_000 : 5_000 }));
+  const istio = findCell(summarizeRun(run), 'istio', 'c4')!;
+  // Differences per pair: 500, 500, 550 → median 500. Medians of each side would give 702 − 200 = 502... and
+  // with drift not cancelling, an unpaired estimator would differ; paired keeps 500.
+  assert.is(istio.added!.p50Us!.estimate, 500);
+  assert.is(istio.added!.p50Us!.n, 3);
+  assert.ok(istio.added!.p50Us!.firm);
+  assert.ok(istio.added!.p50Us!.low <= 500 && istio.added!.p50Us!.high >= 500 && istio.added!.p50Us!.high <= 550);
+  assert.is(istio.added!.throughputChange!.estimate, -0.5);
+  assert.is(findCell(summarizeRun(run), 'none', 'c4')!.added, null, 'the baseline adds nothing to itself');
+});
+
+test('fewer than 3 pairs: the estimate is there, but not firm', () => {
+  const run = fakeRun((mesh) => ({ latenciesUs: constant(base[mesh]!), achievedRps: 1000 }), { repetitions: 2 });
+  const e = findCell(summarizeRun(run), 'istio', 'c4')!.added!.p99Us!;
+  assert.is(e.n, 2);
+  assert.not.ok(e.firm);
+  assert.is(summarizeRun(run).minFirmPairs, 3);
+});
+
+test('invalid trials are left out of figures and pairs; a missing pair is not made up', () => {
+  const run = fakeRun((mesh, rep) => ({
+    latenciesUs: constant(mesh === 'istio' && rep === 2 ? 90_000 : base[mesh]!),
+    achievedRps: 1000,
+    status: mesh === 'istio' && rep === 2 ? 'invalid' : 'valid',
+  }));
+  const istio = findCell(summarizeRun(run), 'istio', 'c4')!;
+  assert.equal(istio.trials, { valid: 2, invalid: 1, failed: 0, aborted: 0 });
+  assert.is(istio.figures.p99?.max, 600);
+  assert.is(istio.added!.p99Us!.n, 2);
+  assert.is(istio.requests, 300, 'request counts include the invalid trial');
+});
+
+test('without a valid baseline there is no added figure', () => {
+  const run = fakeRun((mesh) => ({ latenciesUs: constant(base[mesh]!), achievedRps: 1000, status: mesh === 'none' ? 'invalid' : 'valid' }));
+  const istio = findCell(summarizeRun(run), 'istio', 'c4')!;
+  assert.is(istio.added!.p50Us, null);
+  assert.is(istio.added!.throughputChange, null);
+});
+
+test('spread gives median, min, max of repetitions', () => {
+  assert.equal(spread([3, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
+  assert.equal(spread([4, 1, 2, 3]), { median: 2.5, min: 1, max: 4, n: 4 });
+  assert.is(spread([]), null);
+});
+
+test.run();
