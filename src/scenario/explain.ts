@@ -123,6 +123,9 @@ const notMultipleOf: Explainer<'not_multiple_of'> = (issue, { where, p }) => [{ 
 /** connections/rate: a number or a list; explain the branch whose shape the value has. */
 const invalidUnion: Explainer<'invalid_union'> = (issue, c) => {
   const { path, where, p, value } = c;
+  // A discriminated union (workload.faults[].kind) names its options.
+  const options = (issue as { options?: unknown[] }).options;
+  if (options) return [{ what: `\`${p}\` is ${describeValue(value)}; expected one of: ${options.map(String).join(', ')}`, where, path: p, fix: `use one of: ${options.map(String).join(', ')}` }];
   const branch = Array.isArray(value) ? issue.errors[1] : issue.errors[0];
   const inner = branch?.filter((i) => i.code !== 'invalid_type' || Array.isArray(value)) ?? [];
   if (inner.length > 0 && (typeof value === 'number' || Array.isArray(value))) {
@@ -131,9 +134,10 @@ const invalidUnion: Explainer<'invalid_union'> = (issue, c) => {
   return [{ what: `\`${p}\` must be a number or a list of numbers, not ${describeValue(value)}`, where, path: p, fix: 'write e.g. `4` or `[4, 16, 64]`' }];
 };
 
-const custom: Explainer<'custom'> = (issue, { where, p }) => {
+/** Refinements of schema.ts: their message follows the path; the value is shown JSON-escaped, so a control character in it cannot reach the terminal. */
+const custom: Explainer<'custom'> = (issue, { where, p, value }) => {
   const fix = (issue.params as { fix?: string } | undefined)?.fix;
-  return [{ what: issue.message, where, path: p, ...(fix ? { fix } : {}) }];
+  return [{ what: `\`${p}\` ${issue.message}; got ${describeValue(value)}`, where, path: p, ...(fix ? { fix } : {}) }];
 };
 
 /** One explainer per schema issue code; codes without one get the schema's own message. */

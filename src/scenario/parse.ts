@@ -2,12 +2,13 @@
  * Reads a scenario file: YAML syntax, then the schema, then the rules. Every problem is reported
  * with file:line:column and a hint, all at once (as changesets' parse.ts and k6's Validate() do).
  */
-import { readFile } from 'node:fs/promises';
 import { isCollection, isMap, LineCounter, parseDocument } from 'yaml';
 import { ScenarioError, UsageError, type ScenarioIssue } from '../errors.ts';
 import { ScenarioSchema, type ScenarioInput } from './schema.ts';
 import { checkRules, unknownMeshes } from './rules.ts';
 import { explain } from './explain.ts';
+import { HARD_CEILINGS } from './ceilings.ts';
+import { findDepthExcess, readBounded } from './limits.ts';
 import { dotPath, keyNodeOf, nodeAt, type Path } from './yaml-nodes.ts';
 
 
@@ -21,9 +22,9 @@ export interface ParsedScenario {
 /** Reads `path`; messages name the file as `shownAs` (what the user typed). */
 export async function readScenarioFile(path: string, shownAs: string = path): Promise<ParsedScenario> {
   const file = shownAs;
-  let text: string;
+  let read: Awaited<ReturnType<typeof readBounded>>;
   try {
-    text = await readFile(path, 'utf8');
+    read = await readBounded(path, HARD_CEILINGS.fileBytes);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     throw new UsageError({
@@ -33,10 +34,28 @@ export async function readScenarioFile(path: string, shownAs: string = path): Pr
       cause,
     });
   }
-  return parseScenario(text, file);
+  if (read.overLimit) {
+    throw new ScenarioError(file, [
+      {
+        what: `the file is ${(read.sizeBytes / 1024 / 1024).toFixed(1)} MiB; a scenario may be at most ${HARD_CEILINGS.fileBytes / 1024 / 1024} MiB`,
+        where: file,
+        path: '',
+        fix: 'a scenario is a few dozen lines: check that this is the file you meant (not a log or a result)',
+      },
+    ]);
+  }
+  return parseScenario(read.text, file);
 }
 
 export function parseScenario(text: string, file: string): ParsedScenario {
+  const tooDeep = findDepthExcess(text);
+  if (tooDeep) {
+    const line = text.slice(0, tooDeep.offset).split('\n').length;
+    const column = tooDeep.offset - text.lastIndexOf('\n', tooDeep.offset - 1);
+    throw new ScenarioError(file, [
+      { what: `mappings and lists nest more than ${tooDeep.limit} levels deep`, where: `${file}:${line}:${column}`, path: '', fix: 'a scenario nests a few levels; check the indentation, or the tool that wrote this file' },
+    ]);
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => {

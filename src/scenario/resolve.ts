@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
+import type { WorkloadFault } from '../workload/faults.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
 import type { ScenarioInput } from './schema.ts';
 
@@ -17,7 +18,8 @@ export interface ResolvedScenario {
   platform: PlatformName;
   /** Platform `external`: the URL loaded; null otherwise. */
   target: string | null;
-  workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number };
+  /** `faults` is left out when there are none, so a scenario without faults keeps its hash. */
+  workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number; faults?: WorkloadFault[] };
   /** Built-in mesh names, or names defined in `customMeshes`. */
   meshes: string[];
   customMeshes: Record<string, CustomMeshDefinition>;
@@ -66,6 +68,9 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       payloadBytes: input.workload.payloadBytes,
       serviceDelayUs: parseDurationUs(input.workload.serviceDelay),
       errorRate: input.workload.errorRate,
+      ...(input.workload.faults.length
+        ? { faults: input.workload.faults.map((f) => ({ kind: f.kind, afterMs: parseDurationMs(f.after), forMs: parseDurationMs(f.for), ...('rate' in f ? { rate: f.rate } : {}) })) }
+        : {}),
     },
     meshes: input.meshes ?? (input.platform === 'external' ? ['none'] : ['none', 'istio', 'appmesh']),
     customMeshes: Object.fromEntries(

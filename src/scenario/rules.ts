@@ -82,6 +82,11 @@ function gateIssues(s: ScenarioInput): RuleIssue[] {
   });
 }
 
+const faultsNeedLocal: Rule = (s) =>
+  s.workload.faults.length > 0 && s.platform !== 'local'
+    ? { paths: [['workload', 'faults']], what: `\`workload.faults\` are injected by meshbench's own workload, which runs on platform \`local\` only (this scenario: \`${s.platform}\`)`, fix: 'remove `workload.faults`, or set `platform: local`' }
+    : undefined;
+
 const linkerdAlwaysMtls: Rule = (s) =>
   s.meshes?.includes('linkerd') && !s.kubernetes.mtls
     ? { paths: [['kubernetes', 'mtls'], ['meshes']], what: 'Linkerd always uses mutual TLS between meshed pods; `kubernetes.mtls: false` cannot apply to it', fix: 'set `kubernetes.mtls: true`, or compare Linkerd in a scenario of its own' }
@@ -107,7 +112,7 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];

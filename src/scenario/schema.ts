@@ -7,7 +7,9 @@
 import { z } from 'zod';
 import { MESH_NAMES } from '../meshes/index.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
-import { DURATION_PATTERN } from './duration.ts';
+import { FAULT_KINDS } from '../workload/faults.ts';
+import { HARD_CEILINGS } from './ceilings.ts';
+import { DURATION_PATTERN, formatDurationMs, isDuration, parseDurationMs } from './duration.ts';
 
 /** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
@@ -18,10 +20,30 @@ export const LOAD_MODES = ['max', 'rate'] as const;
 /** Duration fields, so that errors about them can show how a duration is written. */
 export const durationSchemas = new WeakSet<z.ZodType>();
 
-function duration(description: string) {
-  const schema = z.string().regex(DURATION_PATTERN).meta({ description, examples: ['500ms', '10s', '1m30s'] });
+/** A duration up to `maxMs` (see ceilings.ts): `duration: 100000h` is a typo, not a plan. */
+function duration(description: string, maxMs: number) {
+  const schema = z
+    .string()
+    .regex(DURATION_PATTERN)
+    .refine((text) => !isDuration(text) || parseDurationMs(text) <= maxMs, {
+      message: `must be at most ${formatDurationMs(maxMs)} (meshbench's ceiling)`,
+      params: { fix: `use a duration up to ${formatDurationMs(maxMs)}; the ceilings are listed in docs/reliability.md` },
+    })
+    .meta({ description: `${description} At most ${formatDurationMs(maxMs)}.`, examples: ['500ms', '10s', '1m30s'] });
   durationSchemas.add(schema);
   return schema;
+}
+
+/**
+ * Control characters (NUL, ESC, DEL, C1) in a string that reaches terminals, file names and
+ * reports: an escape sequence in a name could rewrite a CI log. `multiline` lets tab and newline in.
+ */
+function printable(schema: z.ZodString, multiline = false) {
+  const control = multiline ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f-\u009f]/;
+  return schema.refine((text) => !control.test(text), {
+    message: 'holds a control character (NUL, an escape sequence, ...), which would reach terminals and file names',
+    params: { fix: 'remove it; write plain text' },
+  });
 }
 
 const oneOrMany = (item: z.ZodNumber, description: string) =>
@@ -29,6 +51,22 @@ const oneOrMany = (item: z.ZodNumber, description: string) =>
 
 const connections = z.number().int().min(1).max(10_000);
 const rateRps = z.number().int().min(1).max(1_000_000);
+
+const faultTiming = {
+  after: duration('From the first request the service sees to the start of the fault.', HARD_CEILINGS.faultMs).default('0s'),
+  for: duration('How long the fault lasts.', HARD_CEILINGS.faultMs),
+};
+
+export const FaultSchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal(FAULT_KINDS[0]).meta({ description: 'Every request is answered with a TCP reset (RST).' }), ...faultTiming }),
+    z.strictObject({
+      kind: z.literal(FAULT_KINDS[1]).meta({ description: 'A fraction of requests is answered with HTTP 503 (a 5xx burst).' }),
+      ...faultTiming,
+      rate: z.number().gt(0).max(1).default(1).meta({ description: 'Fraction of requests answered 503 during the fault, spread evenly.' }),
+    }),
+  ])
+  .meta({ description: 'One injected fault.' });
 
 export const WorkloadSchema = z
   .strictObject({
@@ -39,13 +77,18 @@ export const WorkloadSchema = z
       .max(64 * 1024 * 1024)
       .default(1024)
       .meta({ description: 'Size of every response body, in bytes.' }),
-    serviceDelay: duration('Time the service takes before answering each request: a timer from 1 ms, busy work below (Node timers step in whole ms).').default('0ms'),
+    serviceDelay: duration('Time the service takes before answering each request: a timer from 1 ms, busy work below (Node timers step in whole ms).', HARD_CEILINGS.serviceDelayMs).default('0ms'),
     errorRate: z
       .number()
       .min(0)
       .max(1)
       .default(0)
       .meta({ description: 'Fraction of requests answered with HTTP 500, spread evenly (0 to 1).' }),
+    faults: z
+      .array(FaultSchema)
+      .max(16)
+      .default([])
+      .meta({ description: 'Faults to inject on a timetable (platform `local`), to see what a run does when the target misbehaves. Times count from the first request (the warmup\'s first).' }),
   })
   .meta({ description: 'The built-in sample HTTP service that every mesh fronts.' });
 
@@ -57,9 +100,9 @@ export const LoadSchema = z
       .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates.' }),
     connections: oneOrMany(connections, 'Keep-alive connections; a list makes one load level per value.').default(4),
     rate: oneOrMany(rateRps, 'Target requests per second (mode `rate` only); a list makes one load level per value.').optional(),
-    duration: duration('Measured window of each trial.').default('10s'),
-    warmup: duration('Load run and discarded before each measured window.').default('2s'),
-    timeout: duration('A request with no response after this long counts as a timeout error.').default('10s'),
+    duration: duration('Measured window of each trial.', HARD_CEILINGS.durationMs).default('10s'),
+    warmup: duration('Load run and discarded before each measured window.', HARD_CEILINGS.warmupMs).default('2s'),
+    timeout: duration('A request with no response after this long counts as a timeout error.', HARD_CEILINGS.timeoutMs).default('10s'),
     workers: z
       .number()
       .int()
@@ -73,7 +116,7 @@ export const LoadSchema = z
       .max(1)
       .default(0)
       .meta({ description: 'Mode `rate`: uniform jitter of send times as a fraction of the interval (0: evenly spaced).' }),
-    schedulerLagLimit: duration('Mode `rate`: a trial whose loader noticed due requests later than this at P99 is invalid (its own delay would be in the latency). Raise it on noisy shared machines.').default('1ms'),
+    schedulerLagLimit: duration('Mode `rate`: a trial whose loader noticed due requests later than this at P99 is invalid (its own delay would be in the latency). Raise it on noisy shared machines.', HARD_CEILINGS.timeoutMs).default('1ms'),
     errorBudget: z
       .number()
       .min(0)
@@ -93,7 +136,7 @@ const manifest = z.looseObject({ apiVersion: z.string().min(1), kind: z.string()
 
 export const CustomMeshSchema = z
   .strictObject({
-    displayName: z.string().optional(),
+    displayName: printable(z.string().max(200)).optional(),
     namespaceLabels: stringMap('Labels on the trial namespace (e.g. an injection label).'),
     namespaceAnnotations: stringMap('Annotations on the trial namespace.'),
     podLabels: stringMap('Labels on the pods that carry the mesh proxy.'),
@@ -114,8 +157,8 @@ export const CustomMeshSchema = z
 export const ScenarioSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'JSON Schema reference for editors; ignored.' }),
-    name: z.string().min(1).max(200).meta({ description: 'Names the run and its results folder.' }),
-    description: z.string().optional(),
+    name: printable(z.string().min(1).max(200)).meta({ description: 'Names the run and its results folder; no control characters.' }),
+    description: printable(z.string().max(10_000), true).optional(),
     platform: z
       .enum(PLATFORM_NAMES)
       .default('local')
@@ -124,7 +167,7 @@ export const ScenarioSchema = z
       .url({ protocol: /^https?$/ })
       .optional()
       .meta({ description: 'Platform `external`: the URL to load, e.g. http://127.0.0.1:8080/ (an ingress, a staging service).' }),
-    workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0 }),
+    workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0, faults: [] }),
     meshes: z
       .array(z.union([z.enum(MESH_NAMES), z.string().regex(CUSTOM_MESH_NAME)]))
       .min(1)
@@ -179,7 +222,7 @@ export const ScenarioSchema = z
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({
-        sampleInterval: duration('How often memory (and per-interval CPU) is sampled; CPU over the window comes from cumulative counters either way.').default('1s'),
+        sampleInterval: duration('How often memory (and per-interval CPU) is sampled; CPU over the window comes from cumulative counters either way.', HARD_CEILINGS.sampleIntervalMs).default('1s'),
       })
       .default({ sampleInterval: '1s' })
       .meta({ description: 'CPU and memory collection over each measured window.' }),

@@ -2,9 +2,10 @@
  * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port), then
  * prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
  * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--port N] [--run ID]
- *        [--stall-after-ms N --stall-for-ms N]
+ *        [--stall-after-ms N --stall-for-ms N] [--faults JSON]
  */
 import { parseArgs } from 'node:util';
+import type { WorkloadFault } from './faults.ts';
 import { createWorkloadServer } from './service.ts';
 
 const { values } = parseArgs({
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'stall-after-ms': { type: 'string' },
     'stall-for-ms': { type: 'string', default: '0' },
+    // Injected faults, as JSON: [{"kind":"reset","afterMs":1000,"forMs":2000}].
+    faults: { type: 'string', default: '[]' },
     // Marks the process as belonging to one run, so leftovers can be found by its command line.
     run: { type: 'string' },
   },
@@ -24,9 +27,15 @@ const server = createWorkloadServer({
   payloadBytes: Number(values['payload-bytes']),
   serviceDelayUs: Number(values['service-delay-us']),
   errorRate: Number(values['error-rate']),
+  faults: JSON.parse(values.faults) as WorkloadFault[],
   ...(values['stall-after-ms'] === undefined ? {} : { stall: { afterMs: Number(values['stall-after-ms']), forMs: Number(values['stall-for-ms']) } }),
 });
 
+// One line the platform can show (a port taken, none left), instead of a stack trace.
+server.on('error', (error: NodeJS.ErrnoException) => {
+  process.stderr.write(`workload cannot listen on 127.0.0.1:${values.port}: ${error.code ?? error.message}\n`);
+  process.exit(1);
+});
 server.listen(Number(values.port), '127.0.0.1', () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

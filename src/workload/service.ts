@@ -4,6 +4,7 @@
  * at random, so two runs of a scenario inject exactly the same errors.
  */
 import { createServer, type Server } from 'node:http';
+import { FaultClock, type WorkloadFault } from './faults.ts';
 
 export interface WorkloadOptions {
   payloadBytes: number;
@@ -16,6 +17,8 @@ export interface WorkloadOptions {
    * take a core away from the load generator that measures it.
    */
   stall?: { afterMs: number; forMs: number };
+  /** Injected faults on a timetable (see faults.ts). */
+  faults?: readonly WorkloadFault[];
 }
 
 export const HEALTH_PATH = '/healthz';
@@ -23,6 +26,8 @@ export const HEALTH_PATH = '/healthz';
 export function createWorkloadServer(o: WorkloadOptions): Server {
   const payload = Buffer.alloc(o.payloadBytes, 'x');
   const failure = Buffer.from('injected failure\n');
+  const unavailable = Buffer.from('injected fault: 5xx burst\n');
+  const faults = new FaultClock(o.faults ?? []);
   const delayMs = o.serviceDelayUs / 1_000;
   let served = 0;
   let firstRequestMs: number | undefined;
@@ -37,6 +42,16 @@ export function createWorkloadServer(o: WorkloadOptions): Server {
       const now = performance.now();
       firstRequestMs ??= now;
       if (now - firstRequestMs >= o.stall.afterMs) stallUntilMs = now + o.stall.forMs;
+    }
+    const fault = faults.action(performance.now());
+    if (fault === 'reset') {
+      // An RST, not a FIN: the client sees ECONNRESET, as from a crashed peer.
+      req.socket.resetAndDestroy();
+      return;
+    }
+    if (fault === 'error') {
+      res.writeHead(503, { 'content-type': 'text/plain', 'content-length': unavailable.length }).end(unavailable);
+      return;
     }
     const n = served++;
     const fail = Math.floor((n + 1) * o.errorRate) > Math.floor(n * o.errorRate);
