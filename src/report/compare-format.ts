@@ -21,9 +21,10 @@ export function formatMetricValue(metric: GateResult['gate']['metric'], value: n
 
 /** The gated statistic: a relative change in %, a change with its sign, or a value. */
 export function formatStatistic(r: GateResult, value: number): string {
-  if (r.gate.kind === 'relative') return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`;
-  const text = formatMetricValue(r.gate.metric, Math.abs(value));
-  return r.gate.kind === 'change' ? `${value >= 0 ? '+' : '−'}${text}` : formatMetricValue(r.gate.metric, value);
+  const g = r.gate;
+  if (g.kind === 'relative' || (g.kind === 'cross' && g.statistic === 'ratio')) return `${value >= 0 ? '+' : '−'}${Math.abs(value * 100).toFixed(1)}%`;
+  const text = formatMetricValue(g.metric, Math.abs(value));
+  return g.kind === 'change' || g.kind === 'cross' ? `${value >= 0 ? '+' : '−'}${text}` : formatMetricValue(g.metric, value);
 }
 
 export function formatInterval(r: GateResult): string {

@@ -5,7 +5,8 @@
  */
 import { bootstrapInterval, median, type Interval } from './bootstrap.ts';
 import type { Difference } from './environment-diff.ts';
-import type { Gate } from '../../scenario/gates.ts';
+import type { Gate, ThresholdGate } from '../../scenario/gates.ts';
+import { evaluateCrossGate, type CrossSource } from './cross.ts';
 import { MIN_FIRM_PAIRS } from '../paired.ts';
 import { cellKey, type Samples } from './samples.ts';
 
@@ -41,13 +42,13 @@ export interface Cell {
   level: string;
 }
 
-function statisticOf(gate: Gate): (b: readonly number[], c: readonly number[]) => number {
+function statisticOf(gate: ThresholdGate): (b: readonly number[], c: readonly number[]) => number {
   if (gate.kind === 'absolute') return (_b, c) => median(c);
   if (gate.kind === 'change') return (b, c) => median(c) - median(b);
   return (b, c) => median(c) / median(b) - 1;
 }
 
-function verdictOf(gate: Gate, interval: Interval): Verdict {
+function verdictOf(gate: ThresholdGate, interval: Interval): Verdict {
   const { low, high } = interval;
   if (gate.op === '<') return low >= gate.threshold ? 'regression' : high < gate.threshold ? 'pass' : 'inconclusive';
   return high <= gate.threshold ? 'regression' : low > gate.threshold ? 'pass' : 'inconclusive';
@@ -64,7 +65,7 @@ export interface GateContext {
   candidateUnusable?: (cell: Cell) => { invalid: number; failed: number };
 }
 
-function noCandidate(gate: Gate, cell: Cell, b: readonly number[], ctx: GateContext): string {
+function noCandidate(gate: ThresholdGate, cell: Cell, b: readonly number[], ctx: GateContext): string {
   const u = ctx.candidateUnusable?.(cell);
   const why = u && u.invalid + u.failed > 0 ? ` (${u.invalid} invalid, ${u.failed} failed)` : '';
   return b.length > 0 || gate.kind === 'absolute'
@@ -72,7 +73,7 @@ function noCandidate(gate: Gate, cell: Cell, b: readonly number[], ctx: GateCont
     : `no valid trial with ${gate.metric} on either side`;
 }
 
-export function evaluateGate(gate: Gate, cell: Cell, baseline: Samples, candidate: Samples, ctx: GateContext = {}): GateResult {
+export function evaluateGate(gate: ThresholdGate, cell: Cell, baseline: Samples, candidate: Samples, ctx: GateContext = {}): GateResult {
   const b = baseline.get(cellKey(cell.mesh, cell.level))?.get(gate.metric) ?? [];
   const c = candidate.get(cellKey(cell.mesh, cell.level))?.get(gate.metric) ?? [];
   const base = { gate, mesh: cell.mesh, level: cell.level, baselineSamples: b.length, candidateSamples: c.length, baseline: b.length ? median(b) : null };
@@ -103,7 +104,7 @@ export function evaluateGate(gate: Gate, cell: Cell, baseline: Samples, candidat
 }
 
 /** Against a fixed reference value: the candidate's resamples alone move the statistic. */
-function fixedStatisticOf(gate: Gate, reference: number): (b: readonly number[], c: readonly number[]) => number {
+function fixedStatisticOf(gate: ThresholdGate, reference: number): (b: readonly number[], c: readonly number[]) => number {
   if (gate.kind === 'change') return (_b, c) => median(c) - reference;
   return (_b, c) => median(c) / reference - 1;
 }
@@ -113,6 +114,13 @@ export interface CompareOptions extends GateContext {
   /** Mesh and level cells of the candidate, in report order. */
   cells: readonly Cell[];
   inconclusive: 'pass' | 'fail';
+  /** Where cross-mesh gates find their meshes; without it they are not evaluated. */
+  cross?: CrossSource;
+}
+
+/** The gate's answer: regression when any gate regressed (or was inconclusive under `fail`). */
+export function gateOutcome(results: readonly GateResult[], inconclusive: 'pass' | 'fail'): 'pass' | 'regression' {
+  return results.some((r) => r.verdict === 'regression' || (r.verdict === 'inconclusive' && inconclusive === 'fail')) ? 'regression' : 'pass';
 }
 
 export function evaluateGates(baseline: Samples, candidate: Samples, o: CompareOptions): { results: GateResult[]; outcome: 'pass' | 'regression' } {
@@ -120,9 +128,10 @@ export function evaluateGates(baseline: Samples, candidate: Samples, o: CompareO
   for (const cell of o.cells) {
     for (const gate of o.gates) {
       if ((gate.mesh && gate.mesh !== cell.mesh) || (gate.level && gate.level !== cell.level)) continue;
-      results.push(evaluateGate(gate, cell, baseline, candidate, o));
+      if (gate.kind === 'cross') {
+        if (o.cross && cell.mesh !== gate.reference.mesh) results.push(evaluateCrossGate(gate, cell, o.cross));
+      } else results.push(evaluateGate(gate, cell, baseline, candidate, o));
     }
   }
-  const failed = results.some((r) => r.verdict === 'regression' || (r.verdict === 'inconclusive' && o.inconclusive === 'fail'));
-  return { results, outcome: failed ? 'regression' : 'pass' };
+  return { results, outcome: gateOutcome(results, o.inconclusive) };
 }

@@ -20,7 +20,10 @@ export interface CompareRunOptions {
 
 export async function compareWithBaseline(baselinePath: string, candidate: RunResult, o: CompareRunOptions): Promise<Comparison> {
   const baseline = await loadBaseline(baselinePath, candidate, { runs: o.baselineRuns, force: o.force });
-  const diffs = differences(baseline.runs.at(-1)!, candidate);
+  // An imported reference comes from another environment by nature: every difference is named
+  // in the report, none refuses the comparison (DESIGN.md "An imported result").
+  const imported = baseline.runs.at(-1)!.source.kind === 'imported';
+  const diffs = differences(baseline.runs.at(-1)!, candidate).map((d) => (imported ? { ...d, blocking: false } : d));
   const blocking = diffs.filter((d) => d.blocking);
   if (blocking.length > 0 && !o.force) {
     throw new UsageError({
@@ -35,7 +38,7 @@ export async function compareWithBaseline(baselinePath: string, candidate: RunRe
     return { invalid: of.filter((t) => t.status === 'invalid').length, failed: of.filter((t) => t.status === 'failed').length };
   };
   const fixedBaseline = baseline.runs.length === 1 && baseline.runs[0]!.source.kind === 'imported';
-  const { results, outcome } = evaluateGates(baseline.samples, trialSamples(candidate), { gates: o.gates, cells, inconclusive: o.inconclusive, fixedBaseline, candidateUnusable: unusable });
+  const { results, outcome } = evaluateGates(baseline.samples, trialSamples(candidate), { gates: o.gates, cells, inconclusive: o.inconclusive, fixedBaseline, candidateUnusable: unusable, cross: { candidate, reference: baseline.samples } });
   return {
     baseline: { description: baseline.description, runs: baseline.runs.length },
     candidate: { runId: candidate.runId, scenarioName: candidate.scenario.name },

@@ -3,7 +3,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bootstrapInterval, median } from '../../../src/results/compare/bootstrap.ts';
 import { evaluateGate, evaluateGates } from '../../../src/results/compare/compare.ts';
-import { parseGate, type GateMetric } from '../../../src/scenario/gates.ts';
+import { parseGate as parseAnyGate, type GateMetric, type ThresholdGate } from '../../../src/scenario/gates.ts';
+
+const parseGate = (text: string, where: string) => parseAnyGate(text, where) as ThresholdGate;
 import { cellKey, type Samples } from '../../../src/results/compare/samples.ts';
 
 const samples = (cells: Record<string, Partial<Record<GateMetric, number[]>>>): Samples =>
