@@ -57,4 +57,16 @@ test("a Fortio bucket's calls are spread across it, not piled on one end", () =>
   assert.ok(p10 > first.Start * 1e6 && p10 < first.End * 1e6, `P10 ${p10} µs inside the first bucket ${first.Start * 1e6}-${first.End * 1e6} µs`);
 });
 
+test('RequestedQPS "max" is an unthrottled run (no target); code -1 counts failed calls', () => {
+  const raw = JSON.parse(readInterop('fortio-load.json'));
+  raw.RequestedQPS = 'max';
+  raw.RetCodes = { 200: 980, 503: 17, '-1': 3 };
+  const m = importFortio(JSON.stringify(raw), 'max.json');
+  assert.is(m.targetRps, null);
+  assert.is(m.errors, 3);
+  assert.is(m.responsesNon2xx, 17);
+  assert.is(m.requests, 1000);
+  assert.is(m.failedRequests, 20);
+});
+
 test.run();
