@@ -26,6 +26,14 @@ export interface OpenLoopEngineOptions {
   pacing?: PacingKind;
   /** sleep pacing: the spin window before each send, µs. */
   spinUs?: number;
+  /**
+   * Distributed load: this loader is part `index` of `count` (pods of an Indexed Job). It takes
+   * every count-th slot of the whole schedule, so the parts together keep one even schedule, and
+   * reports its own share (targetRps = rate / count). Default: the whole schedule.
+   */
+  share?: { index: number; count: number };
+  /** Slot 0 on the epoch clock, shared by every part; default: 50 ms from now. */
+  startEpochMs?: number;
 }
 
 interface Merged {
@@ -47,6 +55,8 @@ export class OpenLoopEngine implements LoadEngine {
   private readonly lagLimitUs: number;
   private readonly pacing: PacingKind | undefined;
   private readonly spinUs: number | undefined;
+  private readonly share: { index: number; count: number };
+  private readonly startEpochMs: number | undefined;
 
   constructor(o: OpenLoopEngineOptions = {}) {
     this.workers = o.workers ?? 1;
@@ -54,22 +64,25 @@ export class OpenLoopEngine implements LoadEngine {
     this.lagLimitUs = o.lagLimitUs ?? SCHEDULER_LAG_P99_LIMIT_US;
     this.pacing = o.pacing;
     this.spinUs = o.spinUs;
+    this.share = o.share ?? { index: 0, count: 1 };
+    this.startEpochMs = o.startEpochMs;
     this.name = `meshbench open loop (${this.workers} worker${this.workers === 1 ? '' : 's'})`;
   }
 
   /** The engine as a result names it: workers and the pacing chosen for this rate. */
   describe(targetRps: number): string {
-    const pacing = choosePacing(targetRps / this.workers, this.pacing, this.spinUs);
+    const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs);
     return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacing.label})`;
   }
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
-    const startEpochMs = epochNowMs() + START_DELAY_MS;
+    const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
+    const startInMs = startEpochMs - epochNowMs();
     onPhase?.('warmup');
     const phaseTimers = [
-      setTimeout(() => onPhase?.('measure'), START_DELAY_MS + spec.warmupMs),
-      setTimeout(() => onPhase?.('drain'), START_DELAY_MS + spec.warmupMs + spec.durationMs),
+      setTimeout(() => onPhase?.('measure'), startInMs + spec.warmupMs),
+      setTimeout(() => onPhase?.('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
       const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs };
@@ -79,7 +92,7 @@ export class OpenLoopEngine implements LoadEngine {
         engine: this.describe(spec.targetRps),
         ...histograms,
         durationMs: spec.durationMs,
-        targetRps: spec.targetRps,
+        targetRps: spec.targetRps / this.share.count,
         // Judged by intended time: a request intended in the window counts when its 2xx arrives,
         // in the window or in the drain after it.
         achievedRps: (histograms.ok.totalCount * 1_000) / spec.durationMs,
@@ -93,7 +106,7 @@ export class OpenLoopEngine implements LoadEngine {
   }
 
   private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
-    const { core } = await runOpenLoop({ ...base, connections, offset: 0, stride: 1, target, signal });
+    const { core } = await runOpenLoop({ ...base, connections, offset: this.share.index, stride: this.share.count, target, signal });
     const h = core.histograms;
     return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow, scheduledInWindow: core.scheduledInWindow };
   }
@@ -104,10 +117,11 @@ export class OpenLoopEngine implements LoadEngine {
       const input: WorkerInput = {
         ...base,
         target: target.href,
-        // Connections split as evenly as they go; slots interleave: worker k takes k, k+n, k+2n, ...
+        // Connections split as evenly as they go; slots interleave over parts and workers: worker k
+        // of part i takes slot i + k × parts, then every (parts × workers)-th.
         connections: Math.floor(connections / n) + (k < connections % n ? 1 : 0),
-        offset: k,
-        stride: n,
+        offset: this.share.index + k * this.share.count,
+        stride: n * this.share.count,
       };
       return new Worker(new URL('./open-loop-worker.ts', import.meta.url), { workerData: input });
     });

@@ -1,0 +1,117 @@
+/**
+ * The result line of a load engine run elsewhere (the in-cluster entry, cluster-entry.ts): one
+ * JSON line, last on stdout, that carries a LoadOutcome whole: histograms as HdrHistogram
+ * compressed base64 (what the standard HdrHistogram tools read), counters, outcome classes,
+ * scheduler lag, and the measured window in wall time. `decodeResultLine` turns a loader pod's log
+ * back into the LoadOutcome a local run would have given; `mergeOutcomes` adds up the pods.
+ */
+import { decodeHistogram, encodeHistogram, mergeHistograms, type Histogram } from '../results/histogram.ts';
+import { ERROR_CLASSES, type ErrorClass } from '../results/model.ts';
+import { emptyErrorCounts, type LoadOutcome } from './types.ts';
+
+export const RESULT_LINE_KIND = 'meshbench-load-result';
+export const RESULT_LINE_VERSION = 1;
+
+export interface ResultLine {
+  kind: typeof RESULT_LINE_KIND;
+  version: typeof RESULT_LINE_VERSION;
+  engine: string;
+  /** Which part of a distributed run this was (pod index of an Indexed Job), if any. */
+  share: { index: number; count: number };
+  /** The measured window on the wall clock (epoch ms), as this loader saw it. */
+  window: { startEpochMs: number; endEpochMs: number };
+  durationMs: number;
+  targetRps: number | null;
+  achievedRps: number;
+  sentRps: number;
+  scheduledRequests: number;
+  loaderSaturated: boolean;
+  errorsByClass: Record<ErrorClass, number>;
+  histograms: { ok: string; non2xx: string; error: string; uncorrected: string | null; schedulerLag: string | null };
+}
+
+export function encodeResultLine(o: LoadOutcome, share: ResultLine['share'], window: ResultLine['window']): string {
+  const line: ResultLine = {
+    kind: RESULT_LINE_KIND,
+    version: RESULT_LINE_VERSION,
+    engine: o.engine,
+    share,
+    window,
+    durationMs: o.durationMs,
+    targetRps: o.targetRps,
+    achievedRps: o.achievedRps,
+    sentRps: o.sentRps,
+    scheduledRequests: o.scheduledRequests,
+    loaderSaturated: o.loaderSaturated,
+    errorsByClass: o.errorsByClass,
+    histograms: {
+      ok: encodeHistogram(o.ok),
+      non2xx: encodeHistogram(o.non2xx),
+      error: encodeHistogram(o.error),
+      uncorrected: o.uncorrected && encodeHistogram(o.uncorrected),
+      schedulerLag: o.schedulerLag && encodeHistogram(o.schedulerLag),
+    },
+  };
+  return JSON.stringify(line);
+}
+
+/** Finds the result line in a loader's whole stdout (or log) and decodes it; throws saying what was wrong. */
+export function decodeResultLine(output: string): { outcome: LoadOutcome; line: ResultLine } {
+  const last = output.trimEnd().split('\n').at(-1) ?? '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(last);
+  } catch {
+    throw new Error(`the loader's output does not end with its result line (last line: ${JSON.stringify(last.slice(0, 200))})`);
+  }
+  const line = parsed as Partial<ResultLine>;
+  if (line.kind !== RESULT_LINE_KIND) throw new Error(`the loader's last line is not a ${RESULT_LINE_KIND} line`);
+  if (line.version !== RESULT_LINE_VERSION) throw new Error(`the loader's result line has version ${String(line.version)}; this meshbench reads version ${RESULT_LINE_VERSION}: run the same meshbench version in the cluster`);
+  const h = line.histograms!;
+  const errorsByClass = emptyErrorCounts();
+  for (const c of ERROR_CLASSES) errorsByClass[c] = Number(line.errorsByClass?.[c] ?? 0);
+  const outcome: LoadOutcome = {
+    engine: String(line.engine),
+    ok: decodeHistogram(h.ok),
+    non2xx: decodeHistogram(h.non2xx),
+    error: decodeHistogram(h.error),
+    uncorrected: h.uncorrected ? decodeHistogram(h.uncorrected) : null,
+    schedulerLag: h.schedulerLag ? decodeHistogram(h.schedulerLag) : null,
+    errorsByClass,
+    durationMs: Number(line.durationMs),
+    targetRps: line.targetRps ?? null,
+    achievedRps: Number(line.achievedRps),
+    sentRps: Number(line.sentRps),
+    scheduledRequests: Number(line.scheduledRequests),
+    loaderSaturated: Boolean(line.loaderSaturated),
+  };
+  return { outcome, line: line as ResultLine };
+}
+
+/**
+ * The parts of a distributed run as one outcome: histograms added exactly (never percentiles
+ * averaged), counts and rates summed, saturated if any part was. Each part's own scheduler lag
+ * stays in its own outcome, so a saturated pod remains visible.
+ */
+export function mergeOutcomes(parts: readonly LoadOutcome[]): LoadOutcome {
+  if (parts.length === 0) throw new RangeError('nothing to merge: no load outcomes');
+  const sum = (f: (o: LoadOutcome) => number) => parts.reduce((a, o) => a + f(o), 0);
+  const mergeOptional = (f: (o: LoadOutcome) => Histogram | null) => (parts.every((o) => f(o)) ? mergeHistograms(parts.map((o) => f(o)!)) : null);
+  const errorsByClass = emptyErrorCounts();
+  for (const o of parts) for (const c of ERROR_CLASSES) errorsByClass[c] += o.errorsByClass[c];
+  return {
+    engine: `${parts[0]!.engine} × ${parts.length}`,
+    ok: mergeHistograms(parts.map((o) => o.ok)),
+    non2xx: mergeHistograms(parts.map((o) => o.non2xx)),
+    error: mergeHistograms(parts.map((o) => o.error)),
+    uncorrected: mergeOptional((o) => o.uncorrected),
+    schedulerLag: mergeOptional((o) => o.schedulerLag),
+    errorsByClass,
+    durationMs: Math.max(...parts.map((o) => o.durationMs)),
+    targetRps: parts.every((o) => o.targetRps !== null) ? sum((o) => o.targetRps!) : null,
+    achievedRps: sum((o) => o.achievedRps),
+    sentRps: sum((o) => o.sentRps),
+    scheduledRequests: sum((o) => o.scheduledRequests),
+    loaderSaturated: parts.some((o) => o.loaderSaturated),
+  };
+}
