@@ -38,6 +38,13 @@ export interface Deployment {
   meshLabel: string;
   load: LoadPlacement;
   containers: WatchedContainer[];
+  /**
+   * Aborted when a process or container of the deployment ends on its own (a crash, an OOM kill,
+   * someone's `kill -9`) before teardown; its reason is an error that names it, e.g. "workload
+   * exited with signal SIGKILL". The orchestrator stops the trial's load at once and records the
+   * trial as failed with that cause. A platform that cannot watch leaves it out.
+   */
+  lost?: AbortSignal;
 }
 
 export interface Platform {

@@ -55,6 +55,8 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     gate: null,
   };
   o.progress.runStarted(o.trials, o.estimatedMs);
+  // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.
+  let stopped = false;
   try {
     await o.persist(result);
     for (const trial of o.trials) {
@@ -65,12 +67,16 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
       // A failed trial is kept with its stage and cause; the run goes on (DESIGN.md).
       await o.persist(result);
     }
+  } catch (error) {
+    stopped = true;
+    throw error;
   } finally {
     try {
       await o.platform.close();
     } finally {
-      // Even when closing the platform fails, the file says how the run ended.
-      const failed = result.trials.some((t) => t.status === 'failed');
+      // Even when closing the platform fails, the file says how the run ended. After a failed
+      // write, persist() keeps writing where it fell back to (outputs.ts), so this still lands.
+      const failed = stopped || result.trials.some((t) => t.status === 'failed');
       result.status = o.signal.aborted ? 'interrupted' : failed ? 'failed' : 'completed';
       result.finishedAt = new Date().toISOString();
       await o.persist(result);
@@ -109,6 +115,9 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   let loadStage: TrialStage = stage;
   let windowStartedAt: string | null = null;
   const collection = new WindowResources(o.collectors, deployment.containers);
+  // A process of the deployment that dies stops the load at once: the trial fails with its cause
+  // instead of measuring a dead target until the window ends.
+  const loadSignal = deployment.lost ? AbortSignal.any([o.signal, deployment.lost]) : o.signal;
   try {
     const spec = {
       connections: trial.level.connections,
@@ -117,7 +126,7 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
       durationMs: o.scenario.load.durationMs,
       timeoutMs: o.scenario.load.timeoutMs,
     };
-    outcome = await o.engine.run(spec, deployment.load.targetUrl, o.signal, (phase) => {
+    outcome = await o.engine.run(spec, deployment.load.targetUrl, loadSignal, (phase) => {
       if (phase === 'measure') windowStartedAt = new Date().toISOString();
       enter(phase);
       collection.onPhase(phase);
@@ -126,7 +135,13 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   } catch (error) {
     collection.cancel();
     outcome = undefined;
-    loadError = error;
+    loadError = !o.signal.aborted && deployment.lost?.aborted ? deployment.lost.reason : error;
+    loadStage = stage;
+  }
+  // Lost after the window (during the drain or the resource read): the figures would be cut short.
+  if (outcome && deployment.lost?.aborted && !o.signal.aborted) {
+    outcome = undefined;
+    loadError = deployment.lost.reason;
     loadStage = stage;
   }
 

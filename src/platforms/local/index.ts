@@ -3,6 +3,7 @@
  * trial, two real HAProxy sidecars in front of it. Everything a trial starts is stopped by
  * teardown(); close() stops what is left and removes the run's working folder.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import type { Deployment, DeployRequest, Platform } from '../types.ts';
 import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
-import type { ManagedProcess } from './processes.ts';
+import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort } from './readiness.ts';
 import { startWorkload } from './workload-process.ts';
 
@@ -31,19 +32,26 @@ export class LocalPlatform implements Platform {
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
   private readonly options: LocalPlatformOptions;
-  private readonly processes = new Map<Deployment, ManagedProcess[]>();
+  private readonly processes = new Map<Deployment, Watched>();
   private certificates: Promise<MeshCertificates> | undefined;
+  /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
+  private readonly removeWorkDirOnExit = () => rmSync(this.workDir, { recursive: true, force: true });
 
   private constructor(options: LocalPlatformOptions, workDir: string, proxyVersion: string) {
     this.options = options;
     this.workDir = workDir;
     this.proxyVersion = proxyVersion;
     this.components = { haproxy: proxyVersion };
+    process.on('exit', this.removeWorkDirOnExit);
   }
 
-  /** Fails with install advice when HAProxy is missing, before anything is started. */
+  /**
+   * Fails with install advice when HAProxy is missing, and with a clear error when no loopback
+   * port can be had (the local port range is used up), before anything is started.
+   */
   static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
     const version = await haproxyVersion();
+    await freeLoopbackPort();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
     return new LocalPlatform(options, workDir, version);
   }
@@ -80,12 +88,21 @@ export class LocalPlatform implements Platform {
       containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
       await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      const lost = new AbortController();
       const deployment: Deployment = {
         load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`) },
         meshLabel: localEmulationLabel(req.mesh, profile, this.proxyVersion),
         containers,
+        lost: lost.signal,
       };
-      this.processes.set(deployment, started);
+      const watched: Watched = { started, tearingDown: false };
+      this.processes.set(deployment, watched);
+      for (const p of started) void p.exited.then((code) => {
+        // An exit during teardown is the one we asked for.
+        if (watched.tearingDown || lost.signal.aborted) return;
+        const tail = p.stderrTail().split('\n').slice(-3).join(' | ');
+        lost.abort(new RunError({ what: `${p.name} ${describeExit(code)}`, where: p.name, fix: `${tail ? `its last output: ${tail}; ` : ''}a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` }));
+      });
       return deployment;
     } catch (error) {
       await stopAll(started);
@@ -94,20 +111,28 @@ export class LocalPlatform implements Platform {
   }
 
   async teardown(d: Deployment): Promise<void> {
-    const started = this.processes.get(d);
+    const watched = this.processes.get(d);
     this.processes.delete(d);
-    if (started) await stopAll(started);
+    if (!watched) return;
+    watched.tearingDown = true;
+    await stopAll(watched.started);
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((d) => this.teardown(d)));
     await rm(this.workDir, { recursive: true, force: true });
+    process.off('exit', this.removeWorkDirOnExit);
   }
 
   private meshCertificates(): Promise<MeshCertificates> {
     this.certificates ??= createMeshCertificates(this.workDir);
     return this.certificates;
   }
+}
+
+interface Watched {
+  started: ManagedProcess[];
+  tearingDown: boolean;
 }
 
 /** Stops in reverse start order: the loader-side proxy first, the workload last. */

@@ -1,9 +1,15 @@
 /**
  * Child processes the local platform starts. Every child is tracked from spawn to exit; stop()
- * asks with SIGTERM and insists with SIGKILL. A last-resort hook kills whatever is still alive
- * when this process exits, so no sidecar outlives a crashed run.
+ * asks with SIGTERM and insists with SIGKILL. Children die with meshbench however it ends:
+ * - a hook kills whatever is still alive when this process exits (a second Ctrl-C, an uncaught error);
+ * - on Linux each child is started through `setpriv --pdeathsig SIGKILL`, so the kernel kills it
+ *   when meshbench itself is killed (SIGKILL, OOM), where no hook of ours runs. HAProxy has no
+ *   stdin to watch, so this is the only way it learns that its parent is gone.
+ * Children get a process group of their own: a signal a CI runner sends to meshbench's group
+ * reaches meshbench alone, which then tears down in order instead of racing its children's exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RunError } from '../../errors.ts';
 
@@ -40,11 +46,20 @@ export interface ManagedProcess {
 const STDERR_TAIL_LINES = 20;
 const STOP_GRACE_MS = 2_000;
 
+/** util-linux's setpriv, which sets the parent-death signal before it execs the command. */
+const SETPRIV = process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+
+/** "exited with code 1", "exited with signal SIGKILL": for messages about a process that ended. */
+export function describeExit(code: number | string): string {
+  return typeof code === 'number' ? `exited with code ${code}` : /^SIG/.test(code) ? `exited with signal ${code}` : `failed (${code})`;
+}
+
 export function startProcess(o: StartOptions): ManagedProcess {
   installExitHook();
   let child: ChildProcess;
   try {
-    child = spawn(o.command, o.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const [command, args] = SETPRIV ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', o.command, ...o.args]] : [o.command, o.args];
+    child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   } catch (cause) {
     throw new RunError({ what: `cannot start ${o.name} (${o.command})`, where: o.name, fix: 'check that it is installed', cause });
   }
@@ -70,7 +85,8 @@ export function startProcess(o: StartOptions): ManagedProcess {
     new RunError({
       what: `${o.name} exited before it was ready (${code})${stderr.length ? `: ${stderr.join(' | ')}` : ''}`,
       where: o.name,
-      fix: code === 'ENOENT' ? `install \`${o.command}\` (see README.md, "Set-up")` : 'see the process output above',
+      // setpriv reports a missing command as exit code 127, as a shell does.
+      fix: code === 'ENOENT' || code === 127 ? `install \`${o.command}\` (see README.md, "Set-up")` : 'see the process output above',
     });
 
   return {
@@ -111,6 +127,8 @@ export function startProcess(o: StartOptions): ManagedProcess {
     async stop(): Promise<void> {
       if (child.exitCode !== null || child.signalCode !== null || !live.has(child)) return;
       child.kill('SIGTERM');
+      // A stopped process (SIGSTOP, a debugger) would hold SIGTERM until the grace ran out.
+      child.kill('SIGCONT');
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
       await exited;
       clearTimeout(timer);

@@ -28,6 +28,7 @@ export async function startWorkload(o: WorkloadOptions, runId: string, readyTime
     '--error-rate', String(o.errorRate),
     '--run', runId,
   ];
+  if (o.faults?.length) args.push('--faults', JSON.stringify(o.faults));
   if (o.stall) args.push('--stall-after-ms', String(o.stall.afterMs), '--stall-for-ms', String(o.stall.forMs));
   const child = startProcess({ name: 'workload', command: process.execPath, args });
   try {
