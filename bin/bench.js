@@ -13,12 +13,17 @@ if (major < 22 || (major === 22 && minor < 19)) {
 const { main } = await import('../src/cli/main.ts');
 const controller = new AbortController();
 let interrupts = 0;
+// SIGINT (Ctrl-C) and SIGTERM (a CI runner cancelling) alike: the first stops the run after
+// teardown, keeping finished trials; the second exits at once. Exit hooks then kill the children
+// and remove temp files, and children started through setpriv die with this process even if it is
+// killed outright (platforms/local/processes.ts).
 const onSignal = (/** @type {NodeJS.Signals} */ signal) => {
   interrupts++;
   if (interrupts === 1) {
     process.stderr.write(`\n${signal}: stopping after teardown; finished trials are kept (press Ctrl-C again to force)\n`);
     controller.abort(new Error(`interrupted by ${signal}`));
   } else {
+    process.stderr.write(`\n${signal} again: forced exit; child processes are killed, result.json holds the trials finished so far\n`);
     process.exit(3);
   }
 };

@@ -1,7 +1,7 @@
 /** `bench run FILE`: plan, deploy, load, record; results on disk after every trial. */
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { engines } from '../../load/index.ts';
 import { REPORT_FORMATS } from '../../report/index.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
@@ -11,6 +11,7 @@ import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
+import { describeNeeds, overSoftCeilings, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
@@ -30,6 +31,7 @@ export const runCommand: Command = {
   args: { min: 1, max: 1, example: 'bench run scenarios/http-basic.yaml' },
   options: [
     { name: 'dry-run', type: 'boolean', description: 'plan only: print the trials and the estimated duration, start nothing' },
+    { name: 'i-mean-it', type: 'boolean', description: "run a plan above meshbench's soft ceilings (over 24 h, 1000 trials, 2000 connections or 100000 rps; see docs/reliability.md)" },
     OUTPUT_OPTION("write the results folder under DIR instead of the scenario's `output`"),
     { name: 'baseline', type: 'string', value: 'PATH', description: 'compare with PATH at the end (a result.json, or a folder of past results); writes compare.md and compare.junit.xml' },
     ...COMPARE_OPTIONS,
@@ -57,12 +59,22 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   // A typo in a gate, a cost flag or a missing baseline must fail now, not after the run.
   if (baseline) await checkCompareFlags(resolve(io.cwd, baseline), flags);
   costAssumptions(flags);
+  const trials = expandPlan(scenario);
+  const needs = planNeeds(scenario, trials);
   if (booleanFlag(flags, 'dry-run')) {
-    io.stdout.write(`${renderPlan(scenario)}\n`);
+    io.stdout.write(`${describeNeeds(needs)}\n${renderPlan(scenario)}\n`);
     return null;
   }
+  // A typo (`repetitions: 1000`, `rate: 100000`) must not hold a CI machine for days.
+  const over = overSoftCeilings(needs);
+  if (over.length && !booleanFlag(flags, 'i-mean-it')) {
+    throw new UsageError({
+      what: `the plan goes over meshbench's soft ceilings: ${over.join('; ')}`,
+      where: file,
+      fix: `check the scenario for a typo (\`bench plan ${file}\` shows the trials); to run it all the same, add --i-mean-it`,
+    });
+  }
 
-  const trials = expandPlan(scenario);
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   const { platform, collectors } = await platformSetups[scenario.platform]!(scenario, runId);
@@ -70,7 +82,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
     await platform.close();
     throw error;
   });
-  io.stdout.write(`Results: ${shownPath(io, folder)}/\n`);
+  io.stdout.write(`${describeNeeds(needs)}\nResults: ${shownPath(io, folder)}/\n`);
   const path = resolve(io.cwd, file);
   return {
     folder,
