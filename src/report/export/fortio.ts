@@ -29,14 +29,14 @@ export const DEFAULT_FORTIO_RESOLUTION_S = 0.00001;
  * out rather than made up. Sizes is written only for meshbench's own workload (see below).
  */
 export const FORTIO_FIELDS_NOT_EXPORTED: readonly string[] = [
-  'Exactly', 'Uniform', 'NoCatchUp', 'RunID', 'AccessLoggerInfo', 'IPCountMap', 'Insecure', 'MTLS', 'CACert', 'Cert', 'Key',
+  'Exactly', 'NoCatchUp', 'RunID', 'AccessLoggerInfo', 'IPCountMap', 'Insecure', 'MTLS', 'CACert', 'Cert', 'Key',
   'UnixDomainSocket', 'NumConnections', 'Compression', 'DisableFastClient', 'HTTP10', 'H2', 'DisableKeepAlive', 'AllowHalfClose',
   'FollowRedirects', 'Resolve', 'UserCredentials', 'ContentType', 'Payload', 'MethodOverride', 'LogErrors', 'SequentialWarmup',
   'ConnReuseRange', 'NoResolveEachConn', 'HeaderSizes', 'Sockets', 'SocketCount', 'ConnectionStats', 'AbortOn',
 ];
 
-/** Written only when the result knows them: URL for an external target, Sizes for meshbench's own workload. */
-export const FORTIO_FIELDS_WHEN_KNOWN: readonly string[] = ['URL', 'Sizes'];
+/** Written only when the result knows it: Sizes, for meshbench's own workload. */
+export const FORTIO_FIELDS_WHEN_KNOWN: readonly string[] = ['Sizes'];
 
 /** What `fortio load -json` writes for an HTTP run, less FORTIO_FIELDS_NOT_EXPORTED. */
 export interface FortioResult {
@@ -53,10 +53,13 @@ export interface FortioResult {
   DurationHistogram: FortioHistogramData;
   ErrorsDurationHistogram: FortioHistogramData;
   Jitter: boolean;
+  /** Fortio -uniform: requests evenly spaced across all connections, as meshbench's open loop sends them. */
+  Uniform: boolean;
   ID: string;
   /** HTTP status code (as a string key) to count; -1 is Fortio's code for a call without a response. */
   RetCodes: Record<string, number>;
-  URL?: string;
+  /** The target URL; for meshbench's own workload (ephemeral loopback ports) a description, so Fortio's UI title names it. */
+  URL: string;
   /** Nanoseconds. */
   HTTPReqTimeOut: number;
   Offset: number;
@@ -106,9 +109,10 @@ export function toFortioResult(result: RunResult, t: MeasuredTrial, options: For
     DurationHistogram: toFortioHistogram(mergeHistograms([ok, non2xx, failed]), resolutionS, percentiles),
     ErrorsDurationHistogram: toFortioHistogram(mergeHistograms([non2xx, failed]), resolutionS, percentiles),
     Jitter: result.scenario.load.jitter > 0,
+    Uniform: load.mode === 'rate',
     ID: `${result.runId}_${t.trial.mesh}_${t.trial.level.id}_rep${t.trial.repetition}`,
     RetCodes: retCodes,
-    ...(result.scenario.target === null ? {} : { URL: result.scenario.target }),
+    URL: result.scenario.target ?? `meshbench ${result.environment.platform} workload (${result.environment.layout}; its port is not recorded)`,
     HTTPReqTimeOut: result.scenario.load.timeoutMs * 1e6,
     Offset: 0,
     Resolution: resolutionS,

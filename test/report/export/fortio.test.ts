@@ -62,9 +62,10 @@ test('one file per measured trial of a real meshbench run, with Fortio field nam
       assert.is(kind(value), kind(real[key]), `${file.path}: ${key} has Fortio's JSON type`);
     }
     const missing = Object.keys(real).filter((k) => !(k in doc));
-    assert.equal(missing.filter((k) => !FORTIO_FIELDS_NOT_EXPORTED.includes(k)), ['URL'], 'every Fortio field is written or listed as not exported');
-    assert.ok(FORTIO_FIELDS_WHEN_KNOWN.includes('URL'), 'a local run has no fixed URL (its ports are ephemeral)');
-    assert.ok('Sizes' in doc, "meshbench's own workload: Sizes is known");
+    assert.equal(missing.filter((k) => !FORTIO_FIELDS_NOT_EXPORTED.includes(k)), [], 'every Fortio field is written or listed as not exported');
+    assert.ok(FORTIO_FIELDS_WHEN_KNOWN.includes('Sizes') && 'Sizes' in doc, "meshbench's own workload: Sizes is known");
+    assert.match(doc.URL as string, /^meshbench local workload \(loopback/, 'a local run has no fixed URL (its ports are ephemeral): said in words');
+    assert.is(doc.Uniform, true, 'open loop: evenly spaced requests, as Fortio -uniform');
     assertFortioHistogram(doc.DurationHistogram as Json, DEFAULT_FORTIO_RESOLUTION_S, `${file.path} DurationHistogram`);
     assert.is(doc.RunType, 'HTTP');
     assert.is(doc.RequestedQPS, '200');
