@@ -4,6 +4,7 @@ import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { ReportOptions } from './types.ts';
+import { decisionSection } from './decision.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
@@ -17,6 +18,14 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
   ];
+  const decision = decisionSection(result, summary);
+  if (decision) {
+    out.push('### The decision', '');
+    const icon = { pass: '✅', regression: '❌', inconclusive: '⚠️' } as const;
+    for (const g of decision.gates) out.push(`- ${icon[g.verdict]} ${escapeMarkdown(g.text.replace(/: (pass|regression|inconclusive)$/, ''))}: **${g.verdict}**`);
+    if (decision.expectations.length) out.push('', '**Claimed and measured**', '', ...decision.expectations.map((x) => `- ${x.flagged ? '⚠️ ' : ''}${escapeMarkdown(x.text)}`));
+    out.push('', '**What this page does not show**', '', ...decision.caveats.map((c) => `- ${escapeMarkdown(c)}`), '');
+  }
   for (const table of verdictTables(summary)) {
     if (table.cells.length === 0) continue;
     out.push(`### Level \`${table.level.id}\` (${table.level.connections} connections${table.level.targetRps ? `, ${table.level.targetRps} rps` : ', max rate'})`, '');

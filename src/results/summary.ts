@@ -6,6 +6,8 @@
 import { BASELINE_MESH } from '../meshes/index.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
 import { decodeHistogram, mergeHistograms, type Histogram } from './histogram.ts';
+import type { GateResult } from './compare/types.ts';
+import { crossMeshDecisions, expectationChecks, type ExpectationCheck } from './decision.ts';
 import { trialMetric, type TrialMetric } from './metrics.ts';
 import { isMeasured, meshLabel, validTrials, type MeasuredTrial, type RunResult } from './model.ts';
 import { pairedEstimate, MIN_FIRM_PAIRS, type PairedEstimate } from './paired.ts';
@@ -62,6 +64,10 @@ export interface RunSummary {
   cells: CellSummary[];
   /** Pairs a firm verdict needs. */
   minFirmPairs: number;
+  /** The scenario's cross-mesh gates, judged within the run (the migration decision). */
+  decisions: GateResult[];
+  /** Claimed ranges beside the measurements. */
+  expectations: ExpectationCheck[];
 }
 
 const METRICS = [
@@ -79,6 +85,8 @@ export function summarizeRun(result: RunResult): RunSummary {
     levels: result.levels,
     cells,
     minFirmPairs: MIN_FIRM_PAIRS,
+    decisions: crossMeshDecisions(result),
+    expectations: expectationChecks(result, cells),
   };
 }
 

@@ -7,7 +7,7 @@ import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
 import type { WorkloadFault } from '../workload/faults.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
-import type { ScenarioInput } from './schema.ts';
+import { MEMORY_PATTERN, type ScenarioInput } from './schema.ts';
 
 export type PlatformName = ScenarioInput['platform'];
 export type LoadMode = ScenarioInput['load']['mode'];
@@ -51,12 +51,41 @@ export interface ResolvedScenario {
   };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
   gates: string[];
+  /** Claimed ranges per mesh, in µs, bytes and cores; left out of the hash like the gates. */
+  expectations: Record<string, Expectation>;
   repetitions: number;
   /** As written; the CLI resolves it against the working directory. */
   output: string;
 }
 
 const list = (v: number | number[]): number[] => (Array.isArray(v) ? v : [v]);
+
+export interface Expectation {
+  source: string | null;
+  p50AddedUs: [number, number] | null;
+  p99AddedUs: [number, number] | null;
+  sidecarMemoryBytes: [number, number] | null;
+  sidecarCpuCores: [number, number] | null;
+}
+
+const BYTES_PER: Record<string, number> = { B: 1, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3 };
+
+export function parseMemoryBytes(text: string): number {
+  const m = MEMORY_PATTERN.exec(text);
+  if (!m) throw new RangeError(`not a memory size: ${JSON.stringify(text)}`);
+  return Math.round(Number(m[1]) * BYTES_PER[m[2]!]!);
+}
+
+function resolveExpectation(e: ScenarioInput['expectations'][string]): Expectation {
+  const pair = <T>(v: [T, T] | undefined, f: (x: T) => number): [number, number] | null => (v ? [f(v[0]), f(v[1])] : null);
+  return {
+    source: e.source ?? null,
+    p50AddedUs: pair(e.p50Added, parseDurationUs),
+    p99AddedUs: pair(e.p99Added, parseDurationUs),
+    sidecarMemoryBytes: pair(e.sidecarMemory, parseMemoryBytes),
+    sidecarCpuCores: pair(e.sidecarCpu, (x) => x),
+  };
+}
 
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   return {
@@ -105,6 +134,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       appmesh: input.kubernetes.appmesh,
     },
     gates: input.gates,
+    expectations: Object.fromEntries(Object.entries(input.expectations).map(([mesh, e]) => [mesh, resolveExpectation(e)])),
     repetitions: input.repetitions,
     output: input.output,
   };
@@ -115,7 +145,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
  * description, output folder and gates do not change the measurement and are left out.
  */
 export function scenarioHash(s: ResolvedScenario): string {
-  const { name: _name, description: _description, output: _output, gates: _gates, kubernetes, ...measured } = s;
+  const { name: _name, description: _description, output: _output, gates: _gates, expectations: _expectations, kubernetes, ...measured } = s;
   // Kubernetes settings change only what runs on Kubernetes.
   const identity = s.platform === 'kubernetes' ? { ...measured, kubernetes } : measured;
   return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16);

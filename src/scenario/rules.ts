@@ -5,7 +5,9 @@
 import type { MeshbenchError } from '../errors.ts';
 import { parseGate } from './gates.ts';
 import { didYouMean } from './did-you-mean.ts';
-import { MESH_NAMES } from '../meshes/index.ts';
+import { BASELINE_MESH, MESH_NAMES } from '../meshes/index.ts';
+import { parseDurationUs } from './duration.ts';
+import { parseMemoryBytes } from './resolve.ts';
 import type { ScenarioInput } from './schema.ts';
 
 export interface RuleIssue {
@@ -71,14 +73,32 @@ const everyWorkerHasAConnection: Rule = (s) => {
 
 /** Gate expressions are checked with the scenario, so a typo fails before a long run, not after. */
 function gateIssues(s: ScenarioInput): RuleIssue[] {
+  const meshes = s.meshes ?? [];
   return s.gates.flatMap((text, i) => {
     try {
-      parseGate(text, `gates[${i}]`);
-      return [];
+      const gate = parseGate(text, `gates[${i}]`);
+      // A mesh a gate names but the run lacks would leave the gate inconclusive for ever: say so now.
+      const named = [gate.mesh, gate.kind === 'cross' ? gate.reference.mesh : null].filter((m): m is string => m !== null);
+      const missing = s.meshes === undefined ? [] : named.filter((m) => !meshes.includes(m));
+      return missing.map((m) => ({ paths: [['gates', i]], what: `gate "${text}" names mesh "${m}", which this scenario does not run`, fix: `add ${m} to \`meshes\`, or correct the gate (meshes: ${meshes.join(', ')})` }));
     } catch (e) {
       const error = e as MeshbenchError;
       return [{ paths: [['gates', i]], what: error.what, fix: error.fix ?? '' }];
     }
+  });
+}
+
+/** Claimed ranges must be ranges, of meshes the scenario runs, other than the baseline. */
+function expectationIssues(s: ScenarioInput): RuleIssue[] {
+  return Object.entries(s.expectations).flatMap(([mesh, e]) => {
+    const issues: RuleIssue[] = [];
+    if (s.meshes !== undefined && !s.meshes.includes(mesh)) issues.push({ paths: [['expectations', mesh]], what: `expectations name mesh "${mesh}", which this scenario does not run`, fix: `add ${mesh} to \`meshes\`, or remove its expectations` });
+    if (mesh === BASELINE_MESH) issues.push({ paths: [['expectations', mesh]], what: `"${mesh}" is the baseline: nothing is added over it`, fix: 'give expectations for the meshes measured against it' });
+    const low = (v: [unknown, unknown] | undefined, parse: (x: never) => number) => (v ? parse(v[0] as never) > parse(v[1] as never) : false);
+    for (const [key, parse] of [['p50Added', parseDurationUs], ['p99Added', parseDurationUs], ['sidecarMemory', parseMemoryBytes], ['sidecarCpu', Number]] as const) {
+      if (low(e[key], parse as (x: never) => number)) issues.push({ paths: [['expectations', mesh, key]], what: `expectations.${mesh}.${key} runs from high to low`, fix: 'write [low, high]' });
+    }
+    return issues;
   });
 }
 
@@ -115,5 +135,5 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
 export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
-  return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s)];
+  return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];
 }

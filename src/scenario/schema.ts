@@ -126,6 +126,22 @@ export const LoadSchema = z
   })
   .meta({ description: 'How load is driven at the target.' });
 
+/** "50MiB", "100MB" (10^6 bytes), "1.5GiB". */
+export const MEMORY_PATTERN = /^(\d+(?:\.\d+)?)(B|KB|KiB|MB|MiB|GB|GiB)$/;
+
+const range = <T extends z.ZodType>(item: T, description: string) => z.tuple([item, item]).meta({ description });
+const memory = z.string().regex(MEMORY_PATTERN).meta({ examples: ['50MiB', '100MB'] });
+
+export const ExpectationSchema = z
+  .strictObject({
+    source: z.string().max(500).optional().meta({ description: 'Where the claim comes from, shown beside it.' }),
+    p50Added: range(z.string().regex(DURATION_PATTERN), 'P50 latency added over `none`: [low, high], e.g. [2ms, 5ms].').optional(),
+    p99Added: range(z.string().regex(DURATION_PATTERN), 'P99 latency added over `none`: [low, high].').optional(),
+    sidecarMemory: range(memory, 'Memory of the sidecar of one pod: [low, high], e.g. [50MiB, 100MiB].').optional(),
+    sidecarCpu: range(z.number().min(0).max(64), 'CPU of the sidecar of one pod, in cores: [low, high], e.g. [0.05, 0.1].').optional(),
+  })
+  .meta({ description: 'Claimed ranges for one mesh; each is checked against the measurement at every load level.' });
+
 /** Names a scenario may give its own meshes (they become namespace names and labels). */
 export const CUSTOM_MESH_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
@@ -229,7 +245,14 @@ export const ScenarioSchema = z
     gates: z
       .array(z.string())
       .default([])
-      .meta({ description: 'Regression gates for `bench compare` and `bench run --baseline`, e.g. "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%".', examples: [['p50 < +10%', 'p99 < +10%', 'rps > -5%']] }),
+      .meta({
+        description: 'Gates. Against a baseline (`bench compare`, `bench run --baseline`): "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%". Between two meshes of the run, judged by every `bench run`: "istio:p99 < appmesh:p99 * 1.10", "istio:sidecar_cpu < appmesh:sidecar_cpu + 0.05", "istio-ambient:p50 < istio:p50".',
+        examples: [['p50 < +10%', 'p99 < +10%', 'rps > -5%'], ['istio:p99 < appmesh:p99 * 1.10']],
+      }),
+    expectations: z
+      .record(z.string().regex(CUSTOM_MESH_NAME), ExpectationSchema)
+      .default({})
+      .meta({ description: 'What someone claims each mesh adds over `none` (a vendor comparison, a blog post): the reports show claimed beside measured and flag a measurement outside the claimed range.' }),
     repetitions: z
       .number()
       .int()

@@ -6,7 +6,10 @@ import { engines } from '../../load/index.ts';
 import { REPORT_FORMATS } from '../../report/index.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
 import { RESULT_FILE } from '../../results/store.ts';
+import { gateOutcome } from '../../results/compare/compare.ts';
 import type { RunResult } from '../../results/model.ts';
+import { summarizeRun, type RunSummary } from '../../results/summary.ts';
+import { gateInWords } from '../../report/decision.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
@@ -20,7 +23,7 @@ import { COMPARE_OPTIONS, COST_OPTIONS, OUTPUT_OPTION } from '../options.ts';
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 import { meshbenchVersion } from '../version.ts';
-import { checkCompareFlags, printComparison } from './compare.ts';
+import { checkCompareFlags, inconclusivePolicy, printComparison } from './compare.ts';
 import { renderPlan } from './plan.ts';
 import { costAssumptions } from './report.ts';
 
@@ -108,28 +111,45 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
 
 const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.path) || folder.path;
 
-/** Reports, the comparison with a baseline, and the exit code (DESIGN.md "Exit codes"). */
+/**
+ * Reports, the gates, and the exit code (DESIGN.md "Exit codes"): 1 when a gate regressed, else 3
+ * when not every trial finished, else 0. A run with failed trials is still gated: its error-rate
+ * and throughput gates read every trial that measured a window.
+ */
 async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
   const shown = shownPath(io, folder);
+  const summary = summarizeRun(result);
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
   const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags));
-  io.stdout.write(`\n${renderTerminalTable(result)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
-  if (result.status === 'completed') {
-    const invalid = result.trials.filter((t) => t.status === 'invalid').length;
-    if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
-    const baseline = stringFlag(flags, 'baseline');
-    if (!baseline) return ExitCode.ok;
-    io.stdout.write('\n');
-    const comparison = await printComparison(resolve(io.cwd, baseline), result, join(folder.path, RESULT_FILE), flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
-    return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
-  }
+  io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
+  const invalid = result.trials.filter((t) => t.status === 'invalid').length;
+  if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
+  const clamped = result.trials.reduce((n, t) => n + (t.status === 'valid' || t.status === 'invalid' ? (t.load.clampedLatencies ?? 0) : 0), 0);
+  if (clamped) io.stderr.write(`warning: ${clamped} latency value(s) above the histograms' 60 s ceiling were recorded as 60 s (column clamped_latencies in results.csv)\n`);
   if (result.status === 'interrupted') {
     io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);
     return ExitCode.runFailed;
   }
+  const regressed = (await crossMeshGates(summary, flags, io)) || (await baselineGates(result, folder, flags, io));
   const failed = result.trials.find((t) => t.status === 'failed');
   if (failed?.status === 'failed') {
     io.stderr.write(`error: trial ${failed.trial.index + 1} (${failed.trial.mesh}) failed in ${failed.stage}: ${failed.error.what}\n${failed.error.fix ? `  hint: ${failed.error.fix}\n` : ''}`);
   }
-  return ExitCode.runFailed;
+  return regressed ? ExitCode.regression : failed ? ExitCode.runFailed : ExitCode.ok;
+}
+
+/** The scenario's cross-mesh gates, judged within the run; true when one regressed. */
+async function crossMeshGates(summary: RunSummary, flags: Flags, io: CliIO): Promise<boolean> {
+  if (summary.decisions.length === 0) return false;
+  io.stdout.write(`\nThe decision (cross-mesh gates of the scenario):\n${summary.decisions.map((r) => `  ${gateInWords(r, (m) => m)}`).join('\n')}\n`);
+  return gateOutcome(summary.decisions, inconclusivePolicy(stringFlag(flags, 'inconclusive'))) === 'regression';
+}
+
+/** `--baseline`: gates against past runs; true when one regressed. */
+async function baselineGates(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<boolean> {
+  const baseline = stringFlag(flags, 'baseline');
+  if (!baseline) return false;
+  io.stdout.write('\n');
+  const comparison = await printComparison(resolve(io.cwd, baseline), result, join(folder.path, RESULT_FILE), flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
+  return comparison.outcome === 'regression';
 }

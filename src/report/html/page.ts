@@ -3,13 +3,15 @@ import type { RunResult } from '../../results/model.ts';
 import type { RunSummary } from '../../results/summary.ts';
 import type { ReportOptions } from '../types.ts';
 import { escapeHtml } from '../escape.ts';
-import { costSection, distributionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
+import { costSection, decisionHtml, distributionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
 import { STYLE } from './style.ts';
 
 export function renderHtml(result: RunResult, summary: RunSummary, options: ReportOptions): string {
   const s = result.scenario;
   const e = escapeHtml;
+  const decision = decisionHtml(result, summary);
   const sections: [string, string][] = [
+    ...(decision ? [['The decision', decision] as [string, string]] : []),
     ['What each mesh adds over no mesh', verdictSection(summary)],
     ['Latency distribution', distributionSection(result, summary)],
     ['Latency against load', sweepSection(summary)],

@@ -5,6 +5,7 @@ import type { RunResult, TrialResult } from '../../results/model.ts';
 import { findCell, mergedLatency, type RunSummary } from '../../results/summary.ts';
 import { formatCores, formatUs } from '../format.ts';
 import type { ReportOptions } from '../types.ts';
+import { decisionSection } from '../decision.ts';
 import { verdictFootnote, verdictTables } from '../verdict.ts';
 import { barChart, levelChart, percentileChart, type PercentileSeries } from './charts.ts';
 import { escapeHtml } from '../escape.ts';
@@ -15,6 +16,15 @@ const e = escapeHtml;
 function meshKey(summary: RunSummary): string {
   const items = summary.meshes.map((m) => `<strong>${e(m.name)}</strong>: ${e(m.label)}`);
   return `<p class="muted">${items.join(' · ')}</p>`;
+}
+
+/** The migration decision: each cross-mesh gate in words, claims beside measurements, caveats. */
+export function decisionHtml(result: RunResult, summary: RunSummary): string | null {
+  const d = decisionSection(result, summary);
+  if (!d) return null;
+  const gates = d.gates.length ? `<ul class="decision">${d.gates.map((g) => `<li class="${g.verdict}">${e(g.text.replace(/: (pass|regression|inconclusive)$/, ': '))}<strong>${g.verdict}</strong></li>`).join('')}</ul>` : '';
+  const claims = d.expectations.length ? `<h3>Claimed and measured</h3><ul>${d.expectations.map((x) => `<li${x.flagged ? ' class="flagged"' : ''}>${x.flagged ? '⚠ ' : ''}${e(x.text)}</li>`).join('')}</ul>` : '';
+  return `${gates}${claims}<h3>What this page does not show</h3><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`;
 }
 
 export function verdictSection(summary: RunSummary): string {

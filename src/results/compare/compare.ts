@@ -4,43 +4,13 @@
  * entirely inside; anything else is inconclusive (more repetitions narrow the interval).
  */
 import { bootstrapInterval, median, type Interval } from './bootstrap.ts';
-import type { Difference } from './environment-diff.ts';
 import type { Gate, ThresholdGate } from '../../scenario/gates.ts';
 import { evaluateCrossGate, type CrossSource } from './cross.ts';
 import { MIN_FIRM_PAIRS } from '../paired.ts';
 import { cellKey, type Samples } from './samples.ts';
+import type { Cell, GateResult, Verdict } from './types.ts';
 
-export type Verdict = 'pass' | 'regression' | 'inconclusive';
-
-export interface GateResult {
-  gate: Gate;
-  mesh: string;
-  level: string;
-  baseline: number | null;
-  candidate: number | null;
-  /** Of the gated statistic: change, relative change, or the candidate's value. */
-  interval: Interval | null;
-  verdict: Verdict;
-  note: string | null;
-  baselineSamples: number;
-  candidateSamples: number;
-}
-
-export interface Comparison {
-  baseline: { description: string; runs: number };
-  candidate: { runId: string; scenarioName: string };
-  differences: Difference[];
-  forced: boolean;
-  inconclusive: 'pass' | 'fail';
-  results: GateResult[];
-  /** The gate's answer: regression when any gate regressed (or was inconclusive under `fail`). */
-  outcome: 'pass' | 'regression';
-}
-
-export interface Cell {
-  mesh: string;
-  level: string;
-}
+export type { Cell, Comparison, GateResult, Verdict } from './types.ts';
 
 function statisticOf(gate: ThresholdGate): (b: readonly number[], c: readonly number[]) => number {
   if (gate.kind === 'absolute') return (_b, c) => median(c);

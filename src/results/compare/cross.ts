@@ -8,7 +8,7 @@ import { trialMetric } from '../metrics.ts';
 import type { RunResult } from '../model.ts';
 import { byRepetition, MIN_FIRM_PAIRS, pairedEstimate } from '../paired.ts';
 import { bootstrapInterval, median, type Interval } from './bootstrap.ts';
-import type { Cell, GateResult, Verdict } from './compare.ts';
+import type { Cell, GateResult, Verdict } from './types.ts';
 import { cellKey, type Samples } from './samples.ts';
 
 export interface CrossSource {

@@ -1,14 +1,9 @@
 /** Building meshbench latency histograms (µs, 1 µs to 60 s) from the value/count pairs a file holds. */
 import { createLatencyHistogram, HIGHEST_US, LOWEST_US, type Histogram } from '../histogram.ts';
 
-export interface BuiltHistogram {
-  histogram: Histogram;
-  /** Values outside 1 µs to 60 s, recorded at the nearest end instead of being dropped. */
-  clampedCount: number;
-}
-
 export class HistogramBuilder {
   readonly histogram: Histogram = createLatencyHistogram();
+  /** Values outside 1 µs to 60 s, recorded at the nearest end instead of being dropped. */
   clampedCount = 0;
 
   /** Records `count` values of `valueUs` (rounded to a whole µs). */

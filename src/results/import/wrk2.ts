@@ -88,12 +88,15 @@ export function importWrk2(text: string, file: string): ImportedMeasurement {
     connections,
     targetRps: null,
     achievedRps,
-    requests: responses + errors,
+    // wrk2's "N requests" are completed responses. Its socket errors are events, not requests (a
+    // timeout is counted at every periodic check of a connection still waiting, and the response
+    // may still arrive), so they are reported beside, never added in.
+    requests: responses,
     // wrk counts only status >= 400 as "Non-2xx or 3xx", so 1xx and 3xx are among these.
     responses2xx: responses - non2xx,
     responsesNon2xx: non2xx,
     errors,
-    failedRequests: non2xx + errors,
+    failedRequests: errors === 0 ? non2xx : null,
     errorsByClass: { timeout: errorsBy.timeout, refused: 0, reset: 0, other: errorsBy.connect + errorsBy.read + errorsBy.write },
     latencyUs: corrected.builder.histogram,
     latencyScope: 'every response, non-2xx included, from its intended send time (wrk2 records no latency for failed requests)',
@@ -111,6 +114,7 @@ export function importWrk2(text: string, file: string): ImportedMeasurement {
     ],
     notes: [
       ...corrected.builder.notes('latencies'),
+      ...(errors > 0 ? [`${errors} socket error events (connect ${errorsBy.connect}, read ${errorsBy.read}, write ${errorsBy.write}, timeout ${errorsBy.timeout}) are wrk2's counts of events, not of failed requests, so no failed-request count is given`] : []),
       ...(corrected.count !== responses ? [`the histogram holds ${corrected.count} latencies for ${responses} responses, as wrk2 printed them`] : []),
     ],
   };
