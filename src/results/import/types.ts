@@ -25,11 +25,11 @@ export interface ImportedMeasurement {
   /** The requested rate; null for an unthrottled run or when the file does not record it. */
   targetRps: number | null;
   achievedRps: number | null;
-  /** Responses plus failed requests. */
+  /** Requests the tool counted: responses plus failed requests (wrk2: completed responses only, see `errors`). */
   requests: number | null;
   responses2xx: number | null;
   responsesNon2xx: number | null;
-  /** Requests that got no response (socket errors, timeouts). */
+  /** Requests that got no response (socket errors, timeouts); wrk2: its socket error events, as it counts them. */
   errors: number | null;
   /** Non-2xx responses plus errors: the only failure count some formats have (k6 http_req_failed). */
   failedRequests: number | null;

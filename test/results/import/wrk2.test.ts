@@ -51,10 +51,21 @@ for (const name of ['wrk2-latency.txt', 'wrk2-latency-uncorrected.txt']) {
   });
 }
 
+test('socket errors are reported as wrk2 counts them, never turned into failed requests', () => {
+  const text = readInterop('wrk2-latency.txt').replace(/^(\s*Non-2xx or 3xx responses: 46)$/m, '  Socket errors: connect 0, read 2, write 0, timeout 7\n$1');
+  const m = importWrk2(text, 'wrk2-errors.txt');
+  assert.is(m.errors, 9);
+  assert.equal(m.errorsByClass, { timeout: 7, refused: 0, reset: 0, other: 2 });
+  assert.is(m.requests, 2996, "wrk2's completed responses");
+  assert.is(m.failedRequests, null);
+  assert.match(m.notes.join('\n'), /events, not of failed requests/);
+});
+
 test('wrk2-latency.txt: non-2xx responses are counted apart', () => {
   const m = importWrk2(readInterop('wrk2-latency.txt'), 'wrk2-latency.txt');
   assert.is(m.responsesNon2xx, 46);
   assert.is(m.responses2xx, 2996 - 46);
+  assert.is(m.failedRequests, 46);
   assert.is(m.uncorrectedLatencyUs, null);
   assert.match(m.lacks.join('\n'), /uncorrected latency/);
 });
