@@ -12,6 +12,7 @@ import { IMPORT_FORMATS, type ImportedMeasurement, type ImportFormat, type Impor
 
 export type { ImportedMeasurement, ImportFormat, ImportOptions } from './types.ts';
 export { IMPORT_FORMATS, HLOG_VALUE_UNITS, ALWAYS_LACKS } from './types.ts';
+export { groupByLevel, levelId, levelOf, parseLevel, type ImportedLevel, type ImportedLevelGroup } from './levels.ts';
 
 interface Importer {
   /** What the file must look like, in words, for error messages. */
