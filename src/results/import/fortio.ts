@@ -77,6 +77,7 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     durationMs,
     connections: root.number('NumThreads', { min: 1, integer: true }),
     targetRps,
+    targetRpsRecorded: true,
     achievedRps: root.number('ActualQPS', { min: 0 }),
     requests: responses2xx + responsesNon2xx + errors,
     responses2xx,

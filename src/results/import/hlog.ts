@@ -93,6 +93,7 @@ export function importHlog(text: string, file: string, options: HlogOptions = {}
     durationMs: lengthSec * 1000,
     connections: null,
     targetRps: null,
+    targetRpsRecorded: false,
     achievedRps: lengthSec > 0 ? recorded / lengthSec : null,
     requests: recorded,
     responses2xx: null,

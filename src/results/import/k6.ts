@@ -60,6 +60,7 @@ export function importK6(text: string, file: string): ImportedMeasurement {
     durationMs: state?.optionalNumber('testRunDurationMs', { min: 0 }) ?? null,
     connections: null,
     targetRps: null,
+    targetRpsRecorded: false,
     achievedRps: reqs.number('rate', { min: 0 }),
     requests,
     responses2xx: null,

@@ -34,7 +34,7 @@ export function parseLevel(text: string): ImportedLevel {
  */
 export function levelOf(m: ImportedMeasurement, given: ImportedLevel | null): ImportedLevel {
   if (given) {
-    const clash = (m.connections !== null && m.connections !== given.connections) || (m.targetRps !== null && m.targetRps !== given.targetRps);
+    const clash = (m.connections !== null && m.connections !== given.connections) || (m.targetRpsRecorded && m.targetRps !== given.targetRps);
     if (clash) {
       throw new UsageError({
         what: `the file ran at ${levelId(m.connections ?? given.connections, m.targetRps)} (${m.connections ?? '?'} connections, ${m.targetRps ?? 'max'} target rate), not at --level ${given.id}`,
@@ -44,9 +44,10 @@ export function levelOf(m: ImportedMeasurement, given: ImportedLevel | null): Im
     }
     return given;
   }
-  if (m.connections === null) {
+  if (m.connections === null || !m.targetRpsRecorded) {
+    const missing = m.connections === null ? 'how many connections it used' : 'the rate it was asked for';
     throw new UsageError({
-      what: `${m.tool} does not record how many connections it used, so the load level is unknown`,
+      what: `${m.tool} does not record ${missing}, so the load level is unknown`,
       where: m.file,
       fix: 'give the level the run had, as bench run names it: --level c<connections>-r<rate>, e.g. --level c4-r1000',
     });

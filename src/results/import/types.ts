@@ -22,8 +22,10 @@ export interface ImportedMeasurement {
   startedAt: string | null;
   durationMs: number | null;
   connections: number | null;
-  /** The requested rate; null for an unthrottled run or when the file does not record it. */
+  /** The requested rate; null for an unthrottled run or when the file does not record it (see `targetRpsRecorded`). */
   targetRps: number | null;
+  /** True when the file records the requested rate, so a null `targetRps` means unthrottled (Fortio "max"). */
+  targetRpsRecorded: boolean;
   achievedRps: number | null;
   /** Requests the tool counted: responses plus failed requests (wrk2: completed responses only, see `errors`). */
   requests: number | null;

@@ -87,6 +87,7 @@ export function importWrk2(text: string, file: string): ImportedMeasurement {
     durationMs,
     connections,
     targetRps: null,
+    targetRpsRecorded: false,
     achievedRps,
     // wrk2's "N requests" are completed responses. Its socket errors are events, not requests (a
     // timeout is counted at every periodic check of a connection still waiting, and the response

@@ -34,6 +34,7 @@ test('Fortio files carry their level; files of one level are its repetitions, in
 
 test('wrk2 (no rate printed) takes --level; k6 (no connections) needs it', () => {
   assert.equal(levelOf(wrk2, parseLevel('c8-r500')).id, 'c8-r500');
+  assert.match(usageError(() => levelOf(wrk2, null)).what, /wrk2 does not record the rate it was asked for/);
   const e = usageError(() => levelOf(k6, null));
   assert.is(e.where, 'k6-summary.json');
   assert.match(e.fix!, /--level c<connections>-r<rate>/);
@@ -45,6 +46,10 @@ test('a file that contradicts --level is refused, not relabelled', () => {
   assert.is(e.where, 'fortio-load.json');
   assert.match(e.what, /ran at c4-r200 .* not at --level c8-r200/);
   assert.match(usageError(() => levelOf(wrk2, parseLevel('c4-r500'))).what, /8 connections/);
+  // Fortio records "max" as its rate: an unthrottled run is not an open-loop level.
+  const max = importText(readInterop('fortio-load.json').replace('"RequestedQPS": "200"', '"RequestedQPS": "max"'), 'max.json');
+  assert.match(usageError(() => levelOf(max, parseLevel('c4-r200'))).what, /max target rate/);
+  assert.is(levelOf(max, parseLevel('c4')).id, 'c4');
 });
 
 test.run();
