@@ -82,8 +82,11 @@ export function importHlog(text: string, file: string, options: HlogOptions = {}
     throw importError(file, null, what, FIX);
   }
   const histogram = builder.histogram;
-  // Interval timestamps are relative to BaseTime when it is given, else to StartTime (log format 1.3).
-  const originSec = baseTimeSec ?? startTimeSec;
+  // Interval timestamps are relative to BaseTime when it is given, else to StartTime (log format
+  // 1.3), unless a writer logged absolute times (seconds since the epoch), as HdrHistogram's own
+  // reader tells them apart: a first timestamp of more than a year.
+  const absolute = (firstStartSec ?? 0) > 365 * 24 * 3600;
+  const originSec = absolute ? 0 : (baseTimeSec ?? startTimeSec);
   return {
     format: 'hlog',
     tool: 'HdrHistogram interval log',

@@ -39,6 +39,12 @@ test('start time, duration and what the log cannot say', () => {
   assert.match(m.lacks.join('\n'), /value unit/);
 });
 
+test('absolute interval timestamps (seconds since the epoch) are not added to StartTime again', () => {
+  const startSec = Number(/#\[StartTime: ([\d.]+)/.exec(text)![1]);
+  const absolute = text.replace(/^([\d.]+),/gm, (_, s: string) => `${(startSec + Number(s)).toFixed(3)},`);
+  assert.is(importHlog(absolute, 'abs.hlog').startedAt, m.startedAt);
+});
+
 test('a value unit other than µs is converted, and a tag picks its intervals', () => {
   const ns = importHlog(text, 'x.hlog', { valueUnit: 'ns' });
   assertWithinOneBucket(ns.latencyUs!, ns.latencyUs!.getValueAtPercentile(50), m.latencyUs!.getValueAtPercentile(50) / 1000, 'ns read as µs / 1000');
