@@ -33,7 +33,8 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
   const builder = new HistogramBuilder();
   let bucketTotal = 0;
   let previousEnd = -Infinity;
-  for (const bucket of hist.array('Data')) {
+  // Fortio writes "Data": null for a histogram without calls.
+  for (const bucket of count === 0 && hist.value['Data'] === null ? [] : hist.array('Data')) {
     const start = bucket.number('Start', { min: 0 });
     const end = bucket.number('End', { min: 0 });
     const n = bucket.number('Count', { min: 0, integer: true });
@@ -63,8 +64,9 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     else responsesNon2xx += n;
   }
 
-  const requested = root.string('RequestedQPS');
-  const targetRps = requested === 'max' || requested === '' ? null : Number(requested);
+  // A string since Fortio 1.x ("max" or "200"); some older files have a number (0 meaning max).
+  const requested = typeof root.value['RequestedQPS'] === 'number' ? root.number('RequestedQPS', { min: 0 }) : root.string('RequestedQPS');
+  const targetRps = requested === 'max' || requested === '' || requested === 0 ? null : Number(requested);
   if (targetRps !== null && !(targetRps > 0)) throw root.fail('RequestedQPS', `expected "max" or a rate, found ${JSON.stringify(requested)}`);
   const durationMs = root.number('ActualDuration', { min: 0 }) / 1_000_000;
 

@@ -69,4 +69,16 @@ test('RequestedQPS "max" is an unthrottled run (no target); code -1 counts faile
   assert.is(m.failedRequests, 20);
 });
 
+test('a run without calls (Data null, as Fortio writes it) and a numeric RequestedQPS of older files', () => {
+  const raw = JSON.parse(readInterop('fortio-default-resolution.json'));
+  raw.DurationHistogram = raw.ErrorsDurationHistogram;
+  raw.RetCodes = {};
+  raw.RequestedQPS = 1000;
+  const m = importFortio(JSON.stringify(raw), 'empty.json');
+  assert.is(m.latencyUs!.totalCount, 0);
+  assert.is(m.requests, 0);
+  assert.is(m.minUs, null);
+  assert.is(m.targetRps, 1000);
+});
+
 test.run();
