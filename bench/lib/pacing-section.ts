@@ -20,6 +20,7 @@ const CANDIDATES: Candidate[] = [
   { name: 'sleep+spin 100 µs', pacing: 'sleep', spinUs: 100 },
   { name: 'sleep+spin 200 µs', pacing: 'sleep', spinUs: 200 },
   { name: 'sleep+spin 300 µs', pacing: 'sleep', spinUs: 300 },
+  { name: 'sleep+adaptive spin (window: recent worst hand-off lateness + 30 µs)', pacing: 'adaptive' },
 ];
 
 const lag = (m: Measured, q: number) => m.outcome.schedulerLag!.getValueAtPercentile(q);
@@ -49,6 +50,7 @@ export async function rateFidelity(): Promise<void> {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
       ['sleep+spin 200µs', new OpenLoopEngine({ pacing: 'sleep', spinUs: 200 })],
+      ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
     ];
     if (rate === 20_000) runs.push(['2 workers, default', new OpenLoopEngine({ workers: 2 })]);
     for (const [name, engine] of runs) {

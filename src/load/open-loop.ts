@@ -5,7 +5,7 @@
  */
 import { epochNowMs, Http1Pool } from './http1.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
-import { choosePacing, finalSpin, SleepPacer, type Pacing, type PacingKind } from './pacer.ts';
+import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
 
 export { epochNowMs } from './http1.ts';
@@ -50,8 +50,8 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   let core!: OpenLoopCore;
   const pool = new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
-  const pacer = pacing.kind === 'sleep' ? await SleepPacer.start() : null;
-  const spinMs = pacing.spinUs / 1_000;
+  const pacer = pacing.kind === 'spin' ? null : await SleepPacer.start();
+  const spin = new SpinWindow(pacing);
 
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
@@ -59,6 +59,9 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let nextMs = 0;
+      // When the event loop asked to be woken, and whether this is the first turn since.
+      let wakeAtMs = 0;
+      let justWoken = false;
       const finish = () => {
         clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
@@ -81,6 +84,10 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       // sleep pacing, after the wake: poll sockets on setImmediate turns, busy-wait the very end.
       const approach = () => {
         if (o.signal.aborted) return;
+        if (justWoken) {
+          justWoken = false;
+          spin.observe(epochNowMs() - wakeAtMs);
+        }
         if (finalSpin(nextMs, epochNowMs)) loop();
         else setImmediate(approach);
       };
@@ -94,8 +101,12 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
           const waitMs = nextMs - now;
           if (pacer) {
             // One promise per wake: the hand-off from the pacing thread is a waitAsync.
-            const woken = waitMs > spinMs ? pacer.sleepUntil(nextMs - spinMs) : null;
-            if (woken) return void woken.then(approach);
+            wakeAtMs = nextMs - spin.ms;
+            const woken = waitMs > spin.ms ? pacer.sleepUntil(wakeAtMs) : null;
+            if (woken) {
+              justWoken = true;
+              return void woken.then(approach);
+            }
             if (!finalSpin(nextMs, epochNowMs)) return void setImmediate(approach);
           } else if (waitMs > SPIN_WITHIN_MS) {
             timer = setTimeout(loop, waitMs - TIMER_EARLY_MS);

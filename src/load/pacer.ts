@@ -8,17 +8,19 @@
  *   `Atomics.waitAsync`; the event loop polls its sockets with `setImmediate` until the last
  *   `FINAL_SPIN_US`, which it busy-waits. The loader costs what its spin windows cost, a fraction
  *   of a core at moderate rates.
+ * - `adaptive`: `sleep` with a spin window sized from the hand-off's lateness as the loader sees
+ *   it (its recent worst, decaying slowly, plus a margin): small on a quiet machine, wider on a busy one.
  * - `spin`: a timer to ~2 ms before the send, then `setImmediate` turns. A full core at any rate,
  *   but no hand-off between threads: at high rates, where the sends are closer together than a
  *   spin window, sleeping saves nothing and the hand-off only adds lag.
  */
 import { Worker } from 'node:worker_threads';
 
-export type PacingKind = 'sleep' | 'spin';
+export type PacingKind = 'sleep' | 'adaptive' | 'spin';
 
 export interface Pacing {
   kind: PacingKind;
-  /** sleep: how long before each send the event loop is woken to poll, then spin. */
+  /** sleep: how long before each send the event loop is woken to poll, then spin (adaptive: the first window). */
   spinUs: number;
   /** How results name it, e.g. "sleep+spin 200µs". */
   label: string;
@@ -37,8 +39,37 @@ const FINAL_SPIN_MS = 0.03;
 
 /** The pacing a worker uses at `rateRpsPerWorker`; `kind` forces one (benchmarks compare them). */
 export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs = SLEEP_SPIN_US): Pacing {
-  const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? 'sleep' : 'spin');
-  return chosen === 'sleep' ? { kind: 'sleep', spinUs, label: `sleep+spin ${spinUs}µs` } : { kind: 'spin', spinUs: 0, label: 'spin' };
+  const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
+  if (chosen === 'sleep') return { kind: 'sleep', spinUs, label: `sleep+spin ${spinUs}µs` };
+  if (chosen === 'adaptive') return { kind: 'adaptive', spinUs: ADAPTIVE_MAX_US, label: 'sleep+adaptive spin' };
+  return { kind: 'spin', spinUs: 0, label: 'spin' };
+}
+
+/** Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). */
+const DEFAULT_SLEEP: PacingKind = 'sleep';
+const ADAPTIVE_MIN_US = 40;
+const ADAPTIVE_MAX_US = 500;
+const ADAPTIVE_MARGIN_US = 30;
+/** Per wake: the worst lateness seen fades by half over ~700 wakes (0.7 s at 1k rps). */
+const ADAPTIVE_DECAY = 0.999;
+
+/** The spin window in ms: fixed, or (adaptive) the recent worst hand-off lateness plus a margin. */
+export class SpinWindow {
+  ms: number;
+  private readonly adaptive: boolean;
+  private worstLateMs = 0;
+
+  constructor(pacing: Pacing) {
+    this.adaptive = pacing.kind === 'adaptive';
+    this.ms = pacing.spinUs / 1_000;
+  }
+
+  /** The event loop ran `lateMs` after the time it asked to be woken at. */
+  observe(lateMs: number): void {
+    if (!this.adaptive) return;
+    this.worstLateMs = Math.max(lateMs, this.worstLateMs * ADAPTIVE_DECAY);
+    this.ms = Math.min(ADAPTIVE_MAX_US, Math.max(ADAPTIVE_MIN_US, this.worstLateMs * 1_000 + ADAPTIVE_MARGIN_US)) / 1_000;
+  }
 }
 
 // The pacing thread, as source: a worker from a string also runs from a single bundled file.

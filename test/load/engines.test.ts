@@ -5,7 +5,7 @@ import { AutocannonEngine } from '../../src/load/autocannon.ts';
 import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
 import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS } from '../../src/load/index.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { SleepPacer } from '../../src/load/pacer.ts';
+import { SleepPacer, SpinWindow } from '../../src/load/pacer.ts';
 import { startHoldingTarget } from './holding-target.ts';
 
 test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode rate: the open loop, never autocannon', () => {
@@ -25,6 +25,22 @@ test('pacing: sleep up to the documented rate per worker, spin above it; forced 
   // The rate per worker decides: two workers at twice the limit each sleep.
   assert.match(new OpenLoopEngine({ workers: 2 }).describe(2 * SLEEP_UP_TO_RPS), /2 workers, pacing: sleep\+spin/);
   assert.match(new OpenLoopEngine({ workers: 1 }).describe(2 * SLEEP_UP_TO_RPS), /1 worker, pacing: spin\)$/);
+});
+
+test('the adaptive spin window follows the hand-off\'s recent worst lateness within its bounds; a fixed one never moves', () => {
+  const fixed = new SpinWindow(choosePacing(1_000, 'sleep', 120));
+  fixed.observe(5);
+  assert.is(fixed.ms, 0.12);
+  const adaptive = new SpinWindow(choosePacing(1_000, 'adaptive'));
+  assert.is(choosePacing(1_000, 'adaptive').label, 'sleep+adaptive spin');
+  adaptive.observe(0.01); // woken 10 µs late: window 10 + 30 µs margin
+  assert.ok(Math.abs(adaptive.ms - 0.04) < 1e-9, `${adaptive.ms}`);
+  adaptive.observe(0.1); // a 100 µs hand-off widens it at once
+  assert.ok(Math.abs(adaptive.ms - 0.13) < 1e-9, `${adaptive.ms}`);
+  for (let i = 0; i < 700; i++) adaptive.observe(0.005);
+  assert.ok(adaptive.ms > 0.06 && adaptive.ms < 0.1, `fades slowly: ${adaptive.ms}`);
+  adaptive.observe(50); // a 50 ms pause of the machine: capped
+  assert.is(adaptive.ms, 0.5);
 });
 
 test('a run names the pacing it used in its outcome', async () => {
