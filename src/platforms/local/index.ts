@@ -4,7 +4,7 @@
  * teardown(); close() stops what is left and removes the run's working folder.
  */
 import { rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunError } from '../../errors.ts';
@@ -52,7 +52,9 @@ export class LocalPlatform implements Platform {
   static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
     const version = await haproxyVersion();
     await freeLoopbackPort();
+    await removeAbandonedWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
+    await writeFile(join(workDir, OWNER_FILE), String(process.pid));
     return new LocalPlatform(options, workDir, version);
   }
 
@@ -127,6 +129,33 @@ export class LocalPlatform implements Platform {
   private meshCertificates(): Promise<MeshCertificates> {
     this.certificates ??= createMeshCertificates(this.workDir);
     return this.certificates;
+  }
+}
+
+/** In each working folder: the pid of the meshbench that made it. */
+const OWNER_FILE = 'owner.pid';
+
+/**
+ * Working folders whose meshbench was killed outright (SIGKILL, OOM), where no exit hook ran:
+ * they hold private keys, so the next run removes them. A folder whose owner still lives is left.
+ */
+async function removeAbandonedWorkDirs(): Promise<void> {
+  for (const entry of await readdir(tmpdir()).catch(() => [])) {
+    if (!entry.startsWith('meshbench-')) continue;
+    const dir = join(tmpdir(), entry);
+    const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => ''));
+    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, but someone else's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
