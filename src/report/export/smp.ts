@@ -95,12 +95,15 @@ function testResult(result: RunResult, t: MeasuredTrial, envId: string, meshConf
   };
 }
 
-/** Sidecar figures of one trial; null for a mesh without watched sidecars (none, ambient without waypoint). */
+/**
+ * The data plane of one trial: sidecars in SMP's `sidecar`; ztunnel and waypoints, which SMP has
+ * no field for, in labels. Null for no mesh, or when no data-plane container was watched.
+ */
 function serviceMeshConfig(result: RunResult, t: MeasuredTrial): Record<string, unknown> | null {
   const sidecars = t.resources.filter((r) => r.role === 'sidecar');
-  if (t.trial.mesh === 'none' || sidecars.length === 0) return null;
-  const mtls = meshMtls(result, t.trial.mesh);
   const other = t.resources.filter((r) => r.role === 'node-proxy' || r.role === 'waypoint');
+  if (t.trial.mesh === 'none' || sidecars.length + other.length === 0) return null;
+  const mtls = meshMtls(result, t.trial.mesh);
   const version = result.environment.components['proxy-image'] ?? result.environment.components['haproxy'] ?? '';
   return {
     smp_version: SMP_VERSION,
@@ -108,16 +111,21 @@ function serviceMeshConfig(result: RunResult, t: MeasuredTrial): Record<string, 
     labels: {
       mesh: t.trial.mesh,
       mesh_label: t.meshLabel,
-      memory: 'mem_mb is the average resident memory over the measured window, in MB (10^6 bytes)',
-      ...Object.fromEntries(other.map((r) => [`${r.role}_${r.container}_cpu_mcores`, String(Math.round(r.cpuCores * 1000))])),
+      memory: 'mem_mb: average resident memory over the measured window, in MB (10^6 bytes); cpu_mcores: average over the window',
+      ...Object.fromEntries(other.flatMap((r) => [
+        [`${r.role}_${r.pod}_${r.container}_cpu_mcores`, String(Math.round(r.cpuCores * 1000))],
+        [`${r.role}_${r.pod}_${r.container}_mem_mb`, String(Math.round(r.memoryBytesAvg / MB))],
+      ])),
       ...(mtls === null && { mtls: 'unknown' }),
     },
-    sidecar: {
-      count: sidecars.length,
-      cpu_mcores: Math.round(sidecars.reduce((a, r) => a + r.cpuCores, 0) * 1000),
-      mem_mb: Math.round(sidecars.reduce((a, r) => a + r.memoryBytesAvg, 0) / MB),
-      rps: Math.round(t.load.achievedRps),
-    },
+    ...(sidecars.length > 0 && {
+      sidecar: {
+        count: sidecars.length,
+        cpu_mcores: Math.round(sidecars.reduce((a, r) => a + r.cpuCores, 0) * 1000),
+        mem_mb: Math.round(sidecars.reduce((a, r) => a + r.memoryBytesAvg, 0) / MB),
+        rps: Math.round(t.load.achievedRps),
+      },
+    }),
     ...(mtls !== null && { mtls_enabled: mtls }),
     mesh_type: { type: MESH_TYPES[t.trial.mesh] ?? 'INVALID_MESH', version, labels: { meshbench_mesh: t.trial.mesh } },
   };

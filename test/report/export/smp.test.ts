@@ -81,4 +81,20 @@ test('an invalid trial says so in its labels; a closed-loop level asks for rps 0
   assert.is(config.clients[0].rps, 0);
 });
 
+test("ambient's ztunnel and waypoint, which SMP has no field for, are kept in the mesh config's labels", () => {
+  const usage = (pod: string, container: string, role: 'node-proxy' | 'waypoint' | 'app', cpuCores: number) => ({ pod, container, role, cpuCores, cpuCoresMax: cpuCores, memoryBytesAvg: 30e6, memoryBytesMax: 31e6, samples: 5, windowMs: 1000 });
+  const ambient = fakeRun(
+    (mesh) => ({ latenciesUs: [200, 300], achievedRps: 50, resources: mesh === 'none' ? [usage('w', 'app', 'app', 0.1)] : [usage('w', 'app', 'app', 0.1), usage('ztunnel-x', 'istio-proxy', 'node-proxy', 0.042), usage('waypoint-y', 'istio-proxy', 'waypoint', 0.02)] }),
+    { meshes: ['none', 'istio-ambient'] },
+  );
+  const configs = smpDocuments(ambient).filter((d) => d.message === 'ServiceMeshConfig');
+  assert.is(configs.length, 3, 'one per istio-ambient trial, none for no mesh');
+  for (const d of configs) assert.equal(validateSmp(root, d.message, d.body), [], d.path);
+  const body = configs[0]!.body as Json;
+  assert.not.ok('sidecar' in body, 'no sidecars were watched');
+  assert.is(body.labels['node-proxy_ztunnel-x_istio-proxy_cpu_mcores'], '42');
+  assert.is(body.labels['waypoint_waypoint-y_istio-proxy_mem_mb'], '30');
+  assert.is(body.mesh_type.type, 'ISTIO');
+});
+
 test.run();
