@@ -1,0 +1,69 @@
+/**
+ * Fault matrix: the target misbehaves inside the measured window, injected by the real workload
+ * (`workload.faults`): TCP resets for 2 s, then a 5xx burst. The trial is measured and judged;
+ * the run goes on.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { decodeHistogram } from '../../src/results/histogram.ts';
+import type { MeasuredTrial } from '../../src/results/model.ts';
+import { assertNothingLeft, currentResult, exitWithin, report, resultFolders, scenarioYaml, startBench } from './fault-helpers.ts';
+
+// Times count from the first request: the warmup is 500 ms, the window 2.5 s, so a fault from
+// 800 ms for 2 s lies inside the window.
+const fault = (kind: string, more = '') => `workload:\n  faults:\n    - kind: ${kind}\n      after: 800ms\n      for: 2s\n${more}`;
+
+function measured(t: unknown): MeasuredTrial {
+  const trial = t as MeasuredTrial;
+  assert.ok(trial.status === 'valid' || trial.status === 'invalid', JSON.stringify(t));
+  return trial;
+}
+
+test('the target resets connections for 2 s: errors classified reset (502 or reset behind a sidecar), trials invalid by the error budget, the run goes on', async () => {
+  const run = startBench(scenarioYaml({ name: 'rst for 2s', meshes: '[none, appmesh]', duration: '2500ms', extra: fault('reset') }));
+  const exit = await exitWithin(run, 45_000);
+  report('target resets connections for 2 s (whole run, 2 trials)', exit.ms, exit.code);
+  assert.is(exit.code, 0, run.stderr());
+  const result = currentResult(run)!;
+  assert.is(result.status, 'completed');
+  assert.is(result.trials.length, 2);
+
+  const direct = measured(result.trials[0]);
+  assert.is(direct.status, 'invalid');
+  // 2 s of 2.5 s at 200 rps: about 400 resets; not one counted as anything else.
+  assert.ok(direct.load.errorsByClass.reset >= 300, JSON.stringify(direct.load.errorsByClass));
+  assert.is(direct.load.errorsByClass.timeout + direct.load.errorsByClass.refused + direct.load.errorsByClass.other, 0, JSON.stringify(direct.load.errorsByClass));
+  assert.is(direct.load.requests, 500);
+  assert.is(decodeHistogram(direct.histograms.errorLatencyUs).totalCount, direct.load.errors);
+  assert.match(direct.reasons.join('; '), /failed requests \d+(\.\d)?% exceed the error budget 1\.0%/);
+
+  // Behind HAProxy sidecars a reset upstream reaches the client as HTTP 502 or as a reset of its
+  // own connection (measured here: about half each); nothing else.
+  const meshed = measured(result.trials[1]);
+  assert.is(meshed.status, 'invalid');
+  const { reset, ...others } = meshed.load.errorsByClass;
+  assert.ok(meshed.load.responsesNon2xx + reset >= 300, JSON.stringify(meshed.load));
+  assert.equal(Object.values(others), [0, 0, 0], JSON.stringify(meshed.load.errorsByClass));
+  assert.match(meshed.reasons.join('; '), /exceed the error budget/);
+  await assertNothingLeft(result.runId, resultFolders(run.outDir));
+});
+
+test('a 5xx burst (half the requests for 2 s): counted non-2xx in its own histogram, invalid by the budget', async () => {
+  const run = startBench(scenarioYaml({ name: '5xx burst', duration: '2500ms', extra: fault('errors', '      rate: 0.5\n') }));
+  const exit = await exitWithin(run, 30_000);
+  report('5xx burst, half of the requests for 2 s (whole run)', exit.ms, exit.code);
+  assert.is(exit.code, 0, run.stderr());
+  const result = currentResult(run)!;
+  const t = measured(result.trials[0]);
+  assert.is(t.load.requests, 500);
+  // Every other request of the 2 s burst: about 200 of 500.
+  assert.ok(t.load.responsesNon2xx >= 170 && t.load.responsesNon2xx <= 230, `non-2xx ${t.load.responsesNon2xx}`);
+  assert.is(t.load.errors, 0);
+  assert.is(decodeHistogram(t.histograms.non2xxLatencyUs).totalCount, t.load.responsesNon2xx);
+  assert.is(decodeHistogram(t.histograms.latencyUs).totalCount, t.load.responses2xx);
+  assert.is(t.status, 'invalid');
+  assert.match(t.reasons.join('; '), /failed requests 4\d\.\d% exceed the error budget 1\.0%/);
+  await assertNothingLeft(result.runId, resultFolders(run.outDir));
+});
+
+test.run();
