@@ -23,9 +23,12 @@ export class HistogramBuilder {
    */
   spread(startUs: number, endUs: number, count: number, maxPoints = 2000): void {
     const points = Math.min(count, maxPoints);
+    // Whole µs inside (start, end]: rounding must not carry a value over the bucket's lower edge.
+    const lowestUs = Math.floor(startUs) + 1;
+    const highestUs = Math.max(lowestUs, Math.round(endUs));
     for (let j = 1; j <= points; j++) {
       const share = Math.floor((count * j) / points) - Math.floor((count * (j - 1)) / points);
-      this.add(startUs + (j / points) * (endUs - startUs), share);
+      this.add(Math.min(highestUs, Math.max(lowestUs, Math.round(startUs + (j / points) * (endUs - startUs)))), share);
     }
   }
 

@@ -4,7 +4,7 @@
  * the percentiles Fortio printed. Buckets are turned into a µs HDR histogram by spreading each
  * bucket's calls evenly across it, which is what Fortio's own percentile interpolation assumes.
  */
-import { HistogramBuilder } from './counts.ts';
+import { okCallsFromFortio, readFortioBuckets, spreadFortioBuckets } from './fortio-buckets.ts';
 import { Fields, isoTime, parseJsonObject, percentileKey } from './fields.ts';
 import { ALWAYS_LACKS, type ImportedMeasurement } from './types.ts';
 
@@ -13,7 +13,7 @@ const US_PER_S = 1_000_000;
 
 export const FORTIO_LACKS: readonly string[] = [
   'coordinated-omission correction: Fortio measures each call from its actual send, so time a call waited behind a slow one is not counted',
-  'a latency histogram per outcome: Fortio records 2xx, non-2xx and failed calls in one histogram',
+  'a latency histogram per outcome: Fortio keeps every call and the failed ones (non-2xx and errors together); the 2xx-only latency is their difference, bucket by bucket',
   'error classes: Fortio counts a failed call as code -1 without saying timeout, refused or reset',
   "latency detail finer than Fortio's buckets (its -r resolution): calls inside a bucket are taken as evenly spread, as Fortio's own percentiles assume",
   ...ALWAYS_LACKS,
@@ -29,22 +29,13 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
   if (runType !== 'HTTP') throw root.fail('RunType', `only HTTP runs can be imported, this is a ${JSON.stringify(runType)} run`);
 
   const hist = root.object('DurationHistogram');
-  const count = hist.number('Count', { min: 0, integer: true });
-  const builder = new HistogramBuilder();
-  let bucketTotal = 0;
-  let previousEnd = -Infinity;
-  // Fortio writes "Data": null for a histogram without calls.
-  for (const bucket of count === 0 && hist.value['Data'] === null ? [] : hist.array('Data')) {
-    const start = bucket.number('Start', { min: 0 });
-    const end = bucket.number('End', { min: 0 });
-    const n = bucket.number('Count', { min: 0, integer: true });
-    if (end < start) throw bucket.fail('End', `bucket ends (${end} s) before it starts (${start} s)`);
-    if (start < previousEnd) throw bucket.fail('Start', `buckets must be in increasing order; this one starts at ${start} s, before the previous end ${previousEnd} s`);
-    previousEnd = end;
-    builder.spread(start * US_PER_S, end * US_PER_S, n);
-    bucketTotal += n;
-  }
-  if (bucketTotal !== count) throw hist.fail('Count', `is ${count} but the buckets in Data hold ${bucketTotal} calls`);
+  const all = readFortioBuckets(hist);
+  const count = all.count;
+  const builder = spreadFortioBuckets(all);
+  // Older files have no ErrorsDurationHistogram, or no Offset/Resolution to place buckets on the grid.
+  const errorsHist = root.optionalObject('ErrorsDurationHistogram');
+  const resolutionS = root.optionalNumber('Resolution', { min: Number.MIN_VALUE });
+  const ok = errorsHist && resolutionS !== null ? okCallsFromFortio(all, readFortioBuckets(errorsHist), root.optionalNumber('Offset') ?? 0, resolutionS) : null;
 
   const percentilesUs: Record<string, number> = {};
   for (const p of hist.has('Percentiles') ? hist.array('Percentiles') : []) {
@@ -89,6 +80,7 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     errorsByClass: null,
     latencyUs: builder.histogram,
     latencyScope: 'every call: 2xx, non-2xx and failed (Fortio keeps one histogram of all calls)',
+    okLatencyUs: ok?.histogram ?? null,
     coordinatedOmissionCorrected: false,
     uncorrectedLatencyUs: null,
     percentilesUs,
@@ -97,6 +89,10 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     maxUs: count > 0 ? Math.round(hist.number('Max', { min: 0 }) * US_PER_S) : null,
     labels: root.optionalString('Labels') || null,
     lacks: [...FORTIO_LACKS],
-    notes: builder.notes('calls'),
+    clampedLatencies: builder.clampedCount,
+    notes: [
+      ...builder.notes('calls'),
+      ...(ok === null ? ['no 2xx-only latency: the file lacks ErrorsDurationHistogram or Resolution, or its two histograms do not share one bucket grid'] : []),
+    ],
   };
 }

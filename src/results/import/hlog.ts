@@ -105,6 +105,8 @@ export function importHlog(text: string, file: string, options: HlogOptions = {}
     failedRequests: null,
     errorsByClass: null,
     latencyUs: histogram,
+    okLatencyUs: null,
+    clampedLatencies: builder.clampedCount,
     latencyScope: `every value the writer recorded, ${intervals} interval${intervals === 1 ? '' : 's'}${options.tag === undefined ? '' : ` tagged ${JSON.stringify(options.tag)}`} merged`,
     coordinatedOmissionCorrected: null,
     uncorrectedLatencyUs: null,

@@ -69,6 +69,8 @@ export function importK6(text: string, file: string): ImportedMeasurement {
     failedRequests,
     errorsByClass: null,
     latencyUs: null,
+    okLatencyUs: null,
+    clampedLatencies: null,
     latencyScope: latencyName === EXPECTED
       ? 'responses with an expected status (http_req_duration{expected_response:true}: 200-399 unless the script sets otherwise)'
       : 'every request, failed ones included (http_req_duration)',

@@ -44,6 +44,13 @@ export interface ImportedMeasurement {
   latencyUs: Histogram | null;
   /** Which requests `latencyUs` holds, in words, e.g. "every call: 2xx, non-2xx and failed". */
   latencyScope: string;
+  /**
+   * 2xx responses only, where the format tells them apart from the rest (Fortio: every call minus
+   * its failed calls, bucket by bucket); null otherwise. meshbench's own `latencyUs` is this.
+   */
+  okLatencyUs: Histogram | null;
+  /** Latencies outside 1 µs to 60 s, recorded at the nearest end; null when there is no histogram. */
+  clampedLatencies: number | null;
   /** True: measured from the intended send time (wrk2); false: from the actual send; null: unknown. */
   coordinatedOmissionCorrected: boolean | null;
   /** wrk2 -U: latency from the actual send, beside the corrected one; null otherwise. */

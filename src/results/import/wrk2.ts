@@ -100,6 +100,8 @@ export function importWrk2(text: string, file: string): ImportedMeasurement {
     failedRequests: errors === 0 ? non2xx : null,
     errorsByClass: { timeout: errorsBy.timeout, refused: 0, reset: 0, other: errorsBy.connect + errorsBy.read + errorsBy.write },
     latencyUs: corrected.builder.histogram,
+    okLatencyUs: null,
+    clampedLatencies: corrected.builder.clampedCount,
     latencyScope: 'every response, non-2xx included, from its intended send time (wrk2 records no latency for failed requests)',
     coordinatedOmissionCorrected: true,
     uncorrectedLatencyUs: sections.get('uncorrected')?.builder.histogram ?? null,

@@ -1,5 +1,7 @@
+import type { JsHistogram } from 'hdr-histogram-js';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { summarize, type Histogram } from '../../../src/results/histogram.ts';
 import { importFortio } from '../../../src/results/import/fortio.ts';
 import { importText } from '../../../src/results/import/index.ts';
 import { assertWithinOneBucket, interop, readInterop } from './helpers.ts';
@@ -47,6 +49,37 @@ test('the 503s of fortio-load.json are counted apart from 2xx, and what Fortio l
   assert.match(m.lacks.join('\n'), /per-repetition spread/);
   assert.match(m.latencyScope, /non-2xx/);
 });
+
+test('the 2xx-only latency is every call minus the failed ones, bucket by bucket', () => {
+  const raw = JSON.parse(readInterop('fortio-load.json'));
+  const m = importFortio(JSON.stringify(raw), 'fortio-load.json');
+  const ok = m.okLatencyUs!;
+  assert.is(ok.totalCount, raw.RetCodes['200'], 'the 983 calls answered 200');
+  // Per Fortio bucket, the OK calls are exactly the bucket's calls less its failed calls.
+  const errorsByEnd = new Map((raw.ErrorsDurationHistogram.Data as { End: number; Count: number }[]).map((b) => [b.End.toPrecision(6), b.Count]));
+  const data = raw.DurationHistogram.Data as { Start: number; End: number; Count: number }[];
+  data.slice(0, -1).forEach((b, i) => {
+    const lo = i === 0 ? 0 : b.Start * 1e6;
+    assert.is(countBetween(ok, lo, b.End * 1e6), b.Count - (errorsByEnd.get(b.End.toPrecision(6)) ?? 0), `bucket ending ${b.End}`);
+  });
+  assert.match(m.lacks.join('\n'), /2xx-only latency is their difference/);
+  const clean = importFortio(readInterop('fortio-default-resolution.json'), 'x.json');
+  assert.equal(summarize(clean.okLatencyUs!), summarize(clean.latencyUs!), 'no failed calls: the same histogram');
+});
+
+/** Values recorded in (loUs, hiUs], by the lowest value of their HDR bucket (Fortio's bounds fall on HDR bucket edges here). */
+function countBetween(h: Histogram, loUs: number, hiUs: number): number {
+  let n = 0;
+  const js = h as JsHistogram;
+  const values = js.recordedValuesIterator;
+  values.reset();
+  while (values.hasNext()) {
+    const v = values.next();
+    const low = js.lowestEquivalentValue(v.valueIteratedTo);
+    if (low > loUs && low <= hiUs) n += v.countAtValueIteratedTo;
+  }
+  return n;
+}
 
 test("a Fortio bucket's calls are spread across it, not piled on one end", () => {
   const raw = JSON.parse(readInterop('fortio-default-resolution.json'));
