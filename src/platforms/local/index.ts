@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunError } from '../../errors.ts';
+import { ExitCode, MeshbenchError, RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { Deployment, DeployRequest, Platform } from '../types.ts';
@@ -51,7 +51,10 @@ export class LocalPlatform implements Platform {
    */
   static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
     const version = await haproxyVersion();
-    await freeLoopbackPort();
+    // Checked before anything starts: a run that cannot get a port would fail every trial.
+    await freeLoopbackPort().catch((e: RunError) => {
+      throw new PreflightError({ what: e.what, where: e.where ?? 'local platform', fix: e.fix ?? '', cause: e });
+    });
     await removeAbandonedWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
     await writeFile(join(workDir, OWNER_FILE), String(process.pid));
@@ -130,6 +133,11 @@ export class LocalPlatform implements Platform {
     this.certificates ??= createMeshCertificates(this.workDir);
     return this.certificates;
   }
+}
+
+/** What this machine lacks, found before anything started: exit 2, as a scenario error (DESIGN.md "Exit codes"). */
+class PreflightError extends MeshbenchError {
+  override readonly exitCode = ExitCode.usage;
 }
 
 /** In each working folder: the pid of the meshbench that made it. */
