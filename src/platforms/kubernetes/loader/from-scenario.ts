@@ -1,0 +1,67 @@
+/**
+ * The engine Job of one trial from the resolved scenario: the level's rate and connections, the
+ * workload's URL, the placement (node selectors, anti-affinity), the mesh's pod overlay and how
+ * its proxy ends. Pure, like render.ts, so `bench render` shows exactly what a run applies.
+ */
+import type { KubernetesOverlay } from '../../../meshes/kubernetes.ts';
+import { injected } from '../../../meshes/kubernetes.ts';
+import type { LoadLevel } from '../../../scenario/plan.ts';
+import type { ResolvedScenario } from '../../../scenario/resolve.ts';
+import { OWNER_LABELS } from '../render.ts';
+import { LOADGEN, WORKLOAD, workloadPath } from '../workload.ts';
+import { DEFAULT_LOADER_IMAGE, type LoaderSettings } from './job.ts';
+import type { LoaderRunRequest } from './runner.ts';
+import { loaderTermination, type LoaderTermination } from './termination.ts';
+
+export interface LoaderTrial {
+  namespace: string;
+  runId: string;
+  level: LoadLevel;
+  overlay: KubernetesOverlay;
+  /** `load.pods` (default 1). */
+  pods: number;
+  /** `kubernetes.loaderImage` (default node:24-alpine). */
+  image?: string | undefined;
+  /** The injector makes native sidecars (checkDataPlane's `nativeSidecars`, or preflight's verdict). */
+  nativeSidecars: boolean;
+}
+
+export const loaderJobName = (level: LoadLevel): string => `${LOADGEN.name}-${level.id}`;
+
+export function loaderTarget(s: ResolvedScenario, namespace: string): string {
+  return `http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}${workloadPath(s)}`;
+}
+
+export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination: LoaderTermination): LoaderSettings {
+  return {
+    mode: s.load.mode,
+    target: loaderTarget(s, t.namespace),
+    ...(t.level.targetRps !== null ? { rateRps: t.level.targetRps } : {}),
+    connections: t.level.connections,
+    warmupMs: s.load.warmupMs,
+    durationMs: s.load.durationMs,
+    timeoutMs: s.load.timeoutMs,
+    jitter: s.load.jitter,
+    lagLimitUs: s.load.schedulerLagLimitUs,
+    pods: t.pods,
+    ...(termination.quitUrl ? { quitUrl: termination.quitUrl } : {}),
+  };
+}
+
+export function loaderRequest(s: ResolvedScenario, t: LoaderTrial): { request: LoaderRunRequest; termination: LoaderTermination } {
+  const termination = loaderTermination(t.overlay.jobTermination, { loadgenInjected: injected(s.kubernetes.placement).loadgen, nativeSidecars: t.nativeSidecars });
+  return {
+    termination,
+    request: {
+      name: loaderJobName(t.level),
+      namespace: t.namespace,
+      ownerLabels: OWNER_LABELS(t.runId),
+      pod: t.overlay.loadgenPod,
+      settings: loaderSettings(s, t, termination),
+      image: t.image ?? DEFAULT_LOADER_IMAGE,
+      serviceAccountName: LOADGEN.name,
+      workloadSelector: { app: WORKLOAD.name },
+      nodeSelector: s.kubernetes.loadgenNodeSelector,
+    },
+  };
+}
