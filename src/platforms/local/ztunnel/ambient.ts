@@ -144,8 +144,10 @@ export class AmbientDataPlane {
     signal.throwIfAborted();
     for (const node of NODE_NAMES) this.nodeProxies.push(this.startZtunnel(node));
     for (const [i, acked] of snapshots.entries()) {
-      await acked.catch(async (cause: unknown) => {
-        const p = this.nodeProxies[i]!;
+      const p = this.nodeProxies[i]!;
+      // A ztunnel that exits (a bad config, say) never connects: say so now, not at the agent's timeout.
+      const died = p.process.exited.then((code) => Promise.reject(new Error(`it exited (${code})`)));
+      await Promise.race([acked, died]).catch(async (cause: unknown) => {
         throw new RunError({ what: `${p.process.name} was not enrolled by its ZDS agent: ${String((cause as Error).message ?? cause)}; ztunnel said: ${await logTail(p.logFile)}`, where: 'local platform (istio-ambient)', fix: 'see the ztunnel log above', cause });
       });
     }

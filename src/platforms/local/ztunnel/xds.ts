@@ -60,6 +60,11 @@ export function spiffeId(model: AmbientMeshModel, w: AmbientWorkload): string {
   return `spiffe://${model.trustDomain}/ns/${w.namespace}/sa/${w.serviceAccount}`;
 }
 
+/** Port maps with number keys: ztunnel wants `80: 8080`, and a JS object key would be written "80". */
+function ports(map: Record<number, number>): Map<number, number> {
+  return new Map(Object.entries(map).map(([k, v]) => [Number(k), v]));
+}
+
 export function localXdsYaml(model: AmbientMeshModel): string {
   const config = {
     workloads: model.workloads.map((w) => ({
@@ -74,14 +79,14 @@ export function localXdsYaml(model: AmbientMeshModel): string {
       node: w.node,
       network: '',
       // Required even when empty: the field has no serde default.
-      services: w.services,
+      services: Object.fromEntries(Object.entries(w.services).map(([key, map]) => [key, ports(map)])),
     })),
     services: model.services.map((s) => ({
       name: s.name,
       namespace: s.namespace,
       hostname: s.hostname,
       vips: [`/${s.vip}`], // "<network>/<ip>", default network
-      ports: s.ports,
+      ports: ports(s.ports),
       subjectAltNames: [],
     })),
     policies: [],

@@ -22,6 +22,12 @@ test('both pods are HBONE workloads on their own node; only the workload pod bac
   assert.equal(doc.policies, []);
 });
 
+test('ports are written as numbers (ztunnel refuses "80": a string is not a u16)', () => {
+  const text = localXdsYaml(model);
+  assert.match(text, /\n\s+80: 8080\n/);
+  assert.not.match(text, /"80"/);
+});
+
 test('the XDS file carries no field of the model that ztunnel does not know (it refuses unknown fields)', () => {
   const doc = parse(localXdsYaml(model)) as { workloads: Record<string, unknown>[] };
   for (const w of doc.workloads) assert.not.ok('pod' in w);
