@@ -15,7 +15,7 @@ function describe(trial: Trial, total: number): string {
 export function trialOutcomeText(r: TrialResult): string {
   if (r.status === 'failed') return `FAILED in ${r.stage}: ${r.error.what}`;
   if (r.status === 'aborted') return `aborted during ${r.stage}`;
-  const head = `${r.status}: p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us} µs, ${Math.round(r.load.achievedRps)} rps`;
+  const head = `${r.status}: p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us ?? '–'} µs, ${Math.round(r.load.achievedRps)} rps`;
   return r.status === 'invalid' ? `${head} (${r.reasons.join('; ')})` : head;
 }
 

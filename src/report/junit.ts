@@ -8,7 +8,7 @@ import { formatEstimate } from './verdict.ts';
 function body(t: TrialResult): string {
   switch (t.status) {
     case 'valid':
-      return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us} µs, p99 of all attempts ${t.allAttemptsLatency.p99Us} µs, ${t.load.achievedRps.toFixed(1)} rps completed</system-out>`;
+      return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us ?? '–'} µs, p99 of all attempts ${t.allAttemptsLatency.p99Us ?? '–'} µs, ${t.load.achievedRps.toFixed(1)} rps completed</system-out>`;
     case 'invalid':
       return `<failure message="invalid trial" type="invalid">${escapeXml(t.reasons.join('; '))}</failure>`;
     case 'failed':

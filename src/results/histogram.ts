@@ -51,9 +51,13 @@ export function decodeHistogram(encoded: string): Histogram {
 export interface LatencySummary {
   count: number;
   p50Us: number;
-  p90Us: number;
-  p99Us: number;
-  p999Us: number;
+  /**
+   * Null only in an imported result whose format printed no such percentile (a k6 summary holds
+   * the ones its run asked for); a histogram always gives them.
+   */
+  p90Us: number | null;
+  p99Us: number | null;
+  p999Us: number | null;
   maxUs: number;
   meanUs: number;
 }

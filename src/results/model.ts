@@ -11,9 +11,10 @@ export const SCHEMA_VERSION = 2;
 
 /**
  * How pods are laid out: `loopback` (processes on 127.0.0.1), `netns` (pods as network
- * namespaces on one machine, a node-to-node link between them) or `cluster` (real nodes).
+ * namespaces on one machine, a node-to-node link between them) or `cluster` (real nodes);
+ * `unknown` for a result imported from another tool's file, which does not say.
  */
-export const LAYOUTS = ['loopback', 'netns', 'cluster'] as const;
+export const LAYOUTS = ['loopback', 'netns', 'cluster', 'unknown'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
 export interface Environment {

@@ -37,7 +37,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
     assert.is(h.totalCount, t.load.responses2xx);
     assert.ok(t.load.responses2xx > 50, `${t.mesh}: ${t.load.responses2xx} responses`);
     assert.is(h.getValueAtPercentile(50), t.latency.p50Us);
-    assert.ok(t.latency.p50Us > 0 && t.latency.p99Us >= t.latency.p50Us);
+    assert.ok(t.latency.p50Us > 0 && t.latency.p99Us! >= t.latency.p50Us);
   }
   const istio = result.trials[1]!;
   assert.ok(istio.status === 'valid' && /istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)/.test(istio.meshLabel));

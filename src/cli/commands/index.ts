@@ -1,6 +1,8 @@
 /** Every command of `bench`, in the order help lists them. */
 import type { Command } from '../command.ts';
 import { acceptCommand } from './accept.ts';
+import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { compareCommand } from './compare.ts';
 import { planCommand } from './plan.ts';
 import { renderCommand } from './render.ts';
@@ -9,7 +11,7 @@ import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: readonly Command[] = [runCommand, planCommand, validateCommand, compareCommand, acceptCommand, reportCommand, renderCommand, schemaCommand];
+export const commands: readonly Command[] = [runCommand, planCommand, validateCommand, compareCommand, acceptCommand, importCommand, exportCommand, reportCommand, renderCommand, schemaCommand];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -71,7 +71,7 @@ function testResult(result: RunResult, t: MeasuredTrial, envId: string, meshConf
     load_generator: load.engine,
     latency_scope: load.mode === 'rate' ? '2xx responses, from the intended send time (coordinated-omission corrected)' : '2xx responses, from the actual send',
     latency_count: String(l.count),
-    latency_p999_ms: String(ms(l.p999Us)),
+    ...(l.p999Us !== null && { latency_p999_ms: String(ms(l.p999Us)) }),
     requests: String(load.requests),
     responses_2xx: String(load.responses2xx),
     responses_non2xx: String(load.responsesNon2xx),
@@ -87,7 +87,7 @@ function testResult(result: RunResult, t: MeasuredTrial, envId: string, meshConf
     // Derived from the 2xx histogram; the percentiles are HdrHistogram's (3 significant digits).
     latencies_ms: l.count === 0
       ? {}
-      : { min: ms(ok.minNonZeroValue), average: ms(l.meanUs), p50: ms(l.p50Us), p90: ms(l.p90Us), p99: ms(l.p99Us), max: ms(l.maxUs) },
+      : { min: ms(ok.minNonZeroValue), average: ms(l.meanUs), p50: ms(l.p50Us), ...(l.p90Us !== null && { p90: ms(l.p90Us) }), ...(l.p99Us !== null && { p99: ms(l.p99Us) }), max: ms(l.maxUs) },
     actual_qps: load.achievedRps,
     test_id: `${result.runId}/${t.trial.level.id}`,
     ...(meshConfigId !== null && { mesh_config_id: meshConfigId }),

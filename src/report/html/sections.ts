@@ -100,7 +100,7 @@ export function costSection(summary: RunSummary, options: ReportOptions): string
 function trialRow(t: TrialResult): string {
   const base = `<td class="num">${t.trial.index + 1}</td><td>${e(t.status === 'aborted' ? t.trial.mesh : t.meshLabel)}</td><td>${e(t.trial.level.id)}</td><td class="num">${t.trial.repetition}</td><td><span class="badge ${t.status}">${t.status}</span></td>`;
   if (t.status === 'valid' || t.status === 'invalid') {
-    return `<tr class="${t.status}">${base}<td class="num">${formatUs(t.latency.p50Us)}</td><td class="num">${formatUs(t.latency.p99Us)}</td><td class="num">${formatUs(t.allAttemptsLatency.p99Us)}</td><td class="num">${t.load.achievedRps.toFixed(1)}</td><td class="num">${t.load.responsesNon2xx + t.load.errors}</td><td>${e(t.reasons.join('; '))}</td></tr>`;
+    return `<tr class="${t.status}">${base}<td class="num">${formatUs(t.latency.p50Us)}</td><td class="num">${(t.latency.p99Us === null ? '–' : formatUs(t.latency.p99Us))}</td><td class="num">${(t.allAttemptsLatency.p99Us === null ? '–' : formatUs(t.allAttemptsLatency.p99Us))}</td><td class="num">${t.load.achievedRps.toFixed(1)}</td><td class="num">${t.load.responsesNon2xx + t.load.errors}</td><td>${e(t.reasons.join('; '))}</td></tr>`;
   }
   const why = t.status === 'failed' ? `failed in ${t.stage}: ${t.error.what}` : t.status === 'aborted' ? `aborted during ${t.stage}` : '';
   return `<tr class="${t.status}">${base}<td></td><td></td><td></td><td></td><td></td><td>${e(why)}</td></tr>`;

@@ -51,10 +51,10 @@ test("results carry the trial's own figures and name their test, mesh config and
   for (const t of run.trials.filter(isMeasured)) {
     const doc = docs.find((d) => d.path === `smp/${t.trial.mesh}-${t.trial.level.id}-rep${t.trial.repetition}.result.json`)!.body as Json;
     assert.is(doc.latencies_ms.p50, t.latency.p50Us / 1000);
-    assert.is(doc.latencies_ms.p99, t.latency.p99Us / 1000);
+    assert.is(doc.latencies_ms.p99, t.latency.p99Us! / 1000);
     assert.is(doc.latencies_ms.max, t.latency.maxUs / 1000);
     assert.is(doc.actual_qps, t.load.achievedRps);
-    assert.is(doc.labels.latency_p999_ms, String(t.latency.p999Us / 1000));
+    assert.is(doc.labels.latency_p999_ms, String(t.latency.p999Us! / 1000));
     assert.is(Date.parse(doc.end_time) - Date.parse(doc.start_time), t.load.durationMs);
     assert.is(byId.get(doc.test_id)?.message, 'PerformanceTestConfig');
     assert.is(byId.get(doc.env_id)?.message, 'EnvironmentConfig');

@@ -1,0 +1,119 @@
+/**
+ * Imported measurements as a meshbench result: one mesh, one trial per file (files of one level
+ * are its repetitions), marked `imported` with the tool, the files and what the format lacks.
+ * Nothing is made up: what a format does not record stays unknown and is listed in `lacks`.
+ */
+import { createHash } from 'node:crypto';
+import { resolveScenario } from '../../scenario/resolve.ts';
+import { ScenarioSchema } from '../../scenario/schema.ts';
+import { createLatencyHistogram, encodeHistogram, summarize, type Histogram, type LatencySummary } from '../histogram.ts';
+import { SCHEMA_VERSION, type MeasuredTrial, type RunResult } from '../model.ts';
+import type { ImportedLevelGroup } from './levels.ts';
+import type { ImportedMeasurement } from './types.ts';
+
+export interface ImportToResultOptions {
+  mesh: string;
+  meshbenchVersion: string;
+  /** When the import happened: the result's own time when the files do not say when they ran. */
+  now: Date;
+}
+
+/** A summary from the percentiles a tool printed (k6): the ones it did not print stay null. */
+function fromPercentiles(m: ImportedMeasurement): LatencySummary {
+  const p = m.percentilesUs;
+  return {
+    count: m.requests ?? 0,
+    p50Us: p.p50 ?? 0,
+    p90Us: p.p90 ?? null,
+    p99Us: p.p99 ?? null,
+    p999Us: p['p99.9'] ?? null,
+    maxUs: m.maxUs ?? 0,
+    meanUs: m.meanUs ?? 0,
+  };
+}
+
+const histogramOrEmpty = (h: Histogram | null) => h ?? createLatencyHistogram();
+
+function trialOf(m: ImportedMeasurement, group: ImportedLevelGroup, mesh: string, index: number, repetition: number, now: Date): MeasuredTrial {
+  const requests = m.requests ?? m.latencyUs?.totalCount ?? 0;
+  const failed = m.failedRequests ?? (m.responsesNon2xx ?? 0) + (m.errors ?? 0);
+  // k6 counts failed requests without splitting non-2xx from errors: both are non-2xx here, and `lacks` says so.
+  const responses2xx = m.responses2xx ?? Math.max(0, requests - failed);
+  const responsesNon2xx = m.responsesNon2xx ?? (m.errors === null ? failed : 0);
+  const errors = m.errors ?? 0;
+  const durationMs = m.durationMs ?? (m.achievedRps && requests ? (requests / m.achievedRps) * 1_000 : 0);
+  const ok = m.okLatencyUs ?? m.latencyUs;
+  const version = m.toolVersion ? ` ${m.toolVersion}` : '';
+  return {
+    status: 'valid',
+    reasons: [],
+    trial: { index, mesh, level: group.level, repetition },
+    mesh,
+    meshLabel: `${mesh} (imported from ${m.tool}${version}: ${m.file})`,
+    startedAt: m.startedAt ?? now.toISOString(),
+    windowStartedAt: m.startedAt,
+    load: {
+      mode: group.level.targetRps === null ? 'max' : 'rate',
+      engine: `${m.tool}${version}`,
+      requests,
+      responses2xx,
+      responsesNon2xx,
+      errors,
+      errorsByClass: m.errorsByClass ?? { timeout: 0, refused: 0, reset: 0, other: errors },
+      durationMs,
+      targetRps: group.level.targetRps,
+      achievedRps: durationMs > 0 ? (responses2xx * 1_000) / durationMs : 0,
+      sentRps: m.achievedRps,
+      clampedLatencies: m.clampedLatencies,
+    },
+    latency: ok ? summarize(ok) : fromPercentiles(m),
+    allAttemptsLatency: m.latencyUs ? summarize(m.latencyUs) : fromPercentiles(m),
+    uncorrectedLatency: m.uncorrectedLatencyUs ? summarize(m.uncorrectedLatencyUs) : null,
+    schedulerLag: null,
+    resources: [],
+    histograms: {
+      latencyUs: encodeHistogram(histogramOrEmpty(ok)),
+      non2xxLatencyUs: encodeHistogram(createLatencyHistogram()),
+      errorLatencyUs: encodeHistogram(createLatencyHistogram()),
+      uncorrectedLatencyUs: m.uncorrectedLatencyUs ? encodeHistogram(m.uncorrectedLatencyUs) : null,
+      schedulerLagUs: null,
+    },
+  };
+}
+
+export function importedRunResult(groups: readonly ImportedLevelGroup[], o: ImportToResultOptions): RunResult {
+  const all = groups.flatMap((g) => g.repetitions);
+  const tools = [...new Set(all.map((m) => m.tool))];
+  const files = all.map((m) => m.file);
+  let index = 0;
+  const trials = groups.flatMap((g) => g.repetitions.map((m, i) => trialOf(m, g, o.mesh, index++, i + 1, o.now)));
+  const repetitions = Math.max(...groups.map((g) => g.repetitions.length));
+  const scenario = resolveScenario(
+    ScenarioSchema.parse({
+      name: `${o.mesh} imported from ${tools.join(', ')}`,
+      description: `Imported by bench import from ${files.join(', ')}`,
+      meshes: [o.mesh],
+      load: groups[0]!.level.targetRps === null ? { mode: 'max', connections: groups.map((g) => g.level.connections) } : { mode: 'rate', connections: groups[0]!.level.connections, rate: groups.map((g) => g.level.targetRps!) },
+      repetitions,
+    }),
+  );
+  const started = all.map((m) => m.startedAt).filter((s): s is string => s !== null).sort()[0] ?? o.now.toISOString();
+  const lacks = [...new Set(all.flatMap((m) => [...m.lacks, ...m.notes.map((n) => `note: ${n}`), `latency scope: ${m.latencyScope}`]))];
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source: { kind: 'imported', tool: tools.join(', '), files, lacks },
+    meshbenchVersion: o.meshbenchVersion,
+    runId: `imported-${createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12)}`,
+    status: 'completed',
+    startedAt: started,
+    finishedAt: o.now.toISOString(),
+    scenarioFile: files.join(', '),
+    scenarioHash: 'imported',
+    scenario,
+    environment: { platform: `imported (${tools.join(', ')})`, layout: 'unknown', hostname: 'unknown', os: 'unknown', kernel: 'unknown', cpuModel: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown', components: Object.fromEntries(all.map((m) => [m.tool, m.toolVersion ?? 'unknown'])) },
+    levels: groups.map((g) => g.level),
+    plannedTrials: trials.length,
+    trials,
+    gate: null,
+  };
+}
