@@ -28,7 +28,7 @@ interface Container {
 export function runAsPod(configMap: KubernetesObject, job: KubernetesObject, index: number, extraEnv: Record<string, string> = {}): Promise<PodRun> {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-loader-pod-'));
   for (const [file, text] of Object.entries(configMap.data as Record<string, string>)) writeFileSync(join(dir, file), text);
-  const c = (job as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0]!;
+  const c = (job as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0]!;
   const here = (v: string) => v.replace(SETTINGS_DIR, dir);
   const env = Object.fromEntries(c.env.map((e) => [e.name, here(e.value)]));
   const [cmd, ...args] = c.command.map(here);
