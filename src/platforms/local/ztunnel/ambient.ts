@@ -11,9 +11,9 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
-import { fetchInNetns, inNetns } from '../netns/exec.ts';
+import { inNetns } from '../netns/exec.ts';
+import { waitForHttpInNetns } from '../netns/ready.ts';
 import { NODE_NAMES, POD_NAMES, type NodeName } from '../netns/plan.ts';
 import type { NetnsTopology } from '../netns/topology.ts';
 import { startProcess, type ManagedProcess } from '../processes.ts';
@@ -24,7 +24,6 @@ import { applyInpodRedirect } from './redirect.ts';
 import { ambientModelFor, workloadUid } from './xds.ts';
 
 const ZDS_AGENT = fileURLToPath(new URL('./zds-agent.py', import.meta.url));
-const READY_POLL_MS = 50;
 
 export const AMBIENT_LABEL = `istio-ambient (local: ztunnel ${ZTUNNEL_VERSION}, HBONE mTLS, 2 nodes)`;
 
@@ -151,7 +150,8 @@ export class AmbientDataPlane {
         throw new RunError({ what: `${p.process.name} was not enrolled by its ZDS agent: ${String((cause as Error).message ?? cause)}; ztunnel said: ${await logTail(p.logFile)}`, where: 'local platform (istio-ambient)', fix: 'see the ztunnel log above', cause });
       });
     }
-    await Promise.all(this.nodeProxies.map((p) => this.waitReady(p, readyMs)));
+    // Ready only once its ZDS snapshot is acked and its proxies run (ztunnel's own readiness endpoint).
+    await Promise.all(this.nodeProxies.map((p) => waitForHttpInNetns(p.netns, 'http://127.0.0.1:15021/healthz/ready', { timeoutMs: readyMs, signal, process: p.process, describeExit: () => logTail(p.logFile) })));
   }
 
   private startZtunnel(node: NodeName): NodeProxy {
@@ -169,22 +169,5 @@ export class AmbientDataPlane {
     const argv = inNetns(netns, 'env', ['-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), this.o.ztunnelPath]);
     const process_ = startProcess({ name: `ztunnel-${node}`, command: 'sh', args: ['-c', 'exec "$@" >"$0" 2>&1', logFile, argv.command, ...argv.args] });
     return { node, netns, process: process_, logFile };
-  }
-
-  private async waitReady(p: NodeProxy, timeoutMs: number): Promise<void> {
-    let exit: number | string | undefined;
-    void p.process.exited.then((code) => (exit = code));
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      this.o.signal.throwIfAborted();
-      if (exit !== undefined) {
-        throw new RunError({ what: `${p.process.name} exited (${exit}) before it was ready: ${await logTail(p.logFile)}`, where: 'local platform (istio-ambient)', fix: 'see the ztunnel log above' });
-      }
-      if ((await fetchInNetns(p.netns, 'http://127.0.0.1:15021/healthz/ready', 1_000)) !== undefined) return;
-      if (Date.now() > deadline) {
-        throw new RunError({ what: `${p.process.name} was not ready within ${timeoutMs} ms: ${await logTail(p.logFile)}`, where: 'local platform (istio-ambient)', fix: 'see the ztunnel log above' });
-      }
-      await sleep(READY_POLL_MS, undefined, { signal: this.o.signal });
-    }
   }
 }
