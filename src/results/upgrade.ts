@@ -31,9 +31,12 @@ function v1ToV2(r: Json): Json {
       windowStartedAt: null,
     };
   });
+  const scenario = r.scenario as Json;
   return {
     ...r,
     schemaVersion: 2,
+    // Keys the resolved scenario gained; a v1 run had none of them.
+    scenario: { ...scenario, expectations: {} },
     source: { kind: 'measured' },
     environment: { ...restEnv, layout: env.platform === 'kubernetes' ? 'cluster' : 'loopback', components: haproxyVersion ? { haproxy: haproxyVersion } : {} },
     trials,
