@@ -70,9 +70,11 @@ built() {
   [[ -x $BIN/etcd && -x $BIN/kube-apiserver && -x $BIN/kube-controller-manager && -x $BIN/kube-scheduler && -x $BIN/kwok ]] || return 1
   [[ -f $SHARE/kwok/stage/pod/fast/pod-ready.yaml ]] || return 1
   [[ $BUILD_KUBECTL == 1 && ! -x $BIN/kubectl ]] && return 1
-  "$BIN/kube-apiserver" --version 2>/dev/null | grep -qx "Kubernetes $K8S_VERSION" || return 1
-  "$BIN/etcd" --version 2>/dev/null | grep -q "etcd Version: ${ETCD_VERSION#v}$" || return 1
-  "$BIN/kwok" --version 2>/dev/null | grep -q "$KWOK_VERSION" || return 1
+  # Captured first: `grep -q` closing the pipe early would fail the writer under pipefail.
+  local v
+  v=$("$BIN/kube-apiserver" --version 2>/dev/null) && [[ $v == "Kubernetes $K8S_VERSION" ]] || return 1
+  v=$("$BIN/etcd" --version 2>/dev/null) && [[ $v == *"etcd Version: ${ETCD_VERSION#v}"$'\n'* ]] || return 1
+  v=$("$BIN/kwok" --version 2>/dev/null) && [[ $v == *"$KWOK_VERSION"* ]] || return 1
 }
 
 build() {
