@@ -3,10 +3,12 @@
  * scripts/ztunnel.sh): traffic crosses both ztunnels with mutual TLS, plaintext HBONE is refused,
  * and nothing remains after a run, an abort, or a ztunnel killed in the middle.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NetnsTopology } from '../../../../src/platforms/local/netns/topology.ts';
@@ -120,6 +122,33 @@ test('an abort during start-up stops what had started; teardown leaves nothing',
     (e: unknown) => assert.match(String(e), /interrupted/),
   );
   assert.equal(await teardownAndList(l, undefined), []);
+});
+
+test('a harness killed with SIGKILL (no hook of ours runs) takes its ztunnels and agents with it; sweep(runId) removes the namespaces', async () => {
+  const ztunnelPath = await ztunnelOrBuild();
+  const workDir = await mkdtemp(join(tmpdir(), 'mb-zt-'));
+  const script = `
+    const [{ NetnsTopology }, { AmbientDataPlane }] = await Promise.all([import(process.argv[1]), import(process.argv[2])]);
+    const [ztunnelPath, workDir, runId] = process.argv.slice(3);
+    const topology = await NetnsTopology.create({ runId, scope: 'harness' });
+    const dp = await AmbientDataPlane.start({ topology, ztunnelPath, workDir, runId, appPort: 8080, signal: new AbortController().signal });
+    console.log('UP ' + dp.containers().map((c) => c.pid).join(' '));
+    setInterval(() => {}, 1000);`;
+  const modules = ['netns/topology.ts', 'ztunnel/ambient.ts'].map((m) => fileURLToPath(new URL(`../../../../src/platforms/local/${m}`, import.meta.url)));
+  const harness = spawn(process.execPath, ['--input-type=module', '-e', script, ...modules, ztunnelPath, workDir, runId], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const pids = await new Promise<number[]>((resolve) => harness.stdout.on('data', (d: Buffer) => /^UP /.test(d.toString()) && resolve(d.toString().slice(3).trim().split(' ').map(Number))));
+  assert.is(pids.length, 2);
+  harness.kill('SIGKILL');
+  await new Promise((resolve) => harness.once('exit', resolve));
+  // The kernel's parent-death signal (processes.ts) ends them; wait for that, bounded (not a timing assertion).
+  for (let i = 0; i < 100 && (pids.some(isAlive) || processesWith(runId).length > 0); i++) await sleep(50);
+  assert.equal(pids.filter(isAlive), [], 'no ztunnel outlives the harness');
+  assert.equal(processesWith(runId), [], 'no ZDS agent outlives the harness');
+  // Namespaces are not processes: they stay until a sweep.
+  assert.is(leftovers(`meshbench-${runId}-harness`).length, 4);
+  await NetnsTopology.sweep(runId);
+  assert.equal(leftovers(`meshbench-${runId}-harness`), []);
+  await rm(workDir, { recursive: true, force: true });
 });
 
 test.after(async () => {
