@@ -16,7 +16,7 @@ import { inNetns } from '../netns/exec.ts';
 import { waitForHttpInNetns } from '../netns/ready.ts';
 import { NODE_NAMES, POD_NAMES, type NodeName } from '../netns/plan.ts';
 import type { NetnsTopology } from '../netns/topology.ts';
-import { startProcess, type ManagedProcess } from '../processes.ts';
+import { describeExit, startProcess, type ManagedProcess } from '../processes.ts';
 import { ZTUNNEL_VERSION } from './binary.ts';
 import { LocalFileControlPlane, type AmbientControlPlane } from './control-plane.ts';
 import { readZtunnelMetrics, type Sample } from './metrics.ts';
@@ -92,9 +92,21 @@ export class AmbientDataPlane {
     return this.nodeProxies.map((p) => ({ pod: p.node, container: 'ztunnel', role: 'node-proxy', pid: p.process.pid }));
   }
 
-  /** Resolves when any ztunnel exits (a crash mid-trial), with its name and exit code or signal. */
-  firstExit(): Promise<{ name: string; code: number | string }> {
-    return Promise.race(this.nodeProxies.map((p) => p.process.exited.then((code) => ({ name: p.process.name, code }))));
+  /**
+   * Calls `onLost` once, when a ztunnel or a ZDS agent ends on its own (a crash, a kill) before
+   * stop(): the error names it, how it ended and ztunnel's last log lines. For Deployment.lost.
+   */
+  watchLoss(onLost: (error: RunError) => void): void {
+    let reported = false;
+    const watch = (p: ManagedProcess, logFile?: string) =>
+      void p.exited.then(async (code) => {
+        if (this.stopped || reported) return;
+        reported = true;
+        const tail = logFile ? await logTail(logFile) : p.stderrTail().split('\n').slice(-3).join(' | ') || '(no output)';
+        onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: 'local platform (istio-ambient)', fix: `its last output: ${tail}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` }));
+      });
+    for (const p of this.nodeProxies) watch(p.process, p.logFile);
+    for (const a of this.agents) watch(a);
   }
 
   metrics(node: NodeName): Promise<Sample[]> {

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { RunError } from '../../../../src/errors.ts';
 import { NetnsTopology } from '../../../../src/platforms/local/netns/topology.ts';
 import { AmbientDataPlane, AMBIENT_LABEL } from '../../../../src/platforms/local/ztunnel/ambient.ts';
 import { sumOf } from '../../../../src/platforms/local/ztunnel/metrics.ts';
@@ -64,6 +65,8 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
   let dp: AmbientDataPlane | undefined;
   try {
     dp = await start(l);
+    const losses: Error[] = [];
+    dp.watchLoss((e) => losses.push(e));
     assert.is(dp.label, AMBIENT_LABEL);
     assert.is(AMBIENT_LABEL, 'istio-ambient (local: ztunnel 1.30.3, HBONE mTLS, 2 nodes)');
     const containers = dp.containers();
@@ -90,6 +93,8 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     const plaintext = dialFrom(l.topology.plan.nodes['node-a'].netns, l.topology.plan.pods.workload.ip, 15008, { send: 'CONNECT 198.18.2.2:8080 HTTP/1.1\r\nHost: x\r\n\r\n' });
     assert.not.match(plaintext, /HTTP\//);
     assert.not.match(plaintext, /TIMEOUT/, 'the server closed the connection');
+    await dp.stop();
+    assert.equal(losses, [], 'an exit we asked for is not a loss');
   } finally {
     assert.equal(await teardownAndList(l, dp), []);
   }
@@ -100,9 +105,11 @@ test('a ztunnel killed in the middle is reported, and teardown still leaves noth
   let dp: AmbientDataPlane | undefined;
   try {
     dp = await start(l);
-    const exit = dp.firstExit();
+    const lost = new Promise<Error>((resolve) => dp!.watchLoss(resolve));
     process.kill(dp.containers()[0]!.pid, 'SIGKILL');
-    assert.equal(await exit, { name: 'ztunnel-node-a', code: 'SIGKILL' });
+    const error = await lost;
+    assert.match(error.message, /ztunnel-node-a exited with signal SIGKILL/);
+    assert.match((error as RunError).fix ?? '', /its last output: .*marking server ready/);
     // With its node's ztunnel gone, the loader pod's traffic goes nowhere: it is captured, not bypassed.
     const r = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.pods.workload.ip}:${APP_PORT}/`, 1);
     assert.equal(r.statuses, []);
