@@ -3,14 +3,14 @@
  * workload's URL, the placement (node selectors, anti-affinity), the mesh's pod overlay and how
  * its proxy ends. Pure, like render.ts, so `bench render` shows exactly what a run applies.
  */
-import type { KubernetesOverlay } from '../../../meshes/kubernetes.ts';
+import type { KubernetesObject, KubernetesOverlay } from '../../../meshes/kubernetes.ts';
 import { injected } from '../../../meshes/kubernetes.ts';
 import type { LoadLevel } from '../../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../../scenario/resolve.ts';
 import { OWNER_LABELS } from '../render.ts';
 import { LOADGEN, WORKLOAD, workloadPath } from '../workload.ts';
-import { DEFAULT_LOADER_IMAGE, type LoaderSettings } from './job.ts';
-import type { LoaderRunRequest } from './runner.ts';
+import { DEFAULT_LOADER_IMAGE, loaderConfigMap, loaderJob, type LoaderJobRequest, type LoaderSettings } from './job.ts';
+import { DEFAULT_START_LEAD_MS, type LoaderRunRequest } from './runner.ts';
 import { loaderTermination, type LoaderTermination } from './termination.ts';
 
 export interface LoaderTrial {
@@ -64,4 +64,20 @@ export function loaderRequest(s: ResolvedScenario, t: LoaderTrial): { request: L
       nodeSelector: s.kubernetes.loadgenNodeSelector,
     },
   };
+}
+
+/**
+ * The engine's ConfigMap and Job of one trial, as `bench render` shows them (in place of the
+ * Fortio Job of workload.ts's loadgenJob) and as the runner applies them. `startEpochMs` is set
+ * when the Job is applied; render shows the one it is given.
+ */
+export function renderLoader(s: ResolvedScenario, t: LoaderTrial, bundle: string, startEpochMs: number): KubernetesObject[] {
+  const { request } = loaderRequest(s, t);
+  const full: LoaderJobRequest = { ...request, startEpochMs, activeDeadlineSeconds: loaderDeadlineSeconds(s, DEFAULT_START_LEAD_MS) };
+  return [loaderConfigMap(full, bundle), loaderJob(full)];
+}
+
+/** The Job's activeDeadlineSeconds for a start lead: lead, warmup, window, drain, and a minute to exit. */
+export function loaderDeadlineSeconds(s: ResolvedScenario, startLeadMs: number): number {
+  return Math.ceil((startLeadMs + s.load.warmupMs + s.load.durationMs + s.load.timeoutMs + 60_000) / 1000);
 }
