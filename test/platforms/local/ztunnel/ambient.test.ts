@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { RunError } from '../../../../src/errors.ts';
+import { ProcfsCollector } from '../../../../src/collectors/procfs.ts';
 import { NetnsTopology } from '../../../../src/platforms/local/netns/topology.ts';
 import { AmbientDataPlane, AMBIENT_LABEL } from '../../../../src/platforms/local/ztunnel/ambient.ts';
 import { sumOf } from '../../../../src/platforms/local/ztunnel/metrics.ts';
@@ -74,8 +75,10 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     for (const c of containers) assert.ok(processesOf(l.ztunnelPath, l.workDir).includes(c.pid), `pid ${c.pid} is the ztunnel itself`);
 
     const [a0, b0] = [await dp.metrics('node-a'), await dp.metrics('node-b')];
-    const N = 25;
+    const window = await new ProcfsCollector({ intervalMs: 60_000 }).begin(containers.map((c) => ({ kind: 'process' as const, ...c })));
+    const N = 200;
     const r = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.pods.workload.ip}:${APP_PORT}/`, N);
+    const usage = await window.end();
     assert.equal(r.errors, []);
     assert.equal(r.statuses, Array(N).fill(200));
     // ztunnel B hands the app the loader pod's own address (original source kept), as in a cluster.
@@ -84,6 +87,12 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     assert.is(opened(a1, 'source') - opened(a0, 'source'), N, 'ztunnel A opened one mTLS connection per request');
     assert.is(opened(b1, 'destination') - opened(b0, 'destination'), N, 'ztunnel B accepted one mTLS connection per request');
     assert.is(opened(a1, 'destination') + opened(b1, 'source'), 0, 'each ztunnel saw only its own side');
+    // The procfs collector charges each ztunnel as its node's node-proxy, as it is: no change needed there.
+    assert.equal(usage.map((u) => [u.pod, u.role]), [['node-a', 'node-proxy'], ['node-b', 'node-proxy']]);
+    for (const u of usage) {
+      assert.ok(u.cpuCores > 0, `${u.pod} ztunnel CPU is charged: ${u.cpuCores} cores`);
+      assert.ok(u.memoryBytesMax > 1024 * 1024, `${u.pod} ztunnel RSS: ${u.memoryBytesMax} bytes`);
+    }
 
     // The service address from the XDS file, port 80, reaches the app's port through ztunnel.
     const viaService = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.serviceIp}/`, 1);
