@@ -127,6 +127,29 @@ test('none: the target is the workload itself', async () => {
   }
 });
 
+test('a deployment reports a process that dies on its own, naming it, and not the ones teardown stops', async () => {
+  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  try {
+    const d = await deploy(platform, 'appmesh', 4);
+    const outbound = d.containers.find((c) => c.container === 'sidecar-outbound');
+    assert.ok(d.lost && outbound?.kind === 'process');
+    if (!d.lost || outbound?.kind !== 'process') return;
+    const lost = new Promise<unknown>((resolve) => d.lost!.addEventListener('abort', () => resolve(d.lost!.reason), { once: true }));
+    process.kill(outbound.pid, 'SIGKILL');
+    const reason = await Promise.race([lost, new Promise((r) => setTimeout(() => r('not reported within 2 s'), 2_000))]);
+    assert.is((reason as Error).message, 'sidecar-outbound-t4: sidecar-outbound-t4 exited with signal SIGKILL');
+    await platform.teardown(d);
+
+    const calm = await deploy(platform, 'appmesh', 5);
+    await platform.teardown(calm);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.not.ok(calm.lost?.aborted, 'teardown was reported as a lost process');
+  } finally {
+    await platform.close();
+  }
+  assert.equal(processesWith(runId), []);
+});
+
 test('an aborted deploy stops what it started', async () => {
   const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
   const controller = new AbortController();
