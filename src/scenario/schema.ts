@@ -243,7 +243,7 @@ export const ScenarioSchema = z
       .default({ sampleInterval: '1s' })
       .meta({ description: 'CPU and memory collection over each measured window.' }),
     gates: z
-      .array(z.string())
+      .array(printable(z.string().max(200)))
       .default([])
       .meta({
         description: 'Gates. Against a baseline (`bench compare`, `bench run --baseline`): "p99 < +10%", "istio:p50 < +0.2ms", "rps > -5%". Between two meshes of the run, judged by every `bench run`: "istio:p99 < appmesh:p99 * 1.10", "istio:sidecar_cpu < appmesh:sidecar_cpu + 0.05", "istio-ambient:p50 < istio:p50".',
