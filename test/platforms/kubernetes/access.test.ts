@@ -1,0 +1,109 @@
+/**
+ * Who may do what: an unreachable API server, rejected credentials and a restricted identity each
+ * give their preflight problem, and no credential ever appears in a message. The restricted
+ * identity is a real ServiceAccount token bound to a narrow ClusterRole on the tier.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { KubeClient } from '../../../src/platforms/kubernetes/client.ts';
+import { preflight } from '../../../src/platforms/kubernetes/preflight.ts';
+import { install, ownedNamespaces } from './cluster-fixtures.ts';
+import { k8sScenario } from './scenarios.ts';
+import { rejection, tier, uniqueRunId } from './tier.ts';
+
+const NS = 'meshbench-test-access';
+const runId = uniqueRunId('rbac');
+
+/** A client for the tier's API server as the holder of `token`. */
+function clientWithToken(token: string, server?: string): KubeClient {
+  const cluster = tier().client.kc.getCurrentCluster()!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'tier', server: server ?? cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    users: [{ name: 'narrow', token }],
+    contexts: [{ name: 'narrow@tier', cluster: 'tier', user: 'narrow' }],
+    currentContext: 'narrow@tier',
+  });
+  return new KubeClient(kc);
+}
+
+async function narrowToken(): Promise<string> {
+  const { client } = tier();
+  await install(client, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  await install(client, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'narrow', namespace: NS } });
+  // May create and list namespaces and list nodes: not enough to run a trial.
+  await install(client, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'meshbench-test-narrow' },
+    rules: [
+      { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'create', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list'] },
+    ],
+  });
+  await install(client, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'meshbench-test-narrow' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'meshbench-test-narrow' },
+    subjects: [{ kind: 'ServiceAccount', name: 'narrow', namespace: NS }],
+  });
+  const review = await client.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${NS}/serviceaccounts/narrow/token`, {
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
+  });
+  return review.status.token;
+}
+
+test('a restricted identity: every permission it lacks is listed, the ones it has are not, and its token appears nowhere', async () => {
+  const token = await narrowToken();
+  const scenario = await k8sScenario(['none']);
+  const r = await preflight({ client: clientWithToken(token), scenario, runId });
+  assert.is(r.problems.length, 1, JSON.stringify(r.problems));
+  const p = r.problems[0]!;
+  assert.match(p.where, /identity of context narrow@tier/);
+  const ns = `meshbench-none-${runId}`;
+  for (const missing of [`create deployments.apps in namespace ${ns}`, `patch serviceaccounts in namespace ${ns}`, `create roles.rbac.authorization.k8s.io in namespace ${ns}`, `create jobs.batch in namespace ${ns}`, `list pods in namespace ${ns}`, `get pods/log in namespace ${ns}`, `list events in namespace ${ns}`, `watch pods in namespace ${ns}`, `list endpointslices.discovery.k8s.io in namespace ${ns}`]) {
+    assert.ok(p.what.includes(missing), `"${missing}" not listed in:\n${p.what}`);
+  }
+  for (const granted of ['create namespaces', 'list namespaces', 'list nodes']) assert.not.ok(p.what.includes(granted), `"${granted}" is granted but listed`);
+  assert.match(p.fix, /docs\/kubernetes\.md/);
+  assert.not.ok(JSON.stringify(r).includes(token));
+  assert.equal(await ownedNamespaces(tier().client, runId), []);
+});
+
+test('rejected credentials: 401, with what to renew, and the bad token is not repeated', async () => {
+  const bad = 'meshbench-not-a-valid-token-0123456789';
+  const r = await preflight({ client: clientWithToken(bad), scenario: await k8sScenario(['none']), runId });
+  assert.is(r.problems.length, 1);
+  assert.match(r.problems[0]!.what, /rejected the credentials \(401 Unauthorized\): they are invalid or expired/);
+  assert.match(r.problems[0]!.fix, /aws eks update-kubeconfig/);
+  assert.not.ok(JSON.stringify(r).includes(bad));
+});
+
+/** A loopback port nothing listens on (fetch refuses the well-known "bad ports" such as 1 outright). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+test('an unreachable API server: says which server and context, and stops there', async () => {
+  const url = `https://127.0.0.1:${await closedPort()}`;
+  const r = await preflight({ client: clientWithToken('x', url), scenario: await k8sScenario(['istio']), runId });
+  assert.equal(r.problems.map((p) => p.where), [`context narrow@tier (${url})`]);
+  assert.match(r.problems[0]!.what, /does not answer \(ECONNREFUSED\)/);
+});
+
+test('API errors carry the server status message, never request or response headers', async () => {
+  const token = await narrowToken();
+  const err = await rejection(clientWithToken(token).get('/api/v1/namespaces/kube-system/secrets'));
+  assert.match(err.message, /GET \/api\/v1\/namespaces\/kube-system\/secrets: HTTP 403 Forbidden: secrets is forbidden: User "system:serviceaccount:meshbench-test-access:narrow" cannot list/);
+  assert.not.ok(err.message.includes(token));
+  assert.not.match(err.message, /authorization|bearer|audit-id|x-kubernetes-pf/i);
+});
+
+test.run();
