@@ -5,70 +5,34 @@
  * own ConfigMap and container spec, plain Node 24, a loopback target) and serve that output as
  * the loader's log; for three pods, each pod's output is served while that pod's log is read.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunError } from '../../../../src/errors.ts';
-import { bundleClusterEntry } from '../../../../src/load/bundle.ts';
 import { decodeResultLine, mergeOutcomes } from '../../../../src/load/result-line.ts';
 import type { LoadOutcome } from '../../../../src/load/types.ts';
 import { applyObjects } from '../../../../src/platforms/kubernetes/apply.ts';
 import { collectPodResults } from '../../../../src/platforms/kubernetes/loader/pod-results.ts';
-import { loaderConfigMap, loaderJob, type LoaderJobRequest } from '../../../../src/platforms/kubernetes/loader/job.ts';
+import { loaderConfigMap, loaderJob } from '../../../../src/platforms/kubernetes/loader/job.ts';
 import { readLoaderOutput, runLoader, waitLoaderPods } from '../../../../src/platforms/kubernetes/loader/runner.ts';
-import { OWNER_LABELS } from '../../../../src/platforms/kubernetes/render.ts';
-import { deleteOwned, findOwned } from '../../../../src/platforms/kubernetes/teardown.ts';
-import { namespace, serviceAccounts } from '../../../../src/platforms/kubernetes/workload.ts';
 import { encodeHistogram } from '../../../../src/results/histogram.ts';
 import { startHoldingTarget } from '../../../load/holding-target.ts';
-import { rejection, tier, uniqueRunId } from '../tier.ts';
+import { rejection, tier } from '../tier.ts';
+import { buildBundle, Namespaces, podLogFile, smallRequest } from './fixtures.ts';
 import { runAsPod } from './pod-sim.ts';
 
-const bundlePath = join(mkdtempSync(join(tmpdir(), 'meshbench-bundle-')), 'loader.mjs');
 let bundle = '';
-let podLog = '';
-let savedLog: string | null = null;
-const runIds: string[] = [];
+let podLog: ReturnType<typeof podLogFile>;
+const namespaces = new Namespaces();
 
 test.before(async () => {
-  await bundleClusterEntry(bundlePath);
-  bundle = readFileSync(bundlePath, 'utf8');
-  // The file the tier's kwok serves as every pod's log (scripts/k8s-tier.sh writes it beside the kubeconfig).
-  podLog = join(dirname(tier().kubeconfig), 'pod.log');
-  if (existsSync(podLog)) copyFileSync(podLog, (savedLog = `${podLog}.before-loader-tests`));
+  bundle = await buildBundle();
+  podLog = podLogFile();
 });
 
 test.after(async () => {
-  if (savedLog) {
-    copyFileSync(savedLog, podLog);
-    rmSync(savedLog);
-  }
-  const { client } = tier();
-  for (const runId of runIds) await deleteOwned(client, await findOwned(client, { runId, kinds: [] }), { timeoutMs: 0 });
-});
-
-/** A namespace of its own with the load generator's service account, as the platform's deploy makes it. */
-async function trialNamespace(tag: string): Promise<{ ns: string; runId: string }> {
-  const runId = uniqueRunId(tag);
-  runIds.push(runId);
-  const names = { namespace: `mb-loader-${runId}`, ownerLabels: OWNER_LABELS(runId) };
-  await applyObjects(tier().client, [namespace(names, {}), ...serviceAccounts(names)]);
-  return { ns: names.namespace, runId };
-}
-
-const request = (ns: string, runId: string, target: URL, pods: number): LoaderJobRequest => ({
-  name: 'loadgen-c6-r300',
-  namespace: ns,
-  ownerLabels: OWNER_LABELS(runId),
-  pod: { labels: {}, annotations: {} },
-  settings: { mode: 'rate', target: target.href, rateRps: 300, connections: 6, warmupMs: 100, durationMs: 500, timeoutMs: 1_000, pods },
-  startEpochMs: Date.now() + 2_000,
-  serviceAccountName: 'loadgen',
-  workloadSelector: { app: 'workload' },
-  nodeSelector: null,
-  activeDeadlineSeconds: 120,
+  podLog.restore();
+  await namespaces.deleteAll();
 });
 
 /** Every figure and histogram of two outcomes, histograms compared by their encoding (bucket for bucket). */
@@ -86,12 +50,12 @@ function assertSameOutcome(a: LoadOutcome, b: LoadOutcome): void {
 
 test('logs to result: the loader pod\'s log, read by container name, gives the very LoadOutcome the engine printed', async () => {
   const { client } = tier();
-  const { ns, runId } = await trialNamespace('logs');
+  const { ns, runId } = await namespaces.create('logs');
   const target = await startHoldingTarget((n) => n % 40 !== 3);
-  const r = request(ns, runId, target.url, 1);
+  const r = smallRequest(ns, runId, target.url, 1);
   const local = await runAsPod(loaderConfigMap(r, bundle), loaderJob(r), 0).finally(() => target.close());
   assert.is(local.code, 0, local.stderr);
-  writeFileSync(podLog, local.criLog);
+  writeFileSync(podLog.path, local.criLog);
 
   const { startEpochMs: _s, activeDeadlineSeconds: _d, ...runRequest } = r;
   const run = await runLoader(client, { request: runRequest, bundle, startLeadMs: 30_000, pollMs: 200 });
@@ -114,9 +78,9 @@ test('logs to result: the loader pod\'s log, read by container name, gives the v
 
 test('a 3-pod Indexed Job: three pods, one per index, whose results merge exactly into the three histograms added', async () => {
   const { client } = tier();
-  const { ns, runId } = await trialNamespace('merge');
+  const { ns, runId } = await namespaces.create('merge');
   const target = await startHoldingTarget(() => true);
-  const r = request(ns, runId, target.url, 3);
+  const r = smallRequest(ns, runId, target.url, 3);
   const local = await Promise.all([0, 1, 2].map((i) => runAsPod(loaderConfigMap(r, bundle), loaderJob(r), i))).finally(() => target.close());
   local.forEach((l) => assert.is(l.code, 0, l.stderr));
 
@@ -128,7 +92,7 @@ test('a 3-pod Indexed Job: three pods, one per index, whose results merge exactl
   const outputs = [];
   for (const e of ended) {
     // The tier serves one file as every log: serve pod i's output while pod i's log is read.
-    writeFileSync(podLog, local[e.index]!.criLog);
+    writeFileSync(podLog.path, local[e.index]!.criLog);
     outputs.push(await readLoaderOutput(client, e));
   }
   const results = collectPodResults(outputs, 3, decodeResultLine, mergeOutcomes);
@@ -153,8 +117,8 @@ test('a 3-pod Indexed Job: three pods, one per index, whose results merge exactl
 
 test('a pod that starts after the common start fails the trial, saying so', async () => {
   const { client } = tier();
-  const { ns, runId } = await trialNamespace('late');
-  const { startEpochMs: _s, activeDeadlineSeconds: _d, ...runRequest } = request(ns, runId, new URL('http://127.0.0.1:9/'), 1);
+  const { ns, runId } = await namespaces.create('late');
+  const { startEpochMs: _s, activeDeadlineSeconds: _d, ...runRequest } = smallRequest(ns, runId, new URL('http://127.0.0.1:9/'), 1);
   // The common start is chosen as if the Job had been applied two minutes ago.
   const err = await rejection(runLoader(client, { request: runRequest, bundle, startLeadMs: 10_000, pollMs: 200, nowMs: () => Date.now() - 120_000 }));
   assert.instance(err, RunError);
