@@ -66,6 +66,21 @@ export function loaderWindow(startEpochMs: number, warmupMs: number, durationMs:
 
 /** Applies the engine ConfigMap and Job, waits for every pod's loader container to end, reads their logs. */
 export async function runLoader(client: KubeClient, o: RunLoaderOptions): Promise<LoaderRun> {
+  const started = await startLoader(client, o);
+  return finishLoader(client, started, o);
+}
+
+export interface StartedLoader {
+  namespace: string;
+  jobName: string;
+  pods: number;
+  startEpochMs: number;
+  window: LoaderRun['window'];
+  deadlineEpochMs: number;
+}
+
+/** Picks the common start, checks the request and applies the engine ConfigMap and Job. */
+export async function startLoader(client: KubeClient, o: RunLoaderOptions): Promise<StartedLoader> {
   const r = o.request;
   const s = r.settings;
   const startEpochMs = Math.round((o.nowMs ?? Date.now)() + (o.startLeadMs ?? DEFAULT_START_LEAD_MS));
@@ -75,10 +90,15 @@ export async function runLoader(client: KubeClient, o: RunLoaderOptions): Promis
   const problems = loaderRequestProblems(full);
   if (problems.length) throw new RunError({ what: `the load Job cannot run: ${problems.join('; ')}`, where: `Job ${r.namespace}/${r.name}`, fix: 'change load.pods or load.connections in the scenario' });
   await applyObjects(client, [loaderConfigMap(full, o.bundle), loaderJob(full)], { signal: o.signal });
-  const ended = await waitLoaderPods(client, { namespace: r.namespace, jobName: r.name, pods: s.pods, startEpochMs, deadlineEpochMs, pollMs: o.pollMs ?? 1_000, signal: o.signal });
+  return { namespace: r.namespace, jobName: r.name, pods: s.pods, startEpochMs, window, deadlineEpochMs };
+}
+
+/** Waits for every loader container to end and reads the logs. */
+export async function finishLoader(client: KubeClient, st: StartedLoader, o: { pollMs?: number; signal?: AbortSignal | undefined }): Promise<LoaderRun> {
+  const ended = await waitLoaderPods(client, { namespace: st.namespace, jobName: st.jobName, pods: st.pods, startEpochMs: st.startEpochMs, deadlineEpochMs: st.deadlineEpochMs, pollMs: o.pollMs ?? 1_000, signal: o.signal });
   const pods: LoaderPodOutput[] = [];
   for (const e of ended) pods.push(await readLoaderOutput(client, e, o.signal));
-  return { startEpochMs, window, pods };
+  return { startEpochMs: st.startEpochMs, window: st.window, pods };
 }
 
 interface ContainerState {
