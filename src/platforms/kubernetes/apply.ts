@@ -45,7 +45,7 @@ export async function applyObjects(client: KubeClient, objects: readonly Kuberne
     } catch (e) {
       if (!(e instanceof KubeApiError)) throw e;
       throw new RunError({
-        what: `the API server refused ${refOf(obj)}${o.dryRun ? ' (dry run)' : ''}: ${e.status ? `${e.status} ${e.reason}: ` : ''}${serverMessage(e)}`,
+        what: `the API server refused ${refOf(obj)}${o.dryRun ? ' (dry run)' : ''}: ${e.status ? `${e.status} ${e.reason}: ` : ''}${e.detail}`,
         where: refOf(obj),
         fix: e.status === 403 ? 'give this identity the ClusterRole of docs/kubernetes.md ("Permissions")' : e.status === 0 ? 'check that the cluster is reachable' : 'see the message: an admission webhook or policy of the cluster may refuse it',
         cause: e,
@@ -54,6 +54,3 @@ export async function applyObjects(client: KubeClient, objects: readonly Kuberne
   }
   return applied;
 }
-
-/** The Status message alone, without the method and path prefix. */
-const serverMessage = (e: KubeApiError): string => e.message.replace(`${e.method} ${e.path}: `, '').replace(/^HTTP \d+ \w+: /, '');

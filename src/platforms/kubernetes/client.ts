@@ -8,6 +8,7 @@
  * so nothing of it is passed on; a KubeApiError says the method, path, status and the server's
  * Status message only.
  */
+import { STATUS_CODES } from 'node:http';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
 import { loadKubeConfig, type ClusterAccess } from './kubeconfig.ts';
@@ -22,6 +23,8 @@ export class KubeApiError extends Error {
   readonly reason: string;
   readonly method: string;
   readonly path: string;
+  /** What the server (or the network) said, without method, path and status. */
+  readonly detail: string;
 
   constructor(o: { status: number; reason: string; method: string; path: string; message: string }) {
     super(`${o.method} ${o.path}: ${o.status ? `HTTP ${o.status} ${o.reason}: ` : ''}${o.message}`);
@@ -30,6 +33,7 @@ export class KubeApiError extends Error {
     this.reason = o.reason;
     this.method = o.method;
     this.path = o.path;
+    this.detail = o.message;
   }
 }
 
@@ -120,7 +124,9 @@ export class KubeClient {
     } catch {
       status = { message: text.slice(0, 200) };
     }
-    throw new KubeApiError({ status: res.status, reason: status.reason ?? res.statusText, method, path, message: status.message ?? res.statusText });
+    // HTTP/2 has no reason phrase: fall back to the standard one.
+    const reason = status.reason || res.statusText || STATUS_CODES[res.status] || 'Error';
+    throw new KubeApiError({ status: res.status, reason, method, path, message: status.message || reason });
   }
 
   get<T>(path: string, signal?: AbortSignal): Promise<T> {
