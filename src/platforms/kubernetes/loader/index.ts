@@ -7,3 +7,4 @@ export { istioNativeSidecars, loaderTermination, type LoaderTermination, type Na
 export { followWindow, type WindowPhase } from './window.ts';
 export { getText } from './raw-text.ts';
 export { loaderContainers, runInClusterLoad, type InClusterLoad, type InClusterLoadOptions, type LoaderContainersOptions } from './in-cluster-load.ts';
+export { probeLoaderPod, type LoaderProbe } from './probe.ts';
