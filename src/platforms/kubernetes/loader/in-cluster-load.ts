@@ -6,7 +6,6 @@
  * loaders, read their logs and merge their results exactly with load/'s decoder and merge (passed
  * in: this layer does not parse load results).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import type { KubernetesOverlay } from '../../../meshes/kubernetes.ts';
 import type { KubernetesContainer } from '../../types.ts';
@@ -14,7 +13,7 @@ import type { KubeClient } from '../client.ts';
 import { LOADER_CONTAINER } from './job.ts';
 import { collectPodResults, type Decoded, type PodResults } from './pod-results.ts';
 import { finishLoader, startLoader, type LoaderRun, type RunLoaderOptions } from './runner.ts';
-import { followWindow, type WindowPhase } from './window.ts';
+import { followWindow, pause, type WindowPhase } from './window.ts';
 
 interface ScheduledPod {
   metadata: { name: string; namespace: string };
@@ -43,7 +42,7 @@ export async function loaderContainers(client: KubeClient, o: LoaderContainersOp
     if (Date.now() > o.untilEpochMs) {
       throw new RunError({ what: `only ${pods.length} of ${o.pods} load pods had a node at the common start`, where: `Job ${o.namespace}/${o.jobName}`, fix: 'see why the others are Pending (kubectl -n NAMESPACE describe pod): node selectors, anti-affinity, capacity' });
     }
-    await sleep(o.pollMs ?? 500, undefined, o.signal ? { signal: o.signal } : {});
+    await pause(o.pollMs ?? 500, o.signal);
   }
   const known = new Set(o.known.map((k) => `${k.namespace}/${k.pod}/${k.container}`));
   const out: KubernetesContainer[] = [];

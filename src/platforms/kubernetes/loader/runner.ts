@@ -8,12 +8,12 @@
  * Decoding stays out of this layer (DESIGN.md): the result lines go to run/, which gives them to
  * load/ (decodeResultLine, mergeOutcomes) through collectPodResults (pod-results.ts).
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import { applyObjects } from '../apply.ts';
 import type { KubeClient } from '../client.ts';
 import { COMPLETION_INDEX_ANNOTATION, LOADER_CONTAINER, loaderConfigMap, loaderJob, loaderRequestProblems, type LoaderJobRequest } from './job.ts';
 import { getText } from './raw-text.ts';
+import { pause } from './window.ts';
 
 /** Default time from applying the Job to the common start: scheduling and a cold pull of node:24-alpine (~50 MB). */
 export const DEFAULT_START_LEAD_MS = 45_000;
@@ -184,7 +184,7 @@ export async function waitLoaderPods(client: KubeClient, o: WaitLoaderOptions): 
     if (now > o.deadlineEpochMs) {
       fail(`the loader containers had not all ended ${Math.round((now - o.startEpochMs) / 1000)} s after the common start (${done.size} of ${o.pods} ended)`, 'see the loader pods\' logs (kubectl -n NAMESPACE logs POD -c loadgen): a target that never answers is bounded by load.timeout');
     }
-    await sleep(o.pollMs, undefined, { signal: o.signal });
+    await pause(o.pollMs, o.signal);
   }
 }
 

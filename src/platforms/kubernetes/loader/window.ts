@@ -8,9 +8,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export type WindowPhase = 'measure' | 'drain';
 
+/** Waits `ms`; an abort rejects with the signal's own reason (timers/promises would give a bare AbortError). */
+export async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, signal ? { signal } : {});
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw e;
+  }
+}
+
 /** Resolves after `drain`; rejects with the signal's reason when aborted. */
 export async function followWindow(window: { startEpochMs: number; endEpochMs: number }, onPhase: (phase: WindowPhase) => void, signal?: AbortSignal): Promise<void> {
-  const until = (epochMs: number) => sleep(Math.max(0, epochMs - Date.now()), undefined, signal ? { signal } : {});
+  const until = (epochMs: number) => pause(Math.max(0, epochMs - Date.now()), signal);
   await until(window.startEpochMs);
   onPhase('measure');
   await until(window.endEpochMs);
