@@ -82,8 +82,8 @@ export class KubeClient {
     this.source = source;
   }
 
-  static fromAccess(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env): KubeClient {
-    const loaded = loadKubeConfig(access, env);
+  static fromAccess(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env, inClusterRoot = ''): KubeClient {
+    const loaded = loadKubeConfig(access, env, inClusterRoot);
     return new KubeClient(loaded.kc, loaded.source);
   }
 

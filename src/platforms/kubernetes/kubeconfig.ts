@@ -26,7 +26,8 @@ export interface LoadedKubeConfig {
 
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
-export function loadKubeConfig(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env): LoadedKubeConfig {
+/** `inClusterRoot`: where the pod's service-account files are mounted, under a prefix (tests). */
+export function loadKubeConfig(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env, inClusterRoot = ''): LoadedKubeConfig {
   const kc = new KubeConfig();
   let source: string;
   if (access.kubeconfig) {
@@ -43,8 +44,17 @@ export function loadKubeConfig(access: ClusterAccess = {}, env: NodeJS.ProcessEn
     const file = join(env.HOME ?? homedir(), '.kube', 'config');
     kc.loadFromOptions(readFiles([file], file));
     source = file;
-  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(IN_CLUSTER_TOKEN)) {
-    kc.loadFromCluster();
+  } else if (env.KUBERNETES_SERVICE_HOST && existsSync(inClusterRoot + IN_CLUSTER_TOKEN)) {
+    // client-node reads the address from process.env itself.
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = env.KUBERNETES_SERVICE_HOST;
+    process.env.KUBERNETES_SERVICE_PORT = env.KUBERNETES_SERVICE_PORT ?? '443';
+    try {
+      kc.loadFromCluster(inClusterRoot);
+    } finally {
+      restoreEnv('KUBERNETES_SERVICE_HOST', saved.host);
+      restoreEnv('KUBERNETES_SERVICE_PORT', saved.port);
+    }
     source = 'in-cluster service account';
   } else {
     throw new UsageError({ what: 'no Kubernetes configuration found', where: 'kubeconfig', fix: 'set KUBECONFIG, pass --kubeconfig FILE, or create ~/.kube/config (e.g. `aws eks update-kubeconfig`, `kind create cluster`)' });
@@ -88,4 +98,9 @@ function readFiles(files: string[], where: string): { clusters: Cluster[]; users
     merged.currentContext ||= one.getCurrentContext() ?? '';
   }
   return merged;
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
 }

@@ -3,7 +3,10 @@
  * give their preflight problem, and no credential ever appears in a message. The restricted
  * identity is a real ServiceAccount token bound to a narrow ClusterRole on the tier.
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -104,6 +107,22 @@ test('API errors carry the server status message, never request or response head
   assert.match(err.message, /GET \/api\/v1\/namespaces\/kube-system\/secrets: HTTP 403 Forbidden: secrets is forbidden: User "system:serviceaccount:meshbench-test-access:narrow" cannot list/);
   assert.not.ok(err.message.includes(token));
   assert.not.match(err.message, /authorization|bearer|audit-id|x-kubernetes-pf/i);
+});
+
+test('in-cluster configuration: a pod\'s service-account token and CA, as mounted, reach the API server as that account', async () => {
+  const token = await narrowToken();
+  const root = mkdtempSync(join(tmpdir(), 'meshbench-pod-'));
+  const sa = join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
+  mkdirSync(sa, { recursive: true });
+  writeFileSync(join(sa, 'token'), token);
+  writeFileSync(join(sa, 'ca.crt'), Buffer.from(tier().client.kc.getCurrentCluster()!.caData!, 'base64'));
+  writeFileSync(join(sa, 'namespace'), NS);
+  const server = new URL(tier().client.server);
+  // No KUBECONFIG and no ~/.kube/config: kubectl's order falls through to the pod's account.
+  const client = KubeClient.fromAccess({}, { HOME: root, KUBERNETES_SERVICE_HOST: server.hostname, KUBERNETES_SERVICE_PORT: server.port }, root);
+  assert.is(client.source, 'in-cluster service account');
+  const review = await client.request<{ status: { userInfo: { username: string } } }>('POST', '/apis/authentication.k8s.io/v1/selfsubjectreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+  assert.is(review.status.userInfo.username, `system:serviceaccount:${NS}:narrow`);
 });
 
 test.run();
