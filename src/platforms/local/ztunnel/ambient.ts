@@ -19,7 +19,7 @@ import type { NetnsTopology } from '../netns/topology.ts';
 import { describeExit, startProcess, type ManagedProcess } from '../processes.ts';
 import { ZTUNNEL_VERSION } from './binary.ts';
 import { LocalFileControlPlane, type AmbientControlPlane } from './control-plane.ts';
-import { readZtunnelMetrics, type Sample } from './metrics.ts';
+import { readZtunnelMetrics, ztunnelTraffic, type Sample, type ZtunnelTraffic } from './metrics.ts';
 import { applyInpodRedirect } from './redirect.ts';
 import { ambientModelFor, workloadUid } from './xds.ts';
 
@@ -111,6 +111,12 @@ export class AmbientDataPlane {
 
   metrics(node: NodeName): Promise<Sample[]> {
     return readZtunnelMetrics(this.o.topology.plan.nodes[node].netns);
+  }
+
+  /** Each ztunnel's counters; take one before and after a window to show the traffic crossed both. */
+  async traffic(): Promise<Record<NodeName, ZtunnelTraffic>> {
+    const [a, b] = await Promise.all(NODE_NAMES.map((n) => this.metrics(n)));
+    return { 'node-a': ztunnelTraffic(a!), 'node-b': ztunnelTraffic(b!) };
   }
 
   /** Idempotent: ends ztunnels and agents (SIGTERM, then SIGKILL after a grace) and removes the sockets. */

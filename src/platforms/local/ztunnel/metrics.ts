@@ -32,3 +32,24 @@ export async function readZtunnelMetrics(nodeNetns: string): Promise<Sample[]> {
   if (text === undefined) throw new Error(`ztunnel metrics in ${nodeNetns} did not answer`);
   return parsePrometheus(text);
 }
+
+/** What one ztunnel has carried so far, from its own counters: the evidence that traffic crossed it. */
+export interface ZtunnelTraffic {
+  /** Connections it opened as the client side (reporter="source") and accepted as the server side. */
+  connectionsOpened: { source: number; destination: number };
+  /** Of those, the ones over mutual TLS (connection_security_policy="mutual_tls"). */
+  mutualTlsConnectionsOpened: { source: number; destination: number };
+  sentBytes: number;
+  receivedBytes: number;
+}
+
+export function ztunnelTraffic(samples: readonly Sample[]): ZtunnelTraffic {
+  const opened = (reporter: string, extra: Record<string, string> = {}) => sumOf(samples, 'istio_tcp_connections_opened_total', { reporter, ...extra });
+  const mtls = { connection_security_policy: 'mutual_tls' };
+  return {
+    connectionsOpened: { source: opened('source'), destination: opened('destination') },
+    mutualTlsConnectionsOpened: { source: opened('source', mtls), destination: opened('destination', mtls) },
+    sentBytes: sumOf(samples, 'istio_tcp_sent_bytes_total'),
+    receivedBytes: sumOf(samples, 'istio_tcp_received_bytes_total'),
+  };
+}

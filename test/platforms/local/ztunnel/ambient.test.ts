@@ -75,6 +75,7 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     for (const c of containers) assert.ok(processesOf(l.ztunnelPath, l.workDir).includes(c.pid), `pid ${c.pid} is the ztunnel itself`);
 
     const [a0, b0] = [await dp.metrics('node-a'), await dp.metrics('node-b')];
+    const before = await dp.traffic();
     const window = await new ProcfsCollector({ intervalMs: 60_000 }).begin(containers.map((c) => ({ kind: 'process' as const, ...c })));
     const N = 200;
     const r = requestsFrom(l.topology.plan.pods.loadgen.netns, `http://${l.topology.plan.pods.workload.ip}:${APP_PORT}/`, N);
@@ -84,6 +85,10 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     // ztunnel B hands the app the loader pod's own address (original source kept), as in a cluster.
     assert.equal([...new Set(r.bodies)], [l.topology.plan.pods.loadgen.ip]);
     const [a1, b1] = [await dp.metrics('node-a'), await dp.metrics('node-b')];
+    const after = await dp.traffic();
+    assert.is(after['node-a'].mutualTlsConnectionsOpened.source - before['node-a'].mutualTlsConnectionsOpened.source, N);
+    assert.is(after['node-b'].mutualTlsConnectionsOpened.destination - before['node-b'].mutualTlsConnectionsOpened.destination, N);
+    assert.ok(after['node-b'].sentBytes > before['node-b'].sentBytes, 'bytes moved through ztunnel B');
     assert.is(opened(a1, 'source') - opened(a0, 'source'), N, 'ztunnel A opened one mTLS connection per request');
     assert.is(opened(b1, 'destination') - opened(b0, 'destination'), N, 'ztunnel B accepted one mTLS connection per request');
     assert.is(opened(a1, 'destination') + opened(b1, 'source'), 0, 'each ztunnel saw only its own side');

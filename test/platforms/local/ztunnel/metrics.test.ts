@@ -1,7 +1,7 @@
 /** Reading ztunnel's Prometheus metrics: labelled counters summed by what they match. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parsePrometheus, sumOf } from '../../../../src/platforms/local/ztunnel/metrics.ts';
+import { parsePrometheus, sumOf, ztunnelTraffic } from '../../../../src/platforms/local/ztunnel/metrics.ts';
 
 // Shape of ztunnel 1.30.3's :15020/metrics (lines abridged from the lab's output).
 const text = `# HELP istio_tcp_connections_opened The total number of TCP connections opened.
@@ -27,6 +27,15 @@ test('reads escaped label values and exponent notation; skips comments', () => {
   const sent = s.find((x) => x.name === 'istio_tcp_sent_bytes_total')!;
   assert.is(sent.value, 1500);
   assert.is(sent.labels.label_with_quote, 'a "b" c');
+});
+
+test('a ztunnel\'s traffic summary splits client and server side, and mutual TLS from the rest', () => {
+  assert.equal(ztunnelTraffic(parsePrometheus(text)), {
+    connectionsOpened: { source: 9, destination: 3 },
+    mutualTlsConnectionsOpened: { source: 7, destination: 3 },
+    sentBytes: 1500,
+    receivedBytes: 0,
+  });
 });
 
 test.run();
