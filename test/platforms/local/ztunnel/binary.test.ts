@@ -3,6 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../../../src/errors.ts';
 import { findZtunnel, ztunnelCacheDir } from '../../../../src/platforms/local/ztunnel/binary.ts';
+import { ambientPreflight } from '../../../../src/platforms/local/ztunnel/preflight.ts';
+import { ztunnelOrBuild } from './ztunnel-helpers.ts';
 
 test('the cache follows XDG_CACHE_HOME, else ~/.cache, like scripts/ztunnel.sh', () => {
   assert.is(ztunnelCacheDir({ XDG_CACHE_HOME: '/c', HOME: '/h' }), '/c/meshbench/ztunnel-1.30.3');
@@ -22,6 +24,20 @@ test('a binary of another program or version is refused, naming what it said', a
   const error = await findZtunnel({ MESHBENCH_ZTUNNEL: '/bin/echo' }).then(() => null, (e: unknown) => e);
   assert.instance(error, UsageError);
   assert.match((error as UsageError).what, /\/bin\/echo is not ztunnel 1\.30\.3 \(`ztunnel version` said: version\)/);
+});
+
+test('the preflight (as root, ztunnel built) returns the binary and the versions to record', async () => {
+  const path = await ztunnelOrBuild();
+  const pre = await ambientPreflight();
+  assert.is(pre.ztunnelPath, path);
+  assert.is(pre.components.ztunnel, '1.30.3');
+  assert.match(pre.components.python ?? '', /^3\.\d+$/);
+});
+
+test('the preflight without the binary fails before anything starts, with the build advice', async () => {
+  const e = await ambientPreflight({ ...process.env, MESHBENCH_ZTUNNEL: '/nonexistent/ztunnel' }).then(() => null, (x: unknown) => x);
+  assert.instance(e, UsageError);
+  assert.match((e as UsageError).fix ?? '', /scripts\/ztunnel\.sh build/);
 });
 
 test.run();
