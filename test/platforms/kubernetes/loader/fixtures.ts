@@ -3,7 +3,8 @@
  * as every pod's log: scripts/k8s-tier.sh writes it beside the kubeconfig), a trial namespace
  * with the load generator's service account, and a small engine request.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { bundleClusterEntry } from '../../../../src/load/bundle.ts';
@@ -20,20 +21,48 @@ export async function buildBundle(): Promise<string> {
   return readFileSync(out, 'utf8');
 }
 
-/** The pod log file, saved so that `restore` puts back what was there. */
-export function podLogFile(): { path: string; restore: () => void } {
+/**
+ * The pod log file, held for this test file alone (another test process on the same tier may serve
+ * its own logs: a lock file with the holder's pid, taken over when that process is gone), and
+ * saved so that `restore` puts back what was there and lets go.
+ */
+export async function podLogFile(): Promise<{ path: string; restore: () => void }> {
   const path = join(dirname(tier().kubeconfig), 'pod.log');
+  const lock = `${path}.lock`;
+  for (let i = 0; ; i++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (!alive(holder)) rmSync(lock, { force: true });
+      else if (i > 600) throw new Error(`${lock} is held by pid ${holder} for over 2 minutes`);
+      else await sleep(200);
+    }
+  }
   const saved = `${path}.before-loader-tests`;
   const had = existsSync(path);
   if (had) copyFileSync(path, saved);
   return {
     path,
     restore: () => {
-      if (!had) return;
-      copyFileSync(saved, path);
-      rmSync(saved);
+      if (had) {
+        copyFileSync(saved, path);
+        rmSync(saved);
+      }
+      rmSync(lock, { force: true });
     },
   };
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export class Namespaces {

@@ -22,12 +22,12 @@ import { buildBundle, Namespaces, podLogFile, smallRequest } from './fixtures.ts
 import { runAsPod } from './pod-sim.ts';
 
 let bundle = '';
-let podLog: ReturnType<typeof podLogFile>;
+let podLog: Awaited<ReturnType<typeof podLogFile>>;
 const namespaces = new Namespaces();
 
 test.before(async () => {
   bundle = await buildBundle();
-  podLog = podLogFile();
+  podLog = await podLogFile();
 });
 
 test.after(async () => {

@@ -20,10 +20,10 @@ import { rejection, tier } from '../tier.ts';
 import { buildBundle, Namespaces, podLogFile, smallRequest } from './fixtures.ts';
 import { runAsPod } from './pod-sim.ts';
 
-let podLog: ReturnType<typeof podLogFile>;
+let podLog: Awaited<ReturnType<typeof podLogFile>>;
 const namespaces = new Namespaces();
-test.before(() => {
-  podLog = podLogFile();
+test.before(async () => {
+  podLog = await podLogFile();
 });
 test.after(async () => {
   podLog.restore();
