@@ -43,17 +43,21 @@ test('engine Job, watched containers, resources over the window and the merged o
   assert.is(local.code, 0, local.stderr);
   writeFileSync(podLog.path, local.criLog);
 
-  // The workload, where the platform's deploy would have put it.
-  await applyObjects(client, [
-    {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'workload-0', namespace: ns, labels: { ...base.ownerLabels, app: 'workload' }, annotations: { 'kwok.x-k8s.io/usage-cpu': '700m', 'kwok.x-k8s.io/usage-memory': '200Mi' } },
-      spec: { nodeName: 'kwok-node-0', serviceAccountName: 'workload', containers: [{ name: 'app', image: 'fortio/fortio:1.66.0' }] },
-    },
-  ]);
-  for (let i = 0; i < 100 && (await client.get<{ status?: { phase?: string } }>(`/api/v1/namespaces/${ns}/pods/workload-0`)).status?.phase !== 'Running'; i++) await sleep(100);
-  const known: KubernetesContainer[] = [{ kind: 'kubernetes', namespace: ns, pod: 'workload-0', container: 'app', node: 'kwok-node-0', role: 'app' }];
+  // The workload where the platform's deploy would have put it, and a node proxy (ztunnel) on each node.
+  const pod = (name: string, node: string, labels: Record<string, string>, container: string, cpu: string, memory: string) => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: ns, labels: { ...base.ownerLabels, ...labels }, annotations: { 'kwok.x-k8s.io/usage-cpu': cpu, 'kwok.x-k8s.io/usage-memory': memory } },
+    spec: { nodeName: node, serviceAccountName: 'workload', containers: [{ name: container, image: 'example.invalid/none' }] },
+  });
+  const ztunnel = { app: `ztunnel-${runId}` };
+  await applyObjects(client, [pod('workload-0', 'kwok-node-0', { app: 'workload' }, 'app', '700m', '200Mi'), pod('ztunnel-a', 'kwok-node-0', ztunnel, 'istio-proxy', '50m', '30Mi'), pod('ztunnel-b', 'kwok-node-1', ztunnel, 'istio-proxy', '80m', '30Mi')]);
+  for (let i = 0; i < 100 && (await client.list<{ status?: { phase?: string } }>(`/api/v1/namespaces/${ns}/pods`)).some((p) => p.status?.phase !== 'Running'); i++) await sleep(100);
+  // What deploy watches: the workload, and the ztunnel of the workload's node.
+  const known: KubernetesContainer[] = [
+    { kind: 'kubernetes', namespace: ns, pod: 'workload-0', container: 'app', node: 'kwok-node-0', role: 'app' },
+    { kind: 'kubernetes', namespace: ns, pod: 'ztunnel-a', container: 'istio-proxy', node: 'kwok-node-0', role: 'node-proxy' },
+  ];
 
   const { startEpochMs: _s, activeDeadlineSeconds: _d, ...request } = base;
   // A 2 s window: long enough for the collector's 5 %; the loader pod carries its own usage.
@@ -66,7 +70,7 @@ test('engine Job, watched containers, resources over the window and the merged o
     bundle,
     startLeadMs: 5_000,
     pollMs: 200,
-    overlay: { dataPlaneContainers: [], dataPlanePods: [] },
+    overlay: { dataPlaneContainers: [], dataPlanePods: [{ role: 'node-proxy', namespace: ns, selector: ztunnel, container: 'istio-proxy', nodesInvolvedOnly: true }] },
     known,
     watch: (containers) => {
       watched = containers;
@@ -78,9 +82,11 @@ test('engine Job, watched containers, resources over the window and the merged o
   });
   const resources: ResourceUsage[] = await collection!.result();
 
-  // The Job's pod: on the other node (anti-affinity), watched as the load generator.
-  assert.is(load.added.length, 1);
-  assert.equal([load.added[0]!.role, load.added[0]!.container, load.added[0]!.node], ['loadgen', 'loadgen', 'kwok-node-1']);
+  // The Job's pod: on the other node (anti-affinity), watched as the load generator; that node's ztunnel joins, charged per node.
+  assert.equal(load.added.map((c) => [c.role, c.pod.replace(/-0-[a-z0-9]+$/, '-0-*'), c.container, c.node]), [
+    ['loadgen', `${base.name}-0-*`, 'loadgen', 'kwok-node-1'],
+    ['node-proxy', 'ztunnel-b', 'istio-proxy', 'kwok-node-1'],
+  ]);
   assert.equal(watched, [...known, ...load.added]);
   // The loader's result is the engine's own, exactly.
   const expected = decodeResultLine(local.stdout).outcome;
@@ -88,9 +94,9 @@ test('engine Job, watched containers, resources over the window and the merged o
   assert.is(load.results.merged.scheduledRequests, expected.scheduledRequests);
   assert.is(load.run.window.endEpochMs - load.run.window.startEpochMs, 2_000);
   // Resources over the window, per role, within 5 % of what the pods use.
-  const by = (role: string) => resources.find((r) => r.role === role)!;
-  for (const [role, cores, mib] of [['app', 0.7, 200], ['loadgen', 0.3, 120]] as const) {
-    const u = by(role);
+  assert.equal(resources.map((r) => r.pod).filter((p) => p.startsWith('ztunnel')), ['ztunnel-a', 'ztunnel-b']);
+  for (const [role, pod, cores, mib] of [['app', 'workload-0', 0.7, 200], ['loadgen', base.name, 0.3, 120], ['node-proxy', 'ztunnel-a', 0.05, 30], ['node-proxy', 'ztunnel-b', 0.08, 30]] as const) {
+    const u = resources.find((r) => r.role === role && r.pod.startsWith(pod))!;
     assert.ok(Math.abs(u.cpuCores - cores) / cores < 0.05, `${role}: ${u.cpuCores} cores over ${u.windowMs} ms`);
     assert.is(u.memoryBytesMax, mib * 1024 * 1024, role);
   }
