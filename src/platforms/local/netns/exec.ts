@@ -13,9 +13,9 @@ export interface CommandResult {
 }
 
 /** Runs a command to completion; never throws for a non-zero exit (callers decide). */
-export function runCommand(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CommandResult> {
+export function runCommand(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
-    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, env: options.env ?? process.env }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
       resolve({ stdout: String(stdout), stderr: String(stderr) || (error && code === 127 ? error.message : ''), code });
     });
@@ -67,7 +67,8 @@ process.exitCode = r.status === 200 ? 0 : 1;`;
 /** GETs `url` from inside `netns`: the body on 200, otherwise undefined. */
 export async function fetchInNetns(netns: string, url: string, timeoutMs = 2_000): Promise<string | undefined> {
   const argv = inNetns(netns, process.execPath, ['--input-type=module', '-e', FETCH_SCRIPT, url, String(timeoutMs)]);
-  const r = await runCommand(argv.command, argv.args, { timeoutMs: timeoutMs + 5_000 });
+  // A bare environment: the probe needs none, and inherited NODE_OPTIONS or colour settings only add noise.
+  const r = await runCommand(argv.command, argv.args, { timeoutMs: timeoutMs + 5_000, env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
   return r.code === 0 ? r.stdout : undefined;
 }
 

@@ -4,6 +4,9 @@ import { createInterface } from 'node:readline';
 import { spawnInNetns } from '../../../../src/platforms/local/netns/exec.ts';
 
 /** Namespaces, root-namespace links and root iptables lines that mention `marker`. */
+/** Children of tests: uvu sets FORCE_COLOR, which makes every child Node warn about NO_COLOR. */
+const quietEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+
 export function leftovers(marker: string): string[] {
   const sh = (cmd: string, args: string[]) => {
     try {
@@ -56,5 +59,5 @@ export function dialFrom(netns: string, host: string, port: number, options: { u
     c.on('error', (e) => (out += e.code));
     c.on('close', () => process.stdout.write(out.trim() || 'CLOSED'));`;
   const asUser = options.uid === undefined ? [] : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups'];
-  return execFileSync('ip', ['netns', 'exec', netns, ...asUser, process.execPath, '--input-type=module', '-e', script, host, String(port), options.send ?? ''], { encoding: 'utf8' });
+  return execFileSync('ip', ['netns', 'exec', netns, ...asUser, process.execPath, '--input-type=module', '-e', script, host, String(port), options.send ?? ''], { encoding: 'utf8', env: quietEnv });
 }

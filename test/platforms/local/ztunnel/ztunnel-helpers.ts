@@ -9,6 +9,9 @@ import { findZtunnel } from '../../../../src/platforms/local/ztunnel/binary.ts';
 const script = fileURLToPath(new URL('../../../../scripts/ztunnel.sh', import.meta.url));
 
 /** The cached ztunnel; builds it with scripts/ztunnel.sh when missing (minutes, once), else throws why. */
+/** Children of tests: uvu sets FORCE_COLOR, which makes every child Node warn about NO_COLOR. */
+const quietEnv = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' };
+
 export async function ztunnelOrBuild(): Promise<string> {
   try {
     return await findZtunnel();
@@ -58,7 +61,7 @@ export function requestsFrom(netns: string, url: string, count: number): ClientR
       });
     }
     process.stdout.write(JSON.stringify(out));`;
-  return JSON.parse(execFileSync('ip', ['netns', 'exec', netns, process.execPath, '--input-type=module', '-e', source, url, String(count)], { encoding: 'utf8' })) as ClientResult;
+  return JSON.parse(execFileSync('ip', ['netns', 'exec', netns, process.execPath, '--input-type=module', '-e', source, url, String(count)], { encoding: 'utf8', env: quietEnv })) as ClientResult;
 }
 
 /** Pids of live processes running `exe` whose environment mentions `marker` (e.g. a work dir). */
