@@ -66,6 +66,9 @@ async function withBrowser(fn: (page: Page, problems: string[]) => Promise<void>
 /** Parses XML in Chromium: null when well-formed, else the parser's complaint. */
 async function xmlProblem(page: Page, xml: string): Promise<string | null> {
   return page.evaluate((text) => {
+    // Runs in the page; the repository's types know Node only.
+    type XmlDoc = { querySelector(s: string): { textContent: string | null } | null };
+    const { DOMParser } = globalThis as unknown as { DOMParser: new () => { parseFromString(t: string, type: string): XmlDoc } };
     const doc = new DOMParser().parseFromString(text, 'application/xml');
     const error = doc.querySelector('parsererror');
     if (error) return error.textContent;
@@ -118,11 +121,11 @@ test('HTML, Markdown, CSV and JUnit escape every hostile string; in Chromium not
     writeFileSync(join(dir, 'report.html'), html.content);
     await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
     await page.waitForTimeout(300);
-    const pwned = await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned ?? null);
+    const pwned = await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned ?? null);
     if (pwned) problems.push(`report.html: injected ${pwned} ran`);
     const injected = await page.locator('img, pwned, script').evaluateAll((els) => els.filter((e) => /__pwned/.test(e.outerHTML)).map((e) => e.outerHTML.slice(0, 80)));
     problems.push(...injected.map((e) => `report.html: hostile markup became an element: ${e}`));
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.evaluate(() => (globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText);
     if (!text.includes(H.script)) problems.push('report.html: the hostile name is not shown as text');
     problems.push(...pageProblems.map((p) => `report.html: ${p}`));
     for (const f of files.filter((f) => f.path.endsWith('.xml'))) {
@@ -143,7 +146,7 @@ test('the checks above catch unescaped output', async () => {
     assert.ok(await xmlProblem(page, `<a><![CDATA[x${H.cdata}]]></a>`));
     await page.setContent(`<p>${H.comment}</p>`);
     await page.waitForTimeout(100);
-    assert.is(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), 'img');
+    assert.is(await page.evaluate(() => (globalThis as unknown as { __pwned?: string }).__pwned), 'img');
     assert.equal(problems, []);
   });
 });

@@ -1,4 +1,5 @@
 /** Waiting for what was started to answer, bounded in time and abortable. */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,23 +31,60 @@ function getStatus(url: URL): Promise<number> {
   });
 }
 
-async function pollUntil(check: () => Promise<boolean>, what: string, fix: string, timeoutMs: number, signal: AbortSignal, process?: ManagedProcess): Promise<void> {
+/**
+ * Whether `pid` holds the listening socket of 127.0.0.1:`port` (Linux /proc). A port another
+ * process took first answers connects too: without this check, a sidecar that failed to bind
+ * would look ready, and the trial would wait its whole ready timeout for a health check that
+ * cannot pass. Undefined where /proc cannot tell (not Linux): connecting is all there is.
+ */
+function listensOn(pid: number, port: number): boolean | undefined {
+  let table: string;
+  try {
+    table = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  // 127.0.0.1 or 0.0.0.0. Columns: sl local_address rem_address st ... inode (10th); st 0A is LISTEN.
+  const locals = [`0100007F:${hex}`, `00000000:${hex}`];
+  const inodes = table.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => locals.includes(c[1]!) && c[3] === '0A').map((c) => `socket:[${c[9]}]`);
+  if (inodes.length === 0) return false;
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return inodes.includes(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+async function pollUntil(check: () => Promise<boolean>, what: string, fixFor: string | (() => string), timeoutMs: number, signal: AbortSignal, process?: ManagedProcess): Promise<void> {
+  const fix = () => (typeof fixFor === 'string' ? fixFor : fixFor());
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | string | undefined;
   void process?.exited.then((code) => (exitCode = code));
   for (;;) {
     signal.throwIfAborted();
     if (exitCode !== undefined && process) {
-      throw new RunError({ what: `exited (${exitCode}) before it was ready: ${process.stderrTail() || '(no output)'}`, where: process.name, fix });
+      throw new RunError({ what: `exited (${exitCode}) before it was ready: ${process.stderrTail() || '(no output)'}`, where: process.name, fix: fix() });
     }
     if (await check()) return;
-    if (Date.now() > deadline) throw new RunError({ what: `${what} within ${timeoutMs} ms`, where: process?.name ?? 'local platform', fix });
+    if (Date.now() > deadline) throw new RunError({ what: `${what} within ${timeoutMs} ms`, where: process?.name ?? 'local platform', fix: fix() });
     await sleep(POLL_MS, undefined, { signal });
   }
 }
 
 export function waitForPort(port: number, process: ManagedProcess, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  return pollUntil(() => tryConnect(port), `did not listen on 127.0.0.1:${port}`, `see the ${process.name} output in this message`, timeoutMs, signal, process);
+  const ours = async () => (await tryConnect(port)) && listensOn(process.pid, port) !== false;
+  const fix = () =>
+    /Address already in use/.test(process.stderrTail())
+      ? `port ${port} was taken by another process after meshbench chose it; this trial failed in deploy, the others go on`
+      : `see the ${process.name} output in this message`;
+  return pollUntil(ours, `did not listen on 127.0.0.1:${port}`, fix, timeoutMs, signal, process);
 }
 
 export function waitForHealthy(url: URL, timeoutMs: number, signal: AbortSignal): Promise<void> {

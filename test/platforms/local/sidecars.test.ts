@@ -1,13 +1,16 @@
 /** Real HAProxy sidecars on loopback: the mesh profiles' data paths and their security. */
-import { readFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { RunError } from '../../../src/errors.ts';
 import { meshes } from '../../../src/meshes/index.ts';
-import { inboundSidecarConfig, outboundSidecarConfig } from '../../../src/platforms/local/haproxy.ts';
+import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from '../../../src/platforms/local/haproxy.ts';
+import { waitForPort } from '../../../src/platforms/local/readiness.ts';
 import { LocalPlatform } from '../../../src/platforms/local/index.ts';
 import type { Deployment } from '../../../src/platforms/types.ts';
 import type { MeshName } from '../../../src/meshes/index.ts';
@@ -15,6 +18,7 @@ import { processesWith } from '../../helpers.ts';
 
 const certs = { caFile: '/ca.crt', serverPemFile: '/server.pem', clientPemFile: '/client.pem', serverName: 'workload.meshbench.local' };
 const sidecar = { threads: 2, listenPort: 1001, upstreamPort: 1002, requestTimeoutMs: 10_000 };
+const sidecar0 = { threads: 1, listenPort: 0, upstreamPort: 1, requestTimeoutMs: 1_000 };
 
 test('istio-style inbound sidecar requires a client certificate signed by the run CA', () => {
   const cfg = inboundSidecarConfig(sidecar, certs);
@@ -148,6 +152,24 @@ test('a deployment reports a process that dies on its own, naming it, and not th
     await platform.close();
   }
   assert.equal(processesWith(runId), []);
+});
+
+test('a port another process took: the sidecar is not taken for ready; it fails at once with HAProxy\'s bind error', async () => {
+  const holder = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => holder.once('listening', r));
+  const port = (holder.address() as AddressInfo).port;
+  const dir = mkdtempSync(join(tmpdir(), `meshbench-${runId}-port-`));
+  const sidecar = await startHaproxy('sidecar-inbound-t9', dir, inboundSidecarConfig({ ...sidecar0, listenPort: port }, null));
+  const t0 = performance.now();
+  const error = await waitForPort(port, sidecar, 10_000, new AbortController().signal).then(() => 'taken for ready', (e: unknown) => e);
+  const ms = performance.now() - t0;
+  holder.close();
+  rmSync(dir, { recursive: true });
+  assert.instance(error, RunError);
+  assert.match((error as RunError).what, /cannot bind socket \(Address already in use\)/);
+  assert.match((error as RunError).fix ?? '', new RegExp(`port ${port} was taken by another process`));
+  // Not the 10 s ready timeout: the exit is noticed within a few polls.
+  assert.ok(ms < 3_000, `${ms} ms`);
 });
 
 test('an aborted deploy stops what it started', async () => {
