@@ -132,8 +132,6 @@ export function loaderJob(r: LoaderJobRequest): KubernetesObject {
                 : {}),
             },
           },
-          // The node image's own user; the engine writes nothing, so the root filesystem stays read-only.
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
           containers: [
             {
               name: LOADER_CONTAINER,
@@ -142,7 +140,10 @@ export function loaderJob(r: LoaderJobRequest): KubernetesObject {
               env,
               volumeMounts: [{ name: 'engine', mountPath: SETTINGS_DIR, readOnly: true }],
               resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+              // The node image's own user; the engine writes nothing, so the root filesystem stays read-only.
+              // Set on the container, not the pod: a mesh's injected init container (App Mesh's
+              // proxyinit, linkerd-init) may need root, and a pod-wide runAsNonRoot would refuse it.
+              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
             },
           ],
           volumes: [{ name: 'engine', configMap: { name: configMapName(r.name) } }],
