@@ -68,7 +68,8 @@ export function findDepthExcess(text: string, limit: number = HARD_CEILINGS.nest
         if (c === quote) quote = '';
         continue;
       }
-      if (c === '"' || c === "'") quote = c;
+      // A quote opens a quoted scalar only where a value starts (`it's` in a plain scalar does not).
+      if ((c === '"' || c === "'") && startsValue(text, i, lineStart)) quote = c;
       else if (c === '#' && (i === lineStart || text[i - 1] === ' ')) break;
       else if (c === '[' || c === '{') {
         flow++;
@@ -78,4 +79,11 @@ export function findDepthExcess(text: string, limit: number = HARD_CEILINGS.nest
     lineStart = lineEnd + 1;
   }
   return null;
+}
+
+/** Whether position `i` is where a scalar may start: first on its line, or after `:`, `-`, `?`, `,`, `[` or `{` and spaces. */
+function startsValue(text: string, i: number, lineStart: number): boolean {
+  let k = i - 1;
+  while (k >= lineStart && text[k] === ' ') k--;
+  return k < lineStart || ':-?,[{'.includes(text[k]!);
 }

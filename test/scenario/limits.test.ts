@@ -63,6 +63,8 @@ test('the depth scan does not count brackets in quotes or comments, nor ordinary
   assert.is(findDepthExcess(`name: "${'['.repeat(100)}"\n# ${'{'.repeat(100)}\nmeshes: [none]\n`), null);
   assert.is(findDepthExcess('name: x\nload:\n  connections: [1, 2, 4]\ncustomMeshes:\n  m:\n    manifests:\n      - apiVersion: v1\n        kind: ConfigMap\n        metadata: { name: a, labels: { x: y } }\n'), null);
   assert.ok(findDepthExcess(`x: ${'['.repeat(65)}`));
+  // An apostrophe inside a plain scalar does not hide what follows it.
+  assert.ok(findDepthExcess(`x: [it's, ${'['.repeat(65)}`));
   assert.is(findDepthExcess(`x: ${'['.repeat(63)}`), null);
 });
 
