@@ -8,6 +8,7 @@
  * share of the schedule from JOB_COMPLETION_INDEX (rate/N over connections/N), and starts at the
  * absolute `startEpochMs` that every pod gets, so the pods' windows coincide.
  */
+import { createHash } from 'node:crypto';
 import type { KubernetesObject, PodOverlay } from '../../../meshes/kubernetes.ts';
 
 export const DEFAULT_LOADER_IMAGE = 'node:24-alpine';
@@ -151,4 +152,15 @@ export function loaderJob(r: LoaderJobRequest): KubernetesObject {
       },
     },
   };
+}
+
+/**
+ * For `bench render`: the ConfigMap with its ~360 KB bundle replaced by a line that says what it
+ * is (size and sha256), so the manifests stay readable; still a valid ConfigMap.
+ */
+export function withBundleElided(configMap: KubernetesObject): KubernetesObject {
+  const data = configMap.data as Record<string, string>;
+  const bundle = data[BUNDLE_KEY] ?? '';
+  const sha256 = createHash('sha256').update(bundle).digest('hex');
+  return { ...configMap, data: { ...data, [BUNDLE_KEY]: `// meshbench load engine bundle: ${Buffer.byteLength(bundle)} bytes, sha256 ${sha256} (elided)\n` } };
 }

@@ -2,10 +2,11 @@
  * The engine Job's objects, pure: compared with expected objects (k6-operator style) and validated
  * against the upstream Kubernetes 1.35 schemas; how each mesh's loader Job ends.
  */
+import { createHash } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { meshAdapter, type KubernetesObject } from '../../../../src/meshes/index.ts';
-import { loaderConfigMap, loaderJob, loaderRequestProblems, type LoaderJobRequest } from '../../../../src/platforms/kubernetes/loader/job.ts';
+import { loaderConfigMap, loaderJob, loaderRequestProblems, withBundleElided, type LoaderJobRequest } from '../../../../src/platforms/kubernetes/loader/job.ts';
 import { loaderRequest } from '../../../../src/platforms/kubernetes/loader/from-scenario.ts';
 import { istioNativeSidecars, loaderTermination } from '../../../../src/platforms/kubernetes/loader/termination.ts';
 import { meshOptions, trialNamespace } from '../../../../src/platforms/kubernetes/render.ts';
@@ -90,6 +91,11 @@ test('the ConfigMap holds the bundle and the settings file, immutable; a bundle 
   assert.is(data['loader.mjs'], 'console.log(1)\n');
   assert.equal(JSON.parse(data['load.json']!), request().settings);
   assert.throws(() => loaderConfigMap(request(), 'x'.repeat(1_040_000)), /a ConfigMap holds at most \d+ of them here: bundle it minified/);
+  // As bench render shows it: the bundle named by size and digest, the settings whole.
+  const shown = withBundleElided(cm).data as Record<string, string>;
+  const digest = createHash('sha256').update('console.log(1)\n').digest('hex');
+  assert.is(shown['loader.mjs'], `// meshbench load engine bundle: 15 bytes, sha256 ${digest} (elided)\n`);
+  assert.is(shown['load.json'], data['load.json']);
 });
 
 test('both objects are valid against the upstream Kubernetes schemas', () => {
