@@ -43,6 +43,8 @@ export interface ContainerSample {
   cpuSeconds?: number;
   /** The sample's own timestamp (epoch ms), or the read time when the kubelet gives none. */
   cpuAtMs?: number;
+  /** false: the kubelet gave no timestamp, so cpuAtMs is the read time. */
+  cpuStamped?: boolean;
   memoryBytes?: number;
 }
 
@@ -63,6 +65,7 @@ export function parseResourceMetrics(text: string, readAtMs: number): Map<string
     if (m[1] === 'container_cpu_usage_seconds_total') {
       s.cpuSeconds = value;
       s.cpuAtMs = m[4] !== undefined ? Number(m[4]) : readAtMs;
+      s.cpuStamped = m[4] !== undefined;
     } else s.memoryBytes = value;
     out.set(k, s);
   }
@@ -94,6 +97,7 @@ export class KubeletCollector implements Collector {
     const nodes = [...new Set(kube.map((c) => c.node))];
     const beginAtMs = Date.now();
     const tracks = kube.map((c): Track => ({ c, maxCores: 0, memSum: 0, memMax: 0, memN: 0 }));
+    const unstamped = new Set<string>();
     const scrape = async () => {
       const byNode = await Promise.all(nodes.map((n) => this.read(n)));
       const samples = new Map(nodes.map((n, i) => [n, byNode[i]!]));
@@ -105,6 +109,7 @@ export class KubeletCollector implements Collector {
           t.memN++;
         }
         if (s?.cpuSeconds === undefined || s.cpuAtMs === undefined) continue;
+        if (!s.cpuStamped) unstamped.add(t.c.node);
         const cur = { cpuSeconds: s.cpuSeconds, atMs: s.cpuAtMs };
         // Stats taken before the window began do not count: the first edge must be inside it.
         if (!t.first) {
@@ -148,6 +153,7 @@ export class KubeletCollector implements Collector {
         clearInterval(timer);
         await sample().catch((e: unknown) => (sampleError ??= e));
         if (sampleError) throw sampleError;
+        if (unstamped.size) this.caveats.push(`the kubelets of ${[...unstamped].sort().join(', ')} stamp no samples: their CPU is timed by the reads (each read's round trip is its uncertainty)`);
         return tracks.map((t) => {
           if (!t.first || t.last!.atMs <= t.first.atMs) {
             throw new RunError({

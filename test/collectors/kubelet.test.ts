@@ -35,9 +35,9 @@ test('a kubelet\'s samples are timed by their own timestamps; kwok\'s, which car
     'pod_cpu_usage_seconds_total{namespace="mb-istio-r1",pod="workload-7d9f"} 30.1 1767225600123',
     'node_cpu_usage_seconds_total 9000.5 1767225600100',
   ].join('\n');
-  assert.equal([...parseResourceMetrics(kubelet, 42).entries()], [['mb-istio-r1/workload-7d9f/istio-proxy', { cpuSeconds: 12.5, cpuAtMs: 1767225600123, memoryBytes: 54525952 }]]);
+  assert.equal([...parseResourceMetrics(kubelet, 42).entries()], [['mb-istio-r1/workload-7d9f/istio-proxy', { cpuSeconds: 12.5, cpuAtMs: 1767225600123, cpuStamped: true, memoryBytes: 54525952 }]]);
   const kwok = '# HELP container_cpu_usage_seconds_total [ALPHA] Cumulative cpu time\\n\ncontainer_cpu_usage_seconds_total{container="app",namespace="n",pod="p"} 2.53\n';
-  assert.equal(parseResourceMetrics(kwok, 42).get('n/p/app'), { cpuSeconds: 2.53, cpuAtMs: 42 });
+  assert.equal(parseResourceMetrics(kwok, 42).get('n/p/app'), { cpuSeconds: 2.53, cpuAtMs: 42, cpuStamped: false });
 });
 
 test('Kubernetes quantities, as metrics.k8s.io writes them', () => {
@@ -100,11 +100,14 @@ test('cores and working set per container and role, within 5 % of the pods\' usa
     c('waypoint-0', 'istio-proxy', 'kwok-node-1', 'waypoint'),
   ];
   const expected = [[0.5, 300], [0.5, 300], [0.25, 100], [0.1, 50], [0.12, 40], [0.2, 80]] as const;
-  const window = await new KubeletCollector({ client, intervalMs: 500, resourcePath: kwokPath }).begin(watched);
+  const collector = new KubeletCollector({ client, intervalMs: 500, resourcePath: kwokPath });
+  const window = await collector.begin(watched);
   // A window of a few seconds: long enough for a 5 % reading (the counter is timed by each read).
   await sleep(4_000);
   const usage = await window.end();
   assert.equal(usage.map((u) => [u.pod, u.container, u.role]), watched.map((w) => [w.pod, w.container, w.role]));
+  // kwok stamps nothing, and the collector says how its CPU was timed.
+  assert.equal(collector.caveats, ['the kubelets of kwok-node-0, kwok-node-1 stamp no samples: their CPU is timed by the reads (each read\'s round trip is its uncertainty)']);
   usage.forEach((u, i) => {
     const [cores, mib] = expected[i]!;
     const what = `${u.pod}/${u.container}: ${u.cpuCores.toFixed(4)} cores, ${u.memoryBytesAvg} bytes over ${u.windowMs} ms`;
