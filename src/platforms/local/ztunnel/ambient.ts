@@ -21,7 +21,7 @@ import { ZTUNNEL_VERSION } from './binary.ts';
 import { LocalFileControlPlane, type AmbientControlPlane } from './control-plane.ts';
 import { readZtunnelMetrics, ztunnelTraffic, type Sample, type ZtunnelTraffic } from './metrics.ts';
 import { applyInpodRedirect } from './redirect.ts';
-import { ambientModelFor, workloadUid } from './xds.ts';
+import { ambientModelFor, workloadUid, type PeerAuthenticationMode } from './xds.ts';
 
 const ZDS_AGENT = fileURLToPath(new URL('./zds-agent.py', import.meta.url));
 
@@ -36,6 +36,8 @@ export interface AmbientOptions {
   runId: string;
   /** The port the app listens on in the workload pod; the service maps port 80 to it. */
   appPort: number;
+  /** Default STRICT, as the Kubernetes overlay renders it when the scenario asks for mTLS. */
+  peerAuthentication?: PeerAuthenticationMode;
   controlPlane?: AmbientControlPlane;
   /** ztunnel's ZTUNNEL_WORKER_THREADS (its default: 2). */
   workerThreads?: number;
@@ -137,7 +139,7 @@ export class AmbientDataPlane {
     const { topology, signal } = this.o;
     const plan = topology.plan;
     const readyMs = this.o.readyTimeoutMs ?? 15_000;
-    const model = ambientModelFor(plan, this.o.appPort);
+    const model = ambientModelFor(plan, this.o.appPort, this.o.peerAuthentication);
     await this.controlPlane.configure(model, this.o.workDir);
     for (const pod of POD_NAMES) {
       signal.throwIfAborted();

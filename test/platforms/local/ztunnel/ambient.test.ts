@@ -40,8 +40,8 @@ async function lab(scope: string): Promise<Lab> {
   return { topology, app, workDir, ztunnelPath };
 }
 
-function start(l: Lab, signal = new AbortController().signal): Promise<AmbientDataPlane> {
-  return AmbientDataPlane.start({ topology: l.topology, ztunnelPath: l.ztunnelPath, workDir: l.workDir, runId, appPort: APP_PORT, signal });
+function start(l: Lab, signal = new AbortController().signal, peerAuthentication: 'STRICT' | 'PERMISSIVE' = 'STRICT'): Promise<AmbientDataPlane> {
+  return AmbientDataPlane.start({ topology: l.topology, ztunnelPath: l.ztunnelPath, workDir: l.workDir, runId, appPort: APP_PORT, peerAuthentication, signal });
 }
 
 /** Ends everything and says what is left: namespaces, links, rules, ztunnels, agents, the app. */
@@ -106,9 +106,25 @@ test('requests cross both ztunnels over mutual TLS, counted one connection each;
     // HBONE port in plaintext, from outside the mesh (node A's namespace is not captured): no HTTP answer.
     const plaintext = dialFrom(l.topology.plan.nodes['node-a'].netns, l.topology.plan.pods.workload.ip, 15008, { send: 'CONNECT 198.18.2.2:8080 HTTP/1.1\r\nHost: x\r\n\r\n' });
     assert.not.match(plaintext, /HTTP\//);
+    assert.is(plaintext.charCodeAt(0), 0x15, `a TLS alert record, got ${JSON.stringify(plaintext)}`);
     assert.not.match(plaintext, /TIMEOUT/, 'the server closed the connection');
+    // STRICT: plaintext from outside the mesh to the app's own port is refused by ztunnel B, not served.
+    const outside = dialFrom(l.topology.plan.nodes['node-a'].netns, l.topology.plan.pods.workload.ip, APP_PORT, { send: 'GET / HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n' });
+    assert.not.match(outside, /HTTP\/1\.1 200/);
     await dp.stop();
     assert.equal(losses, [], 'an exit we asked for is not a loss');
+  } finally {
+    assert.equal(await teardownAndList(l, dp), []);
+  }
+});
+
+test('PERMISSIVE (Istio\'s default) serves that same plaintext caller: the STRICT refusal above is the policy', async () => {
+  const l = await lab('permissive');
+  let dp: AmbientDataPlane | undefined;
+  try {
+    dp = await start(l, undefined, 'PERMISSIVE');
+    const outside = dialFrom(l.topology.plan.nodes['node-a'].netns, l.topology.plan.pods.workload.ip, APP_PORT, { send: 'GET / HTTP/1.1\r\nHost: w\r\nConnection: close\r\n\r\n' });
+    assert.match(outside, /^HTTP\/1\.1 200/);
   } finally {
     assert.equal(await teardownAndList(l, dp), []);
   }

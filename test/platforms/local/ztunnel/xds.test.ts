@@ -13,13 +13,16 @@ const plan = planTopology('xds-test');
 const model = ambientModelFor(plan, 8080);
 
 test('both pods are HBONE workloads on their own node; only the workload pod backs the service', () => {
-  const doc = parse(localXdsYaml(model)) as { workloads: Record<string, unknown>[]; services: Record<string, unknown>[]; policies: unknown[] };
+  const doc = parse(localXdsYaml(model), { logLevel: 'error' }) as { workloads: Record<string, unknown>[]; services: Record<string, unknown>[]; policies: unknown[] };
   assert.equal(doc.workloads, [
     { uid: 'cluster1//v1/Pod/meshbench/loadgen', name: 'loadgen', namespace: 'meshbench', serviceAccount: 'loadgen', trustDomain: 'cluster.local', workloadIps: ['198.18.1.2'], protocol: 'HBONE', node: 'node-a', network: '', services: {} },
     { uid: 'cluster1//v1/Pod/meshbench/workload', name: 'workload', namespace: 'meshbench', serviceAccount: 'workload', trustDomain: 'cluster.local', workloadIps: ['198.18.2.2'], protocol: 'HBONE', node: 'node-b', network: '', services: { 'meshbench/workload.meshbench.svc.cluster.local': { 80: 8080 } } },
   ]);
   assert.equal(doc.services, [{ name: 'workload', namespace: 'meshbench', hostname: 'workload.meshbench.svc.cluster.local', vips: ['/198.19.0.10'], ports: { 80: 8080 }, subjectAltNames: [] }]);
-  assert.equal(doc.policies, []);
+  // STRICT by default: a namespace policy denying peers without an identity, as istiod converts it.
+  assert.equal(doc.policies, [{ name: 'istio_converted_static_strict', namespace: 'meshbench', scope: 'Namespace', action: 'Deny', rules: [[[{ notPrincipals: [[]] }]]], dryRun: false }]);
+  assert.match(localXdsYaml(model), /notPrincipals:\n\s+- !Presence \[\]\n/);
+  assert.equal((parse(localXdsYaml(ambientModelFor(plan, 8080, 'PERMISSIVE')), { logLevel: 'error' }) as { policies: unknown[] }).policies, []);
 });
 
 test('ports are written as numbers (ztunnel refuses "80": a string is not a u16)', () => {
@@ -29,7 +32,7 @@ test('ports are written as numbers (ztunnel refuses "80": a string is not a u16)
 });
 
 test('the XDS file carries no field of the model that ztunnel does not know (it refuses unknown fields)', () => {
-  const doc = parse(localXdsYaml(model)) as { workloads: Record<string, unknown>[] };
+  const doc = parse(localXdsYaml(model), { logLevel: 'error' }) as { workloads: Record<string, unknown>[] };
   for (const w of doc.workloads) assert.not.ok('pod' in w);
 });
 
