@@ -169,7 +169,7 @@ export async function waitLoaderPods(client: KubeClient, o: WaitLoaderOptions): 
       if (state?.terminated) done.set(indexOf(p), { pod: p, t: state.terminated });
     }
     if (done.size === o.pods) return [...done.entries()].sort(([a], [b]) => a - b).map(([index, d]) => ({ namespace: o.namespace, index, pod: d.pod, terminated: d.t }));
-    if (failed) fail(`the load Job failed before every loader ended: ${failed.reason ?? ''}${failed.message ? `: ${failed.message}` : ''}`, 'see the pods\' events (kubectl -n NAMESPACE describe job) and logs');
+    if (failed) fail(`the load Job failed before every loader ended: ${failed.reason ?? ''}${failed.message ? `: ${failed.message}` : ''}`, `see the Job's events and its pods' logs (kubectl -n ${o.namespace} describe job ${o.jobName})`);
     if (now > o.startEpochMs + NOT_RUNNING_GRACE_MS) {
       const started = new Set(pods.filter((p) => p.status?.containerStatuses?.some((c) => c.name === LOADER_CONTAINER && (c.state?.running || c.state?.terminated))).map(indexOf));
       const missing = Array.from({ length: o.pods }, (_, i) => i).filter((i) => !started.has(i));
@@ -182,7 +182,7 @@ export async function waitLoaderPods(client: KubeClient, o: WaitLoaderOptions): 
       }
     }
     if (now > o.deadlineEpochMs) {
-      fail(`the loader containers had not all ended ${Math.round((now - o.startEpochMs) / 1000)} s after the common start (${done.size} of ${o.pods} ended)`, 'see the loader pods\' logs (kubectl -n NAMESPACE logs POD -c loadgen): a target that never answers is bounded by load.timeout');
+      fail(`the loader containers had not all ended ${Math.round((now - o.startEpochMs) / 1000)} s after the common start (${done.size} of ${o.pods} ended)`, `see the loader pods' logs (kubectl -n ${o.namespace} logs -l batch.kubernetes.io/job-name=${o.jobName} -c ${LOADER_CONTAINER}): a proxy that keeps the pod alive is fine, a loader that does not end is not`);
     }
     await pause(o.pollMs, o.signal);
   }
@@ -205,7 +205,7 @@ export async function readLoaderOutput(client: KubeClient, e: EndedLoader, signa
     throw new RunError({
       what: `load pod ${p.metadata.name} (index ${index}) ${out.exitCode !== 0 ? `exited with ${out.exitCode}${t.reason ? ` (${t.reason})` : ''}` : 'ended without a result line'}${tail ? `; its log ends:\n  ${tail}` : ''}`,
       where: `pod ${ns}/${p.metadata.name}, container ${LOADER_CONTAINER}`,
-      fix: out.exitCode === 2 ? 'the engine refused its settings: a meshbench bug, please report it' : 'see the message above; the whole log: kubectl -n NAMESPACE logs POD -c loadgen',
+      fix: out.exitCode === 2 ? 'the engine refused its settings: a meshbench bug, please report it' : `see the message above; the whole log: kubectl -n ${ns} logs ${p.metadata.name} -c ${LOADER_CONTAINER}`,
     });
   }
   return out;
