@@ -16,8 +16,9 @@ export interface CommandResult {
 export function runCommand(command: string, args: readonly string[], options: { input?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CommandResult> {
   return new Promise((resolve) => {
     const child = execFile(command, args, { timeout: options.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, env: options.env ?? process.env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-      resolve({ stdout: String(stdout), stderr: String(stderr) || (error && code === 127 ? error.message : ''), code });
+      // A number: the exit code; 'ENOENT': not installed (127, as a shell says); killed: timed out (124, as timeout(1) says).
+      const code = !error ? 0 : typeof error.code === 'number' ? error.code : error.killed ? 124 : 127;
+      resolve({ stdout: String(stdout), stderr: String(stderr) || (error && code >= 124 ? error.message : ''), code });
     });
     if (options.input !== undefined) child.stdin?.end(options.input);
   });

@@ -32,6 +32,8 @@ export interface PodPlan {
   node: NodeName;
   netns: string;
   ip: string;
+  /** The pod's /24; the other node routes it over the node-to-node link. */
+  subnet: string;
   /** The node's end of the pod's veth: the pod's default gateway. */
   gatewayIp: string;
   /** Interface names (at most 15 characters, the kernel's limit). */
@@ -71,6 +73,7 @@ export function planTopology(runId: string, scope?: string): TopologyPlan {
     node,
     netns: `${prefix}${name}`,
     ip: `198.18.${subnet}.2`,
+    subnet: `198.18.${subnet}.0/24`,
     gatewayIp: `198.18.${subnet}.1`,
     nodeSideIf: `${tag}-${name[0]}n`,
     podSideIf: `${tag}-${name[0]}p`,
@@ -124,7 +127,7 @@ export function setupCommands(p: TopologyPlan): string[][] {
       ['-n', node.netns, 'link', 'set', pod.nodeSideIf, 'up'],
       ['-n', node.netns, 'route', 'add', `${pod.ip}/32`, 'dev', pod.nodeSideIf, 'scope', 'host'],
       // The other node's pod subnet, through the node-to-node link.
-      ['-n', node.netns, 'route', 'add', `${otherPod.gatewayIp.replace(/\.1$/, '.0')}/24`, 'via', other.linkIp],
+      ['-n', node.netns, 'route', 'add', otherPod.subnet, 'via', other.linkIp],
       ['-n', pod.netns, 'addr', 'add', `${pod.ip}/24`, 'dev', pod.podSideIf],
       ['-n', pod.netns, 'link', 'set', pod.podSideIf, 'up'],
       ['-n', pod.netns, 'route', 'add', 'default', 'via', pod.gatewayIp],
