@@ -58,13 +58,14 @@ export class MetricsApiCollector implements Collector {
       throw new RunError({ what: 'metrics.k8s.io is not served by this cluster (no metrics-server), and the kubelet\'s node proxy is forbidden: nothing can read container resources', where: 'kubelet collector', fix: 'grant this identity `get` on nodes/proxy (docs/kubernetes.md, "Permissions"), or install metrics-server' });
     }
     const take = async () => {
-      const answers = new Map<string, PodMetrics>();
+      const answers = new Map<string, PodMetrics | null>();
       for (const p of pods) {
         const [ns, pod] = p.split('/') as [string, string];
         answers.set(p, await this.get(ns, pod));
       }
       for (const t of tracks) {
-        const a = answers.get(`${t.c.namespace}/${t.c.pod}`)!;
+        const a = answers.get(`${t.c.namespace}/${t.c.pod}`);
+        if (!a) continue;
         const usage = a.containers.find((x) => x.name === t.c.container)?.usage;
         if (!usage || t.seen.has(a.timestamp)) continue;
         t.seen.add(a.timestamp);
@@ -88,7 +89,7 @@ export class MetricsApiCollector implements Collector {
         await sample().catch((e: unknown) => (sampleError ??= e));
         if (sampleError) throw sampleError;
         return tracks.map((t): ResourceUsage => {
-          if (t.cpu.length === 0) throw new RunError({ what: `metrics.k8s.io has no figures for ${t.c.namespace}/${t.c.pod}/${t.c.container}`, where: 'metrics.k8s.io collector', fix: 'check metrics-server (kubectl top pod -n NAMESPACE --containers)' });
+          if (t.cpu.length === 0) throw new RunError({ what: `metrics.k8s.io gave no figures for ${t.c.namespace}/${t.c.pod}/${t.c.container} during the window`, where: 'metrics.k8s.io collector', fix: `metrics-server lists a new pod after its first scrape (up to a minute): lengthen load.duration, or check \`kubectl top pod -n ${t.c.namespace} ${t.c.pod} --containers\`` });
           const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
           return {
             pod: t.c.pod,
@@ -106,12 +107,13 @@ export class MetricsApiCollector implements Collector {
     };
   }
 
-  private async get(namespace: string, pod: string): Promise<PodMetrics> {
+  /** null while metrics-server has no figures for the pod yet (it lists a new pod after its first scrape, up to a minute). */
+  private async get(namespace: string, pod: string): Promise<PodMetrics | null> {
     try {
       return await this.client.get<PodMetrics>(`/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods/${pod}`);
     } catch (e) {
-      if (!(e instanceof KubeApiError && e.status === 404)) throw e;
-      throw new RunError({ what: `metrics.k8s.io has no figures for pod ${namespace}/${pod}`, where: 'metrics.k8s.io collector', fix: 'metrics-server lists pods a few seconds after they start; check `kubectl top pod -n NAMESPACE --containers`', cause: e });
+      if (e instanceof KubeApiError && e.status === 404) return null;
+      throw e;
     }
   }
 }
