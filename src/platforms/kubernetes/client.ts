@@ -9,12 +9,15 @@
  * Status message only.
  */
 import { STATUS_CODES } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
 import { loadKubeConfig, type ClusterAccess } from './kubeconfig.ts';
 
 export const FIELD_MANAGER = 'meshbench';
 const REQUEST_TIMEOUT_MS = 30_000;
+/** client-go's default for 429 retries is 10; a benchmark harness can give up sooner. */
+const MAX_ATTEMPTS = 6;
 
 /** A failed API call. status 0: no answer at all (unreachable, TLS, DNS). */
 export class KubeApiError extends Error {
@@ -25,8 +28,10 @@ export class KubeApiError extends Error {
   readonly path: string;
   /** What the server (or the network) said, without method, path and status. */
   readonly detail: string;
+  /** Seconds the server asked to wait before retrying (429), or null when a retry would not help. */
+  readonly retryAfterS: number | null;
 
-  constructor(o: { status: number; reason: string; method: string; path: string; message: string }) {
+  constructor(o: { status: number; reason: string; method: string; path: string; message: string; retryAfterS?: number | null }) {
     super(`${o.method} ${o.path}: ${o.status ? `HTTP ${o.status} ${o.reason}: ` : ''}${o.message}`);
     this.name = 'KubeApiError';
     this.status = o.status;
@@ -34,6 +39,7 @@ export class KubeApiError extends Error {
     this.method = o.method;
     this.path = o.path;
     this.detail = o.message;
+    this.retryAfterS = o.retryAfterS ?? null;
   }
 }
 
@@ -87,7 +93,22 @@ export class KubeClient {
     return new KubeClient(loaded.kc, loaded.source);
   }
 
+  /**
+   * One call. A 429 with Retry-After (a CRD's storage still initializing, API priority and
+   * fairness shedding load) is retried as client-go does: the server did not process the request.
+   */
   async request<T>(method: string, path: string, o: RequestOptions = {}): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.requestOnce<T>(method, path, o);
+      } catch (e) {
+        if (!(e instanceof KubeApiError) || e.retryAfterS === null || attempt >= MAX_ATTEMPTS) throw e;
+        await sleep(Math.min(e.retryAfterS, 5) * 1000, undefined, o.signal ? { signal: o.signal } : {});
+      }
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, o: RequestOptions): Promise<T> {
     // The server may carry a path prefix (Rancher, some proxies): keep it.
     const url = new URL(this.server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
@@ -126,7 +147,9 @@ export class KubeClient {
     }
     // HTTP/2 has no reason phrase: fall back to the standard one.
     const reason = status.reason || res.statusText || STATUS_CODES[res.status] || 'Error';
-    throw new KubeApiError({ status: res.status, reason, method, path, message: status.message || reason });
+    const retryAfter = res.headers.get('retry-after');
+    const retryAfterS = res.status === 429 ? Math.max(1, Number(retryAfter) || 1) : null;
+    throw new KubeApiError({ status: res.status, reason, method, path, message: status.message || reason, retryAfterS });
   }
 
   get<T>(path: string, signal?: AbortSignal): Promise<T> {

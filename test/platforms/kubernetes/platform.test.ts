@@ -37,6 +37,8 @@ test('apply, ready and teardown: the pods run, the deployment says where they ar
   assert.is(jobs.length, 0);
   assert.match(d.components.kubernetes ?? '', /^v1\.35\./);
   assert.match(d.components['kubernetes provider'] ?? '', /kwok: simulated nodes/);
+  assert.is(d.components['node kernels'], 'kwok-0.8.0');
+  assert.is(d.components['container runtimes'], 'kwok-0.8.0');
   assert.match(d.meshLabel, /^none \(Kubernetes v1\.35\.\d+, simulated kwok nodes/);
   await platform.teardown(d);
   assert.equal(await ownedNamespaces(client, runId), []);
