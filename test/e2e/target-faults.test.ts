@@ -56,8 +56,9 @@ test('a 5xx burst (half the requests for 2 s): counted non-2xx in its own histog
   const result = currentResult(run)!;
   const t = measured(result.trials[0]);
   assert.is(t.load.requests, 500);
-  // Every other request of the 2 s burst: about 200 of 500.
-  assert.ok(t.load.responsesNon2xx >= 170 && t.load.responsesNon2xx <= 230, `non-2xx ${t.load.responsesNon2xx}`);
+  // Every other request of the 2 s burst: about 200 of 500 (fewer when a loaded machine delays the
+  // first request, which starts the fault clock, so that the burst runs past the window).
+  assert.ok(t.load.responsesNon2xx >= 120 && t.load.responsesNon2xx <= 220, `non-2xx ${t.load.responsesNon2xx}`);
   assert.is(t.load.errors, 0);
   assert.is(decodeHistogram(t.histograms.non2xxLatencyUs).totalCount, t.load.responsesNon2xx);
   assert.is(decodeHistogram(t.histograms.latencyUs).totalCount, t.load.responses2xx);
