@@ -30,8 +30,9 @@ test('the target resets connections for 2 s: errors classified reset (502 or res
 
   const direct = measured(result.trials[0]);
   assert.is(direct.status, 'invalid');
-  // 2 s of 2.5 s at 200 rps: about 400 resets; not one counted as anything else.
-  assert.ok(direct.load.errorsByClass.reset >= 300, JSON.stringify(direct.load.errorsByClass));
+  // 2 s of 2.5 s at 200 rps: about 400 resets (fewer if the first request, which starts the fault
+  // clock, comes late); not one counted as anything else.
+  assert.ok(direct.load.errorsByClass.reset >= 250, JSON.stringify(direct.load.errorsByClass));
   assert.is(direct.load.errorsByClass.timeout + direct.load.errorsByClass.refused + direct.load.errorsByClass.other, 0, JSON.stringify(direct.load.errorsByClass));
   assert.is(direct.load.requests, 500);
   assert.is(decodeHistogram(direct.histograms.errorLatencyUs).totalCount, direct.load.errors);
@@ -42,7 +43,7 @@ test('the target resets connections for 2 s: errors classified reset (502 or res
   const meshed = measured(result.trials[1]);
   assert.is(meshed.status, 'invalid');
   const { reset, ...others } = meshed.load.errorsByClass;
-  assert.ok(meshed.load.responsesNon2xx + reset >= 300, JSON.stringify(meshed.load));
+  assert.ok(meshed.load.responsesNon2xx + reset >= 250, JSON.stringify(meshed.load));
   assert.equal(Object.values(others), [0, 0, 0], JSON.stringify(meshed.load.errorsByClass));
   assert.match(meshed.reasons.join('; '), /exceed the error budget/);
   await assertNothingLeft(result.runId, resultFolders(run.outDir));
