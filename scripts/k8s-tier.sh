@@ -29,7 +29,8 @@ KWOK_VERSION=${KWOK_VERSION:-v0.8.0}     # sigs.k8s.io/kwok tag
 GO_VERSION=${GO_VERSION:-go1.26.8}       # toolchain GOTOOLCHAIN fetches when the local Go is older
 WORK=${MESHBENCH_TIER_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/k8s-tier-$K8S_VERSION}
 BIN=$WORK/bin
-RUN=$WORK/run
+# A second tier beside the first needs its own run folder and ports (e.g. MESHBENCH_TIER_RUN=... API_PORT=...).
+RUN=${MESHBENCH_TIER_RUN:-$WORK/run}
 SHARE=$WORK/share
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD_KUBECTL=${BUILD_KUBECTL:-1}
@@ -233,7 +234,7 @@ EOF
   # Pod logs in CRI format; a test may overwrite the file to serve a loader's output.
   [[ -f $RUN/pod.log ]] || printf '%s stdout F hello from a kwok pod\n' "$(date -u +%Y-%m-%dT%H:%M:%S.000000000Z)" > "$RUN/pod.log"
   # The egress proxy: CONNECT NODE_IP:PORT on a unix socket, spliced to kwok on loopback; any other target is refused.
-  cat > "$SHARE/egress-proxy.mjs" <<'JS'
+  cat > "$RUN/egress-proxy.mjs" <<'JS'
 import fs from 'node:fs';
 import net from 'node:net';
 const [sock, ...maps] = process.argv.slice(2);
@@ -326,7 +327,7 @@ start() {
     --initial-cluster "meshbench=http://127.0.0.1:$ETCD_PEER_PORT" \
     --unsafe-no-fsync --quota-backend-bytes=2147483648 --log-level=warn
   wait_for etcd 30 curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
-  launch egress-proxy "$NODE_BIN" "$SHARE/egress-proxy.mjs" "$RUN/egress.sock" "$NODE_IP:$KWOK_PORT=127.0.0.1:$KWOK_PORT"
+  launch egress-proxy "$NODE_BIN" "$RUN/egress-proxy.mjs" "$RUN/egress.sock" "$NODE_IP:$KWOK_PORT=127.0.0.1:$KWOK_PORT"
   wait_for egress-proxy 10 test -S "$RUN/egress.sock"
   launch kube-apiserver "$BIN/kube-apiserver" --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port="$API_PORT" \
     --etcd-servers="http://127.0.0.1:$ETCD_PORT" --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \

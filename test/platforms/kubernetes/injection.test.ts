@@ -12,19 +12,19 @@ import { loadLevels } from '../../../src/scenario/plan.ts';
 import { install, installControlPlane, installCrds, istioInjector, ownedNamespaces, remove, removeControlPlane } from './cluster-fixtures.ts';
 import { PROXY_IMAGE, startInjectionWebhook, type InjectionWebhook } from './injection-webhook.ts';
 import { k8sScenario } from './scenarios.ts';
-import { tier, uniqueRunId } from './tier.ts';
+import { hook, tier, uniqueRunId } from './tier.ts';
 
 let webhook: InjectionWebhook;
 const INJECTOR = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'istio-sidecar-injector' } };
 
-test.before(async () => {
+test.before(hook(async () => {
   const { client } = tier();
   webhook = await startInjectionWebhook();
   await installCrds(client, 'istio');
   await installControlPlane(client, 'istiod');
   // failurePolicy Fail: a pod the injector cannot see is refused, as on a real cluster.
   await install(client, istioInjector(webhook.url, webhook.caBundle, 'Fail'));
-});
+}));
 
 async function deployIstio(tag: string) {
   const { client } = tier();
@@ -64,11 +64,11 @@ test('the injector admits the pods without a proxy: deploy fails naming the pod,
   assert.equal(await ownedNamespaces(tier().client, runId), []);
 });
 
-test.after(async () => {
+test.after(hook(async () => {
   const { client } = tier();
   await remove(client, INJECTOR);
   await removeControlPlane(client, 'istiod');
   await webhook.close();
-});
+}));
 
 test.run();

@@ -11,7 +11,7 @@ import { PreflightError } from '../../../src/platforms/kubernetes/problems.ts';
 import { ExitCode } from '../../../src/errors.ts';
 import { install, installControlPlane, installCrds, istioInjector, mutatingWebhook, ownedNamespaces, remove, removeControlPlane, removeCrds, CONTROL_PLANES } from './cluster-fixtures.ts';
 import { k8sScenario } from './scenarios.ts';
-import { tier, uniqueRunId } from './tier.ts';
+import { hook, tier, uniqueRunId } from './tier.ts';
 
 const runId = uniqueRunId('pre');
 const check = async (meshes: string[], k: Parameters<typeof k8sScenario>[1] = {}): Promise<PreflightReport> => {
@@ -23,7 +23,7 @@ const check = async (meshes: string[], k: Parameters<typeof k8sScenario>[1] = {}
 const text = (r: PreflightReport) => r.problems.map((p) => `${p.where}: ${p.what} | fix: ${p.fix}`).join('\n');
 const CLOSED_PORT_URL = 'https://127.0.0.1:9/inject';
 
-test.before(async () => {
+test.before(hook(async () => {
   const { client } = tier();
   // A tier kept from an earlier test process may still have them.
   for (const w of ['istio-sidecar-injector', 'appmesh-controller-mutating-webhook-configuration', 'linkerd-proxy-injector-webhook-config']) {
@@ -33,7 +33,7 @@ test.before(async () => {
   await removeCrds(client, 'istio');
   await removeCrds(client, 'appmesh');
   await removeCrds(client, 'gateway');
-});
+}));
 
 test('no mesh: nothing to install, and two schedulable nodes satisfy the anti-affinity', async () => {
   const r = await check(['none']);
@@ -141,12 +141,12 @@ test('the platform refuses to start with exit 2, listing every problem, and crea
   assert.equal(await ownedNamespaces(client, runId), []);
 });
 
-test.after(async () => {
+test.after(hook(async () => {
   const { client } = tier();
   for (const w of ['istio-sidecar-injector', 'appmesh-controller-mutating-webhook-configuration', 'linkerd-proxy-injector-webhook-config']) {
     await remove(client, { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: w } });
   }
   for (const c of Object.keys(CONTROL_PLANES) as (keyof typeof CONTROL_PLANES)[]) await removeControlPlane(client, c);
-});
+}));
 
 test.run();

@@ -15,7 +15,7 @@ import { applyObjects } from '../../../src/platforms/kubernetes/apply.ts';
 import { cleanup } from '../../../src/platforms/kubernetes/teardown.ts';
 import { captureIO, repoRoot } from '../../helpers.ts';
 import { installCrds } from './cluster-fixtures.ts';
-import { rejection, tier } from './tier.ts';
+import { hook, rejection, tier } from './tier.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-dry-run-'));
 const ALL = 'none, istio, istio-ambient, appmesh, linkerd';
@@ -37,12 +37,12 @@ async function rendered(file: string): Promise<KubernetesObject[]> {
   return (JSON.parse(io.out()) as { items: KubernetesObject[] }).items;
 }
 
-test.before(async () => {
+test.before(hook(async () => {
   const { client } = tier();
   for (const set of ['istio', 'appmesh', 'gateway'] as const) await installCrds(client, set);
   // An earlier test process's namespaces may still be terminating; objects cannot go into those.
   await cleanup(client, { runId: RENDER_RUN_ID, dryRun: false, timeoutMs: 60_000 });
-});
+}));
 
 test('every object bench render prints, for every mesh and setting, passes kubectl apply --dry-run=server', async () => {
   const { client } = tier();
@@ -75,8 +75,8 @@ test('the check can fail: an unknown field and an invalid value are refused by t
   assert.match(e2.message, /spec\.replicas: Invalid value: -1/);
 });
 
-test.after(async () => {
+test.after(hook(async () => {
   await cleanup(tier().client, { runId: RENDER_RUN_ID, dryRun: false, timeoutMs: 0 });
-});
+}));
 
 test.run();

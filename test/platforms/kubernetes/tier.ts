@@ -57,3 +57,15 @@ export async function rejection(p: Promise<unknown>): Promise<Error> {
   if (!outcome) throw new Error('expected a rejection, but the promise resolved');
   return outcome;
 }
+
+/** uvu says nothing when a before/after hook throws (its tests just do not run): say why, then fail. */
+export const hook =
+  (fn: () => Promise<void>) =>
+  async (): Promise<void> => {
+    try {
+      await fn();
+    } catch (e) {
+      process.stderr.write(`\nA test hook failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      throw e;
+    }
+  };
