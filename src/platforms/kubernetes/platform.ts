@@ -103,8 +103,13 @@ export class KubernetesPlatform {
         namespace,
       };
     } catch (e) {
-      // Whatever failed or was aborted, nothing of this trial stays behind.
-      await this.teardownTrial(mesh);
+      // Whatever failed or was aborted, nothing of this trial stays behind; a teardown that fails
+      // too must not hide why the trial failed.
+      try {
+        await this.teardownTrial(mesh);
+      } catch (t) {
+        throw new RunError({ what: `${e instanceof Error ? e.message : String(e)}\nand the teardown after it failed too: ${t instanceof Error ? t.message : String(t)}`, where: `namespace ${namespace}`, fix: `bench cleanup --run ${runId}`, cause: e });
+      }
       throw e;
     }
   }
