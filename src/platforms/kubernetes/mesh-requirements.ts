@@ -14,6 +14,11 @@ export interface WorkloadRequirement {
   namespace: string;
   selector: Record<string, string>;
   versionContainer?: string;
+  /**
+   * The control plane decides whether proxies are native sidecars: an env var of its container
+   * when set, else on from `sinceVersion` (Istio: ENABLE_NATIVE_SIDECARS, default on from 1.27).
+   */
+  nativeSidecars?: { env: string; sinceVersion: string };
   fix: string;
 }
 
@@ -59,6 +64,7 @@ function istiod(revision: string | null): WorkloadRequirement {
     namespace: 'istio-system',
     selector: { app: 'istiod', ...(revision ? { 'istio.io/rev': revision } : {}) },
     versionContainer: 'discovery',
+    nativeSidecars: { env: 'ENABLE_NATIVE_SIDECARS', sinceVersion: '1.27' },
     fix: revision ? `install the control plane of revision ${revision}: istioctl install --set revision=${revision} (${ISTIO_DOCS})` : `install Istio: istioctl install --set profile=default (${ISTIO_DOCS})`,
   };
 }

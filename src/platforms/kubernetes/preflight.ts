@@ -28,6 +28,8 @@ export interface PreflightReport {
   warnings: string[];
   /** Versions found: kubernetes, istiod, ztunnel, appmesh-controller, ... */
   components: Record<string, string>;
+  /** Per mesh, whether its control plane injects native sidecars (meshed Jobs then end by themselves), when it says. */
+  nativeSidecars: Record<string, boolean>;
 }
 
 /** The problem a failed call to the API server means for access, or null when it is another failure. */
@@ -48,7 +50,7 @@ export function accessProblem(client: KubeClient, e: unknown): Problem | null {
 
 export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   const { client, scenario: s, runId, signal } = o;
-  const report: PreflightReport = { problems: [], warnings: [], components: {} };
+  const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {} };
   try {
     const version = await client.get<{ gitVersion?: string }>('/version', signal);
     if (version.gitVersion) report.components.kubernetes = version.gitVersion;
@@ -97,6 +99,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
     for (const r of reqs.requirements) {
       const result = await checkRequirement(client, mesh, r, target, signal);
       Object.assign(report.components, result.versions);
+      if (result.nativeSidecars !== undefined) report.nativeSidecars[mesh] = result.nativeSidecars;
       if (result.problem) report.problems.push(result.problem);
     }
     permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0, roles: objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole') }));

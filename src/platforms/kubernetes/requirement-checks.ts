@@ -15,11 +15,13 @@ export interface RequirementResult {
   problem?: Problem;
   /** component name → version, e.g. istiod → 1.30.3. */
   versions: Record<string, string>;
+  /** Whether the control plane injects native sidecars, when it says (see WorkloadRequirement.nativeSidecars). */
+  nativeSidecars?: boolean;
 }
 
 interface Workload {
   metadata: { name: string; namespace: string };
-  spec: { template: { spec: { containers: { name: string; image?: string }[] } } };
+  spec: { template: { spec: { containers: { name: string; image?: string; env?: { name: string; value?: string }[] }[] } } };
   status?: { availableReplicas?: number; numberReady?: number; replicas?: number; desiredNumberScheduled?: number };
 }
 
@@ -55,9 +57,10 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
   }
   const ready = found.find((w) => (r.workloadKind === 'Deployment' ? (w.status?.availableReplicas ?? 0) : (w.status?.numberReady ?? 0)) > 0);
   const w = ready ?? found[0]!;
-  const image = (r.versionContainer && w.spec.template.spec.containers.find((c) => c.name === r.versionContainer)?.image) || w.spec.template.spec.containers[0]?.image;
-  const tag = imageTag(image);
+  const container = (r.versionContainer && w.spec.template.spec.containers.find((c) => c.name === r.versionContainer)) || w.spec.template.spec.containers[0];
+  const tag = imageTag(container?.image);
   const versions = tag ? { [r.component]: tag } : {};
+  const native = r.nativeSidecars ? nativeSidecarsOf(r.nativeSidecars, container?.env, tag) : undefined;
   if (!ready) {
     return {
       versions,
@@ -68,7 +71,16 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
       },
     };
   }
-  return { versions };
+  return { versions, ...(native === undefined ? {} : { nativeSidecars: native }) };
+}
+
+export function nativeSidecarsOf(rule: { env: string; sinceVersion: string }, env: { name: string; value?: string }[] | undefined, tag: string | null): boolean | undefined {
+  const set = env?.find((e) => e.name === rule.env)?.value;
+  if (set !== undefined) return set === 'true';
+  const [major, minor] = (tag ?? '').replace(/^v/, '').split('.').map(Number);
+  const [sinceMajor, sinceMinor] = rule.sinceVersion.split('.').map(Number);
+  if (major === undefined || minor === undefined || Number.isNaN(major) || Number.isNaN(minor)) return undefined;
+  return major > sinceMajor! || (major === sinceMajor && minor >= sinceMinor!);
 }
 
 async function checkInjector(client: KubeClient, mesh: string, r: InjectorRequirement, target: InjectionTarget, signal?: AbortSignal): Promise<RequirementResult> {

@@ -57,6 +57,8 @@ test('istio: missing CRDs, istiod and the injector each say what to install; eac
   await installControlPlane(client, 'istiod');
   r = await check(['istio']);
   assert.is(r.components.istiod, '1.30.3');
+  // Istio 1.30 injects native sidecars unless ENABLE_NATIVE_SIDECARS says otherwise.
+  assert.equal(r.nativeSidecars, { istio: true });
   assert.is(r.problems.length, 1, text(r));
 
   await install(client, istioInjector(CLOSED_PORT_URL));

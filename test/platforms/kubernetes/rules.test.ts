@@ -7,7 +7,7 @@ import { guessProvider } from '../../../src/platforms/kubernetes/environment.ts'
 import { selects } from '../../../src/platforms/kubernetes/label-selector.ts';
 import { placementProblems, type NodeLike } from '../../../src/platforms/kubernetes/placement.ts';
 import type { PodLike } from '../../../src/platforms/kubernetes/ready.ts';
-import { imageTag } from '../../../src/platforms/kubernetes/requirement-checks.ts';
+import { imageTag, nativeSidecarsOf } from '../../../src/platforms/kubernetes/requirement-checks.ts';
 
 const node = (name: string, labels: Record<string, string> = {}, extra: Partial<NodeLike> = {}): NodeLike => ({
   metadata: { name, labels },
@@ -44,6 +44,15 @@ test('versions from image tags, with registries that have ports and digests', ()
   assert.is(imageTag('registry.local:5000/istio/pilot:1.30.3@sha256:abc'), '1.30.3');
   assert.is(imageTag('registry.local:5000/istio/pilot'), null);
   assert.is(imageTag('602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller:v1.13.1'), 'v1.13.1');
+});
+
+test('native sidecars: the control plane\'s setting when it has one, else its version', () => {
+  const rule = { env: 'ENABLE_NATIVE_SIDECARS', sinceVersion: '1.27' };
+  assert.is(nativeSidecarsOf(rule, undefined, '1.30.3'), true);
+  assert.is(nativeSidecarsOf(rule, undefined, '1.26.4'), false);
+  assert.is(nativeSidecarsOf(rule, [{ name: 'ENABLE_NATIVE_SIDECARS', value: 'false' }], '1.30.3'), false);
+  assert.is(nativeSidecarsOf(rule, [{ name: 'ENABLE_NATIVE_SIDECARS', value: 'true' }], '1.24.0'), true);
+  assert.is(nativeSidecarsOf(rule, undefined, 'latest'), undefined);
 });
 
 test('provider guessed from node labels and provider ids', () => {
