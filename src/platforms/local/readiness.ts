@@ -1,5 +1,5 @@
 /** Waiting for what was started to answer, bounded in time and abortable. */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,9 @@ function getStatus(url: URL): Promise<number> {
   });
 }
 
+/** Whether this system shows sockets in /proc (Linux); elsewhere readiness is a connect alone. */
+const PROC_NET = existsSync('/proc/self/net/tcp');
+
 /**
  * Whether `pid` holds the listening socket of 127.0.0.1:`port` (Linux /proc). A port another
  * process took first answers connects too: without this check, a sidecar that failed to bind
@@ -38,11 +41,13 @@ function getStatus(url: URL): Promise<number> {
  * cannot pass. Undefined where /proc cannot tell (not Linux): connecting is all there is.
  */
 function listensOn(pid: number, port: number): boolean | undefined {
+  if (!PROC_NET) return undefined;
   let table: string;
   try {
     table = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
   } catch {
-    return undefined;
+    // The process is gone (it failed to bind and exited): certainly not listening.
+    return false;
   }
   const hex = port.toString(16).toUpperCase().padStart(4, '0');
   // 127.0.0.1 or 0.0.0.0. Columns: sl local_address rem_address st ... inode (10th); st 0A is LISTEN.
@@ -58,7 +63,7 @@ function listensOn(pid: number, port: number): boolean | undefined {
       }
     });
   } catch {
-    return undefined;
+    return false;
   }
 }
 
