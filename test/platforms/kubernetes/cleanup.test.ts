@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { applyObjects } from '../../../src/platforms/kubernetes/apply.ts';
 import { renderTrial } from '../../../src/platforms/kubernetes/render.ts';
-import { cleanup } from '../../../src/platforms/kubernetes/teardown.ts';
+import { cleanup, formatCleanup } from '../../../src/platforms/kubernetes/teardown.ts';
 import { install, installCrds, remove } from './cluster-fixtures.ts';
 import { k8sScenario } from './scenarios.ts';
 import { rejection, tier, uniqueRunId } from './tier.ts';
@@ -27,6 +27,7 @@ test('cleanup --run: a dry run lists the leftovers and deletes nothing; then the
     const dry = await cleanup(client, { runId, dryRun: true });
     assert.equal(dry.found.map((o) => `${o.kind}/${o.name}`).sort(), [`Mesh/meshbench-${runId}`, `Namespace/meshbench-appmesh-${runId}`]);
     assert.equal(dry.deleted, []);
+    assert.is(formatCleanup(dry, true), `Namespace      meshbench-appmesh-${runId}  (run ${runId})\nMesh           meshbench-${runId}  (run ${runId})\n2 object(s) would be deleted (dry run: nothing was)\n`);
     const again = await cleanup(client, { runId, dryRun: true });
     assert.is(again.found.length, 2, 'the dry run deleted something');
 
