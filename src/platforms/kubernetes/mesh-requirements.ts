@@ -50,6 +50,7 @@ export interface RequirementContext {
   overlay: KubernetesOverlay;
   istioRevision: string | null;
   waypoint: boolean;
+  mtls: boolean;
 }
 
 export const APPMESH_END_OF_SUPPORT = '2026-09-30';
@@ -134,6 +135,20 @@ export function meshRequirements(c: RequirementContext, declared: MeshRequiremen
             webhookSuffix: 'mpod.appmesh.k8s.aws',
             fix: 'the appmesh-controller chart installs it (appmesh-controller-mutating-webhook-configuration); reinstall the chart',
           },
+          // App Mesh's mutual TLS takes its certificates from SPIRE through SDS: without the agent, Envoy has none.
+          ...(c.mtls
+            ? [
+                {
+                  kind: 'workload' as const,
+                  component: 'spire-agent',
+                  workloadKind: 'DaemonSet' as const,
+                  namespace: 'spire',
+                  selector: { app: 'spire-agent' },
+                  versionContainer: 'spire-agent',
+                  fix: 'install SPIRE (https://docs.aws.amazon.com/app-mesh/latest/userguide/mutual-tls.html) and the controller with --set sds.enabled=true, or set kubernetes.mtls: false',
+                },
+              ]
+            : []),
         ],
         warnings: [`AWS App Mesh support ended on ${APPMESH_END_OF_SUPPORT}: its figures are for migration decisions, not for a mesh to adopt`],
       };

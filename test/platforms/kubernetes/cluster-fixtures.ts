@@ -87,6 +87,7 @@ export const CONTROL_PLANES = {
   ztunnel: [ns('istio-system'), controller('DaemonSet', 'istio-system', 'ztunnel', { app: 'ztunnel' }, 'istio-proxy', 'docker.io/istio/ztunnel:1.30.3')],
   'istio-cni': [ns('istio-system'), controller('DaemonSet', 'istio-system', 'istio-cni-node', { 'k8s-app': 'istio-cni-node' }, 'install-cni', 'docker.io/istio/install-cni:1.30.3')],
   'appmesh-controller': [ns('appmesh-system'), controller('Deployment', 'appmesh-system', 'appmesh-controller', { 'app.kubernetes.io/name': 'appmesh-controller' }, 'controller', '602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon/appmesh-controller:v1.13.1')],
+  'spire-agent': [ns('spire'), controller('DaemonSet', 'spire', 'spire-agent', { app: 'spire-agent' }, 'spire-agent', 'ghcr.io/spiffe/spire-agent:1.13.3')],
   'linkerd-injector': [ns('linkerd'), controller('Deployment', 'linkerd', 'linkerd-proxy-injector', { 'linkerd.io/control-plane-component': 'proxy-injector' }, 'proxy-injector', 'cr.l5d.io/linkerd/controller:stable-2.14.10')],
 } satisfies Record<string, Obj[]>;
 

@@ -102,6 +102,12 @@ test('appmesh: its CRDs, the controller and its webhook; a warning that support 
   await installControlPlane(client, 'appmesh-controller');
   await install(client, mutatingWebhook({ name: 'appmesh-controller-mutating-webhook-configuration', webhookName: 'mpod.appmesh.k8s.aws', namespaceSelector: { matchLabels: { 'appmesh.k8s.aws/sidecarInjectorWebhook': 'enabled' } }, url: CLOSED_PORT_URL }));
   r = await check(['appmesh']);
+  // The scenario asks for mutual TLS, which App Mesh gets from SPIRE.
+  assert.equal(r.problems.map((p) => p.where), ['mesh appmesh: spire-agent'], text(r));
+  assert.match(text(r), /spire-agent is not installed.*fix: install SPIRE .*or set kubernetes\.mtls: false/);
+  assert.equal((await check(['appmesh'], { mtls: false })).problems, []);
+  await installControlPlane(client, 'spire-agent');
+  r = await check(['appmesh']);
   assert.equal(r.problems, [], text(r));
   assert.is(r.components['appmesh-controller'], 'v1.13.1');
   assert.ok(r.warnings.length === 1);
