@@ -5,7 +5,7 @@
 #
 #   scripts/k8s-tier.sh build    # once per version: ~11 min cold on 2 cores, ~4 s with warm Go caches
 #   scripts/k8s-tier.sh start    # ~5-10 s; prints `export KUBECONFIG=...` on stdout
-#   scripts/k8s-tier.sh status | stop | reset | kubeconfig | is-built
+#   scripts/k8s-tier.sh status | stop | reset | kubeconfig | bin | is-built
 #
 # Everything lives in ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/k8s-tier-<version>/, outside the
 # clone, so that a fresh clone on the same machine (CI) reuses the binaries. Every process listens
@@ -400,5 +400,6 @@ case ${1:-} in
   status) status ;;
   reset) stop; rm -rf "$RUN" ;;
   kubeconfig) echo "$KCFG" ;;
-  *) echo "usage: $0 build|is-built|start|stop|status|reset|kubeconfig" >&2; exit 2 ;;
+  bin) echo "$BIN" ;;
+  *) echo "usage: $0 build|is-built|start|stop|status|reset|kubeconfig|bin" >&2; exit 2 ;;
 esac

@@ -3,6 +3,7 @@
  * own validation (server-side apply, dry run, strict field validation): stronger than the schema
  * tests, since the server also defaults, admits and checks cross-field rules.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,17 @@ test('every object bench render prints, for every mesh and setting, passes kubec
   for (const k of ['Mesh', 'VirtualNode', 'VirtualRouter', 'VirtualService', 'PeerAuthentication', 'DestinationRule', 'Gateway', 'ConfigMap', 'Deployment', 'Job', 'RoleBinding']) assert.ok(kinds.has(k), `no ${k} was checked`);
   // Dry run persisted nothing but the namespaces created above.
   assert.equal(await client.list(`/apis/apps/v1/namespaces/meshbench-istio-${RENDER_RUN_ID}/deployments`), []);
+});
+
+test('the same YAML through the tier\'s own kubectl: kubectl apply --dry-run=server -f -', async () => {
+  const io = captureIO();
+  assert.is(await main(['render', SCENARIOS[0]!], io), 0, io.err());
+  const { kubectl, kubeconfig } = tier();
+  const r = spawnSync(kubectl, ['apply', '--dry-run=server', '--validate=strict', '-f', '-'], { input: io.out(), encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.is(lines.length, (await rendered(SCENARIOS[0]!)).length, r.stdout);
+  assert.ok(lines.every((l) => /(created|configured|unchanged) \(server dry run\)$/.test(l)), r.stdout);
 });
 
 test('the check can fail: an unknown field and an invalid value are refused by the server', async () => {

@@ -13,6 +13,8 @@ const SCRIPT = join(repoRoot, 'scripts', 'k8s-tier.sh');
 
 export interface Tier {
   kubeconfig: string;
+  /** The tier's own kubectl (same version as the API server). */
+  kubectl: string;
   /** An admin client (system:masters). */
   client: KubeClient;
   /** How long `start` took, for the report; 0 when the tier was already up. */
@@ -41,7 +43,7 @@ export function tier(): Tier {
       run('stop');
     });
   }
-  started = { kubeconfig, client: KubeClient.fromAccess({ kubeconfig }), startMs };
+  started = { kubeconfig, kubectl: join(run('bin').out.trim(), 'kubectl'), client: KubeClient.fromAccess({ kubeconfig }), startMs };
   return started;
 }
 
