@@ -36,6 +36,9 @@ export interface PreflightReport {
 export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   if (!(e instanceof KubeApiError)) return null;
   const where = `context ${client.context} (${client.server})`;
+  if (e.status === 0 && /CERT|SSL|TLS|SIGNATURE|HOSTNAME|ALTNAME/i.test(e.reason)) {
+    return { where, what: `the API server's certificate is not trusted (${e.reason})`, fix: "check the cluster's certificate-authority(-data) in the kubeconfig, or that the server address matches its certificate (`kubectl cluster-info`)" };
+  }
   if (e.status === 0) {
     return { where, what: `the API server does not answer (${e.reason})`, fix: 'check that the cluster runs and is reachable from here (VPN, proxy, `kubectl cluster-info`), or pick another context with --context' };
   }

@@ -19,12 +19,12 @@ import { rejection, tier, uniqueRunId } from './tier.ts';
 const NS = 'meshbench-test-access';
 const runId = uniqueRunId('rbac');
 
-/** A client for the tier's API server as the holder of `token`. */
-function clientWithToken(token: string, server?: string): KubeClient {
+/** A client for the tier's API server as the holder of `token` (trusting the tier's CA unless told not to). */
+function clientWithToken(token: string, server?: string, trustCa = true): KubeClient {
   const cluster = tier().client.kc.getCurrentCluster()!;
   const kc = new KubeConfig();
   kc.loadFromOptions({
-    clusters: [{ name: 'tier', server: server ?? cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    clusters: [{ name: 'tier', server: server ?? cluster.server, ...(trustCa ? { caData: cluster.caData } : {}), skipTLSVerify: false }],
     users: [{ name: 'narrow', token }],
     contexts: [{ name: 'narrow@tier', cluster: 'tier', user: 'narrow' }],
     currentContext: 'narrow@tier',
@@ -99,6 +99,13 @@ test('an unreachable API server: says which server and context, and stops there'
   const r = await preflight({ client: clientWithToken('x', url), scenario: await k8sScenario(['istio']), runId });
   assert.equal(r.problems.map((p) => p.where), [`context narrow@tier (${url})`]);
   assert.match(r.problems[0]!.what, /does not answer \(ECONNREFUSED\)/);
+});
+
+test('a server certificate the kubeconfig does not trust: said as such, not as an unreachable server', async () => {
+  const r = await preflight({ client: clientWithToken('x', undefined, false), scenario: await k8sScenario(['none']), runId });
+  assert.is(r.problems.length, 1);
+  assert.match(r.problems[0]!.what, /the API server's certificate is not trusted \([A-Z_]+\)/);
+  assert.match(r.problems[0]!.fix, /certificate-authority/);
 });
 
 test('API errors carry the server status message, never request or response headers', async () => {
