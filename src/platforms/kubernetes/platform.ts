@@ -18,22 +18,28 @@ import { formatProblem, PreflightError } from './problems.ts';
 import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
+import type { KubernetesContainer } from '../types.ts';
 
-/** A watched container on Kubernetes (the `kubernetes` variant of WatchedContainer in platforms/types.ts). */
-export interface KubernetesContainer {
-  kind: 'kubernetes';
+export type { KubernetesContainer };
+
+/**
+ * Where the load comes from on this platform: a Job in the trial's namespace, which the
+ * in-cluster runner applies (`job` is the rendered one) and whose pods it reads. The proposed
+ * `in-cluster` variant of LoadPlacement in platforms/types.ts.
+ */
+export interface InClusterLoad {
+  where: 'in-cluster';
   namespace: string;
-  pod: string;
-  container: string;
-  node: string;
-  role: 'app' | 'sidecar' | 'node-proxy' | 'waypoint' | 'loadgen';
+  job: KubernetesObject;
+  /** The workload's Service, as the loader pods reach it. */
+  targetUrl: URL;
 }
 
 export interface KubernetesDeployment {
   meshLabel: string;
   containers: KubernetesContainer[];
-  /** Load runs as a Job in the trial's namespace; the runner applies `job` and reads its pods. */
-  load: { where: 'in-cluster'; namespace: string; job: KubernetesObject; targetUrl: URL };
+  load: InClusterLoad;
+  /** The platform's components plus what this trial's pods showed (proxy images, native sidecars). */
   components: Record<string, string>;
   runId: string;
   mesh: string;
@@ -60,6 +66,13 @@ export class KubernetesPlatform {
   readonly preflight: PreflightReport;
   readonly cluster: ClusterFacts;
   private readonly o: KubernetesPlatformOptions;
+  /** Proxy images and native-sidecar use seen in the trials' pods so far. */
+  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null } = { proxyImages: {}, nativeSidecars: null };
+
+  /** For the run's environment: cluster, provider, nodes, mesh control planes, and the proxies seen in pods. */
+  get components(): Readonly<Record<string, string>> {
+    return componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars);
+  }
 
   private constructor(o: KubernetesPlatformOptions, report: PreflightReport, cluster: ClusterFacts) {
     this.o = o;
@@ -93,6 +106,8 @@ export class KubernetesPlatform {
       }
       const containers = [...trialContainers(pods, overlay.dataPlaneContainers), ...(await meshPodContainers(client, overlay, pods, signal))];
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
+      Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
+      if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
         containers,

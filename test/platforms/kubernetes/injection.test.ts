@@ -46,6 +46,8 @@ test('the injector adds istio-proxy as a native sidecar: the check passes, the p
   assert.is(d.components['istio-proxy image'], PROXY_IMAGE);
   assert.is(d.components['native sidecars'], 'yes');
   assert.is(d.components.istiod, '1.30.3');
+  // The platform's own record, for the run's environment, now names the proxy too.
+  assert.is(platform.components['istio-proxy image'], PROXY_IMAGE);
   await platform.teardown(d);
   assert.equal(await ownedNamespaces(tier().client, runId), []);
 });
