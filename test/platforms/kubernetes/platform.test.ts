@@ -7,7 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunError } from '../../../src/errors.ts';
 import { applyObjects } from '../../../src/platforms/kubernetes/apply.ts';
-import { KubernetesPlatform, type DeployStage } from '../../../src/platforms/kubernetes/platform.ts';
+import { KubernetesPlatform, type DeployStage, type KubernetesDeployment } from '../../../src/platforms/kubernetes/platform.ts';
+import type { DeployRequest, Deployment, Platform } from '../../../src/platforms/types.ts';
 import { waitReady } from '../../../src/platforms/kubernetes/ready.ts';
 import { renderTrial, trialNamespace } from '../../../src/platforms/kubernetes/render.ts';
 import { deleteOwned, findOwned } from '../../../src/platforms/kubernetes/teardown.ts';
@@ -15,6 +16,14 @@ import { loadLevels } from '../../../src/scenario/plan.ts';
 import { ownedNamespaces } from './cluster-fixtures.ts';
 import { k8sScenario } from './scenarios.ts';
 import { rejection, tier, uniqueRunId } from './tier.ts';
+
+// Compile-time: KubernetesPlatform is a Platform but for the load's in-cluster variant, which
+// platforms/types.ts does not list yet (see InClusterLoad).
+type AlmostPlatform = Omit<Platform, 'deploy' | 'teardown'> & {
+  deploy(req: DeployRequest, signal: AbortSignal): Promise<Omit<Deployment, 'load'>>;
+  teardown(d: KubernetesDeployment): Promise<void>;
+};
+export const asPlatform = (p: KubernetesPlatform): AlmostPlatform => p;
 
 const trialOf = (mesh: string, s: Awaited<ReturnType<typeof k8sScenario>>) => ({ index: 0, mesh, level: loadLevels(s)[0]!, repetition: 1 });
 
