@@ -62,6 +62,14 @@ export async function stall(): Promise<void> {
   row('theory P99', `${us(theoryUs)} = ${stallMs} ms − ${n} / ${rate} rps + ${n} × ${serviceMs.toFixed(3)} ms / ${connections} (without the work-off: ${us(stallOnlyUs)})`);
   row('P99 corrected', `meshbench ${us(corrected)} (${pct(corrected / theoryUs)} vs theory, target within 10 %)`, `wrk2 ${us(w2.percentilesUs[99] ?? NaN)} (${pct((w2.percentilesUs[99] ?? NaN) / theoryUs)})`);
   compare('stall', ours.outcome, w2, 'wrk2');
+  // The stalled requests' latencies fall on a line, L(k) = S − k/rate + k·w (k-th oldest, w the
+  // work-off time per request): P99.9 (k = n/10) and P99 (k = n) give the stall S and w each
+  // tool actually saw, so a gap can be told apart as the stall's length or the work-off's pace.
+  for (const [name, p999, p99] of [['meshbench', ours.outcome.ok.getValueAtPercentile(99.9), corrected], ['wrk2', w2.percentilesUs[99.9] ?? NaN, w2.percentilesUs[99] ?? NaN]] as const) {
+    const wMs = 1_000 / rate - (p999 - p99) / 1_000 / (0.9 * n);
+    const stallSeenMs = p99 / 1_000 + (n * 1_000) / rate - n * wMs;
+    row(`fit ${name}`, `stall as seen ${stallSeenMs.toFixed(1)} ms`, `work-off ${(wMs * 1_000).toFixed(0)} µs per request (${connections} connections: ${(wMs * connections).toFixed(2)} ms per request each)`);
+  }
   row('P99 from the send', `meshbench uncorrected ${us(ours.outcome.uncorrected!.getValueAtPercentile(99))}`, `Fortio ${us(fo.percentilesUs[99] ?? NaN)}`, `Fortio ${ref(fo)}`);
   row('scheduler lag', `P50 ${us(ours.outcome.schedulerLag!.getValueAtPercentile(50))}, P99 ${us(ours.outcome.schedulerLag!.getValueAtPercentile(99))}`, ours.outcome.engine);
 }
