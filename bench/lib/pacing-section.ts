@@ -2,8 +2,10 @@
  * bench:load sections 4 and 5: the pacing candidates at 1k rps (the issue's targets), then both
  * pacings across rates, which is where SLEEP_UP_TO_RPS in src/load/pacer.ts comes from.
  */
+import { epochNowMs } from '../../src/load/http1.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import type { PacingKind } from '../../src/load/pacer.ts';
+import { finalSpin, SleepPacer, type PacingKind } from '../../src/load/pacer.ts';
+import { createLatencyHistogram, recordLatencyUs } from '../../src/results/histogram.ts';
 import { cores, heading, measure, row, SECONDS, us, using, verdict, type Measured } from './measure.ts';
 import { startFastTarget, startWorkloadTarget } from './targets.ts';
 
@@ -42,6 +44,32 @@ export async function pacingCandidates(): Promise<void> {
       );
     }
   });
+  await pacingAlone();
+}
+
+/**
+ * The machine's floor for the same pacing: sleep+spin 200 µs at 1000 wakes/s with no HTTP at all.
+ * Lag this high without a single socket is the machine's (other processes, the VM), not the loader's.
+ */
+async function pacingAlone(): Promise<void> {
+  const pacer = await SleepPacer.start();
+  const lagUs = createLatencyHistogram();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  try {
+    const startMs = epochNowMs() + 20;
+    for (let i = 0; i < SECONDS * 1_000; i++) {
+      const dueMs = startMs + i;
+      const woken = pacer.sleepUntil(dueMs - 0.2);
+      if (woken) await woken;
+      while (!finalSpin(dueMs, epochNowMs)) await new Promise((resolve) => setImmediate(resolve));
+      recordLatencyUs(lagUs, (epochNowMs() - dueMs) * 1_000);
+    }
+  } finally {
+    await pacer.close();
+  }
+  const cpu = process.cpuUsage(cpu0);
+  row('machine floor: sleep+spin 200 µs pacing alone, no HTTP', cores((cpu.user + cpu.system) / 1_000 / (performance.now() - t0)), `lag P50 ${us(lagUs.getValueAtPercentile(50))} P99 ${us(lagUs.getValueAtPercentile(99))} P99.9 ${us(lagUs.getValueAtPercentile(99.9))}`);
 }
 
 export async function rateFidelity(): Promise<void> {
