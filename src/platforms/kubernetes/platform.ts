@@ -15,6 +15,7 @@ import { componentVersions, readClusterFacts, type ClusterFacts } from './enviro
 import type { MeshRequirement } from './mesh-requirements.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
 import { formatProblem, PreflightError } from './problems.ts';
+import { watchPods, type PodWatch } from './pod-watch.ts';
 import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
@@ -39,6 +40,8 @@ export interface KubernetesDeployment {
   meshLabel: string;
   containers: KubernetesContainer[];
   load: InClusterLoad;
+  /** Aborts when a pod of the trial goes away, fails or restarts a container before teardown. */
+  lost: AbortSignal;
   /** The platform's components plus what this trial's pods showed (proxy images, native sidecars). */
   components: Record<string, string>;
   runId: string;
@@ -58,6 +61,8 @@ export interface KubernetesPlatformOptions {
   /** Bound on deletion (default 3 min: namespace finalization). */
   teardownTimeoutMs?: number;
   onStage?: (stage: DeployStage, trial: Trial | null) => void;
+  /** How often a deployed trial's pods are checked for Deployment.lost (default 2 s). */
+  podWatchIntervalMs?: number;
   signal?: AbortSignal;
 }
 
@@ -67,6 +72,7 @@ export class KubernetesPlatform {
   readonly cluster: ClusterFacts;
   private readonly o: KubernetesPlatformOptions;
   /** Proxy images and native-sidecar use seen in the trials' pods so far. */
+  private readonly watches = new Map<string, PodWatch>();
   private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null } = { proxyImages: {}, nativeSidecars: null };
 
   /** For the run's environment: cluster, provider, nodes, mesh control planes, and the proxies seen in pods. */
@@ -105,6 +111,8 @@ export class KubernetesPlatform {
         throw new RunError({ what: `mesh ${mesh} is not in the trial's pods:\n${dataPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${namespace}`, fix: dataPlane.problems[0]!.fix });
       }
       const containers = [...trialContainers(pods, overlay.dataPlaneContainers), ...(await meshPodContainers(client, overlay, pods, signal))];
+      const watch = watchPods(client, namespace, pods, this.o.podWatchIntervalMs === undefined ? {} : { intervalMs: this.o.podWatchIntervalMs });
+      this.watches.set(namespace, watch);
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
@@ -113,6 +121,7 @@ export class KubernetesPlatform {
         containers,
         load: { where: 'in-cluster', namespace, job, targetUrl: new URL(`http://workload.${namespace}.svc.cluster.local:8080/`) },
         components: componentVersions(this.cluster, this.preflight.components, dataPlane.proxyImages, native),
+        lost: watch.lost,
         runId,
         mesh,
         namespace,
@@ -135,6 +144,8 @@ export class KubernetesPlatform {
 
   /** Everything of this run, whatever trial it came from. Idempotent. */
   async close(): Promise<void> {
+    for (const w of this.watches.values()) w.stop();
+    this.watches.clear();
     const kinds = await this.renderedClusterKinds();
     const owned = await findOwned(this.o.client, { runId: this.o.runId, kinds });
     await this.deleteOrFail(owned);
@@ -143,6 +154,10 @@ export class KubernetesPlatform {
   /** The trial's namespace and the cluster-scoped objects its mesh renders, found by the run's label. */
   private async teardownTrial(mesh: string): Promise<void> {
     this.o.onStage?.('teardown', null);
+    // Deleting the pods is not losing them.
+    const namespace = trialNamespace(this.o.scenario, mesh, this.o.runId);
+    this.watches.get(namespace)?.stop();
+    this.watches.delete(namespace);
     const mine = new Set(renderTrial(this.o.scenario, mesh, this.o.runId).filter((o) => !o.metadata.namespace).map((o) => `${o.kind}/${o.metadata.name}`));
     const kinds = await this.renderedClusterKinds();
     const owned = (await findOwned(this.o.client, { runId: this.o.runId, kinds })).filter((x) => mine.has(`${x.kind}/${x.name}`));

@@ -8,7 +8,7 @@ import { RunError } from '../../errors.ts';
 import type { KubeClient } from './client.ts';
 
 export interface PodLike {
-  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string };
+  metadata: { name: string; namespace: string; uid?: string; labels?: Record<string, string>; annotations?: Record<string, string>; deletionTimestamp?: string };
   spec: {
     nodeName?: string;
     containers: { name: string; image?: string }[];
@@ -27,6 +27,7 @@ interface ContainerStatus {
   ready?: boolean;
   restartCount?: number;
   state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };
+  lastState?: { terminated?: { reason?: string; exitCode?: number } };
 }
 
 interface DeploymentLike {

@@ -3,6 +3,7 @@
  * abort during the ready-wait tears down; pods that cannot be placed fail with the scheduler's
  * reason. kwok makes pods Running without containers, so readiness here is the API's, not an app's.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunError } from '../../../src/errors.ts';
@@ -49,7 +50,10 @@ test('apply, ready and teardown: the pods run, the deployment says where they ar
   assert.is(d.components['node kernels'], 'kwok-0.8.0');
   assert.is(d.components['container runtimes'], 'kwok-0.8.0');
   assert.match(d.meshLabel, /^none \(Kubernetes v1\.35\.\d+, simulated kwok nodes/);
+  assert.not.ok(d.lost.aborted);
   await platform.teardown(d);
+  // Teardown deleted the pods: that is not losing them.
+  assert.not.ok(d.lost.aborted);
   assert.equal(await ownedNamespaces(client, runId), []);
   // Idempotent: a second teardown and the run's close find nothing and succeed.
   await platform.teardown(d);
@@ -74,6 +78,24 @@ test('an abort during the ready-wait tears the trial down, and deploy rejects wi
   const err = await rejection(platform.deploy({ trial: trialOf('none', scenario) }, controller.signal));
   assert.is(err.message, 'interrupted (SIGINT)');
   assert.equal(await ownedNamespaces(client, runId), []);
+});
+
+test('a pod that goes away during the trial aborts Deployment.lost with its name', async () => {
+  const { client } = tier();
+  const runId = uniqueRunId('lost');
+  const scenario = await k8sScenario(['none']);
+  const platform = await KubernetesPlatform.create({ client, scenario, runId, teardownTimeoutMs: 90_000, podWatchIntervalMs: 200 });
+  const d = await platform.deploy({ trial: trialOf('none', scenario) }, new AbortController().signal);
+  try {
+    const pod = d.containers[0]!.pod;
+    await client.request('DELETE', `/api/v1/namespaces/${d.namespace}/pods/${pod}`, {});
+    // Bounded: the watch polls every 200 ms; kwok deletes the pod at once.
+    for (let i = 0; i < 100 && !d.lost.aborted; i++) await sleep(100);
+    assert.ok(d.lost.aborted, 'lost was not aborted within 10 s');
+    assert.is((d.lost.reason as Error).message, `pod ${pod} was deleted during the trial`);
+  } finally {
+    await platform.teardown(d);
+  }
 });
 
 test('pods that cannot be scheduled: the ready-wait ends at its bound with the scheduler\'s reason', async () => {

@@ -6,6 +6,7 @@ import { checkDataPlane } from '../../../src/platforms/kubernetes/data-plane.ts'
 import { guessProvider } from '../../../src/platforms/kubernetes/environment.ts';
 import { selects } from '../../../src/platforms/kubernetes/label-selector.ts';
 import { placementProblems, type NodeLike } from '../../../src/platforms/kubernetes/placement.ts';
+import { lostReason } from '../../../src/platforms/kubernetes/pod-watch.ts';
 import type { PodLike } from '../../../src/platforms/kubernetes/ready.ts';
 import { imageTag, nativeSidecarsOf } from '../../../src/platforms/kubernetes/requirement-checks.ts';
 
@@ -84,6 +85,16 @@ test('data-plane check: sidecar container, native sidecar, missing proxy, a prox
   const ambient = meshes['istio-ambient'].kubernetesOverlay(opts('both'));
   assert.match(checkDataPlane({ mesh: 'istio-ambient', namespace: 'ns', overlay: ambient, placement: 'both', pods: [pod('workload', ['app'])] }).problems[0]!.what, /annotation ambient\.istio\.io\/redirection=enabled is missing/);
   assert.equal(checkDataPlane({ mesh: 'istio-ambient', namespace: 'ns', overlay: ambient, placement: 'both', pods: [pod('workload', ['app'], [], { 'ambient.istio.io/redirection': 'enabled' })] }).problems, []);
+});
+
+test('a watched pod is lost when deleted, failed, or when a container restarts', () => {
+  const before = { ...pod('workload', ['app', 'istio-proxy']), status: { containerStatuses: [{ name: 'app', restartCount: 0 }, { name: 'istio-proxy', restartCount: 1 }] } };
+  assert.is(lostReason(before, before), null);
+  assert.is(lostReason(before, undefined), 'pod workload-1 was deleted');
+  assert.is(lostReason(before, { ...before, metadata: { ...before.metadata, deletionTimestamp: '2026-12-01T00:00:00Z' } }), 'pod workload-1 was deleted');
+  assert.is(lostReason(before, { ...before, status: { ...before.status, phase: 'Failed' } }), 'pod workload-1 failed');
+  const oom = { ...before, status: { containerStatuses: [{ name: 'app', restartCount: 1, lastState: { terminated: { reason: 'OOMKilled', exitCode: 137 } } }, { name: 'istio-proxy', restartCount: 1 }] } };
+  assert.is(lostReason(before, oom), 'container app of pod workload-1 restarted (OOMKilled)');
 });
 
 test.run();
