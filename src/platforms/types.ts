@@ -28,10 +28,37 @@ export interface DeployRequest {
 }
 
 /**
- * Where the load comes from. `in-process`: an engine in this process loads `targetUrl`. A
- * platform whose loader runs elsewhere (an in-cluster Job) adds its own variant.
+ * Where the load comes from. `in-process`: an engine in this process loads `targetUrl`.
+ * `remote`: the platform runs meshbench's own engine elsewhere (an in-cluster Job, a process in
+ * the loader pod's network namespace) and hands its raw result lines back; run/ gives them to
+ * load/ to decode and merge, so a platform never parses load results (DESIGN.md).
  */
-export type LoadPlacement = { where: 'in-process'; targetUrl: URL };
+export type LoadPlacement = { where: 'in-process'; targetUrl: URL } | { where: 'remote'; targetUrl: URL; run: RemoteLoad };
+
+/** A loader's measured phases, as the engine names them. */
+export type LoadWindowPhase = 'warmup' | 'measure' | 'drain';
+
+export interface RemoteLoadContext<O> {
+  signal: AbortSignal;
+  /** load/'s decoder of one loader's output (its result line is the last JSON line). */
+  decode(output: string): O;
+  /** load/'s exact merge of several loaders' outcomes (histograms added, never percentiles averaged). */
+  merge(parts: O[]): O;
+  /**
+   * Called once the loader's own containers are known (they are watched too, as `loadgen` and
+   * its proxies): returns what to call at the window's edges, where run/ starts and ends the
+   * resource collection.
+   */
+  watch(containers: WatchedContainer[]): (phase: LoadWindowPhase) => void;
+}
+
+export interface RemoteLoadResult<O> {
+  merged: O;
+  /** Each loader's own outcome (its scheduler lag shows a saturated loader); one entry when one loader ran. */
+  perLoader: O[];
+}
+
+export type RemoteLoad = <O>(ctx: RemoteLoadContext<O>) => Promise<RemoteLoadResult<O>>;
 
 export interface Deployment {
   /** How the mesh was realised, named in every output, e.g. "istio (local emulation: ...)". */

@@ -31,8 +31,12 @@ export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCo
       reasons.push(`failed requests ${percent(failedFraction)} exceed the error budget ${percent(errorBudget)}`);
     }
   }
-  if (load.targetRps !== null && load.achievedRps < load.targetRps * (1 - RATE_TOLERANCE)) {
-    reasons.push(`achieved ${load.achievedRps.toFixed(1)} rps, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
+  // The rate rule counts every response, whatever its status: failed responses are the error
+  // budget's to judge, so a 5xx burst within the budget does not also fail the rate. Requests
+  // that got no answer (timeouts, resets) lower it, as they lower what the target delivered.
+  const completedRps = load.durationMs > 0 ? ((load.responses2xx + load.responsesNon2xx) * 1_000) / load.durationMs : 0;
+  if (load.targetRps !== null && completedRps < load.targetRps * (1 - RATE_TOLERANCE)) {
+    reasons.push(`completed ${completedRps.toFixed(1)} responses/s, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
   if (loaderSaturated) reasons.push('the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency');
   if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {

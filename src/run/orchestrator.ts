@@ -15,7 +15,7 @@ import { invalidReasons } from '../results/validity.ts';
 import { loadLevels, type Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ProgressSink } from './progress.ts';
-import { WindowResources } from './window-resources.ts';
+import { runLoadStage } from './load-stage.ts';
 
 export interface RunOptions {
   runId: string;
@@ -114,7 +114,6 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
   let loadError: unknown;
   let loadStage: TrialStage = stage;
   let windowStartedAt: string | null = null;
-  const collection = new WindowResources(o.collectors, deployment.containers);
   // A process of the deployment that dies stops the load at once: the trial fails with its cause
   // instead of measuring a dead target until the window ends.
   const loadSignal = deployment.lost ? AbortSignal.any([o.signal, deployment.lost]) : o.signal;
@@ -126,14 +125,17 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
       durationMs: o.scenario.load.durationMs,
       timeoutMs: o.scenario.load.timeoutMs,
     };
-    outcome = await o.engine.run(spec, deployment.load.targetUrl, loadSignal, (phase) => {
-      if (phase === 'measure') windowStartedAt = new Date().toISOString();
-      enter(phase);
-      collection.onPhase(phase);
-    });
-    resources = await collection.result();
+    ({ outcome, resources } = await runLoadStage(deployment, {
+      spec,
+      engine: o.engine,
+      collectors: o.collectors,
+      signal: loadSignal,
+      onPhase: (phase) => {
+        if (phase === 'measure') windowStartedAt = new Date().toISOString();
+        enter(phase);
+      },
+    }));
   } catch (error) {
-    collection.cancel();
     outcome = undefined;
     loadError = !o.signal.aborted && deployment.lost?.aborted ? deployment.lost.reason : error;
     loadStage = stage;

@@ -1,17 +1,20 @@
 import { ExitCode } from '../../errors.ts';
 import { meshAdapter } from '../../meshes/index.ts';
 import { formatDurationMs } from '../../scenario/duration.ts';
+import { describeNeeds, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
 import type { Command } from '../command.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
+/** The plan as `bench plan` and `bench run --dry-run` print it: what it needs first, then the trials. */
 export function renderPlan(scenario: ResolvedScenario): string {
   const trials = expandPlan(scenario);
   const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
   const l = scenario.load;
   return [
+    describeNeeds(planNeeds(scenario, trials)),
     `Scenario "${scenario.name}" on platform ${scenario.platform}${scenario.target ? ` (target ${scenario.target})` : ''}: ${trials.length} trials`,
     `  meshes: ${scenario.meshes.map((m) => meshAdapter(scenario, m).displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
     `  load: mode ${l.mode}, warmup ${formatDurationMs(l.warmupMs)} + measured ${formatDurationMs(l.durationMs)} per trial`,

@@ -65,7 +65,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   const trials = expandPlan(scenario);
   const needs = planNeeds(scenario, trials);
   if (booleanFlag(flags, 'dry-run')) {
-    io.stdout.write(`${describeNeeds(needs)}\n${renderPlan(scenario)}\n`);
+    io.stdout.write(`${renderPlan(scenario)}\n`);
     return null;
   }
   // A typo (`repetitions: 1000`, `rate: 100000`) must not hold a CI machine for days.

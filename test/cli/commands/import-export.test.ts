@@ -29,9 +29,9 @@ test('a Fortio run imports as a valid trial of the mesh, marked imported with wh
   assert.is(result!.source.kind, 'imported');
   assert.ok(result!.source.kind === 'imported' && result!.source.lacks.some((l) => /per-repetition spread/.test(l)));
   assert.equal(result!.scenario.meshes, ['appmesh']);
-  const [t] = result!.trials;
-  assert.ok(t!.status === 'valid');
-  if (t!.status !== 'valid') return;
+  const t = result!.trials[0]!;
+  assert.ok(t.status === 'valid');
+  if (t.status !== 'valid') return;
   assert.match(t.meshLabel, /^appmesh \(imported from fortio 1\.66\.0/);
   assert.is(t.trial.level.id, 'c4-r200');
   // Fortio printed p99 4750 µs over every call; the all-attempts figure is within one HDR bucket of it.
@@ -68,7 +68,7 @@ test('an imported Fortio App Mesh run as the baseline gates an Istio run: pass, 
 test('bench export writes Fortio JSON and SMP documents next to the result', async () => {
   const run = join(dir, 'to-export');
   mkdirSync(run, { recursive: true });
-  writeFileSync(join(run, 'result.json'), JSON.stringify(fakeRun((mesh) => ({ latenciesUs: [100, 200, 300], achievedRps: 100 }))));
+  writeFileSync(join(run, 'result.json'), JSON.stringify(fakeRun(() => ({ latenciesUs: [100, 200, 300], achievedRps: 100 }))));
   for (const format of ['fortio', 'smp']) {
     const io = captureIO({ cwd: dir });
     assert.is(await main(['export', 'to-export', '--format', format], io), 0, io.err());

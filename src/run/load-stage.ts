@@ -1,0 +1,53 @@
+/**
+ * One trial's load, wherever it runs: an engine in this process, or meshbench's own engine run
+ * by the platform elsewhere (a Job, a network namespace), whose result lines load/ decodes here.
+ * Either way the collectors cover exactly the measured window.
+ */
+import type { Collector, ResourceUsage } from '../collectors/types.ts';
+import { decodeResultLine, mergeOutcomes } from '../load/result-line.ts';
+import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from '../load/types.ts';
+import type { Deployment } from '../platforms/types.ts';
+import { WindowResources } from './window-resources.ts';
+
+export interface LoadStageResult {
+  outcome: LoadOutcome;
+  resources: ResourceUsage[];
+}
+
+export interface LoadStageOptions {
+  spec: LoadSpec;
+  engine: LoadEngine;
+  collectors: readonly Collector[];
+  signal: AbortSignal;
+  onPhase(phase: LoadPhase): void;
+}
+
+export async function runLoadStage(deployment: Deployment, o: LoadStageOptions): Promise<LoadStageResult> {
+  let collection = new WindowResources(o.collectors, deployment.containers);
+  const onPhase = (phase: LoadPhase) => {
+    o.onPhase(phase);
+    collection.onPhase(phase);
+  };
+  try {
+    const placement = deployment.load;
+    let outcome: LoadOutcome;
+    if (placement.where === 'in-process') {
+      outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase);
+    } else {
+      const r = await placement.run<LoadOutcome>({
+        signal: o.signal,
+        decode: (output) => decodeResultLine(output).outcome,
+        merge: mergeOutcomes,
+        watch: (containers) => {
+          collection = new WindowResources(o.collectors, containers);
+          return onPhase;
+        },
+      });
+      outcome = r.merged;
+    }
+    return { outcome, resources: await collection.result() };
+  } catch (error) {
+    collection.cancel();
+    throw error;
+  }
+}
