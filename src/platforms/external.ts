@@ -11,6 +11,7 @@ import type { Deployment, DeployRequest, Platform } from './types.ts';
 export class ExternalPlatform implements Platform {
   readonly name = 'external';
   readonly components = {};
+  readonly layout = 'loopback';
   private readonly target: URL;
 
   constructor(target: string) {

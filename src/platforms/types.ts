@@ -77,6 +77,12 @@ export interface Deployment {
 export interface Platform {
   readonly name: string;
   /**
+   * How its pods are laid out, recorded in the result's environment: `loopback` (processes on
+   * 127.0.0.1), `netns` (pods as network namespaces, a node-to-node link between them) or
+   * `cluster` (real nodes). Results of different layouts do not compare.
+   */
+  readonly layout: 'loopback' | 'netns' | 'cluster';
+  /**
    * Versions of what this platform runs (cluster, mesh control plane, proxy image, HAProxy),
    * recorded in the result's environment.
    */

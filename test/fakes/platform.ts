@@ -4,6 +4,7 @@ import type { Deployment, DeployRequest, Platform } from '../../src/platforms/ty
 export class FakePlatform implements Platform {
   readonly name = 'fake';
   readonly components = { fake: '1.0' };
+  readonly layout = 'loopback';
   readonly calls: string[] = [];
   /** Trial indexes whose deploy fails. */
   failDeployOf = new Set<number>();

@@ -98,7 +98,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       scenario,
       trials,
       estimatedMs: estimatePlanMs(scenario, trials),
-      environment: describeEnvironment(platform.name, 'loopback', platform.components),
+      environment: describeEnvironment(platform.name, platform.layout, platform.components),
       platform,
       engine: engines[scenario.load.mode]!(scenario.load),
       collectors,

@@ -68,6 +68,7 @@ export interface KubernetesPlatformOptions {
 
 export class KubernetesPlatform {
   readonly name = 'kubernetes';
+  readonly layout = 'cluster';
   readonly preflight: PreflightReport;
   readonly cluster: ClusterFacts;
   private readonly o: KubernetesPlatformOptions;

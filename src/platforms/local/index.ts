@@ -31,6 +31,7 @@ export class LocalPlatform implements Platform {
   readonly workDir: string;
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
+  readonly layout = 'loopback';
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
   private certificates: Promise<MeshCertificates> | undefined;
