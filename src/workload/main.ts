@@ -1,7 +1,8 @@
 /**
- * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port), then
- * prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
- * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--port N] [--run ID]
+ * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port; --host
+ * 0.0.0.0 inside a pod's network namespace, where peers and ztunnel dial the pod's own address),
+ * then prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
+ * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--host H] [--port N] [--run ID]
  *        [--stall-after-ms N --stall-for-ms N] [--faults JSON]
  */
 import { parseArgs } from 'node:util';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     'payload-bytes': { type: 'string', default: '1024' },
     'service-delay-us': { type: 'string', default: '0' },
     'error-rate': { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: '0' },
     'stall-after-ms': { type: 'string' },
     'stall-for-ms': { type: 'string', default: '0' },
@@ -33,10 +35,10 @@ const server = createWorkloadServer({
 
 // One line the platform can show (a port taken, none left), instead of a stack trace.
 server.on('error', (error: NodeJS.ErrnoException) => {
-  process.stderr.write(`workload cannot listen on 127.0.0.1:${values.port}: ${error.code ?? error.message}\n`);
+  process.stderr.write(`workload cannot listen on ${values.host}:${values.port}: ${error.code ?? error.message}\n`);
   process.exit(1);
 });
-server.listen(Number(values.port), '127.0.0.1', () => {
+server.listen(Number(values.port), values.host, () => {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);

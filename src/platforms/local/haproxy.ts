@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RunError } from '../../errors.ts';
 import type { MeshCertificates } from './certs.ts';
+import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
 
 export interface SidecarConfig {
@@ -16,11 +17,21 @@ export interface SidecarConfig {
   listenPort: number;
   upstreamPort: number;
   requestTimeoutMs: number;
+  /**
+   * Netns layout (capture.ts): the address it binds (inbound: 0.0.0.0, where PREROUTING's REDIRECT
+   * sends the pod's traffic), the upstream's address (outbound: the workload pod's own), and the
+   * uid/gid it drops to (1337, whose connections the capture rules leave alone). Default: loopback, no change.
+   */
+  listenHost?: string;
+  upstreamHost?: string;
+  proxyUid?: number;
 }
 
 function globalSection(c: SidecarConfig): string {
+  // HAProxy reads its certificates before it drops to this uid.
+  const user = c.proxyUid === undefined ? '' : `  uid ${c.proxyUid}\n  gid ${c.proxyUid}\n`;
   return `global
-  nbthread ${c.threads}
+${user}  nbthread ${c.threads}
   # Each connection costs two file descriptors; 4000 stays under common ulimits.
   maxconn 4000
 
@@ -40,11 +51,11 @@ export function inboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates |
   const tls = certs ? ` ssl crt ${certs.serverPemFile} ca-file ${certs.caFile} verify required alpn http/1.1` : '';
   return `${globalSection(c)}
 frontend inbound
-  bind 127.0.0.1:${c.listenPort}${tls}
+  bind ${c.listenHost ?? '127.0.0.1'}:${c.listenPort}${tls}
   default_backend workload
 
 backend workload
-  server app 127.0.0.1:${c.upstreamPort}
+  server app ${c.upstreamHost ?? '127.0.0.1'}:${c.upstreamPort}
 `;
 }
 
@@ -55,19 +66,23 @@ export function outboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates 
     : '';
   return `${globalSection(c)}
 frontend outbound
-  bind 127.0.0.1:${c.listenPort}
+  bind ${c.listenHost ?? '127.0.0.1'}:${c.listenPort}
   default_backend inbound_sidecar
 
 backend inbound_sidecar
-  server inbound 127.0.0.1:${c.upstreamPort}${tls}
+  server inbound ${c.upstreamHost ?? '127.0.0.1'}:${c.upstreamPort}${tls}
 `;
 }
 
-/** Writes the config and starts HAProxy in the foreground (-db), so it stays our child. */
-export async function startHaproxy(name: string, dir: string, config: string): Promise<ManagedProcess> {
+/**
+ * Writes the config and starts HAProxy in the foreground (-db), so it stays our child; inside
+ * network namespace `netns` when given (`ip netns exec` execs in place: the pid is HAProxy's).
+ */
+export async function startHaproxy(name: string, dir: string, config: string, netns?: string): Promise<ManagedProcess> {
   const file = join(dir, `${name}.cfg`);
   await writeFile(file, config);
-  return startProcess({ name, command: 'haproxy', args: ['-db', '-f', file] });
+  const args = ['-db', '-f', file];
+  return startProcess({ name, ...(netns ? inNetns(netns, 'haproxy', args) : { command: 'haproxy', args }) });
 }
 
 let cachedVersion: Promise<string> | undefined;

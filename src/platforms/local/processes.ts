@@ -29,6 +29,8 @@ export interface StartOptions {
   name: string;
   command: string;
   args: readonly string[];
+  /** Sees every stderr line as it comes (a remote loader's progress: its window's edges). */
+  onStderrLine?: (line: string) => void;
 }
 
 export interface ManagedProcess {
@@ -68,6 +70,7 @@ export function startProcess(o: StartOptions): ManagedProcess {
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderr.push(line);
     if (stderr.length > STDERR_TAIL_LINES) stderr.shift();
+    o.onStderrLine?.(line);
   });
   const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<number | string>((resolve) => {

@@ -1,6 +1,7 @@
 /** The sample workload as a child process on a free loopback port, ready when it says so. */
 import { fileURLToPath } from 'node:url';
 import type { WorkloadOptions } from '../../workload/service.ts';
+import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
 
 const WORKLOAD_MAIN = fileURLToPath(new URL('../../workload/main.ts', import.meta.url));
@@ -19,8 +20,14 @@ function parseReady(line: string): number | undefined {
   }
 }
 
+/** Netns layout: run it inside the workload pod, on 0.0.0.0 and a fixed port (the namespace is its own). */
+export interface InPod {
+  netns: string;
+  port: number;
+}
+
 /** `runId` marks the command line, so a run's processes can be found. */
-export async function startWorkload(o: WorkloadOptions, runId: string, readyTimeoutMs: number, signal: AbortSignal): Promise<WorkloadProcess> {
+export async function startWorkload(o: WorkloadOptions, runId: string, readyTimeoutMs: number, signal: AbortSignal, inPod?: InPod): Promise<WorkloadProcess> {
   const args = [
     WORKLOAD_MAIN,
     '--payload-bytes', String(o.payloadBytes),
@@ -30,7 +37,8 @@ export async function startWorkload(o: WorkloadOptions, runId: string, readyTime
   ];
   if (o.faults?.length) args.push('--faults', JSON.stringify(o.faults));
   if (o.stall) args.push('--stall-after-ms', String(o.stall.afterMs), '--stall-for-ms', String(o.stall.forMs));
-  const child = startProcess({ name: 'workload', command: process.execPath, args });
+  if (inPod) args.push('--host', '0.0.0.0', '--port', String(inPod.port));
+  const child = startProcess({ name: 'workload', ...(inPod ? inNetns(inPod.netns, process.execPath, args) : { command: process.execPath, args }) });
   try {
     return { process: child, port: await child.waitForLine(parseReady, readyTimeoutMs, signal) };
   } catch (error) {
