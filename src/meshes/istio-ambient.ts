@@ -42,6 +42,13 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
 export const istioAmbient: MeshAdapter = {
   name: 'istio-ambient',
   displayName: 'Istio ambient',
-  localProfile: null,
+  // Not an emulation: the local platform runs the real ztunnel (its default 2 worker threads) per node.
+  localProfile: () => ({
+    sidecars: false,
+    mtls: true,
+    proxyThreads: 2,
+    nodeProxy: 'ztunnel',
+    rationale: 'Istio ambient: the real ztunnel per node, HBONE mutual TLS between them, 2 worker threads (its default); needs pods as network namespaces',
+  }),
   kubernetesOverlay,
 };

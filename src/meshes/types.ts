@@ -13,6 +13,17 @@ export interface LocalMeshProfile {
   proxyThreads: number;
   /** Why these settings: the mesh default they copy. */
   rationale: string;
+  /**
+   * 'ztunnel': no emulation at all: the mesh's real node proxy, one per node (Istio ambient's
+   * ztunnel), which exists only with pods as network namespaces (local layout `netns`); `sidecars`
+   * is then false. Absent: the sidecars above, or nothing.
+   */
+  nodeProxy?: 'ztunnel';
+}
+
+/** Whether a local profile can run only with pods as network namespaces (the netns layout). */
+export function needsNetnsLayout(profile: LocalMeshProfile): boolean {
+  return profile.nodeProxy === 'ztunnel';
 }
 
 export interface LocalProfileOptions {
@@ -24,7 +35,7 @@ export interface MeshAdapter {
   /** A built-in mesh name, or the name of a mesh the scenario defines. */
   readonly name: string;
   readonly displayName: string;
-  /** How the local platform emulates it; null where there is no emulation yet. */
+  /** How the local platform runs it (an emulation, or its real node proxy); null where it cannot yet. */
   localProfile: ((o: LocalProfileOptions) => LocalMeshProfile) | null;
   /** Labels, annotations, extra objects and data-plane facts of this mesh on Kubernetes. */
   kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay;

@@ -1,7 +1,10 @@
 /**
- * The embedded local platform: the workload as a child process on loopback and, for a meshed
- * trial, two real HAProxy sidecars in front of it. Everything a trial starts is stopped by
- * teardown(); close() stops what is left and removes the run's working folder.
+ * The embedded local platform, in one of two layouts (netns/layout.ts). `loopback`: the workload
+ * as a child process on 127.0.0.1 and, for a meshed trial, two HAProxy sidecars dialled on their
+ * ports, loaded by the in-process engine. `netns`: pods as network namespaces on two nodes, the
+ * loader run inside its pod, sidecars reached by iptables capture, and istio-ambient's real
+ * ztunnels (netns-deploy.ts). Everything a trial starts is stopped by teardown(); close() stops
+ * what is left and removes the run's working folder.
  */
 import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,6 +20,9 @@ import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort } from './readiness.ts';
 import { startWorkload } from './workload-process.ts';
+import { needsNetnsLayout } from '../../meshes/types.ts';
+import type { LocalLayout } from './netns/layout.ts';
+import { deployNetns, type NetnsDeployContext, type NetnsTrial } from './netns-deploy.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -24,6 +30,14 @@ export interface LocalPlatformOptions {
   requestTimeoutMs: number;
   /** How long a deployment may take to answer its health check. */
   readyTimeoutMs?: number;
+  /** Default loopback; `netns` needs root (the run's set-up probes it, netns/layout.ts). */
+  layout?: LocalLayout;
+  /** Netns layout: the scenario's load settings, for the loader that runs in the loader pod. */
+  load?: NetnsDeployContext['load'];
+  /** The ztunnel binary, when a mesh of the run needs it (ztunnel/preflight.ts found it). */
+  ztunnelPath?: string;
+  /** Versions of what else the run uses (ztunnel), for the result's environment. */
+  components?: Readonly<Record<string, string>>;
 }
 
 export class LocalPlatform implements Platform {
@@ -31,9 +45,10 @@ export class LocalPlatform implements Platform {
   readonly workDir: string;
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
-  readonly layout = 'loopback';
+  readonly layout: LocalLayout;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
+  private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
   private readonly removeWorkDirOnExit = () => rmSync(this.workDir, { recursive: true, force: true });
@@ -42,7 +57,8 @@ export class LocalPlatform implements Platform {
     this.options = options;
     this.workDir = workDir;
     this.proxyVersion = proxyVersion;
-    this.components = { haproxy: proxyVersion };
+    this.components = { haproxy: proxyVersion, ...options.components };
+    this.layout = options.layout ?? 'loopback';
     process.on('exit', this.removeWorkDirOnExit);
   }
 
@@ -70,6 +86,14 @@ export class LocalPlatform implements Platform {
         throw new RunError({ what: `${req.mesh.name} has no local emulation`, where: 'local platform', fix: 'remove it from meshes, or render it for Kubernetes with `bench render`' });
       }
       const profile = req.mesh.localProfile({ cpuCount: this.options.cpuCount });
+      if (this.layout === 'netns') {
+        const t = await deployNetns(req, profile, this.netnsContext(readyMs), signal);
+        this.netnsTrials.set(t.deployment, t);
+        return t.deployment;
+      }
+      if (needsNetnsLayout(profile)) {
+        throw new RunError({ what: `${req.mesh.name} runs only with pods as network namespaces, and this run uses the loopback layout`, where: 'local platform', fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`' });
+      }
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
@@ -117,6 +141,11 @@ export class LocalPlatform implements Platform {
   }
 
   async teardown(d: Deployment): Promise<void> {
+    const trial = this.netnsTrials.get(d);
+    if (trial) {
+      this.netnsTrials.delete(d);
+      await trial.teardown();
+    }
     const watched = this.processes.get(d);
     this.processes.delete(d);
     if (!watched) return;
@@ -125,9 +154,15 @@ export class LocalPlatform implements Platform {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.processes.keys()].map((d) => this.teardown(d)));
+    await Promise.all([...this.processes.keys(), ...this.netnsTrials.keys()].map((d) => this.teardown(d)));
     await rm(this.workDir, { recursive: true, force: true });
     process.off('exit', this.removeWorkDirOnExit);
+  }
+
+  private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
+    const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
+    if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => localEmulationLabel(mesh, p, this.proxyVersion) };
   }
 
   private meshCertificates(): Promise<MeshCertificates> {

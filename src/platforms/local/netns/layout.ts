@@ -5,6 +5,8 @@
  * pod namespaces) makes the netns layout a precondition, checked before anything runs.
  */
 import { UsageError } from '../../../errors.ts';
+import { meshes } from '../../../meshes/index.ts';
+import { needsNetnsLayout } from '../../../meshes/types.ts';
 import { probeNetnsSupport, type NetnsSupport } from './probe.ts';
 
 export const LOCAL_LAYOUTS = ['netns', 'loopback'] as const;
@@ -16,8 +18,10 @@ export interface LayoutChoice {
   reason: string;
 }
 
-/** Meshes that the loopback layout cannot run. */
-export const NETNS_ONLY_MESHES: readonly string[] = ['istio-ambient'];
+/** Built-in meshes that the loopback layout cannot run: those whose local profile is a real node proxy. */
+export const NETNS_ONLY_MESHES: readonly string[] = Object.values(meshes)
+  .filter((m) => m.localProfile && needsNetnsLayout(m.localProfile({ cpuCount: 1 })))
+  .map((m) => m.name);
 
 /**
  * Decides the layout; a UsageError (exit 2) when the scenario pins `netns`, or has a netns-only

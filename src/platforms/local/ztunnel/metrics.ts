@@ -53,3 +53,16 @@ export function ztunnelTraffic(samples: readonly Sample[]): ZtunnelTraffic {
     receivedBytes: sumOf(samples, 'istio_tcp_received_bytes_total'),
   };
 }
+
+/**
+ * Why the counters do not show a load's traffic crossing both ztunnels over mutual TLS, or null
+ * when they do: between `before` and `after`, ztunnel A (the loader's node) must have opened, as
+ * the client side, and ztunnel B (the workload's node) accepted, as the server side, at least
+ * `minConnections` mTLS connections each (the loader's own). Pure.
+ */
+export function missingMutualTls(before: Record<'node-a' | 'node-b', ZtunnelTraffic>, after: Record<'node-a' | 'node-b', ZtunnelTraffic>, minConnections: number): string | null {
+  const outbound = after['node-a'].mutualTlsConnectionsOpened.source - before['node-a'].mutualTlsConnectionsOpened.source;
+  const inbound = after['node-b'].mutualTlsConnectionsOpened.destination - before['node-b'].mutualTlsConnectionsOpened.destination;
+  if (outbound >= minConnections && inbound >= minConnections) return null;
+  return `ztunnel node-a opened ${outbound} and ztunnel node-b accepted ${inbound} mutual-TLS connection(s) while the loader ran, fewer than its ${minConnections} connection(s)`;
+}

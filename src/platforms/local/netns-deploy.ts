@@ -1,0 +1,143 @@
+/**
+ * One trial in the netns layout: pods as network namespaces on two nodes (netns/plan.ts), the
+ * workload pod on node B, the loader pod on node A, so every mesh crosses the same node-to-node
+ * link. The loader dials the workload pod's own address; what is in between is the mesh's:
+ *   none:          nothing;
+ *   sidecars:      HAProxy in each pod, the traffic captured by iptables as istio-init does (capture.ts);
+ *   istio-ambient: the real ztunnel on each node (ztunnel/ambient.ts), and the trial fails unless
+ *                  the ztunnels' own counters show the loader's connections crossing both over mTLS.
+ * Everything runs inside the trial's own topology, so teardown ends processes by pid and then
+ * deletes the namespaces, which takes their veths, routes and iptables rules with them.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { RunError } from '../../errors.ts';
+import type { LocalMeshProfile } from '../../meshes/types.ts';
+import { HEALTH_PATH } from '../../workload/service.ts';
+import type { DeployRequest, Deployment, WatchedContainer } from '../types.ts';
+import type { MeshCertificates } from './certs.ts';
+import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
+import { applySidecarCapture, ISTIO_CAPTURE } from './netns/capture.ts';
+import { podLoad, type PodLoadSettings } from './netns/pod-loader.ts';
+import { waitForHttpInNetns } from './netns/ready.ts';
+import { NetnsTopology } from './netns/topology.ts';
+import { describeExit, type ManagedProcess } from './processes.ts';
+import { startWorkload } from './workload-process.ts';
+import { AmbientDataPlane } from './ztunnel/ambient.ts';
+import { missingMutualTls, type ZtunnelTraffic } from './ztunnel/metrics.ts';
+
+/** The app's port inside the workload pod; the namespace is the pod's own, so it is always free. */
+export const APP_PORT = 8080;
+
+export interface NetnsDeployContext {
+  runId: string;
+  /** The run's working folder; each trial gets `t<index>` inside it (keep it short: socket paths). */
+  workDir: string;
+  readyTimeoutMs: number;
+  requestTimeoutMs: number;
+  /** The scenario's load, less what each trial sets (target, rate, connections). */
+  load: Omit<PodLoadSettings, 'target' | 'rateRps' | 'connections'>;
+  ztunnelPath: string | null;
+  meshCertificates(): Promise<MeshCertificates>;
+  /** The name outputs use for an emulated mesh (localEmulationLabel). */
+  label(mesh: DeployRequest['mesh'], profile: LocalMeshProfile): string;
+}
+
+export interface NetnsTrial {
+  deployment: Deployment;
+  /** Idempotent: processes by pid (loader, mesh, workload), then the namespaces. */
+  teardown(): Promise<void>;
+}
+
+export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile, c: NetnsDeployContext, signal: AbortSignal): Promise<NetnsTrial> {
+  const trialDir = join(c.workDir, `t${req.trial.index}`);
+  await mkdir(trialDir, { recursive: true });
+  const started: ManagedProcess[] = [];
+  let ambient: AmbientDataPlane | undefined;
+  let tearingDown = false;
+  let topology: NetnsTopology | undefined;
+  let removed: Promise<void> | undefined;
+  const teardown = () =>
+    (removed ??= (async () => {
+      tearingDown = true;
+      await ambient?.stop();
+      for (const p of [...started].reverse()) await p.stop();
+      await topology?.teardown();
+      await rm(trialDir, { recursive: true, force: true });
+    })());
+  try {
+    topology = await NetnsTopology.create({ runId: c.runId, scope: `t${req.trial.index}`, signal });
+    const { loadgen, workload } = topology.plan.pods;
+    const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT });
+    started.push(app.process);
+    const containers: WatchedContainer[] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: app.process.pid }];
+    const target = new URL(`http://${workload.ip}:${APP_PORT}/`);
+
+    if (profile.nodeProxy === 'ztunnel') {
+      if (!c.ztunnelPath) throw new RunError({ what: `${req.mesh.name} needs ztunnel, and the platform was set up without it`, where: 'local platform (istio-ambient)', fix: 'this is a meshbench bug: the run\'s set-up looks for ztunnel when a mesh needs it' });
+      ambient = await AmbientDataPlane.start({ topology, ztunnelPath: c.ztunnelPath, workDir: trialDir, runId: c.runId, appPort: APP_PORT, workerThreads: profile.proxyThreads, readyTimeoutMs: c.readyTimeoutMs, signal });
+      containers.push(...ambient.containers().map((z) => ({ kind: 'process' as const, ...z })));
+    } else if (profile.sidecars) {
+      const certs = profile.mtls ? await c.meshCertificates() : null;
+      const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid };
+      await applySidecarCapture(loadgen.netns);
+      await applySidecarCapture(workload.netns);
+      // Inbound: PREROUTING sends the pod's traffic to :15006 on its own address; it calls the app on loopback.
+      const inbound = await startHaproxy('sidecar-inbound', trialDir, inboundSidecarConfig({ ...base, listenHost: '0.0.0.0', listenPort: ISTIO_CAPTURE.inboundPort, upstreamPort: APP_PORT }, certs), workload.netns);
+      started.push(inbound);
+      // Outbound: OUTPUT sends the loader's connections to 127.0.0.1:15001; it calls the workload pod itself.
+      const outbound = await startHaproxy('sidecar-outbound', trialDir, outboundSidecarConfig({ ...base, listenPort: ISTIO_CAPTURE.outboundPort, upstreamHost: workload.ip, upstreamPort: APP_PORT }, certs), loadgen.netns);
+      started.push(outbound);
+      containers.push(
+        { kind: 'process', pod: 'workload', container: 'sidecar-inbound', role: 'sidecar', pid: inbound.pid },
+        { kind: 'process', pod: 'loadgen', container: 'sidecar-outbound', role: 'sidecar', pid: outbound.pid },
+      );
+    }
+    // From the loader pod, through whatever the mesh put in the way.
+    await waitForHttpInNetns(loadgen.netns, new URL(HEALTH_PATH, target).href, { timeoutMs: c.readyTimeoutMs, signal });
+
+    const lost = new AbortController();
+    const onLost = (e: RunError) => {
+      if (!tearingDown && !lost.signal.aborted) lost.abort(e);
+    };
+    for (const p of started) {
+      void p.exited.then((code) => onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: `${p.name} (netns layout)`, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` })));
+    }
+    ambient?.watchLoss(onLost);
+
+    const dp = ambient;
+    let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
+    const { level } = req.trial;
+    const settings: PodLoadSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
+    const run = podLoad({
+      netns: loadgen.netns,
+      settings,
+      settingsFile: join(trialDir, 'load.json'),
+      containers,
+      ...(dp && {
+        before: async () => void (before = await dp.traffic()),
+        after: async () => requireMutualTls(dp, before!, level.connections),
+      }),
+    });
+    const deployment: Deployment = { meshLabel: ambient?.label ?? c.label(req.mesh, profile), load: { where: 'remote', targetUrl: target, run }, containers, lost: lost.signal };
+    return { deployment, teardown };
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
+
+/**
+ * The evidence that the load crossed both ztunnels with mutual TLS, from their own metrics: without
+ * it the trial fails instead of passing off a bypassed data plane as ambient. ztunnel updates its
+ * counters as it handles the connections, so a short bounded poll covers a read racing the close.
+ */
+async function requireMutualTls(dp: AmbientDataPlane, before: Record<'node-a' | 'node-b', ZtunnelTraffic>, minConnections: number): Promise<void> {
+  let missing: string | null = null;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    missing = missingMutualTls(before, await dp.traffic(), minConnections);
+    if (missing === null) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new RunError({ what: `the load did not provably cross the ztunnels: ${missing}`, where: 'local platform (istio-ambient)', fix: 'the pods\' redirection rules did not send the loader\'s connections through ztunnel; see the ztunnel logs in the run\'s working folder' });
+}
