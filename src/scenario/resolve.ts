@@ -39,6 +39,8 @@ export interface ResolvedScenario {
     errorBudget: number;
   };
   resources: { sampleIntervalMs: number };
+  /** Platform `local`: the layout asked for; the one used is in the result's environment. */
+  local: { layout: 'auto' | 'netns' | 'loopback' };
   kubernetes: {
     image: string;
     namespacePrefix: string;
@@ -121,6 +123,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
+    local: { layout: input.local.layout },
     kubernetes: {
       ...input.kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,
@@ -145,8 +148,9 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
  * description, output folder and gates do not change the measurement and are left out.
  */
 export function scenarioHash(s: ResolvedScenario): string {
-  const { name: _name, description: _description, output: _output, gates: _gates, expectations: _expectations, kubernetes, ...measured } = s;
-  // Kubernetes settings change only what runs on Kubernetes.
+  const { name: _name, description: _description, output: _output, gates: _gates, expectations: _expectations, kubernetes, local: _local, ...measured } = s;
+  // Kubernetes settings change only what runs on Kubernetes. The local layout asked for is left
+  // out: `auto` resolves per machine, and the layout used is in the environment, which compare checks.
   const identity = s.platform === 'kubernetes' ? { ...measured, kubernetes } : measured;
   return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16);
 }

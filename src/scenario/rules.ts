@@ -112,6 +112,14 @@ const linkerdAlwaysMtls: Rule = (s) =>
     ? { paths: [['kubernetes', 'mtls'], ['meshes']], what: 'Linkerd always uses mutual TLS between meshed pods; `kubernetes.mtls: false` cannot apply to it', fix: 'set `kubernetes.mtls: true`, or compare Linkerd in a scenario of its own' }
     : undefined;
 
+/** istio-ambient runs the real ztunnel, which needs pods as network namespaces: never on loopback. */
+const ambientNeedsNetns: Rule = (s) => {
+  const index = s.meshes?.indexOf('istio-ambient') ?? -1;
+  return s.platform === 'local' && s.local.layout === 'loopback' && index >= 0
+    ? { paths: [['local', 'layout'], ['meshes', index]], what: 'istio-ambient runs the real ztunnel on platform `local`, which needs pods as network namespaces, and `local.layout` is `loopback`', fix: 'set `local.layout: auto` (or `netns`) and run as root, or remove istio-ambient from `meshes`' }
+    : undefined;
+};
+
 /**
  * A listed mesh is built in or defined under customMeshes; a typo gets a did-you-mean. It reads
  * the raw input too, so a misspelt mesh is reported with the schema's own problems.
@@ -132,7 +140,7 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal, ambientNeedsNetns];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

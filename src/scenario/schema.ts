@@ -204,6 +204,15 @@ export const ScenarioSchema = z
       schedulerLagLimit: '1ms',
       errorBudget: 0.01,
     }),
+    local: z
+      .strictObject({
+        layout: z
+          .enum(['auto', 'netns', 'loopback'])
+          .default('auto')
+          .meta({ description: 'How the pods are laid out. `netns`: each pod a network namespace, the loader on one node and the workload on another, joined by a veth pair (needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN; sidecars capture traffic with iptables as istio-init does; istio-ambient runs the real ztunnel). `loopback`: processes on 127.0.0.1. `auto`: netns when this process can create namespaces, else loopback.' }),
+      })
+      .default({ layout: 'auto' })
+      .meta({ description: 'Platform `local`: where its pods live. The layout used is recorded in the result; results of different layouts do not compare.' }),
     kubernetes: z
       .strictObject({
         image: z.string().min(1).default(DEFAULT_WORKLOAD_IMAGE).meta({ description: 'Image of the workload and of the load generator (default: the Fortio server, the workload of Istio\'s own benchmarks).' }),
