@@ -57,9 +57,11 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
   let tearingDown = false;
   let topology: NetnsTopology | undefined;
   let removed: Promise<void> | undefined;
+  let stopLoader = async () => {};
   const teardown = () =>
     (removed ??= (async () => {
       tearingDown = true;
+      await stopLoader();
       await ambient?.stop();
       for (const p of [...started].reverse()) await p.stop();
       await topology?.teardown();
@@ -83,10 +85,12 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       await applySidecarCapture(loadgen.netns);
       await applySidecarCapture(workload.netns);
       // Inbound: PREROUTING sends the pod's traffic to :15006 on its own address; it calls the app on loopback.
-      const inbound = await startHaproxy('sidecar-inbound', trialDir, inboundSidecarConfig({ ...base, listenHost: '0.0.0.0', listenPort: ISTIO_CAPTURE.inboundPort, upstreamPort: APP_PORT }, certs), workload.netns);
+      // Named as in the loopback layout (sidecar-inbound-t3), so messages and pids read the same in both.
+      const tag = `t${req.trial.index}`;
+      const inbound = await startHaproxy(`sidecar-inbound-${tag}`, trialDir, inboundSidecarConfig({ ...base, listenHost: '0.0.0.0', listenPort: ISTIO_CAPTURE.inboundPort, upstreamPort: APP_PORT }, certs), workload.netns);
       started.push(inbound);
       // Outbound: OUTPUT sends the loader's connections to 127.0.0.1:15001; it calls the workload pod itself.
-      const outbound = await startHaproxy('sidecar-outbound', trialDir, outboundSidecarConfig({ ...base, listenPort: ISTIO_CAPTURE.outboundPort, upstreamHost: workload.ip, upstreamPort: APP_PORT }, certs), loadgen.netns);
+      const outbound = await startHaproxy(`sidecar-outbound-${tag}`, trialDir, outboundSidecarConfig({ ...base, listenPort: ISTIO_CAPTURE.outboundPort, upstreamHost: workload.ip, upstreamPort: APP_PORT }, certs), loadgen.netns);
       started.push(outbound);
       containers.push(
         { kind: 'process', pod: 'workload', container: 'sidecar-inbound', role: 'sidecar', pid: inbound.pid },
@@ -101,7 +105,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       if (!tearingDown && !lost.signal.aborted) lost.abort(e);
     };
     for (const p of started) {
-      void p.exited.then((code) => onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: `${p.name} (netns layout)`, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` })));
+      void p.exited.then((code) => onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: p.name, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` })));
     }
     ambient?.watchLoss(onLost);
 
@@ -109,17 +113,19 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
     const { level } = req.trial;
     const settings: PodLoadSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
-    const run = podLoad({
+    const loader = podLoad({
       netns: loadgen.netns,
       settings,
       settingsFile: join(trialDir, 'load.json'),
+      runId: c.runId,
       containers,
       ...(dp && {
         before: async () => void (before = await dp.traffic()),
         after: async () => requireMutualTls(dp, before!, level.connections),
       }),
     });
-    const deployment: Deployment = { meshLabel: ambient?.label ?? c.label(req.mesh, profile), load: { where: 'remote', targetUrl: target, run }, containers, lost: lost.signal };
+    stopLoader = () => loader.stop();
+    const deployment: Deployment = { meshLabel: ambient?.label ?? c.label(req.mesh, profile), load: { where: 'remote', targetUrl: target, run: loader.run }, containers, lost: lost.signal };
     return { deployment, teardown };
   } catch (error) {
     await teardown();

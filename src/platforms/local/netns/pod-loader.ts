@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { RunError } from '../../../errors.ts';
 import type { LoadWindowPhase, RemoteLoad, WatchedContainer } from '../../types.ts';
-import { startProcess } from '../processes.ts';
+import { startProcess, type ManagedProcess } from '../processes.ts';
 import { inNetns } from './exec.ts';
 
 const LOAD_ENTRY = fileURLToPath(new URL('../../../load/cluster-entry.ts', import.meta.url));
@@ -33,6 +33,8 @@ export interface PodLoaderOptions {
   netns: string;
   settings: PodLoadSettings;
   settingsFile: string;
+  /** Marks the loader's command line (the entry ignores it), so a run's processes can be found. */
+  runId: string;
   /** The deployment's watched containers; the loader is added as pod `loadgen`, role `loadgen`. */
   containers: readonly WatchedContainer[];
   /** Runs before the loader starts (a mesh's counters read). */
@@ -46,37 +48,75 @@ const PHASE_LINE = /^meshbench load pod \d+\/\d+: (warmup|measure|drain) at /;
 /** Beyond warmup, window and the last request's timeout: starting Node, connecting, writing the line. */
 const LOADER_SLACK_MS = 60_000;
 
-export function podLoad(o: PodLoaderOptions): RemoteLoad {
-  return async (ctx) => {
+/**
+ * The loader runs under a small shell that outlives it: the collectors read the loader's CPU at
+ * the window's end, and a loader that had already exited would be "gone". The shell is the watched
+ * pid; the loader is its child (counted while it lives, then in the shell's reaped-children time),
+ * dies with it (parent-death signal), and the shell says on stderr when it ended, then waits on
+ * stdin until teardown stops it.
+ */
+const HOLDER = 'setpriv --pdeathsig SIGKILL -- "$@"; echo "meshbench-loader-exit $?" >&2; read _';
+const EXIT_LINE = /^meshbench-loader-exit (\d+)$/;
+/** stdout and stderr are separate pipes: the result line may be read just after the exit line. */
+const RESULT_AFTER_EXIT_MS = 2_000;
+
+export interface PodLoader {
+  run: RemoteLoad;
+  /** Idempotent: ends the loader (and its holder). Teardown calls it, after the window is read. */
+  stop(): Promise<void>;
+}
+
+export function podLoad(o: PodLoaderOptions): PodLoader {
+  let loader: ManagedProcess | undefined;
+  const run: RemoteLoad = async (ctx) => {
     await writeFile(o.settingsFile, JSON.stringify(o.settings));
     await o.before?.();
     ctx.signal.throwIfAborted();
     let onPhase: ((p: LoadWindowPhase) => void) | undefined;
-    const argv = inNetns(o.netns, 'env', [`MESHBENCH_LOAD_SETTINGS=${o.settingsFile}`, process.execPath, LOAD_ENTRY]);
-    const loader = startProcess({
+    const said: LoadWindowPhase[] = [];
+    let onExit: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve) => (onExit = resolve));
+    const argv = inNetns(o.netns, 'sh', ['-c', HOLDER, 'meshbench-loader', 'env', `MESHBENCH_LOAD_SETTINGS=${o.settingsFile}`, process.execPath, LOAD_ENTRY, '--run', o.runId]);
+    const p = startProcess({
       name: 'loadgen',
       ...argv,
       onStderrLine: (line) => {
         const phase = PHASE_LINE.exec(line)?.[1] as LoadWindowPhase | undefined;
+        if (phase) said.push(phase);
         if (phase) onPhase?.(phase);
+        const code = EXIT_LINE.exec(line)?.[1];
+        if (code === undefined) return;
+        // The engine's drain timer can lose the race with its own end; an ended loader's window is over.
+        if (said.includes('measure') && !said.includes('drain')) onPhase?.('drain');
+        onExit(Number(code));
       },
     });
-    onPhase = ctx.watch([...o.containers, { kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: loader.pid }]);
+    loader = p;
+    onPhase = ctx.watch([...o.containers, { kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: p.pid }]);
+    const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+    aborted.catch(() => {}); // raced below; this only keeps an abort after the end from being "unhandled"
     try {
       const { warmupMs, durationMs, timeoutMs } = o.settings;
-      const line = await loader
-        .waitForLine((l) => (l.startsWith('{') ? l : undefined), warmupMs + durationMs + timeoutMs + LOADER_SLACK_MS, ctx.signal)
-        .catch((cause: unknown) => {
-          if (ctx.signal.aborted) throw cause;
-          throw new RunError({ what: `the loader in pod loadgen gave no result: ${(cause as Error).message}`, where: `local platform (namespace ${o.netns})`, fix: `its last output: ${loader.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}`, cause });
-        });
-      // Its connections are closed once it has exited: a mesh's per-connection counters are final.
-      await Promise.race([loader.exited, new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }))]);
+      const result = p.waitForLine((l) => (l.startsWith('{') ? l : undefined), warmupMs + durationMs + timeoutMs + LOADER_SLACK_MS, ctx.signal);
+      result.catch(() => {}); // raced below
+      const noResult = exited.then(async (code) => {
+        const late = await Promise.race([result, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), RESULT_AFTER_EXIT_MS))]);
+        if (late !== undefined) return late;
+        throw new Error(`it exited with code ${code} without a result line`);
+      });
+      const line = await Promise.race([result, noResult]).catch((cause: unknown) => {
+        if (ctx.signal.aborted) throw ctx.signal.reason;
+        throw new RunError({ what: `the loader in pod loadgen gave no result: ${(cause as Error).message}`, where: `local platform (namespace ${o.netns})`, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}`, cause });
+      });
+      // Once it has exited its connections are closed: a mesh's per-connection counters are final.
+      await Promise.race([exited, aborted]);
       await o.after?.();
       const outcome = ctx.decode(line);
       return { merged: ctx.merge([outcome]), perLoader: [outcome] };
-    } finally {
-      await loader.stop();
+    } catch (error) {
+      await p.stop();
+      throw error;
     }
   };
+  return { run, stop: async () => loader?.stop() };
 }
