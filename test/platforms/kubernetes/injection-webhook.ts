@@ -1,6 +1,6 @@
 /**
- * A real mutating admission webhook on loopback, registered with the tier's API server: it adds an
- * `istio-proxy` container to the pods it is asked about (as a native sidecar if told to), or
+ * A real mutating admission webhook on loopback, registered with the tier's API server: it adds a
+ * proxy container (`istio-proxy` unless told another) to the pods it is asked about (as a native sidecar if told to), or
  * admits them untouched, as an injector that declines would.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,6 +17,8 @@ export interface InjectionWebhook {
   /** Base64 of the server's certificate, for the webhook configuration's caBundle. */
   caBundle: string;
   mode: InjectMode;
+  /** The container it adds: istio-proxy by default, envoy to play App Mesh's injector. */
+  proxy: { name: string; image: string };
   /** Pods the API server asked about. */
   calls: number;
   close(): Promise<void>;
@@ -33,14 +35,14 @@ export async function startInjectionWebhook(): Promise<InjectionWebhook> {
   // A self-signed certificate for 127.0.0.1: the API server checks it against caBundle.
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=meshbench-test-injector', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
   const cert = readFileSync(join(dir, 'cert.pem'));
-  const state = { mode: 'container' as InjectMode, calls: 0 };
+  const state = { mode: 'container' as InjectMode, calls: 0, proxy: { name: 'istio-proxy', image: PROXY_IMAGE } };
   const server: Server = createServer({ key: readFileSync(join(dir, 'key.pem')), cert }, (req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
       const review = JSON.parse(body) as AdmissionReview;
       state.calls++;
-      const proxy = { name: 'istio-proxy', image: PROXY_IMAGE, args: ['proxy', 'sidecar'] };
+      const proxy = { ...state.proxy, args: ['proxy'] };
       const init = review.request.object.spec.initContainers;
       const patch =
         state.mode === 'container' ? [{ op: 'add', path: '/spec/containers/-', value: proxy }]
@@ -61,6 +63,12 @@ export async function startInjectionWebhook(): Promise<InjectionWebhook> {
     },
     set mode(m: InjectMode) {
       state.mode = m;
+    },
+    get proxy() {
+      return state.proxy;
+    },
+    set proxy(p: { name: string; image: string }) {
+      state.proxy = p;
     },
     get calls() {
       return state.calls;
