@@ -75,7 +75,9 @@ export interface ListResult<T> {
 
 export class KubeClient {
   readonly kc: KubeConfig;
-  /** The API server's address (no credentials), for messages. */
+  /** The API server's address, for requests. */
+  private readonly serverUrl: string;
+  /** The API server's address without any user:password in it, for messages. */
   readonly server: string;
   readonly context: string;
   readonly source: string;
@@ -83,7 +85,8 @@ export class KubeClient {
 
   constructor(kc: KubeConfig, source = 'kubeconfig') {
     this.kc = kc;
-    this.server = kc.getCurrentCluster()?.server ?? '';
+    this.serverUrl = kc.getCurrentCluster()?.server ?? '';
+    this.server = withoutUserInfo(this.serverUrl);
     this.context = kc.getCurrentContext();
     this.source = source;
   }
@@ -110,7 +113,7 @@ export class KubeClient {
 
   private async requestOnce<T>(method: string, path: string, o: RequestOptions): Promise<T> {
     // The server may carry a path prefix (Rancher, some proxies): keep it.
-    const url = new URL(this.server.replace(/\/$/, '') + path);
+    const url = new URL(this.serverUrl.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const ctx = new RequestContext(url.toString(), method as HttpMethod);
     try {
@@ -209,4 +212,15 @@ export class KubeClient {
 export function collectionPath(r: ApiResource, namespace?: string): string {
   const root = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
   return r.namespaced && namespace ? `${root}/namespaces/${namespace}/${r.resource}` : `${root}/${r.resource}`;
+}
+
+function withoutUserInfo(server: string): string {
+  try {
+    const u = new URL(server);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(an invalid server address)';
+  }
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../../src/errors.ts';
+import { KubeClient } from '../../../src/platforms/kubernetes/client.ts';
 import { loadKubeConfig } from '../../../src/platforms/kubernetes/kubeconfig.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'meshbench-kubeconfig-'));
@@ -74,6 +75,12 @@ test('an unknown context is a usage error listing the known ones, and no error s
       assert.not.ok(`${u.message} ${u.fix} ${String(u.cause)}`.includes(SECRET));
     }
   }
+});
+
+test('a server address with user:password in it is shown without them', () => {
+  const f = file('userinfo.yaml', config('c', [{ ctx: 'c', cluster: 'k', server: `https://admin:${SECRET}@k8s.example:6443/` }]));
+  const client = KubeClient.fromAccess({ kubeconfig: f }, env());
+  assert.is(client.server, 'https://k8s.example:6443');
 });
 
 test('without any configuration: the error says how to get one', () => {
