@@ -50,6 +50,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   signal?: AbortSignal | undefined;
+  /** Return the body as text (pod logs, a kubelet's metrics through the node proxy), not parsed JSON. */
+  text?: boolean;
 }
 
 /** One API resource as discovery describes it. */
@@ -122,7 +124,7 @@ export class KubeClient {
       // An exec plugin or token file failed; its message names the plugin, not a secret.
       throw new KubeApiError({ status: 0, reason: 'AuthenticationSetup', method, path, message: `the credentials of context "${this.context}" could not be obtained (${e instanceof Error ? e.message.split('\n')[0] : 'unknown error'})` });
     }
-    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: 'application/json' };
+    const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: o.text ? 'text/plain, */*' : 'application/json' };
     if (o.body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
     const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     let res: Awaited<ReturnType<typeof fetch>>;
@@ -141,7 +143,7 @@ export class KubeClient {
       throw new KubeApiError({ status: 0, reason: code, method, path, message: `no answer from ${this.server} (${code}${cause?.message && !cause.code ? `: ${cause.message}` : ''})` });
     }
     const text = await res.text();
-    if (res.ok) return (text ? JSON.parse(text) : {}) as T;
+    if (res.ok) return (o.text ? text : text ? JSON.parse(text) : {}) as T;
     let status: { reason?: string; message?: string } = {};
     try {
       status = JSON.parse(text) as typeof status;
@@ -157,6 +159,11 @@ export class KubeClient {
 
   get<T>(path: string, signal?: AbortSignal): Promise<T> {
     return this.request<T>('GET', path, { signal });
+  }
+
+  /** GET of a path that answers plain text, with the same authentication, retries and error rules. */
+  getText(path: string, query: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<string> {
+    return this.request<string>('GET', path, { query, signal, text: true });
   }
 
   /** Every item of a list, following `continue` tokens (bounded: 50 pages of 500). */

@@ -51,6 +51,8 @@ test('apply, ready and teardown: the pods run, the deployment says where they ar
   assert.is(d.components['container runtimes'], 'kwok-0.8.0');
   assert.match(d.meshLabel, /^none \(Kubernetes v1\.35\.\d+, simulated kwok nodes/);
   assert.not.ok(d.lost.aborted);
+  // Plain-text answers (pod logs) through the same client: kwok serves the tier's pod log file.
+  assert.match(await client.getText(`/api/v1/namespaces/${d.namespace}/pods/${d.containers[0]!.pod}/log`, { container: 'app' }), /\S/);
   await platform.teardown(d);
   // Teardown deleted the pods: that is not losing them.
   assert.not.ok(d.lost.aborted);
