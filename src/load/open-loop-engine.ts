@@ -2,6 +2,9 @@
  * The open-loop LoadEngine: one run in this thread, or `workers` worker threads that split the
  * rate and the connections and interleave their slots so the whole schedule stays even. Worker
  * histograms are merged exactly (encode, decode, add), never by averaging percentiles.
+ * Each worker keeps its own connections and its own wait queue: a request due in one worker never
+ * takes another worker's idle connection, so W workers over C connections queue more than one
+ * worker over the same C would (W pools of C/W). Use more workers only for rates one cannot pace.
  */
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, mergeHistograms, type Histogram } from '../results/histogram.ts';
