@@ -10,7 +10,7 @@ import { RunError } from '../../../src/errors.ts';
 import { applyObjects } from '../../../src/platforms/kubernetes/apply.ts';
 import { KubernetesPlatform, type DeployStage, type KubernetesDeployment } from '../../../src/platforms/kubernetes/platform.ts';
 import type { DeployRequest, Deployment, Platform } from '../../../src/platforms/types.ts';
-import { waitReady } from '../../../src/platforms/kubernetes/ready.ts';
+import { notReadyReasons, waitReady } from '../../../src/platforms/kubernetes/ready.ts';
 import { renderTrial, trialNamespace } from '../../../src/platforms/kubernetes/render.ts';
 import { deleteOwned, findOwned } from '../../../src/platforms/kubernetes/teardown.ts';
 import { loadLevels } from '../../../src/scenario/plan.ts';
@@ -98,6 +98,19 @@ test('a pod that goes away during the trial aborts Deployment.lost with its name
   } finally {
     await platform.teardown(d);
   }
+});
+
+test('not-ready reasons name image pulls and crash loops as the pod status gives them', async () => {
+  const pod = (name: string, status: Record<string, unknown>) => ({ metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending', ...status } });
+  const lines = await notReadyReasons(tier().client, 'default', [], [
+    pod('pull', { containerStatuses: [{ name: 'app', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "fortio/fortio:9.9.9"' } } }] }),
+    pod('crash', { phase: 'Running', containerStatuses: [{ name: 'app', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 1m20s restarting failed container' } } }] }),
+  ]);
+  assert.equal(lines, [
+    'pod pull (Pending): container app: ImagePullBackOff (Back-off pulling image "fortio/fortio:9.9.9")',
+    'pod crash (Running): container app: CrashLoopBackOff (back-off 1m20s restarting failed container)',
+    'no Deployment in the namespace',
+  ]);
 });
 
 test('pods that cannot be scheduled: the ready-wait ends at its bound with the scheduler\'s reason', async () => {
