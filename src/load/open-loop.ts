@@ -50,12 +50,13 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   let core!: OpenLoopCore;
   const pool = new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
-  const pacer = pacing.kind === 'spin' ? null : await SleepPacer.start();
   const spin = new SpinWindow(pacing);
+  let pacer: SleepPacer | null = null;
 
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
+    if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let nextMs = 0;
