@@ -18,6 +18,7 @@ import { formatProblem, PreflightError } from './problems.ts';
 import { watchPods, type PodWatch } from './pod-watch.ts';
 import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
+import { WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
 import type { KubernetesContainer } from '../types.ts';
 
@@ -120,7 +121,7 @@ export class KubernetesPlatform {
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
         containers,
-        load: { where: 'in-cluster', namespace, job, targetUrl: new URL(`http://workload.${namespace}.svc.cluster.local:8080/`) },
+        load: { where: 'in-cluster', namespace, job, targetUrl: new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`) },
         components: componentVersions(this.cluster, this.preflight.components, dataPlane.proxyImages, native),
         lost: watch.lost,
         runId,
