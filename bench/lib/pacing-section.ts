@@ -13,6 +13,7 @@ interface Candidate {
   name: string;
   pacing: PacingKind;
   spinUs?: number;
+  pollUs?: number;
 }
 
 const CANDIDATES: Candidate[] = [
@@ -23,6 +24,8 @@ const CANDIDATES: Candidate[] = [
   { name: 'sleep+spin 200 µs', pacing: 'sleep', spinUs: 200 },
   { name: 'sleep+spin 300 µs', pacing: 'sleep', spinUs: 300 },
   { name: 'sleep+adaptive spin (window: recent worst hand-off lateness + 30 µs)', pacing: 'adaptive' },
+  { name: 'sleep+spin 100 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 100, pollUs: 150 },
+  { name: 'sleep+spin 200 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 200, pollUs: 150 },
 ];
 
 const lag = (m: Measured, q: number) => m.outcome.schedulerLag!.getValueAtPercentile(q);
@@ -32,7 +35,7 @@ export async function pacingCandidates(): Promise<void> {
   await using(startWorkloadTarget({ payloadBytes: 1024, serviceDelayUs: 0, errorRate: 0 }), async (t) => {
     let spinP50 = NaN;
     for (const c of CANDIDATES) {
-      const m = await measure(new OpenLoopEngine({ pacing: c.pacing, spinUs: c.spinUs }), { connections: 4, targetRps: 1000, warmupMs: 1_000, durationMs: SECONDS * 1_000, timeoutMs: 5_000 }, t.url);
+      const m = await measure(new OpenLoopEngine({ pacing: c.pacing, spinUs: c.spinUs, pollUs: c.pollUs }), { connections: 4, targetRps: 1000, warmupMs: 1_000, durationMs: SECONDS * 1_000, timeoutMs: 5_000 }, t.url);
       const p50 = m.outcome.ok.getValueAtPercentile(50);
       if (c.pacing === 'spin') spinP50 = p50;
       row(

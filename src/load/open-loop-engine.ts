@@ -29,6 +29,8 @@ export interface OpenLoopEngineOptions {
   pacing?: PacingKind;
   /** sleep pacing: the spin window before each send, µs. */
   spinUs?: number;
+  /** sleep pacing: how long the event loop polls after each send before it sleeps, µs. */
+  pollUs?: number;
   /**
    * Distributed load: this loader is part `index` of `count` (pods of an Indexed Job). It takes
    * every count-th slot of the whole schedule, so the parts together keep one even schedule, and
@@ -58,6 +60,7 @@ export class OpenLoopEngine implements LoadEngine {
   private readonly lagLimitUs: number;
   private readonly pacing: PacingKind | undefined;
   private readonly spinUs: number | undefined;
+  private readonly pollUs: number | undefined;
   private readonly share: { index: number; count: number };
   private readonly startEpochMs: number | undefined;
 
@@ -67,6 +70,7 @@ export class OpenLoopEngine implements LoadEngine {
     this.lagLimitUs = o.lagLimitUs ?? SCHEDULER_LAG_P99_LIMIT_US;
     this.pacing = o.pacing;
     this.spinUs = o.spinUs;
+    this.pollUs = o.pollUs;
     this.share = o.share ?? { index: 0, count: 1 };
     this.startEpochMs = o.startEpochMs;
     this.name = `meshbench open loop (${this.workers} worker${this.workers === 1 ? '' : 's'})`;
@@ -74,7 +78,7 @@ export class OpenLoopEngine implements LoadEngine {
 
   /** The engine as a result names it: workers and the pacing chosen for this rate. */
   describe(targetRps: number): string {
-    const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs);
+    const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs);
     return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacing.label})`;
   }
 
@@ -88,7 +92,7 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => onPhase?.('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
       const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {

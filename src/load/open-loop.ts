@@ -33,6 +33,8 @@ export interface OpenLoopRunOptions {
   pacing?: PacingKind;
   /** sleep pacing: the spin window before each send. */
   spinUs?: number;
+  /** sleep pacing: how long to poll after a send before sleeping. */
+  pollUs?: number;
   signal: AbortSignal;
 }
 
@@ -46,7 +48,8 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const measureStartMs = o.startEpochMs + o.warmupMs;
   const measureEndMs = measureStartMs + o.durationMs;
   const schedule = new Schedule({ rateRps: o.rateRps, startMs: o.startEpochMs, jitter: o.jitter, seed: o.offset + 1, offset: o.offset, stride: o.stride });
-  const pacing = choosePacing(o.rateRps / o.stride, o.pacing, o.spinUs);
+  const pacing = choosePacing(o.rateRps / o.stride, o.pacing, o.spinUs, o.pollUs);
+  const pollMs = pacing.pollUs / 1_000;
   let core!: OpenLoopCore;
   const pool = new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
@@ -63,6 +66,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       // When the event loop asked to be woken, and whether this is the first turn since.
       let wakeAtMs = 0;
       let justWoken = false;
+      let lastSendMs = -Infinity;
       const finish = () => {
         clearTimeout(timer);
         o.signal.removeEventListener('abort', onAbort);
@@ -96,11 +100,15 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
         for (;;) {
           if (o.signal.aborted) return;
           const now = epochNowMs();
+          const dueBefore = core.nextDue;
           core.due(now);
+          if (core.nextDue !== dueBefore) lastSendMs = now;
           if (now >= measureEndMs) return drain();
           nextMs = Math.min(core.nextDue, measureEndMs);
           const waitMs = nextMs - now;
           if (pacer) {
+            // Right after a send, poll while the response may come back soon.
+            if (core.outstanding > 0 && now - lastSendMs < pollMs && waitMs > spin.ms) return void setImmediate(loop);
             // One promise per wake: the hand-off from the pacing thread is a waitAsync.
             wakeAtMs = nextMs - spin.ms;
             const woken = waitMs > spin.ms ? pacer.sleepUntil(wakeAtMs) : null;

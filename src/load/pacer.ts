@@ -22,6 +22,11 @@ export interface Pacing {
   kind: PacingKind;
   /** sleep: how long before each send the event loop is woken to poll, then spin (adaptive: the first window). */
   spinUs: number;
+  /**
+   * sleep: after a send, keep polling the sockets (instead of sleeping) this long while requests are
+   * outstanding, so a fast response is read by a running event loop, not one woken from epoll.
+   */
+  pollUs: number;
   /** How results name it, e.g. "sleep+spin 200µs". */
   label: string;
 }
@@ -38,12 +43,16 @@ export const SLEEP_SPIN_US = 200;
 const FINAL_SPIN_MS = 0.03;
 
 /** The pacing a worker uses at `rateRpsPerWorker`; `kind` forces one (benchmarks compare them). */
-export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs = SLEEP_SPIN_US): Pacing {
+export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs = SLEEP_SPIN_US, pollUs = SLEEP_POLL_US): Pacing {
   const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
-  if (chosen === 'sleep') return { kind: 'sleep', spinUs, label: `sleep+spin ${spinUs}µs` };
-  if (chosen === 'adaptive') return { kind: 'adaptive', spinUs: ADAPTIVE_MAX_US, label: 'sleep+adaptive spin' };
-  return { kind: 'spin', spinUs: 0, label: 'spin' };
+  const poll = pollUs > 0 ? `+poll ${pollUs}µs` : '';
+  if (chosen === 'sleep') return { kind: 'sleep', spinUs, pollUs, label: `sleep+spin ${spinUs}µs${poll}` };
+  if (chosen === 'adaptive') return { kind: 'adaptive', spinUs: ADAPTIVE_MAX_US, pollUs, label: `sleep+adaptive spin${poll}` };
+  return { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' };
 }
+
+/** After each send the event loop polls this long (while a request is out) before it sleeps. */
+export const SLEEP_POLL_US = 0;
 
 /** Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). */
 const DEFAULT_SLEEP: PacingKind = 'sleep';

@@ -17,9 +17,10 @@ test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode
 });
 
 test('pacing: sleep up to the documented rate per worker, spin above it; forced when asked', () => {
-  assert.equal(choosePacing(1_000), { kind: 'sleep', spinUs: SLEEP_SPIN_US, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+  assert.equal(choosePacing(1_000, undefined, SLEEP_SPIN_US, 0), { kind: 'sleep', spinUs: SLEEP_SPIN_US, pollUs: 0, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+  assert.is(choosePacing(1_000, 'sleep', 100, 150).label, 'sleep+spin 100µs+poll 150µs');
   assert.is(choosePacing(SLEEP_UP_TO_RPS).kind, 'sleep');
-  assert.equal(choosePacing(SLEEP_UP_TO_RPS + 1), { kind: 'spin', spinUs: 0, label: 'spin' });
+  assert.equal(choosePacing(SLEEP_UP_TO_RPS + 1), { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' });
   assert.is(choosePacing(100, 'spin').kind, 'spin');
   assert.is(choosePacing(50_000, 'sleep', 80).label, 'sleep+spin 80µs');
   // The rate per worker decides: two workers at twice the limit each sleep.
