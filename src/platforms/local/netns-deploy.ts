@@ -17,6 +17,7 @@ import { HEALTH_PATH } from '../../workload/service.ts';
 import type { DeployRequest, Deployment, WatchedContainer } from '../types.ts';
 import type { MeshCertificates } from './certs.ts';
 import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
+import { guardNetns, type NetnsGuard } from './netns/guard.ts';
 import { applySidecarCapture, ISTIO_CAPTURE } from './netns/capture.ts';
 import { podLoad, type PodLoadSettings } from './netns/pod-loader.ts';
 import { waitForHttpInNetns } from './netns/ready.ts';
@@ -58,6 +59,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
   let topology: NetnsTopology | undefined;
   let removed: Promise<void> | undefined;
   let stopLoader = async () => {};
+  let guard: NetnsGuard | undefined;
   const teardown = () =>
     (removed ??= (async () => {
       tearingDown = true;
@@ -65,10 +67,12 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       await ambient?.stop();
       for (const p of [...started].reverse()) await p.stop();
       await topology?.teardown();
+      await guard?.stop();
       await rm(trialDir, { recursive: true, force: true });
     })());
   try {
     topology = await NetnsTopology.create({ runId: c.runId, scope: `t${req.trial.index}`, signal });
+    guard = guardNetns(topology.netns);
     const { loadgen, workload } = topology.plan.pods;
     const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT });
     started.push(app.process);
