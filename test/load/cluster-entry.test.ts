@@ -98,4 +98,10 @@ test('a pod that starts after the common start fails (exit 3); bad settings exit
   assert.match(bad.stderr, /mode must be "rate" or "max".*target must be an http.*connections must be a positive number/);
 });
 
+test('a log that does not end with a result line of this version is refused, saying why', () => {
+  assert.throws(() => decodeResultLine('meshbench load pod 0/1: measure at ...\nSegmentation fault\n'), /does not end with its result line \(last line: "Segmentation fault"\)/);
+  assert.throws(() => decodeResultLine('{"kind":"something-else"}'), /is not a meshbench-load-result line/);
+  assert.throws(() => decodeResultLine('{"kind":"meshbench-load-result","version":2}'), /version 2; this meshbench reads version 1/);
+});
+
 test.run();
