@@ -12,7 +12,7 @@ import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpMethod, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { fetch, type Dispatcher } from 'undici';
-import { loadKubeConfig, type ClusterAccess } from './kubeconfig.ts';
+import { loadKubeConfig, type ClusterAccess, type Environment } from './kubeconfig.ts';
 
 export const FIELD_MANAGER = 'meshbench';
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -93,7 +93,7 @@ export class KubeClient {
     this.source = source;
   }
 
-  static fromAccess(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env, inClusterRoot = ''): KubeClient {
+  static fromAccess(access: ClusterAccess = {}, env: Environment = process.env, inClusterRoot = ''): KubeClient {
     const loaded = loadKubeConfig(access, env, inClusterRoot);
     return new KubeClient(loaded.kc, loaded.source);
   }

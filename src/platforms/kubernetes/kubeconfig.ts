@@ -17,6 +17,9 @@ export interface ClusterAccess {
   context?: string | undefined;
 }
 
+/** The variables read (KUBECONFIG, HOME, KUBERNETES_SERVICE_HOST/PORT): the CLI passes its io.env. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 export interface LoadedKubeConfig {
   kc: KubeConfig;
   /** Where it came from, for messages: file paths or "in-cluster service account". */
@@ -27,7 +30,7 @@ export interface LoadedKubeConfig {
 const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** `inClusterRoot`: where the pod's service-account files are mounted, under a prefix (tests). */
-export function loadKubeConfig(access: ClusterAccess = {}, env: NodeJS.ProcessEnv = process.env, inClusterRoot = ''): LoadedKubeConfig {
+export function loadKubeConfig(access: ClusterAccess = {}, env: Environment = process.env, inClusterRoot = ''): LoadedKubeConfig {
   const kc = new KubeConfig();
   let source: string;
   if (access.kubeconfig) {
