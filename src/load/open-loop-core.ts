@@ -43,8 +43,9 @@ export class OpenLoopCore {
   /** Requests intended inside the measured window: what every outcome count adds up to. */
   scheduledInWindow = 0;
   /**
-   * Measured requests actually sent before the window ended: the achieved rate. A target that
-   * cannot keep up leaves requests queued, so this falls short of the schedule.
+   * Measured requests actually sent before the window ended: the sent rate. A target that cannot
+   * keep up leaves requests queued, so this falls short of the schedule. (The achieved rate is
+   * the 2xx histogram's count: responses, by intended time.)
    */
   sentInWindow = 0;
 
