@@ -13,7 +13,8 @@
  * common `startEpochMs`; a pod that starts too late to connect before it fails rather than skew
  * the window.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
@@ -34,6 +35,8 @@ export interface ClusterLoadSettings {
   timeoutMs: number;
   jitter?: number;
   lagLimitUs?: number;
+  /** Open loop: worker threads in this pod (not in the bundle, which is one file: use more pods). */
+  workers?: number;
   startEpochMs?: number;
   pods?: number;
   podIndex?: number;
@@ -66,6 +69,9 @@ export function readSettings(env: NodeJS.ProcessEnv): ClusterLoadSettings {
   if (!(Number(s.warmupMs) >= 0)) problems.push('warmupMs must be 0 or more');
   if (!(Number.isInteger(s.pods) && s.pods! >= 1 && Number.isInteger(s.podIndex) && s.podIndex! >= 0 && s.podIndex! < s.pods!)) problems.push(`pod ${s.podIndex} of ${s.pods} is not a valid share`);
   if (s.pods! > s.connections) problems.push(`${s.pods} pods need at least as many connections, not ${s.connections}`);
+  if (s.workers !== undefined && !(Number.isInteger(s.workers) && s.workers >= 1)) problems.push(`workers must be a whole number from 1, not ${JSON.stringify(s.workers)}`);
+  // Worker threads run open-loop-worker.ts from beside this module; the one-file bundle has none.
+  if ((s.workers ?? 1) > 1 && !existsSync(fileURLToPath(new URL('./open-loop-worker.ts', import.meta.url)))) problems.push(`workers: ${s.workers} needs the unbundled engine; the bundled loader runs one worker per pod: use more pods`);
   if (problems.length) throw new Error(`invalid load settings (${path} and environment): ${problems.join('; ')}`);
   return s;
 }
@@ -80,7 +86,7 @@ export async function runClusterLoad(s: ClusterLoadSettings, signal: AbortSignal
     if (leadMs < MIN_START_LEAD_MS) throw new Error(`pod ${index} started ${Math.round(MIN_START_LEAD_MS - leadMs)} ms too late for the common start at ${new Date(s.startEpochMs).toISOString()}: its window would not match the others'`);
   }
   let engine: LoadEngine;
-  if (s.mode === 'rate') engine = new OpenLoopEngine({ jitter: s.jitter, lagLimitUs: s.lagLimitUs, share: { index, count: pods }, startEpochMs: s.startEpochMs });
+  if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, share: { index, count: pods }, startEpochMs: s.startEpochMs });
   else {
     // A closed loop has no schedule to share; each pod drives its own connections flat out.
     if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));
