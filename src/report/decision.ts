@@ -62,7 +62,7 @@ export function caveats(result: RunResult, summary: RunSummary): string[] {
   const env = result.environment;
   const emulated = summary.meshes.filter((m) => /local emulation/.test(m.label)).map((m) => m.label);
   const invalid = result.trials.flatMap((t) => (t.status === 'invalid' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}): ${t.reasons.join('; ')}`] : t.status === 'failed' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}) failed in ${t.stage}: ${t.error.what}`] : []));
-  const out: string[] = [];
+  const out: string[] = [...env.caveats];
   if (emulated.length) out.push(`These figures are a local emulation, not the real meshes: ${emulated.join('; ')}. Read them as the cost of a sidecar data path with that mesh's defaults on this machine.`);
   if (result.source.kind === 'imported') out.push(`This result was imported from ${result.source.tool}; it lacks: ${result.source.lacks.join('; ') || 'nothing'}.`);
   out.push(invalid.length ? `Left out of every figure: ${invalid.join(' · ')}.` : 'No repetition was invalid or failed.');
@@ -71,7 +71,7 @@ export function caveats(result: RunResult, summary: RunSummary): string[] {
 }
 
 export function decisionSection(result: RunResult, summary: RunSummary): DecisionSection | null {
-  if (summary.decisions.length === 0 && summary.expectations.length === 0) return null;
+  if (summary.decisions.length === 0 && summary.expectations.length === 0 && result.environment.caveats.length === 0) return null;
   const label = (mesh: string) => mesh;
   return {
     gates: summary.decisions.map((r) => ({ text: gateInWords(r, label), verdict: r.verdict })),

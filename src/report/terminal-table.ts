@@ -18,7 +18,8 @@ function added(c: CellSummary, pick: (a: NonNullable<CellSummary['added']>) => P
 const percent = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}%`;
 
 export function renderTerminalTable(result: RunResult, summary: RunSummary = summarizeRun(result)): string {
-  return `${latencyTable(summary)}\n\n${resourceTable(summary)}`;
+  const caveats = result.environment.caveats.map((c) => `NOTE: ${c}\n`).join('');
+  return `${caveats}${latencyTable(summary)}\n\n${resourceTable(summary)}`;
 }
 
 function latencyTable(summary: RunSummary): string {

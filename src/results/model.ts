@@ -29,6 +29,11 @@ export interface Environment {
   node: string;
   /** Versions of what ran: `haproxy`, `kubernetes`, `istiod`, `proxy-image`, `ztunnel`, ... */
   components: Record<string, string>;
+  /**
+   * What a reader must know to read the figures, said in every output: simulated pods (a kwok
+   * cluster), resource figures that are ~15 s averages (metrics.k8s.io), and the like.
+   */
+  caveats: string[];
 }
 
 export const ERROR_CLASSES = ['timeout', 'refused', 'reset', 'other'] as const;

@@ -38,7 +38,7 @@ function v1ToV2(r: Json): Json {
     // Keys the resolved scenario gained; a v1 run had none of them.
     scenario: { ...scenario, expectations: {} },
     source: { kind: 'measured' },
-    environment: { ...restEnv, layout: env.platform === 'kubernetes' ? 'cluster' : 'loopback', components: haproxyVersion ? { haproxy: haproxyVersion } : {} },
+    environment: { ...restEnv, layout: env.platform === 'kubernetes' ? 'cluster' : 'loopback', components: haproxyVersion ? { haproxy: haproxyVersion } : {}, caveats: [] },
     trials,
     gate: null,
   };

@@ -2,7 +2,7 @@ import { cpus, hostname, platform, release, totalmem, type } from 'node:os';
 import type { Environment, Layout } from '../results/model.ts';
 
 /** The machine and what ran on it: part of the result, since figures depend on both. */
-export function describeEnvironment(platformName: string, layout: Layout, components: Readonly<Record<string, string>>): Environment {
+export function describeEnvironment(platformName: string, layout: Layout, components: Readonly<Record<string, string>>, caveats: readonly string[] = []): Environment {
   return {
     platform: platformName,
     layout,
@@ -14,5 +14,6 @@ export function describeEnvironment(platformName: string, layout: Layout, compon
     memoryBytes: totalmem(),
     node: process.version,
     components: { ...components },
+    caveats: [...caveats],
   };
 }

@@ -62,7 +62,7 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
     scenarioFile: 'fake.yaml',
     scenarioHash: '0',
     scenario,
-    environment: { platform: 'local', layout: 'loopback', hostname: 'h', os: 'Linux', kernel: 'k', cpuModel: 'cpu', cpuCount: 2, memoryBytes: 1, node: 'v24', components: { haproxy: '2.6.12' } },
+    environment: { platform: 'local', layout: 'loopback', hostname: 'h', os: 'Linux', kernel: 'k', cpuModel: 'cpu', cpuCount: 2, memoryBytes: 1, node: 'v24', components: { haproxy: '2.6.12' }, caveats: [] },
     levels: loadLevels(scenario),
     plannedTrials: trials.length,
     trials,

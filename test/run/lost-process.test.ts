@@ -38,7 +38,7 @@ function setup() {
   const controller = new AbortController();
   const options = {
     runId: 'r', meshbenchVersion: 't', startedAt: new Date(), scenarioFile: 'x.yaml', scenarioHash: 'h', scenario, trials: expandPlan(scenario), estimatedMs: 0,
-    environment: { platform: 'fake', layout: 'loopback' as const, hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', components: {} },
+    environment: { platform: 'fake', layout: 'loopback' as const, hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', components: {}, caveats: [] },
     platform, engine, collectors: [], progress: silentProgress, persist: async () => {}, signal: controller.signal,
   };
   return { options, platform, engine, controller };

@@ -26,7 +26,7 @@ function setup(repetitions = 2) {
     scenario,
     trials: expandPlan(scenario),
     estimatedMs: 0,
-    environment: { platform: 'fake', layout: 'loopback', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', components: {} },
+    environment: { platform: 'fake', layout: 'loopback', hostname: 'h', os: 'o', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v', components: {}, caveats: [] },
     platform,
     engine,
     collectors: [],

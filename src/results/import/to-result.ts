@@ -110,7 +110,7 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
     scenarioFile: files.join(', '),
     scenarioHash: 'imported',
     scenario,
-    environment: { platform: `imported (${tools.join(', ')})`, layout: 'unknown', hostname: 'unknown', os: 'unknown', kernel: 'unknown', cpuModel: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown', components: Object.fromEntries(all.map((m) => [m.tool, m.toolVersion ?? 'unknown'])) },
+    environment: { platform: `imported (${tools.join(', ')})`, layout: 'unknown', hostname: 'unknown', os: 'unknown', kernel: 'unknown', cpuModel: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown', components: Object.fromEntries(all.map((m) => [m.tool, m.toolVersion ?? 'unknown'])), caveats: [] },
     levels: groups.map((g) => g.level),
     plannedTrials: trials.length,
     trials,
