@@ -1,7 +1,6 @@
 /** Reading a scenario for a command: parse, resolve, and check that this build can run it. */
 import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
-import { engines } from '../load/index.ts';
 import { meshAdapter } from '../meshes/index.ts';
 import { platformSetups } from '../run/platforms.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
@@ -40,14 +39,6 @@ export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIs
         path: `meshes[${i}]`,
         fix: '`bench render` prints its Kubernetes manifests; remove it from `meshes` to run locally',
       });
-    });
-  }
-  if (!engines[scenario.load.mode]) {
-    issues.push({
-      what: `load mode \`${scenario.load.mode}\` is not available in this version of meshbench`,
-      where: parsed.locate(['load', 'mode']),
-      path: 'load.mode',
-      fix: `use one of: ${Object.keys(engines).join(', ')}`,
     });
   }
   return issues;

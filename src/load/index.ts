@@ -7,9 +7,8 @@ import type { LoadEngine } from './types.ts';
 export type { LoadEngine, LoadOutcome, LoadSpec } from './types.ts';
 export { choosePacing, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, type Pacing, type PacingKind } from './pacer.ts';
 
-/** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
-export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
-export type LoadEngineName = (typeof LOAD_ENGINES)[number];
+export { LOAD_ENGINES } from '../scenario/schema.ts';
+export type LoadEngineName = ResolvedScenario['load']['engine'];
 
 export interface EngineChoice {
   mode: LoadMode;
@@ -38,8 +37,7 @@ export function engineFor(c: EngineChoice): LoadEngine {
   throw new RangeError(`no load engine for mode ${String(c.mode)}`);
 }
 
-/** Engines by load mode, with the default engine; kept for callers that predate engineFor. */
-export const engines: Partial<Record<LoadMode, (load: ResolvedScenario['load']) => LoadEngine>> = {
-  max: () => engineFor({ mode: 'max' }),
-  rate: (load) => engineFor({ mode: 'rate', workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs }),
-};
+/** The engine a scenario asks for. */
+export function engineForScenario(load: ResolvedScenario['load']): LoadEngine {
+  return engineFor({ mode: load.mode, engine: load.engine, workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs });
+}

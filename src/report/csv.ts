@@ -5,7 +5,7 @@ import { byRole, coresPerKrps } from '../results/resources.ts';
 import { escapeCsvCell } from './escape.ts';
 
 export const TRIAL_CSV_COLUMNS = [
-  'trial', 'mesh', 'mesh_label', 'level', 'connections', 'target_rps', 'repetition', 'status', 'reasons',
+  'trial', 'mesh', 'mesh_label', 'level', 'connections', 'target_rps', 'repetition', 'status', 'reasons', 'engine',
   'requests', 'responses_2xx', 'responses_non2xx', 'errors', 'errors_timeout', 'errors_refused', 'errors_reset', 'errors_other',
   'duration_ms', 'achieved_rps', 'sent_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
   'all_attempts_p50_us', 'all_attempts_p99_us', 'all_attempts_p999_us', 'clamped_latencies',
@@ -36,6 +36,7 @@ function row(t: TrialResult): Row {
   return {
     ...base,
     reasons: escapeCsvCell(t.reasons.join('; ')),
+    engine: escapeCsvCell(l.engine),
     requests: l.requests,
     responses_2xx: l.responses2xx,
     responses_non2xx: l.responsesNon2xx,

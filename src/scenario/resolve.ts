@@ -25,6 +25,7 @@ export interface ResolvedScenario {
   customMeshes: Record<string, CustomMeshDefinition>;
   load: {
     mode: LoadMode;
+    engine: ScenarioInput['load']['engine'];
     connections: number[];
     /** Target rates of mode `rate`; null in mode `max`. */
     ratesRps: number[] | null;
@@ -112,6 +113,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     ),
     load: {
       mode: input.load.mode,
+      engine: input.load.engine,
       connections: list(input.load.connections),
       ratesRps: input.load.rate === undefined ? null : list(input.load.rate),
       durationMs: parseDurationMs(input.load.duration),

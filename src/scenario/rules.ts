@@ -59,6 +59,11 @@ const budgetCoversInjectedErrors: Rule = (s) =>
       }
     : undefined;
 
+const autocannonIsClosedLoop: Rule = (s) =>
+  s.load.engine === 'autocannon' && s.load.mode !== 'max'
+    ? { paths: [['load', 'engine']], what: 'autocannon has no fixed-rate mode: `engine: autocannon` needs `mode: max`', fix: 'remove `engine` (meshbench runs both modes), or set `mode: max`' }
+    : undefined;
+
 const workersNeedRateMode: Rule = (s) =>
   s.load.mode === 'max' && s.load.workers > 1
     ? { paths: [['load', 'workers']], what: '`workers` splits an open-loop rate; mode `max` does not use it', fix: 'remove `workers`, or set `mode: rate`' }
@@ -140,7 +145,7 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal, ambientNeedsNetns];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal, ambientNeedsNetns];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

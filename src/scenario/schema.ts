@@ -16,6 +16,8 @@ export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate'] as const;
+/** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
+export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
 
 /** Duration fields, so that errors about them can show how a duration is written. */
 export const durationSchemas = new WeakSet<z.ZodType>();
@@ -98,6 +100,10 @@ export const LoadSchema = z
       .enum(LOAD_MODES)
       .default('max')
       .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates.' }),
+    engine: z
+      .enum(LOAD_ENGINES)
+      .default('meshbench')
+      .meta({ description: '`meshbench`: its own engine (µs latency from its own connections; open and closed loop). `autocannon`: closed loop (`mode: max`) only, kept for comparison; latency is still recorded by meshbench in µs.' }),
     connections: oneOrMany(connections, 'Keep-alive connections; a list makes one load level per value.').default(4),
     rate: oneOrMany(rateRps, 'Target requests per second (mode `rate` only); a list makes one load level per value.').optional(),
     duration: duration('Measured window of each trial.', HARD_CEILINGS.durationMs).default('10s'),
@@ -195,6 +201,7 @@ export const ScenarioSchema = z
       .meta({ description: 'Meshes defined by the scenario, by name; list a name in `meshes` to use it.' }),
     load: LoadSchema.default({
       mode: 'max',
+      engine: 'meshbench',
       connections: 4,
       duration: '10s',
       warmup: '2s',

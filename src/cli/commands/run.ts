@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { engines } from '../../load/index.ts';
+import { engineForScenario } from '../../load/index.ts';
 import { REPORT_FORMATS } from '../../report/index.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
 import { RESULT_FILE } from '../../results/store.ts';
@@ -100,7 +100,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       estimatedMs: estimatePlanMs(scenario, trials),
       environment: describeEnvironment(platform.name, platform.layout, platform.components),
       platform,
-      engine: engines[scenario.load.mode]!(scenario.load),
+      engine: engineForScenario(scenario.load),
       collectors,
       progress: progressFor(io.stderr, io.env),
       persist: (r) => folder.persist(r),

@@ -120,6 +120,7 @@ export function trialsSection(result: RunResult): string {
     ['Machine', `${env.cpuModel}, ${env.cpuCount} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.os} ${env.kernel}`],
     ['Node', env.node],
     ['Layout', env.layout],
+    ['Load engine', [...new Set(result.trials.flatMap((t) => (t.status === 'valid' || t.status === 'invalid' ? [t.load.engine] : [])))].join('; ') || '(no trial measured)'],
     ...Object.entries(env.components).map(([name, version]): [string, string] => [name, version]),
   ];
   return `<table><tr><th class="num">#</th><th>Mesh</th><th>Level</th><th class="num">Rep</th><th>Status</th><th class="num">P50</th><th class="num">P99</th><th class="num">P99 all attempts</th><th class="num">rps (2xx)</th><th class="num">Failed</th><th>Reasons</th></tr>${result.trials.map(trialRow).join('')}</table>
