@@ -5,16 +5,17 @@
  * SIGINT in the middle of a trial, and a ztunnel killed in the middle of a trial. Without root,
  * istio-ambient is refused before anything starts.
  */
-import { chmodSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { repoRoot } from '../helpers.ts';
+import { main } from '../../src/cli/main.ts';
+import { captureIO, repoRoot } from '../helpers.ts';
 import { processesOf, ztunnelOrBuild } from '../platforms/local/ztunnel/ztunnel-helpers.ts';
-import { assertNothingLeft, currentResult, exitWithin, reached, resultFolders, scenarioYaml, startBench, waitFor, type BenchRun } from './fault-helpers.ts';
-import { childrenRunning, netnsLeft } from './netns-helpers.ts';
+import { assertNothingLeft, currentResult, exitWithin, reached, resultFolders, startBench, waitFor, type BenchRun } from './fault-helpers.ts';
+import { childrenRunning, netnsLeft, netnsScenarioYaml } from './netns-helpers.ts';
 
 const AMBIENT_LABEL = 'istio-ambient (local: ztunnel 1.30.3, HBONE mTLS, 2 nodes)';
 
@@ -72,7 +73,7 @@ test('the shipped scenario, short windows: netns layout, every trial valid, ztun
 
 test('SIGINT in the middle of an istio-ambient trial: interrupted, exit 3, every ztunnel, namespace and rule gone', async () => {
   const ztunnelPath = await ztunnelOrBuild();
-  const run = startBench(scenarioYaml({ name: 'ambient interrupted', meshes: '[istio-ambient]', repetitions: 2, duration: '4s' }));
+  const run = startBench(netnsScenarioYaml({ name: 'ambient interrupted', meshes: '[istio-ambient]', repetitions: 2, duration: '4s' }));
   await waitFor('trial 1 measuring', () => reached(run, 1, 'measure'), 60_000, run);
   const { runId, pids } = await ztunnelsOf(run, ztunnelPath);
   assert.ok(netnsLeft(runId).length >= 4, 'the trial\'s namespaces exist while it runs');
@@ -89,7 +90,7 @@ test('SIGINT in the middle of an istio-ambient trial: interrupted, exit 3, every
 
 test('a ztunnel killed in the middle of a trial: that trial failed naming it, the next trial runs, exit 3; nothing left', async () => {
   const ztunnelPath = await ztunnelOrBuild();
-  const run = startBench(scenarioYaml({ name: 'ztunnel killed', meshes: '[istio-ambient, none]', duration: '4s' }));
+  const run = startBench(netnsScenarioYaml({ name: 'ztunnel killed', meshes: '[istio-ambient, none]', duration: '4s' }));
   await waitFor('trial 1 measuring', () => reached(run, 1, 'measure'), 60_000, run);
   const { runId, pids } = await ztunnelsOf(run, ztunnelPath);
   // Which one is node B's: its socket is zds-node-b.sock.
@@ -115,6 +116,16 @@ test('without root, istio-ambient is refused before anything starts: exit 2, wha
   assert.match(run.stderr(), /istio-ambient needs pods as network namespaces, and cannot create a network namespace/);
   assert.match(run.stderr(), /run as root/);
   assert.equal(resultFolders(run.outDir), [], 'nothing ran, nothing was written');
+});
+
+test('istio-ambient with the layout pinned to loopback is a scenario error (exit 2) pointing at the key', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-ambient-loopback-'));
+  const file = join(dir, 'ambient-loopback.yaml');
+  writeFileSync(file, 'name: ambient on loopback\nmeshes: [none, istio-ambient]\nlocal:\n  layout: loopback\n');
+  const io = captureIO();
+  assert.is(await main(['run', file], io), 2);
+  assert.match(io.err(), /ambient-loopback\.yaml:4:11: error: istio-ambient runs the real ztunnel on platform `local`, which needs pods as network namespaces, and `local.layout` is `loopback`/);
+  assert.match(io.err(), /set `local.layout: auto` \(or `netns`\) and run as root, or remove istio-ambient/);
 });
 
 test.run();

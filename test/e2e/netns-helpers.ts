@@ -38,3 +38,28 @@ export function childrenRunning(parent: number, exe: string): number[] {
   }
   return pids;
 }
+
+/**
+ * The fault matrix's short, lag-tolerant scenario (fault-helpers.ts), with the netns layout pinned:
+ * these tests are about that layout whatever the default becomes.
+ */
+export function netnsScenarioYaml(o: { name: string; meshes: string; duration: string; repetitions?: number }): string {
+  return [
+    `name: ${o.name}`,
+    `meshes: ${o.meshes}`,
+    'local:',
+    '  layout: netns',
+    'load:',
+    '  mode: rate',
+    '  rate: 200',
+    '  connections: 2',
+    '  warmup: 500ms',
+    `  duration: ${o.duration}`,
+    '  timeout: 1s',
+    '  schedulerLagLimit: 50ms',
+    'resources:',
+    '  sampleInterval: 250ms',
+    `repetitions: ${o.repetitions ?? 1}`,
+    '',
+  ].join('\n');
+}

@@ -9,11 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { processesWith } from '../helpers.ts';
-import { currentResult, exitWithin, pidOf, reached, scenarioYaml, startBench, waitFor } from './fault-helpers.ts';
-import { netnsLeft } from './netns-helpers.ts';
+import { currentResult, exitWithin, pidOf, reached, startBench, waitFor } from './fault-helpers.ts';
+import { netnsLeft, netnsScenarioYaml } from './netns-helpers.ts';
 
 test('SIGKILL of meshbench mid-trial: its uid-1337 sidecars, workload, loader and namespaces are gone soon after', async () => {
-  const run = startBench(scenarioYaml({ name: 'netns sigkill', meshes: '[none, istio]', duration: '4s' }));
+  const run = startBench(netnsScenarioYaml({ name: 'netns sigkill', meshes: '[none, istio]', duration: '4s' }));
   await waitFor('trial 1 on disk', () => (currentResult(run)?.trials.length ?? 0) >= 1, 60_000, run);
   const runId = currentResult(run)!.runId;
   assert.is(currentResult(run)!.environment.layout, 'netns');

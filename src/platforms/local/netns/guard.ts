@@ -27,6 +27,8 @@ export function guardNetns(netns: readonly string[]): NetnsGuard {
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   return {
     async stop() {
+      // Waited for now: an unref'd child would let the event loop end under this await.
+      child.ref();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exited;
     },
