@@ -34,6 +34,8 @@ export interface ResolvedScenario {
     timeoutMs: number;
     /** Open loop: worker threads and send-time jitter (fraction of the interval). */
     workers: number;
+    /** Platform `kubernetes`: load pods of the Indexed Job (1 elsewhere). */
+    pods: number;
     jitter: number;
     /** Open loop: scheduler lag P99 above which the loader counts as saturated. */
     schedulerLagLimitUs: number;
@@ -49,6 +51,9 @@ export interface ResolvedScenario {
     placement: Placement;
     nodeSelector: Record<string, string> | null;
     loadgenNodeSelector: Record<string, string> | null;
+    /** The image the engine Job runs on, and the time from creating it to its pods' common start. */
+    loaderImage: string;
+    loaderStartLeadMs: number;
     istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
     appmesh: { router: boolean };
   };
@@ -91,6 +96,7 @@ function resolveExpectation(e: ScenarioInput['expectations'][string]): Expectati
 }
 
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
+  const { loaderStartLead, ...kubernetes } = input.kubernetes;
   return {
     name: input.name,
     description: input.description ?? null,
@@ -120,6 +126,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       warmupMs: parseDurationMs(input.load.warmup),
       timeoutMs: parseDurationMs(input.load.timeout),
       workers: input.load.workers,
+      pods: input.load.pods,
       jitter: input.load.jitter,
       schedulerLagLimitUs: parseDurationUs(input.load.schedulerLagLimit),
       errorBudget: input.load.errorBudget,
@@ -127,9 +134,10 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
     local: { layout: input.local.layout },
     kubernetes: {
-      ...input.kubernetes,
+      ...kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,
       loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
+      loaderStartLeadMs: parseDurationMs(loaderStartLead),
       istio: {
         revision: input.kubernetes.istio.revision ?? null,
         concurrency: input.kubernetes.istio.concurrency,

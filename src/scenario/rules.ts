@@ -64,6 +64,19 @@ const autocannonIsClosedLoop: Rule = (s) =>
     ? { paths: [['load', 'engine']], what: 'autocannon has no fixed-rate mode: `engine: autocannon` needs `mode: max`', fix: 'remove `engine` (meshbench runs both modes), or set `mode: max`' }
     : undefined;
 
+const podsNeedKubernetes: Rule = (s) =>
+  s.load.pods > 1 && s.platform !== 'kubernetes'
+    ? { paths: [['load', 'pods']], what: '`load.pods` makes an in-cluster Job of several load pods; only platform `kubernetes` runs one', fix: 'remove `load.pods` (use `workers` for more pacing threads), or set `platform: kubernetes`' }
+    : undefined;
+
+/** Each load pod needs a connection of its own. */
+const everyPodHasAConnection: Rule = (s) => {
+  const fewest = Math.min(...(Array.isArray(s.load.connections) ? s.load.connections : [s.load.connections]));
+  return s.load.pods > fewest
+    ? { paths: [['load', 'pods']], what: `\`load.pods\` is ${s.load.pods}, more than the fewest connections of a level (${fewest}): a pod would have none`, fix: `set \`load.pods\` to ${fewest} or less, or raise \`load.connections\`` }
+    : undefined;
+};
+
 const workersNeedRateMode: Rule = (s) =>
   s.load.mode === 'max' && s.load.workers > 1
     ? { paths: [['load', 'workers']], what: '`workers` splits an open-loop rate; mode `max` does not use it', fix: 'remove `workers`, or set `mode: rate`' }
@@ -145,7 +158,7 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, faultsNeedLocal, ambientNeedsNetns];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

@@ -116,6 +116,13 @@ export const LoadSchema = z
       .max(64)
       .default(1)
       .meta({ description: 'Mode `rate`: worker threads that split the rate and the connections, for rates one core cannot pace.' }),
+    pods: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(1)
+      .meta({ description: 'Platform `kubernetes`: load pods (an Indexed Job), each sending rate/N over connections/N, their histograms merged exactly; at most the level\'s connections.' }),
     jitter: z
       .number()
       .min(0)
@@ -207,6 +214,7 @@ export const ScenarioSchema = z
       warmup: '2s',
       timeout: '10s',
       workers: 1,
+      pods: 1,
       jitter: 0,
       schedulerLagLimit: '1ms',
       errorBudget: 0.01,
@@ -228,6 +236,8 @@ export const ScenarioSchema = z
         placement: z.enum(PLACEMENTS).default('both').meta({ description: 'Sidecars on both pods, on the workload only (server-only), or on none (baseline), as Istio\'s benchmark varies it.' }),
         nodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the workload must run on.' }),
         loadgenNodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the load generator must run on (it is also kept off the workload\'s node).' }),
+        loaderImage: z.string().min(1).default('node:24-alpine').meta({ description: 'Image the load Job runs meshbench\'s engine on (any image with Node >= 22.19 as `node`); set it to a mirror in air-gapped clusters.' }),
+        loaderStartLead: duration('Time from creating the load Job to its pods\' common start: scheduling and a cold pull of the loader image. A pod not running by then fails the trial.', HARD_CEILINGS.timeoutMs).default('45s'),
         istio: z
           .strictObject({
             revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
@@ -250,7 +260,7 @@ export const ScenarioSchema = z
           })
           .default({ router: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', loaderImage: 'node:24-alpine', loaderStartLead: '45s', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({
