@@ -18,3 +18,9 @@ export const COST_OPTIONS: readonly OptionSpec[] = [
 
 /** "Where files go": one name in every command that writes files. */
 export const OUTPUT_OPTION = (description: string, aliases?: readonly string[]): OptionSpec => ({ name: 'output', type: 'string', value: 'DIR', description, ...(aliases ? { aliases } : {}) });
+
+/** Which cluster (platform `kubernetes`), as kubectl picks it: docs/kubernetes.md "Which cluster". */
+export const KUBE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'kubeconfig', type: 'string', value: 'FILE', description: 'Kubernetes: this kubeconfig file alone (default: every file of KUBECONFIG, else ~/.kube/config, else the pod\'s service account)' },
+  { name: 'context', type: 'string', value: 'NAME', description: 'Kubernetes: this context of the kubeconfig instead of its current one' },
+];

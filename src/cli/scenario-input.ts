@@ -2,7 +2,6 @@
 import { resolve } from 'node:path';
 import { ScenarioError, type ScenarioIssue } from '../errors.ts';
 import { meshAdapter } from '../meshes/index.ts';
-import { platformSetups } from '../run/platforms.ts';
 import { readScenarioFile, type ParsedScenario } from '../scenario/parse.ts';
 import { resolveScenario, type ResolvedScenario } from '../scenario/resolve.ts';
 
@@ -20,16 +19,6 @@ export async function loadScenario(file: string, cwd: string): Promise<LoadedSce
 /** Valid scenarios that ask for something not built yet: said before anything starts. */
 export function notYetRunnable({ parsed, scenario }: LoadedScenario): ScenarioIssue[] {
   const issues: ScenarioIssue[] = [];
-  if (!platformSetups[scenario.platform]) {
-    issues.push({
-      what: `platform \`${scenario.platform}\` is not available yet in this version of meshbench`,
-      where: parsed.locate(['platform']),
-      path: 'platform',
-      fix: scenario.platform === 'kubernetes'
-        ? '`bench render` prints the manifests of each trial; to measure now, use `platform: local` (emulated sidecars) or `platform: external` (a running service)'
-        : 'use `platform: local` (emulated sidecars on this machine) or `platform: external` (a running service) for now',
-    });
-  }
   if (scenario.platform === 'local') {
     scenario.meshes.forEach((mesh, i) => {
       if (meshAdapter(scenario, mesh).localProfile) return;

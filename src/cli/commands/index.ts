@@ -1,6 +1,7 @@
 /** Every command of `bench`, in the order help lists them. */
 import type { Command } from '../command.ts';
 import { acceptCommand } from './accept.ts';
+import { cleanupCommand } from './cleanup.ts';
 import { exportCommand } from './export.ts';
 import { importCommand } from './import.ts';
 import { compareCommand } from './compare.ts';
@@ -11,7 +12,7 @@ import { runCommand } from './run.ts';
 import { schemaCommand } from './schema.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: readonly Command[] = [runCommand, planCommand, validateCommand, compareCommand, acceptCommand, importCommand, exportCommand, reportCommand, renderCommand, schemaCommand];
+export const commands: readonly Command[] = [runCommand, planCommand, validateCommand, compareCommand, acceptCommand, importCommand, exportCommand, reportCommand, renderCommand, cleanupCommand, schemaCommand];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.name === name);

@@ -19,7 +19,7 @@ import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { COMPARE_OPTIONS, COST_OPTIONS, OUTPUT_OPTION } from '../options.ts';
+import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 import { meshbenchVersion } from '../version.ts';
@@ -39,6 +39,7 @@ export const runCommand: Command = {
     { name: 'baseline', type: 'string', value: 'PATH', description: 'compare with PATH at the end (a result.json, or a folder of past results); writes compare.md and compare.junit.xml' },
     ...COMPARE_OPTIONS,
     ...COST_OPTIONS,
+    ...KUBE_OPTIONS,
   ],
   async run({ args, flags, io }) {
     const composed = await compose(args[0]!, flags, io);
@@ -80,7 +81,15 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
 
   const startedAt = new Date();
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
-  const { platform, collectors } = await platformSetups[scenario.platform]!(scenario, runId);
+  // Filled by the platform's set-up and its collectors during the run; the environment holds this same array.
+  const caveats: string[] = [];
+  const { platform, collectors } = await platformSetups[scenario.platform](scenario, runId, {
+    access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') },
+    env: io.env,
+    signal: io.signal,
+    warn: (m) => io.stderr.write(`warning: ${m}\n`),
+    caveats,
+  });
   const folder = await ResultFolder.create(resolve(io.cwd, stringFlag(flags, 'output') ?? scenario.output), startedAt, scenario.name).catch(async (error: unknown) => {
     await platform.close();
     throw error;
@@ -98,7 +107,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       scenario,
       trials,
       estimatedMs: estimatePlanMs(scenario, trials),
-      environment: describeEnvironment(platform.name, platform.layout, platform.components),
+      environment: { ...describeEnvironment(platform.name, platform.layout, platform.components), caveats },
       platform,
       engine: engineForScenario(scenario.load),
       collectors,

@@ -2,7 +2,8 @@
  * Platform `kubernetes`: one trial = the rendered objects of one mesh, applied into the run's
  * namespace for that mesh, ready, and checked to really carry the mesh; torn down by the run's
  * label on success, failure and abort. Preflight runs once, before anything is created.
- * The load Job is rendered but not applied here: the in-cluster load runner applies it.
+ * The load is remote (platforms/types.ts LoadPlacement): run/ calls `load.run`, which starts
+ * meshbench's engine as an Indexed Job in the trial's namespace and hands back its decoded lines.
  */
 import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
 import { RunError } from '../../errors.ts';
@@ -20,27 +21,20 @@ import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
-import type { KubernetesContainer } from '../types.ts';
+import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
+import { loaderJob } from './loader/job.ts';
+import { loaderRequest } from './loader/from-scenario.ts';
+import { runInClusterLoad } from './loader/in-cluster-load.ts';
+import type { Decoded } from './loader/pod-results.ts';
+import { probeLoaderPod } from './loader/probe.ts';
+import { DEFAULT_START_LEAD_MS } from './loader/runner.ts';
 
 export type { KubernetesContainer };
-
-/**
- * Where the load comes from on this platform: a Job in the trial's namespace, which the
- * in-cluster runner applies (`job` is the rendered one) and whose pods it reads. The proposed
- * `in-cluster` variant of LoadPlacement in platforms/types.ts.
- */
-export interface InClusterLoad {
-  where: 'in-cluster';
-  namespace: string;
-  job: KubernetesObject;
-  /** The workload's Service, as the loader pods reach it. */
-  targetUrl: URL;
-}
 
 export interface KubernetesDeployment {
   meshLabel: string;
   containers: KubernetesContainer[];
-  load: InClusterLoad;
+  load: Extract<LoadPlacement, { where: 'remote' }>;
   /** Aborts when a pod of the trial goes away, fails or restarts a container before teardown. */
   lost: AbortSignal;
   /** The platform's components plus what this trial's pods showed (proxy images, native sidecars). */
@@ -65,9 +59,13 @@ export interface KubernetesPlatformOptions {
   /** How often a deployed trial's pods are checked for Deployment.lost (default 2 s). */
   podWatchIntervalMs?: number;
   signal?: AbortSignal;
+  /** The engine bundle (src/load/bundle.ts output) the load Job runs; built once per run by run/. */
+  bundle?: string;
+  /** How often the load Job's pods are polled (default 1 s). */
+  loaderPollMs?: number;
 }
 
-export class KubernetesPlatform {
+export class KubernetesPlatform implements Platform {
   readonly name = 'kubernetes';
   readonly layout = 'cluster';
   readonly preflight: PreflightReport;
@@ -100,6 +98,7 @@ export class KubernetesPlatform {
     const mesh = req.trial.mesh;
     const namespace = trialNamespace(s, mesh, runId);
     const objects = renderTrial(s, mesh, runId, req.trial.level);
+    // The Fortio Job of render.ts is not applied: the engine Job replaces it at load time.
     const job = objects.find((o) => o.kind === 'Job')!;
     try {
       this.o.onStage?.('apply', req.trial);
@@ -118,10 +117,12 @@ export class KubernetesPlatform {
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
+      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`);
+      const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
         containers,
-        load: { where: 'in-cluster', namespace, job, targetUrl: new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`) },
+        load: { where: 'remote', targetUrl, run: load },
         components: componentVersions(this.cluster, this.preflight.components, dataPlane.proxyImages, native),
         lost: watch.lost,
         runId,
@@ -138,6 +139,37 @@ export class KubernetesPlatform {
       }
       throw e;
     }
+  }
+
+  /**
+   * One trial's load: what the injector will do to a loader pod (a dry-run probe, only when the
+   * mesh injects it), then the engine Job, its pods watched with the trial's, and its result lines
+   * decoded and merged by load/ through `ctx` (this layer never parses a LoadOutcome).
+   */
+  private async runLoad<O>(ctx: RemoteLoadContext<O>, t: { trial: Trial; namespace: string; overlay: KubernetesOverlayOf; known: KubernetesContainer[] }): Promise<RemoteLoadResult<O>> {
+    const { client, scenario: s, runId } = this.o;
+    if (!this.o.bundle) throw new RunError({ what: 'the load engine bundle was not given to the Kubernetes platform', where: 'KubernetesPlatform.create', fix: 'a meshbench bug: please report it' });
+    const base = { namespace: t.namespace, runId, level: t.trial.level, overlay: t.overlay, pods: s.load.pods, image: s.kubernetes.loaderImage };
+    let nativeSidecars = this.preflight.nativeSidecars[t.trial.mesh] ?? false;
+    if (t.overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).loadgen) {
+      const { request } = loaderRequest(s, { ...base, nativeSidecars });
+      const probe = await probeLoaderPod(client, loaderJob({ ...request, startEpochMs: Date.now(), activeDeadlineSeconds: 60 }), t.overlay.dataPlaneContainers, ctx.signal);
+      nativeSidecars = probe.nativeSidecars;
+    }
+    const { request } = loaderRequest(s, { ...base, nativeSidecars });
+    const load = await runInClusterLoad<O>(client, {
+      request,
+      bundle: this.o.bundle,
+      startLeadMs: s.kubernetes.loaderStartLeadMs ?? DEFAULT_START_LEAD_MS,
+      ...(this.o.loaderPollMs === undefined ? {} : { pollMs: this.o.loaderPollMs }),
+      signal: ctx.signal,
+      overlay: t.overlay,
+      known: t.known,
+      watch: ctx.watch,
+      decode: (line) => ({ outcome: ctx.decode(line), line: shareAndWindow(line) }),
+      merge: ctx.merge,
+    });
+    return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
 
   async teardown(d: KubernetesDeployment): Promise<void> {
@@ -190,6 +222,18 @@ export class KubernetesPlatform {
     }
     return kinds;
   }
+}
+
+type KubernetesOverlayOf = ReturnType<ReturnType<typeof meshAdapter>['kubernetesOverlay']>;
+
+/**
+ * Which share of the distributed run a result line is, and its window: the two fields the Job's
+ * shape is checked with (pod-results.ts). The outcome itself is load/'s to decode (ctx.decode).
+ */
+function shareAndWindow(line: string): Decoded<unknown>['line'] {
+  const l = JSON.parse(line) as Partial<Decoded<unknown>['line']>;
+  if (!l.share || !l.window) throw new Error('the result line names no share or window');
+  return { share: l.share, window: l.window };
 }
 
 /** The trial's own pods: app containers, and the data-plane containers as sidecars. */

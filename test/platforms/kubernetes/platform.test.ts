@@ -8,8 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunError } from '../../../src/errors.ts';
 import { applyObjects } from '../../../src/platforms/kubernetes/apply.ts';
-import { KubernetesPlatform, type DeployStage, type KubernetesDeployment } from '../../../src/platforms/kubernetes/platform.ts';
-import type { DeployRequest, Deployment, Platform } from '../../../src/platforms/types.ts';
+import { KubernetesPlatform, type DeployStage } from '../../../src/platforms/kubernetes/platform.ts';
+import type { Platform } from '../../../src/platforms/types.ts';
 import { notReadyReasons, waitReady } from '../../../src/platforms/kubernetes/ready.ts';
 import { renderTrial, trialNamespace } from '../../../src/platforms/kubernetes/render.ts';
 import { deleteOwned, findOwned } from '../../../src/platforms/kubernetes/teardown.ts';
@@ -18,13 +18,8 @@ import { ownedNamespaces } from './cluster-fixtures.ts';
 import { k8sScenario } from './scenarios.ts';
 import { rejection, tier, uniqueRunId } from './tier.ts';
 
-// Compile-time: KubernetesPlatform is a Platform but for the load's in-cluster variant, which
-// platforms/types.ts does not list yet (see InClusterLoad).
-type AlmostPlatform = Omit<Platform, 'deploy' | 'teardown'> & {
-  deploy(req: DeployRequest, signal: AbortSignal): Promise<Omit<Deployment, 'load'>>;
-  teardown(d: KubernetesDeployment): Promise<void>;
-};
-export const asPlatform = (p: KubernetesPlatform): AlmostPlatform => p;
+// Compile-time: KubernetesPlatform is a Platform, its load the remote placement.
+export const asPlatform = (p: KubernetesPlatform): Platform => p;
 
 const trialOf = (mesh: string, s: Awaited<ReturnType<typeof k8sScenario>>) => ({ index: 0, mesh, level: loadLevels(s)[0]!, repetition: 1 });
 
@@ -41,8 +36,8 @@ test('apply, ready and teardown: the pods run, the deployment says where they ar
   // The workload's app container, on a fake node; the load Job is left to the in-cluster runner.
   assert.equal(d.containers.map((c) => [c.kind, c.role, c.container, c.namespace]), [['kubernetes', 'app', 'app', d.namespace]]);
   assert.match(d.containers[0]!.node, /^kwok-node-/);
-  assert.is(d.load.where, 'in-cluster');
-  assert.is(d.load.job.kind, 'Job');
+  assert.is(d.load.where, 'remote');
+  assert.is(d.load.targetUrl.hostname, `workload.${d.namespace}.svc.cluster.local`);
   const jobs = await client.list(`/apis/batch/v1/namespaces/${d.namespace}/jobs`);
   assert.is(jobs.length, 0);
   assert.match(d.components.kubernetes ?? '', /^v1\.35\./);

@@ -1,0 +1,119 @@
+/**
+ * `bench run` of a Kubernetes scenario on the real API-server tier, as a user runs it (the CLI in
+ * its own process, the cluster named by --kubeconfig alone): preflight, apply, ready, the
+ * data-plane check, the engine Job, the kubelet's figures over the window, teardown, result.json
+ * and every report. kwok runs no container, so the loader pod's log is a real engine result made
+ * beforehand by running the very ConfigMap and Job the run applies against a loopback target
+ * (pod-sim.ts), served by the tier as every pod's log; CPU and memory come from kwok's usage
+ * annotations. Every output must say that the pods were simulated.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { meshAdapter } from '../../src/meshes/index.ts';
+import { loaderConfigMap, loaderJob } from '../../src/platforms/kubernetes/loader/job.ts';
+import { loaderRequest } from '../../src/platforms/kubernetes/loader/from-scenario.ts';
+import { meshOptions } from '../../src/platforms/kubernetes/render.ts';
+import type { RunResult } from '../../src/results/model.ts';
+import { SIMULATED_CAVEAT } from '../../src/run/platforms.ts';
+import { readScenarioFile } from '../../src/scenario/parse.ts';
+import { loadLevels } from '../../src/scenario/plan.ts';
+import { resolveScenario } from '../../src/scenario/resolve.ts';
+import { repoRoot } from '../helpers.ts';
+import { startHoldingTarget } from '../load/holding-target.ts';
+import { ownedNamespaces } from '../platforms/kubernetes/cluster-fixtures.ts';
+import { buildBundle, podLogFile } from '../platforms/kubernetes/loader/fixtures.ts';
+import { runAsPod } from '../platforms/kubernetes/loader/pod-sim.ts';
+import { tier } from '../platforms/kubernetes/tier.ts';
+
+const SCENARIO = `name: k8s e2e
+platform: kubernetes
+meshes: [none]
+load:
+  mode: rate
+  rate: 200
+  connections: 4
+  warmup: 500ms
+  duration: 2s
+  timeout: 1s
+  schedulerLagLimit: 50ms
+kubernetes:
+  loaderStartLead: 6s
+resources:
+  sampleInterval: 250ms
+repetitions: 2
+`;
+
+test('bench run on the tier: every trial through the whole lifecycle, result.json naming the tier, every output saying the pods were simulated, nothing left', async () => {
+  const t = tier();
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-e2e-'));
+  const file = join(dir, 'k8s.yaml');
+  writeFileSync(file, SCENARIO);
+
+  // The engine result the loader pod will "print": the run's own ConfigMap and Job for this
+  // scenario's level, run as a pod would run them, aimed at a loopback target instead of the Service.
+  const s = resolveScenario((await readScenarioFile(file)).input);
+  const overlay = meshAdapter(s, 'none').kubernetesOverlay(meshOptions(s, 'ns', 'run'));
+  const { request } = loaderRequest(s, { namespace: 'ns', runId: 'run', level: loadLevels(s)[0]!, overlay, pods: 1, nativeSidecars: false });
+  const target = await startHoldingTarget(() => true);
+  const local = { ...request, settings: { ...request.settings, target: target.url.href }, startEpochMs: Date.now() + 1_000, activeDeadlineSeconds: 60 };
+  const pod = await runAsPod(loaderConfigMap(local, await buildBundle()), loaderJob(local), 0).finally(() => target.close());
+  assert.is(pod.code, 0, pod.stderr);
+  const podLog = await podLogFile();
+  let cli: ReturnType<typeof spawnSync>;
+  try {
+    writeFileSync(podLog.path, pod.criLog);
+    // No KUBECONFIG in the environment: --kubeconfig alone must name the cluster.
+    const env = { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' };
+    cli = spawnSync(process.execPath, [join(repoRoot, 'bin/bench.js'), 'run', 'k8s.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+  } finally {
+    podLog.restore();
+  }
+  const stdout = String(cli.stdout);
+  const stderr = String(cli.stderr);
+  assert.is(cli.status, 0, `${stderr}\n${stdout}`);
+
+  const [folder] = readdirSync(join(dir, 'out'));
+  const out = join(dir, 'out', folder!);
+  const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'completed');
+  assert.is(result.environment.platform, 'kubernetes');
+  assert.is(result.environment.layout, 'cluster');
+  assert.match(result.environment.components.kubernetes ?? '', /^v1\.35\.4$/);
+  assert.match(result.environment.components['kubernetes provider'] ?? '', /kwok/);
+  assert.is(result.environment.components['node kernels'], 'kwok-0.8.0');
+  assert.ok(result.environment.caveats.includes(SIMULATED_CAVEAT), JSON.stringify(result.environment.caveats));
+
+  // Both repetitions measured a window from the engine's own result, with the loader off the workload's node.
+  assert.equal(result.trials.map((x) => `${x.trial.mesh}#${x.trial.repetition}:${x.status}`), ['none#1:valid', 'none#2:valid'], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
+  for (const trial of result.trials) {
+    if (trial.status !== 'valid') continue;
+    assert.ok(trial.load.responses2xx > 100, `${trial.load.responses2xx} responses`);
+    assert.match(trial.meshLabel, /simulated kwok nodes/);
+    const roles = trial.resources.map((r) => r.role).sort();
+    assert.equal(roles, ['app', 'loadgen']);
+    // kwok's default usage (no annotation): 1m CPU and 1 MiB per container, read over the window.
+    for (const r of trial.resources) {
+      assert.ok(Math.abs(r.cpuCores - 0.001) < 0.0002 && r.memoryBytesAvg === 1024 ** 2 && r.samples > 0, `${r.pod}/${r.container}: ${JSON.stringify(r)}`);
+      assert.ok(r.windowMs >= 1_900, `window ${r.windowMs} ms`);
+    }
+    const loadgen = trial.resources.find((r) => r.role === 'loadgen')!;
+    assert.match(loadgen.pod, /^loadgen-/);
+  }
+
+  // Every output a person reads says it: the terminal and the reports (the CSV and JUnit files
+  // carry no free text yet; their consumers read result.json's environment).
+  assert.ok(stdout.includes(SIMULATED_CAVEAT), stdout);
+  for (const f of ['summary.md', 'report.html']) {
+    const text = readFileSync(join(out, f), 'utf8');
+    assert.ok(text.includes('simulated by kwok'), `${f} does not say the pods were simulated`);
+  }
+
+  // Teardown left nothing labelled with this run's id.
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test.run();
