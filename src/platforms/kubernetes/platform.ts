@@ -19,7 +19,7 @@ import { formatProblem, PreflightError } from './problems.ts';
 import { watchPods, type PodWatch } from './pod-watch.ts';
 import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
-import { WORKLOAD } from './workload.ts';
+import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
 import { loaderJob } from './loader/job.ts';
@@ -98,11 +98,11 @@ export class KubernetesPlatform implements Platform {
     const mesh = req.trial.mesh;
     const namespace = trialNamespace(s, mesh, runId);
     const objects = renderTrial(s, mesh, runId, req.trial.level);
-    // The Fortio Job of render.ts is not applied: the engine Job replaces it at load time.
-    const job = objects.find((o) => o.kind === 'Job')!;
+    // The engine's ConfigMap and Job are applied at load time, with the real bundle and start.
+    const loader = new Set(['ConfigMap', 'Job']);
     try {
       this.o.onStage?.('apply', req.trial);
-      await applyObjects(client, objects.filter((o) => o !== job), { signal });
+      await applyObjects(client, objects.filter((o) => !(loader.has(o.kind) && o.metadata.labels?.app === LOADGEN.name)), { signal });
       this.o.onStage?.('ready', req.trial);
       const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? 300_000, signal });
       this.o.onStage?.('verify', req.trial);

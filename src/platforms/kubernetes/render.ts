@@ -1,14 +1,29 @@
 /**
  * Every object a trial of one mesh needs on Kubernetes, in apply order: the mesh's cluster-scoped
  * objects, the namespace, accounts and RBAC, the mesh's namespaced objects, then the workload and
- * the load Job. Pure: the same scenario, mesh and run id give the same objects.
+ * the load engine's ConfigMap and Job. Pure: the same scenario, mesh and run id give the same objects.
  */
 import { meshAdapter, type KubernetesMeshOptions, type KubernetesObject } from '../../meshes/index.ts';
 import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
-import { LOADGEN, WORKLOAD, loadgenJob, loadgenRbac, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
+import { renderLoader } from './loader/from-scenario.ts';
+import { BUNDLE_KEY } from './loader/job.ts';
+import { LOADGEN, OWNER_LABELS, WORKLOAD, loadgenRbac, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
 
-export const OWNER_LABELS = (runId: string) => ({ 'app.kubernetes.io/managed-by': 'meshbench', 'meshbench.io/run-id': runId.toLowerCase() });
+export { OWNER_LABELS };
+
+/**
+ * What the engine ConfigMap holds in place of the bundle when none is given: the bundle is built
+ * from this meshbench's sources when a run starts, and is some 800 KB of minified JavaScript.
+ */
+export const ELIDED_BUNDLE = `// meshbench load engine bundle (${BUNDLE_KEY}): elided here; \`bench run\` builds it from this meshbench's sources and applies it with the Job\n`;
+
+export interface RenderOptions {
+  /** The engine bundle for the ConfigMap; default ELIDED_BUNDLE. */
+  bundle?: string;
+  /** The Job's common start, set when a run applies it (default 0: not started). */
+  startEpochMs?: number;
+}
 
 export function trialNamespace(s: ResolvedScenario, mesh: string, runId: string): string {
   return `${s.kubernetes.namespacePrefix}-${mesh}-${runId.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
@@ -18,7 +33,7 @@ export function meshOptions(s: ResolvedScenario, ns: string, runId: string): Kub
   return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
 }
 
-export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = loadLevels(s)[0]!): KubernetesObject[] {
+export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = loadLevels(s)[0]!, o: RenderOptions = {}): KubernetesObject[] {
   const ns = trialNamespace(s, mesh, runId);
   const names: TrialNames = { namespace: ns, ownerLabels: OWNER_LABELS(runId) };
   const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, ns, runId));
@@ -31,6 +46,8 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     ...overlay.namespacedObjects.map(owned),
     workloadService(names),
     workloadDeployment(s, names, overlay.workloadPod),
-    loadgenJob(s, names, overlay.loadgenPod, level),
+    // meshbench's own engine, as the run applies it at load time; a render cannot know whether
+    // the injector makes native sidecars, so it shows the quit call the mesh would need without.
+    ...renderLoader(s, { namespace: ns, runId, level, overlay, pods: s.load.pods, image: s.kubernetes.loaderImage, nativeSidecars: false }, o.bundle ?? ELIDED_BUNDLE, o.startEpochMs ?? 0),
   ];
 }

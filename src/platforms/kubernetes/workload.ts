@@ -1,10 +1,12 @@
 /** Pure constructors of the trial's own objects (k6-operator style): compared in tests, validated against upstream schemas. */
 import type { KubernetesObject, PodOverlay } from '../../meshes/kubernetes.ts';
-import type { LoadLevel } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 
 export const WORKLOAD = { name: 'workload', port: 8080 } as const;
 export const LOADGEN = { name: 'loadgen' } as const;
+
+/** On everything a run creates: teardown and `bench cleanup` find objects by these, and by nothing else. */
+export const OWNER_LABELS = (runId: string) => ({ 'app.kubernetes.io/managed-by': 'meshbench', 'meshbench.io/run-id': runId.toLowerCase() });
 
 export interface TrialNames {
   namespace: string;
@@ -100,43 +102,3 @@ export function workloadPath(s: ResolvedScenario): string {
   return `/echo?${q.join('&')}`;
 }
 
-/**
- * The load generator as an Indexed Job, kept off the workload's node. Its command is Fortio at
- * the level's rate for now; the in-cluster runner replaces it.
- */
-export function loadgenJob(s: ResolvedScenario, names: TrialNames, pod: PodOverlay, level: LoadLevel): KubernetesObject {
-  const target = `http://${WORKLOAD.name}.${names.namespace}.svc.cluster.local:${WORKLOAD.port}${workloadPath(s)}`;
-  const seconds = Math.ceil((s.load.warmupMs + s.load.durationMs) / 1000);
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: meta(`${LOADGEN.name}-${level.id}`, names, { app: LOADGEN.name }),
-    spec: {
-      completionMode: 'Indexed',
-      completions: 1,
-      parallelism: 1,
-      backoffLimit: 0,
-      template: {
-        metadata: { labels: { ...names.ownerLabels, app: LOADGEN.name, ...pod.labels }, annotations: pod.annotations },
-        spec: {
-          serviceAccountName: LOADGEN.name,
-          restartPolicy: 'Never',
-          ...(s.kubernetes.loadgenNodeSelector ? { nodeSelector: s.kubernetes.loadgenNodeSelector } : {}),
-          affinity: {
-            podAntiAffinity: {
-              requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: WORKLOAD.name } }, topologyKey: 'kubernetes.io/hostname' }],
-            },
-          },
-          containers: [
-            {
-              name: LOADGEN.name,
-              image: s.kubernetes.image,
-              args: ['load', '-qps', String(level.targetRps ?? 0), '-c', String(level.connections), '-t', `${seconds}s`, '-json', '-', target],
-              resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
-            },
-          ],
-        },
-      },
-    },
-  };
-}

@@ -76,9 +76,9 @@ test('every object carries the run ownership label; namespaced ones sit in the t
 
 test('apply order: cluster-scoped mesh objects, namespace, accounts and RBAC, mesh objects, workload, load Job', async () => {
   const s = await load('k8s-istio-vs-appmesh.yaml');
-  assert.equal(renderTrial(s, 'appmesh', 'r').map((o) => o.kind), ['Mesh', 'Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'VirtualNode', 'VirtualNode', 'VirtualService', 'Service', 'Deployment', 'Job']);
-  assert.equal(renderTrial(s, 'istio', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'Job']);
-  assert.equal(renderTrial(s, 'none', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'Service', 'Deployment', 'Job']);
+  assert.equal(renderTrial(s, 'appmesh', 'r').map((o) => o.kind), ['Mesh', 'Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'VirtualNode', 'VirtualNode', 'VirtualService', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(renderTrial(s, 'istio', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(renderTrial(s, 'none', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'Service', 'Deployment', 'ConfigMap', 'Job']);
 });
 
 test('App Mesh wiring: the load generator’s VirtualNode reaches the workload’s VirtualService, whose DNS name is the Service', async () => {
@@ -228,7 +228,16 @@ test('bench render prints YAML documents or a JSON List, in apply order; an unkn
   const io = captureIO();
   assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '--mesh', 'istio'], io), 0, io.err());
   const docs = parseAllDocuments(io.out()).map((d) => d.toJS() as KubernetesObject);
-  assert.equal(docs.map((d) => d.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'Job']);
+  assert.equal(docs.map((d) => d.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  // The load is meshbench's own engine on a stock Node image, its bundle elided, not Fortio.
+  const job = docs.at(-1) as unknown as { spec: { completionMode: string; template: { spec: { containers: { name: string; image: string; command: string[] }[] } } } };
+  const loader = job.spec.template.spec.containers[0]!;
+  assert.is(job.spec.completionMode, 'Indexed');
+  assert.equal([loader.name, loader.image, loader.command[0]], ['loadgen', 'node:24-alpine', 'node']);
+  assert.not.match(io.out(), /fortio load|-qps/);
+  const engine = docs.at(-2) as unknown as { data: Record<string, string> };
+  assert.match(Object.values(engine.data).join('\n'), /meshbench load engine bundle .*elided/);
+  assert.match(Object.values(engine.data).join('\n'), /"rateRps": 1000/);
   const json = captureIO();
   assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '-o', 'json'], json), 0);
   const list = JSON.parse(json.out()) as { kind: string; items: KubernetesObject[] };

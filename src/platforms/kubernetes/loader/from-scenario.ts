@@ -7,8 +7,7 @@ import type { KubernetesObject, KubernetesOverlay } from '../../../meshes/kubern
 import { injected } from '../../../meshes/kubernetes.ts';
 import type { LoadLevel } from '../../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../../scenario/resolve.ts';
-import { OWNER_LABELS } from '../render.ts';
-import { LOADGEN, WORKLOAD, workloadPath } from '../workload.ts';
+import { LOADGEN, OWNER_LABELS, WORKLOAD, workloadPath } from '../workload.ts';
 import { DEFAULT_LOADER_IMAGE, loaderConfigMap, loaderJob, type LoaderJobRequest, type LoaderSettings } from './job.ts';
 import { DEFAULT_START_LEAD_MS, type LoaderRunRequest } from './runner.ts';
 import { loaderTermination, type LoaderTermination } from './termination.ts';
@@ -67,8 +66,8 @@ export function loaderRequest(s: ResolvedScenario, t: LoaderTrial): { request: L
 }
 
 /**
- * The engine's ConfigMap and Job of one trial, as `bench render` shows them (in place of the
- * Fortio Job of workload.ts's loadgenJob) and as the runner applies them. `startEpochMs` is set
+ * The engine's ConfigMap and Job of one trial, as `bench render` shows them and as the runner
+ * applies them. `startEpochMs` is set
  * when the Job is applied; render shows the one it is given.
  */
 export function renderLoader(s: ResolvedScenario, t: LoaderTrial, bundle: string, startEpochMs: number): KubernetesObject[] {
