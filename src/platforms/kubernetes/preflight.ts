@@ -10,7 +10,7 @@ import { KubeApiError, type ApiResource, type KubeClient } from './client.ts';
 import { installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
 import { placementProblems, type NodeLike } from './placement.ts';
 import type { Problem } from './problems.ts';
-import { describePermission, missingPermissions, trialPermissions, type Permission } from './rbac.ts';
+import { describePermission, metricsApiPods, missingPermissions, NODE_PROXY, trialPermissions, type Permission } from './rbac.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { checkRequirement } from './requirement-checks.ts';
 
@@ -70,6 +70,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   }
 
   const permissions: Permission[] = [];
+  const namespaces: string[] = [];
   let placement: { workload: Record<string, string> | null; loadgen: Record<string, string> | null } | null = null;
   for (const mesh of s.meshes) {
     const objects = renderTrial(s, mesh, runId);
@@ -98,6 +99,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       namespaceLabels: objects.find((x) => x.kind === 'Namespace')?.metadata.labels ?? {},
       // Meshes whose data plane is not in the pods (ambient) inject nothing.
       meshedPodLabels: overlay.dataPlaneContainers.length === 0 ? [] : [...(on.workload ? [podLabels('Deployment')] : []), ...(on.loadgen ? [podLabels('Job')] : [])],
+      kubernetesVersion: report.components.kubernetes,
     };
     for (const r of reqs.requirements) {
       const result = await checkRequirement(client, mesh, r, target, signal);
@@ -105,7 +107,9 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       if (result.nativeSidecars !== undefined) report.nativeSidecars[mesh] = result.nativeSidecars;
       if (result.problem) report.problems.push(result.problem);
     }
-    permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0, roles: objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole') }));
+    const probesLoader = overlay.dataPlaneContainers.length > 0 && on.loadgen;
+    permissions.push(...trialPermissions({ namespace: ns, resources, readsMeshComponents: reqs.requirements.length > 0, roles: objects.filter((x) => x.kind === 'Role' || x.kind === 'ClusterRole'), probesLoader }));
+    namespaces.push(ns);
     placement ??= { workload: nodeSelectorOf(objects.find((x) => x.kind === 'Deployment')), loadgen: nodeSelectorOf(objects.find((x) => x.kind === 'Job')) };
   }
 
@@ -117,6 +121,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       fix: 'bind this identity to the ClusterRole of docs/kubernetes.md ("Permissions"); check one with `kubectl auth can-i VERB RESOURCE -n NAMESPACE`',
     });
   }
+  await checkResourceReads(client, namespaces, report, signal);
   // Without the right to list nodes, placement is not checked here; the missing permission says so.
   if (placement && !missing.some((p) => p.resource === 'nodes')) {
     const nodes = await client.list<NodeLike>('/api/v1/nodes', {}, signal);
@@ -124,6 +129,21 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   }
   report.warnings = [...new Set(report.warnings)];
   return report;
+}
+
+/** The kubelet collector needs the node proxy, or at least metrics.k8s.io (then a warning: ~15 s averages). */
+async function checkResourceReads(client: KubeClient, namespaces: string[], report: PreflightReport, signal: AbortSignal | undefined): Promise<void> {
+  if ((await missingPermissions(client, [NODE_PROXY], signal)).length === 0) return;
+  const metrics = await missingPermissions(client, namespaces.map(metricsApiPods), signal);
+  if (metrics.length === 0) {
+    report.warnings.push(`this identity may not ${describePermission(NODE_PROXY)}: CPU and memory will come from metrics.k8s.io, ~15 s averages rather than the exact measured window`);
+    return;
+  }
+  report.problems.push({
+    where: `identity of context ${client.context}`,
+    what: `CPU and memory cannot be read: it may neither ${describePermission(NODE_PROXY)} nor ${metrics.map(describePermission).join(', ')}`,
+    fix: 'grant `get` on nodes/proxy (exact windows), or on pods.metrics.k8s.io with metrics-server installed; see docs/kubernetes.md ("Permissions")',
+  });
 }
 
 type PodTemplated = KubernetesObject & { spec?: { template?: { metadata?: { labels?: Record<string, string> }; spec?: { nodeSelector?: Record<string, string> } } } };

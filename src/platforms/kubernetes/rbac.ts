@@ -23,6 +23,8 @@ export interface TrialPermissionInput {
   readsMeshComponents: boolean;
   /** Roles the trial creates: RBAC lets an identity grant only what it holds itself. */
   roles?: KubernetesObject[];
+  /** The mesh injects the loader pod: a dry-run pod create asks its injector what it would add. */
+  probesLoader?: boolean;
 }
 
 const OBJECT_VERBS = ['get', 'create', 'patch', 'delete'] as const;
@@ -35,13 +37,14 @@ export function trialPermissions(t: TrialPermissionInput): Permission[] {
     // Teardown and `bench cleanup` find cluster-scoped objects (and namespaces) by label.
     if (!r.namespaced) out.push({ verb: 'list', group: r.group, resource: r.resource });
   }
-  // Waiting for readiness and saying why not; the load Job's log.
+  // Waiting for readiness and saying why not; the load Job's pods and their logs.
   out.push(
     { verb: 'list', group: 'apps', resource: 'deployments', namespace: t.namespace },
     { verb: 'list', group: '', resource: 'pods', namespace: t.namespace },
     { verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace: t.namespace },
     { verb: 'list', group: '', resource: 'events', namespace: t.namespace },
   );
+  if (t.probesLoader) out.push({ verb: 'create', group: '', resource: 'pods', namespace: t.namespace });
   for (const role of t.roles ?? []) {
     const rules = (role as { rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] }).rules ?? [];
     for (const rule of rules) {
@@ -64,6 +67,13 @@ export function trialPermissions(t: TrialPermissionInput): Permission[] {
   }
   return out;
 }
+
+/**
+ * How the kubelet collector reads resources: the node proxy (exact windows), else metrics.k8s.io
+ * (~15 s averages). Either will do; preflight asks for the first and falls back to the second.
+ */
+export const NODE_PROXY: Permission = { verb: 'get', group: '', resource: 'nodes', subresource: 'proxy' };
+export const metricsApiPods = (namespace: string): Permission => ({ verb: 'get', group: 'metrics.k8s.io', resource: 'pods', namespace });
 
 export const describePermission = (p: Permission): string =>
   `${p.verb} ${p.resource}${p.subresource ? `/${p.subresource}` : ''}${p.group ? `.${p.group}` : ''} ${p.namespace ? `in namespace ${p.namespace}` : '(cluster-wide)'}`;

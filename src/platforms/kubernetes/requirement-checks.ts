@@ -3,12 +3,15 @@ import type { KubeClient } from './client.ts';
 import { selectorQuery, selects, type LabelSelector } from './label-selector.ts';
 import type { InjectorRequirement, MeshRequirement, WorkloadRequirement } from './mesh-requirements.ts';
 import type { Problem } from './problems.ts';
+import { istioNativeSidecars } from './loader/termination.ts';
 
 export interface InjectionTarget {
   namespace: string;
   namespaceLabels: Record<string, string>;
   /** Labels of the pods the mesh must inject (empty: no pod is meant to carry a proxy). */
   meshedPodLabels: Record<string, string>[];
+  /** The API server's version: native sidecars need Kubernetes 1.29 or later. */
+  kubernetesVersion?: string | undefined;
 }
 
 export interface RequirementResult {
@@ -45,10 +48,10 @@ export function imageTag(image: string | undefined): string | null {
 }
 
 export async function checkRequirement(client: KubeClient, mesh: string, r: MeshRequirement, target: InjectionTarget, signal?: AbortSignal): Promise<RequirementResult> {
-  return r.kind === 'workload' ? checkWorkload(client, mesh, r, signal) : checkInjector(client, mesh, r, target, signal);
+  return r.kind === 'workload' ? checkWorkload(client, mesh, r, target.kubernetesVersion, signal) : checkInjector(client, mesh, r, target, signal);
 }
 
-async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequirement, signal?: AbortSignal): Promise<RequirementResult> {
+async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequirement, kubernetesVersion: string | undefined, signal?: AbortSignal): Promise<RequirementResult> {
   const plural = r.workloadKind === 'Deployment' ? 'deployments' : 'daemonsets';
   const found = await client.list<Workload>(`/apis/apps/v1/${plural}`, { labelSelector: selectorQuery(r.selector) }, signal);
   const where = `mesh ${mesh}: ${r.component}`;
@@ -59,8 +62,14 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
   const w = ready ?? found[0]!;
   const container = (r.versionContainer && w.spec.template.spec.containers.find((c) => c.name === r.versionContainer)) || w.spec.template.spec.containers[0];
   const tag = imageTag(container?.image);
-  const versions = tag ? { [r.component]: tag } : {};
-  const native = r.nativeSidecars ? nativeSidecarsOf(r.nativeSidecars, container?.env, tag) : undefined;
+  const versions: Record<string, string> = tag ? { [r.component]: tag } : {};
+  let native = r.nativeSidecars ? nativeSidecarsOf(r.nativeSidecars, container?.env, tag) : undefined;
+  // istiod's verdict also weighs the Kubernetes version, and says why, in the run's environment.
+  if (r.component === 'istiod') {
+    const verdict = istioNativeSidecars(w, kubernetesVersion);
+    native = verdict.native;
+    versions['istio native sidecars'] = `${verdict.native ? 'yes' : 'no'} (${verdict.why})`;
+  }
   if (!ready) {
     return {
       versions,

@@ -63,11 +63,13 @@ test('a restricted identity: every permission it lacks is listed, the ones it ha
   const token = await narrowToken();
   const scenario = await k8sScenario(['none']);
   const r = await preflight({ client: clientWithToken(token), scenario, runId });
-  assert.is(r.problems.length, 1, JSON.stringify(r.problems));
-  const p = r.problems[0]!;
+  assert.is(r.problems.length, 2, JSON.stringify(r.problems));
+  const [p, resources] = r.problems as [(typeof r.problems)[0], (typeof r.problems)[0]];
   assert.match(p.where, /identity of context narrow@tier/);
   const ns = `meshbench-none-${runId}`;
-  for (const missing of [`create deployments.apps in namespace ${ns}`, `patch serviceaccounts in namespace ${ns}`, `create roles.rbac.authorization.k8s.io in namespace ${ns}`, `create jobs.batch in namespace ${ns}`, `list pods in namespace ${ns}`, `get pods/log in namespace ${ns}`, `list events in namespace ${ns}`, `watch pods in namespace ${ns}`, `list endpointslices.discovery.k8s.io in namespace ${ns}`]) {
+  // Neither way of reading CPU and memory is allowed: said apart, with both grants that would do.
+  assert.is(resources.what, `CPU and memory cannot be read: it may neither get nodes/proxy (cluster-wide) nor get pods.metrics.k8s.io in namespace ${ns}`);
+  for (const missing of [`create configmaps in namespace ${ns}`, `create deployments.apps in namespace ${ns}`, `patch serviceaccounts in namespace ${ns}`, `create roles.rbac.authorization.k8s.io in namespace ${ns}`, `create jobs.batch in namespace ${ns}`, `list pods in namespace ${ns}`, `get pods/log in namespace ${ns}`, `list events in namespace ${ns}`, `watch pods in namespace ${ns}`, `list endpointslices.discovery.k8s.io in namespace ${ns}`]) {
     assert.ok(p.what.includes(missing), `"${missing}" not listed in:\n${p.what}`);
   }
   for (const granted of ['create namespaces', 'list namespaces', 'list nodes']) assert.not.ok(p.what.includes(granted), `"${granted}" is granted but listed`);

@@ -59,6 +59,8 @@ test('istio: missing CRDs, istiod and the injector each say what to install; eac
   assert.is(r.components.istiod, '1.30.3');
   // Istio 1.30 injects native sidecars unless ENABLE_NATIVE_SIDECARS says otherwise.
   assert.equal(r.nativeSidecars, { istio: true });
+  // The verdict weighs the API server's version too (1.29+), and the run's environment says why.
+  assert.match(r.components['istio native sidecars'] ?? '', /^yes \(Istio 1\.30\.3 \(1\.27 or later\) on Kubernetes v1\.35\.\d+ injects native sidecars by default\)$/);
   assert.is(r.problems.length, 1, text(r));
 
   await install(client, istioInjector(CLOSED_PORT_URL));

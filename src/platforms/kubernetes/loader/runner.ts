@@ -12,7 +12,6 @@ import { RunError } from '../../../errors.ts';
 import { applyObjects } from '../apply.ts';
 import type { KubeClient } from '../client.ts';
 import { COMPLETION_INDEX_ANNOTATION, LOADER_CONTAINER, loaderConfigMap, loaderJob, loaderRequestProblems, type LoaderJobRequest } from './job.ts';
-import { getText } from './raw-text.ts';
 import { pause } from './window.ts';
 
 /** Default time from applying the Job to the common start: scheduling and a cold pull of node:24-alpine (~50 MB). */
@@ -198,7 +197,7 @@ export function resultLineOf(log: string): string | null {
 /** Reads an ended loader's log by container name; a failed loader or a log without a result line is the trial's failure. */
 export async function readLoaderOutput(client: KubeClient, e: EndedLoader, signal?: AbortSignal): Promise<LoaderPodOutput> {
   const { namespace: ns, index, pod: p, terminated: t } = e;
-  const log = await getText(client, `/api/v1/namespaces/${ns}/pods/${p.metadata.name}/log`, { container: LOADER_CONTAINER }, signal);
+  const log = await client.getText(`/api/v1/namespaces/${ns}/pods/${p.metadata.name}/log`, { container: LOADER_CONTAINER }, signal);
   const out: LoaderPodOutput = { index, pod: p.metadata.name, node: p.spec.nodeName ?? '', startedAt: t.startedAt ?? null, finishedAt: t.finishedAt ?? null, exitCode: t.exitCode ?? -1, log, resultLine: resultLineOf(log) };
   if (out.exitCode !== 0 || !out.resultLine) {
     const tail = log.split('\n').filter((l) => l && !l.startsWith(RESULT_PREFIX)).slice(-5).join('\n  ');

@@ -13,7 +13,6 @@ import { decodeResultLine } from '../../../../src/load/result-line.ts';
 import { applyObjects } from '../../../../src/platforms/kubernetes/apply.ts';
 import { KubeApiError } from '../../../../src/platforms/kubernetes/client.ts';
 import { loaderConfigMap, loaderJob } from '../../../../src/platforms/kubernetes/loader/job.ts';
-import { getText } from '../../../../src/platforms/kubernetes/loader/raw-text.ts';
 import { readLoaderOutput, waitLoaderPods } from '../../../../src/platforms/kubernetes/loader/runner.ts';
 import { startHoldingTarget } from '../../../load/holding-target.ts';
 import { rejection, tier } from '../tier.ts';
@@ -77,7 +76,7 @@ test('the proxy still runs and the Job is not complete: the runner returns on th
   const cur = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(`/apis/batch/v1/namespaces/${ns}/jobs/${r.name}`);
   assert.not.ok(cur.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True'));
   // Without the container's name, the API server refuses to pick one of the two.
-  const err = await rejection(getText(client, `${podPath}/log`));
+  const err = await rejection(client.getText(`${podPath}/log`));
   assert.instance(err, KubeApiError);
   assert.is((err as KubeApiError).status, 400);
 });
