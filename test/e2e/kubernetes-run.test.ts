@@ -2,12 +2,14 @@
  * `bench run` of a Kubernetes scenario on the real API-server tier, as a user runs it (the CLI in
  * its own process, the cluster named by --kubeconfig alone): preflight, apply, ready, the
  * data-plane check, the engine Job, the kubelet's figures over the window, teardown, result.json
- * and every report. kwok runs no container, so the loader pod's log is a real engine result made
+ * and every report, for `none` and `istio`. Istio's control plane is a stand-in Deployment and its
+ * injector a real mutating webhook served by this process (injection-webhook.ts) that adds
+ * istio-proxy as a classic sidecar, so the run's dry-run probe, sidecar roles and versions are real. kwok runs no container, so the loader pod's log is a real engine result made
  * beforehand by running the very ConfigMap and Job the run applies against a loopback target
  * (pod-sim.ts), served by the tier as every pod's log; CPU and memory come from kwok's usage
  * annotations. Every output must say that the pods were simulated.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,14 +26,15 @@ import { loadLevels } from '../../src/scenario/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { repoRoot } from '../helpers.ts';
 import { startHoldingTarget } from '../load/holding-target.ts';
-import { ownedNamespaces } from '../platforms/kubernetes/cluster-fixtures.ts';
+import { install, installControlPlane, installCrds, istioInjector, ownedNamespaces, remove, removeControlPlane } from '../platforms/kubernetes/cluster-fixtures.ts';
+import { PROXY_IMAGE, startInjectionWebhook } from '../platforms/kubernetes/injection-webhook.ts';
 import { buildBundle, podLogFile } from '../platforms/kubernetes/loader/fixtures.ts';
 import { runAsPod } from '../platforms/kubernetes/loader/pod-sim.ts';
 import { tier } from '../platforms/kubernetes/tier.ts';
 
 const SCENARIO = `name: k8s e2e
 platform: kubernetes
-meshes: [none]
+meshes: [none, istio]
 load:
   mode: rate
   rate: 200
@@ -46,6 +49,16 @@ resources:
   sampleInterval: 250ms
 repetitions: 2
 `;
+
+/** The CLI in its own process; this one keeps serving the injector webhook meanwhile. */
+function bench(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/bench.js'), ...args], { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
 
 test('bench run on the tier: every trial through the whole lifecycle, result.json naming the tier, every output saying the pods were simulated, nothing left', async () => {
   const t = tier();
@@ -62,19 +75,27 @@ test('bench run on the tier: every trial through the whole lifecycle, result.jso
   const local = { ...request, settings: { ...request.settings, target: target.url.href }, startEpochMs: Date.now() + 1_000, activeDeadlineSeconds: 60 };
   const pod = await runAsPod(loaderConfigMap(local, await buildBundle()), loaderJob(local), 0).finally(() => target.close());
   assert.is(pod.code, 0, pod.stderr);
+  const webhook = await startInjectionWebhook();
+  // A classic sidecar container: kwok serves no metrics for native sidecars (init containers).
+  webhook.mode = 'container';
+  await installCrds(t.client, 'istio');
+  await installControlPlane(t.client, 'istiod');
+  const injector = istioInjector(webhook.url, webhook.caBundle);
+  await install(t.client, injector);
   const podLog = await podLogFile();
-  let cli: ReturnType<typeof spawnSync>;
+  let cli: Awaited<ReturnType<typeof bench>>;
   try {
     writeFileSync(podLog.path, pod.criLog);
     // No KUBECONFIG in the environment: --kubeconfig alone must name the cluster.
-    const env = { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' };
-    cli = spawnSync(process.execPath, [join(repoRoot, 'bin/bench.js'), 'run', 'k8s.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], { cwd: dir, encoding: 'utf8', env, timeout: 240_000 });
+    cli = await bench(['run', 'k8s.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' });
   } finally {
     podLog.restore();
+    await remove(t.client, injector);
+    await removeControlPlane(t.client, 'istiod');
+    await webhook.close();
   }
-  const stdout = String(cli.stdout);
-  const stderr = String(cli.stderr);
-  assert.is(cli.status, 0, `${stderr}\n${stdout}`);
+  const { stdout, stderr } = cli;
+  assert.is(cli.code, 0, `${stderr}\n${stdout}`);
 
   const [folder] = readdirSync(join(dir, 'out'));
   const out = join(dir, 'out', folder!);
@@ -87,21 +108,25 @@ test('bench run on the tier: every trial through the whole lifecycle, result.jso
   assert.is(result.environment.components['node kernels'], 'kwok-0.8.0');
   assert.ok(result.environment.caveats.includes(SIMULATED_CAVEAT), JSON.stringify(result.environment.caveats));
 
-  // Both repetitions measured a window from the engine's own result, with the loader off the workload's node.
-  assert.equal(result.trials.map((x) => `${x.trial.mesh}#${x.trial.repetition}:${x.status}`), ['none#1:valid', 'none#2:valid'], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
+  // The injector's proxy and istiod's native-sidecar verdict are part of the environment.
+  assert.is(result.environment.components.istiod, '1.30.3');
+  assert.match(result.environment.components['istio native sidecars'] ?? '', /^yes /);
+  assert.ok(Object.values(result.environment.components).includes(PROXY_IMAGE), JSON.stringify(result.environment.components));
+
+  // Every trial measured a window from the engine's own result, interleaved, the loader off the workload's node.
+  assert.equal(result.trials.map((x) => `${x.trial.mesh}#${x.trial.repetition}:${x.status}`), ['none#1:valid', 'istio#1:valid', 'none#2:valid', 'istio#2:valid'], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
   for (const trial of result.trials) {
     if (trial.status !== 'valid') continue;
     assert.ok(trial.load.responses2xx > 100, `${trial.load.responses2xx} responses`);
-    assert.match(trial.meshLabel, /simulated kwok nodes/);
-    const roles = trial.resources.map((r) => r.role).sort();
-    assert.equal(roles, ['app', 'loadgen']);
+    assert.match(trial.meshLabel, new RegExp(`^${trial.trial.mesh} \\(Kubernetes v1\\.35\\.4, simulated kwok nodes`));
+    // The workload and the loader, and with istio the proxy injected into each.
+    const roles = trial.resources.map((r) => `${r.pod.startsWith('loadgen-c4-r200-0-') ? 'loader' : r.pod.startsWith('workload-') ? 'workload' : r.pod}/${r.container}:${r.role}`).sort();
+    assert.equal(roles, trial.trial.mesh === 'istio' ? ['loader/istio-proxy:sidecar', 'loader/loadgen:loadgen', 'workload/app:app', 'workload/istio-proxy:sidecar'] : ['loader/loadgen:loadgen', 'workload/app:app']);
     // kwok's default usage (no annotation): 1m CPU and 1 MiB per container, read over the window.
     for (const r of trial.resources) {
       assert.ok(Math.abs(r.cpuCores - 0.001) < 0.0002 && r.memoryBytesAvg === 1024 ** 2 && r.samples > 0, `${r.pod}/${r.container}: ${JSON.stringify(r)}`);
       assert.ok(r.windowMs >= 1_900, `window ${r.windowMs} ms`);
     }
-    const loadgen = trial.resources.find((r) => r.role === 'loadgen')!;
-    assert.match(loadgen.pod, /^loadgen-/);
   }
 
   // Every output a person reads says it: the terminal and the reports (the CSV and JUnit files

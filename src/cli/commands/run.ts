@@ -14,6 +14,7 @@ import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
+import type { Platform } from '../../platforms/types.ts';
 import { describeNeeds, overSoftCeilings, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
@@ -107,7 +108,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       scenario,
       trials,
       estimatedMs: estimatePlanMs(scenario, trials),
-      environment: { ...describeEnvironment(platform.name, platform.layout, platform.components), caveats },
+      environment: liveEnvironment(platform, caveats),
       platform,
       engine: engineForScenario(scenario.load),
       collectors,
@@ -116,6 +117,16 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       signal: io.signal,
     },
   };
+}
+
+/**
+ * The environment as the result records it after every trial: a platform learns some versions
+ * from the trials' own pods (Kubernetes: proxy images, native sidecars), and its collectors add
+ * caveats as they find them, so both are read when the result is written, not only now.
+ */
+function liveEnvironment(platform: Platform, caveats: string[]): RunOptions['environment'] {
+  const environment = { ...describeEnvironment(platform.name, platform.layout, platform.components), caveats };
+  return Object.defineProperty(environment, 'components', { enumerable: true, get: () => ({ ...platform.components }) });
 }
 
 const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.path) || folder.path;
