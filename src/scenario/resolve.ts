@@ -22,7 +22,8 @@ export interface ResolvedScenario {
   workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number; faults?: WorkloadFault[] };
   /** Built-in mesh names, or names defined in `customMeshes`. */
   meshes: string[];
-  customMeshes: Record<string, CustomMeshDefinition>;
+  /** With what each needs installed, checked at preflight (`preflight`: controllers and an injector). */
+  customMeshes: Record<string, CustomMeshDefinition & { preflight: CustomMeshRequirement[] }>;
   load: {
     mode: LoadMode;
     engine: ScenarioInput['load']['engine'];
@@ -65,6 +66,9 @@ export interface ResolvedScenario {
   /** As written; the CLI resolves it against the working directory. */
   output: string;
 }
+
+/** A custom mesh's preflight requirement, in the shape the Kubernetes preflight checks. */
+export type CustomMeshRequirement = ScenarioInput['customMeshes'][string]['preflight'][number];
 
 const list = (v: number | number[]): number[] => (Array.isArray(v) ? v : [v]);
 

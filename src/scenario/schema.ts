@@ -180,6 +180,29 @@ export const CustomMeshSchema = z
       .union([z.strictObject({ method: z.literal('none') }), z.strictObject({ method: z.literal('http-post'), url: z.url() })])
       .default({ method: 'none' })
       .meta({ description: 'How a meshed load-generator pod ends: nothing to do, or a POST to the proxy (e.g. its quit endpoint).' }),
+    preflight: z
+      .array(
+        z.discriminatedUnion('kind', [
+          z.strictObject({
+            kind: z.literal('workload'),
+            component: z.string().min(1).meta({ description: 'Its name in messages and in the run\'s environment, e.g. `kuma-control-plane`.' }),
+            workloadKind: z.enum(['Deployment', 'DaemonSet']),
+            namespace: z.string().min(1).meta({ description: 'Where it usually runs, for the message; every namespace is searched.' }),
+            selector: z.record(z.string(), z.string()).meta({ description: 'Its labels.' }),
+            versionContainer: z.string().optional().meta({ description: 'The container whose image tag is its version (default: the first).' }),
+            fix: z.string().min(1).meta({ description: 'How to install it, said when it is missing.' }),
+          }),
+          z.strictObject({
+            kind: z.literal('injector'),
+            component: z.string().min(1),
+            configSelector: z.string().optional().meta({ description: 'Label selector of its MutatingWebhookConfiguration.' }),
+            webhookSuffix: z.string().optional().meta({ description: 'Names of its webhooks that inject pods end with this.' }),
+            fix: z.string().min(1),
+          }),
+        ]),
+      )
+      .default([])
+      .meta({ description: 'What must be installed before a trial means anything: controllers (ready, versions read from image tags) and an injector that selects the trial\'s namespace and pods. Checked before anything is created.' }),
   })
   .meta({ description: 'A mesh meshbench does not know yet, defined here so it can be benchmarked (Kubernetes only).' });
 

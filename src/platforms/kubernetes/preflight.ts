@@ -90,7 +90,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
     }
 
     const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, ns, runId));
-    const reqs = meshRequirements({ mesh, overlay, istioRevision: s.kubernetes.istio.revision, waypoint: s.kubernetes.istio.waypoint, mtls: s.kubernetes.mtls }, o.declared?.[mesh]);
+    const reqs = meshRequirements({ mesh, overlay, istioRevision: s.kubernetes.istio.revision, waypoint: s.kubernetes.istio.waypoint, mtls: s.kubernetes.mtls }, o.declared?.[mesh] ?? s.customMeshes[mesh]?.preflight);
     report.warnings.push(...reqs.warnings);
     const on = injected(s.kubernetes.placement);
     const podLabels = (kind: string) => podTemplateLabels(objects.find((x) => x.kind === kind));

@@ -126,11 +126,11 @@ test('linkerd: the proxy injector', async () => {
   assert.equal(r.problems, [], text(r));
 });
 
-test('a custom mesh is checked against the requirements it declares', async () => {
-  const declared = { kuma: [{ kind: 'workload' as const, component: 'kuma-control-plane', workloadKind: 'Deployment' as const, namespace: 'kuma-system', selector: { app: 'kuma-control-plane' }, fix: 'kumactl install control-plane | kubectl apply -f -' }] };
+test('a custom mesh is checked against the requirements its scenario declares (customMeshes.NAME.preflight)', async () => {
+  const preflightOf = [{ kind: 'workload' as const, component: 'kuma-control-plane', workloadKind: 'Deployment' as const, namespace: 'kuma-system', selector: { app: 'kuma-control-plane' }, fix: 'kumactl install control-plane | kubectl apply -f -' }];
   const base = await k8sScenario(['kuma']);
-  const scenario = { ...base, customMeshes: { kuma: { displayName: 'Kuma', namespaceLabels: { 'kuma.io/sidecar-injection': 'enabled' }, namespaceAnnotations: {}, podLabels: {}, podAnnotations: {}, optOut: { labels: {}, annotations: {} }, dataPlaneContainers: ['kuma-sidecar'], manifests: [], clusterManifests: [], jobTermination: { method: 'none' as const } } } };
-  const r = await preflight({ client: tier().client, scenario, runId, declared });
+  const scenario = { ...base, customMeshes: { kuma: { displayName: 'Kuma', namespaceLabels: { 'kuma.io/sidecar-injection': 'enabled' }, namespaceAnnotations: {}, podLabels: {}, podAnnotations: {}, optOut: { labels: {}, annotations: {} }, dataPlaneContainers: ['kuma-sidecar'], manifests: [], clusterManifests: [], jobTermination: { method: 'none' as const }, preflight: preflightOf } } };
+  const r = await preflight({ client: tier().client, scenario, runId });
   assert.match(text(r), /mesh kuma: kuma-control-plane: kuma-control-plane is not installed.*fix: kumactl install control-plane/);
 });
 

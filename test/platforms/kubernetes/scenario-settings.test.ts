@@ -1,0 +1,47 @@
+/**
+ * The Kubernetes parts of a scenario: load.pods (with its rules), the engine Job's image and
+ * start lead, and a custom mesh's preflight requirements, from YAML to the resolved scenario.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ScenarioError } from '../../../src/errors.ts';
+import { parseScenario } from '../../../src/scenario/parse.ts';
+import { resolveScenario } from '../../../src/scenario/resolve.ts';
+
+const resolved = (yaml: string) => resolveScenario(parseScenario(yaml, 's.yaml').input);
+function refusal(yaml: string): string {
+  try {
+    parseScenario(yaml, 's.yaml');
+  } catch (e) {
+    assert.instance(e, ScenarioError);
+    return JSON.stringify((e as ScenarioError).issues);
+  }
+  throw new Error('the scenario was accepted');
+}
+
+test('defaults: one load pod, node:24-alpine, a 45 s start lead, no custom preflight', () => {
+  const s = resolved('name: k\nplatform: kubernetes\n');
+  assert.is(s.load.pods, 1);
+  assert.is(s.kubernetes.loaderImage, 'node:24-alpine');
+  assert.is(s.kubernetes.loaderStartLeadMs, 45_000);
+  assert.not.ok('loaderStartLead' in s.kubernetes, 'the duration text stays out of the resolved scenario (and its hash)');
+});
+
+test('set: pods, a mirrored image, a shorter lead', () => {
+  const s = resolved('name: k\nplatform: kubernetes\nload:\n  connections: 8\n  pods: 4\nkubernetes:\n  loaderImage: mirror.example/node:24-alpine\n  loaderStartLead: 10s\n');
+  assert.equal([s.load.pods, s.kubernetes.loaderImage, s.kubernetes.loaderStartLeadMs], [4, 'mirror.example/node:24-alpine', 10_000]);
+});
+
+test('load.pods: at most the fewest connections of a level, and only on Kubernetes', () => {
+  assert.match(refusal('name: k\nplatform: kubernetes\nload:\n  connections: [2, 8]\n  pods: 3\n'), /`load.pods` is 3, more than the fewest connections of a level \(2\)/);
+  assert.match(refusal('name: k\nplatform: local\nload:\n  connections: 8\n  pods: 2\n'), /only platform `kubernetes` runs one/);
+});
+
+test("a custom mesh's preflight requirements reach the resolved scenario; an unknown kind is refused", () => {
+  const yaml = (req: string) => `name: k\nplatform: kubernetes\nmeshes: [none, kuma]\ncustomMeshes:\n  kuma:\n    dataPlaneContainers: [kuma-sidecar]\n    preflight:\n${req}`;
+  const s = resolved(yaml('      - {kind: workload, component: kuma-control-plane, workloadKind: Deployment, namespace: kuma-system, selector: {app: kuma-control-plane}, fix: kumactl install control-plane}\n      - {kind: injector, component: kuma injector, webhookSuffix: kuma.io, fix: kumactl install control-plane}\n'));
+  assert.equal(s.customMeshes.kuma!.preflight.map((r) => `${r.kind}:${r.component}`), ['workload:kuma-control-plane', 'injector:kuma injector']);
+  assert.match(refusal(yaml('      - {kind: daemon, component: x, fix: y}\n')), /customMeshes\.kuma\.preflight\[0\]\.kind.*expected one of: workload, injector/);
+});
+
+test.run();
