@@ -9,7 +9,7 @@ import type { LoadLevel } from '../../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../../scenario/resolve.ts';
 import { LOADGEN, OWNER_LABELS, WORKLOAD, workloadPath } from '../workload.ts';
 import { DEFAULT_LOADER_IMAGE, loaderConfigMap, loaderJob, type LoaderJobRequest, type LoaderSettings } from './job.ts';
-import { DEFAULT_START_LEAD_MS, type LoaderRunRequest } from './runner.ts';
+import type { LoaderRunRequest } from './runner.ts';
 import { loaderTermination, type LoaderTermination } from './termination.ts';
 
 export interface LoaderTrial {
@@ -72,7 +72,7 @@ export function loaderRequest(s: ResolvedScenario, t: LoaderTrial): { request: L
  */
 export function renderLoader(s: ResolvedScenario, t: LoaderTrial, bundle: string, startEpochMs: number): KubernetesObject[] {
   const { request } = loaderRequest(s, t);
-  const full: LoaderJobRequest = { ...request, startEpochMs, activeDeadlineSeconds: loaderDeadlineSeconds(s, DEFAULT_START_LEAD_MS) };
+  const full: LoaderJobRequest = { ...request, startEpochMs, activeDeadlineSeconds: loaderDeadlineSeconds(s, s.kubernetes.loaderStartLeadMs) };
   return [loaderConfigMap(full, bundle), loaderJob(full)];
 }
 
