@@ -26,6 +26,8 @@ export interface PodLoadSettings {
   timeoutMs: number;
   jitter?: number;
   lagLimitUs?: number;
+  /** Open loop: pacing worker threads (the unbundled entry runs them, as this one is). */
+  workers?: number;
 }
 
 export interface PodLoaderOptions {
