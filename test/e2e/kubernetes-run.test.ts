@@ -50,13 +50,34 @@ resources:
 repetitions: 2
 `;
 
-/** The CLI in its own process; this one keeps serving the injector webhook meanwhile. */
-function bench(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * The engine result the loader pod will "print": the run's own ConfigMap and Job for the
+ * scenario's level, run as a pod would run them, aimed at a loopback target instead of the Service.
+ */
+async function engineLog(file: string) {
+  const s = resolveScenario((await readScenarioFile(file)).input);
+  const overlay = meshAdapter(s, 'none').kubernetesOverlay(meshOptions(s, 'ns', 'run'));
+  const { request } = loaderRequest(s, { namespace: 'ns', runId: 'run', level: loadLevels(s)[0]!, overlay, pods: 1, nativeSidecars: false });
+  const target = await startHoldingTarget(() => true);
+  const local = { ...request, settings: { ...request.settings, target: target.url.href }, startEpochMs: Date.now() + 1_000, activeDeadlineSeconds: 60 };
+  const pod = await runAsPod(loaderConfigMap(local, await buildBundle()), loaderJob(local), 0).finally(() => target.close());
+  assert.is(pod.code, 0, pod.stderr);
+  return pod;
+}
+
+/**
+ * The CLI in its own process; this one keeps serving the injector webhook meanwhile. `onStderr`
+ * sees the progress as it comes (and may signal the process).
+ */
+function bench(args: string[], cwd: string, env: Record<string, string>, onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/bench.js'), ...args], { cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr, (sig) => child.kill(sig));
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -66,15 +87,7 @@ test('bench run on the tier: every trial through the whole lifecycle, result.jso
   const file = join(dir, 'k8s.yaml');
   writeFileSync(file, SCENARIO);
 
-  // The engine result the loader pod will "print": the run's own ConfigMap and Job for this
-  // scenario's level, run as a pod would run them, aimed at a loopback target instead of the Service.
-  const s = resolveScenario((await readScenarioFile(file)).input);
-  const overlay = meshAdapter(s, 'none').kubernetesOverlay(meshOptions(s, 'ns', 'run'));
-  const { request } = loaderRequest(s, { namespace: 'ns', runId: 'run', level: loadLevels(s)[0]!, overlay, pods: 1, nativeSidecars: false });
-  const target = await startHoldingTarget(() => true);
-  const local = { ...request, settings: { ...request.settings, target: target.url.href }, startEpochMs: Date.now() + 1_000, activeDeadlineSeconds: 60 };
-  const pod = await runAsPod(loaderConfigMap(local, await buildBundle()), loaderJob(local), 0).finally(() => target.close());
-  assert.is(pod.code, 0, pod.stderr);
+  const pod = await engineLog(file);
   const webhook = await startInjectionWebhook();
   // A classic sidecar container: kwok serves no metrics for native sidecars (init containers).
   webhook.mode = 'container';
@@ -139,6 +152,38 @@ test('bench run on the tier: every trial through the whole lifecycle, result.jso
 
   // Teardown left nothing labelled with this run's id.
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test('SIGINT during the measured window: the engine Job and the trial namespace are torn down, the run is kept as interrupted (3)', async () => {
+  const t = tier();
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-e2e-int-'));
+  writeFileSync(join(dir, 'k8s.yaml'), SCENARIO.replace('meshes: [none, istio]', 'meshes: [none]').replace('duration: 2s', 'duration: 30s').replace('repetitions: 2', 'repetitions: 1'));
+  // kwok ends the loader pod at once, so its result is read before the window; the run then
+  // follows the window on the clock, and the signal comes inside it.
+  const podLog = await podLogFile();
+  let sent = false;
+  let cli: Awaited<ReturnType<typeof bench>>;
+  try {
+    // Any real result line will do (the run is stopped before it is used): a short one.
+    writeFileSync(join(dir, 'short.yaml'), SCENARIO);
+    writeFileSync(podLog.path, (await engineLog(join(dir, 'short.yaml'))).criLog);
+    cli = await bench(['run', 'k8s.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' }, (err, kill) => {
+      if (!sent && /: measure\n/.test(err)) {
+        sent = true;
+        kill('SIGINT');
+      }
+    });
+  } finally {
+    podLog.restore();
+  }
+  assert.ok(sent, `the window never began:\n${cli.stderr}`);
+  assert.is(cli.code, 3, cli.stderr);
+  const [folder] = readdirSync(join(dir, 'out'));
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'interrupted');
+  assert.equal(result.trials.map((x) => x.status), ['aborted']);
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+  assert.equal(await t.client.list('/apis/batch/v1/jobs', { labelSelector: `meshbench.io/run-id=${result.runId.toLowerCase()}` }), []);
 });
 
 test.run();

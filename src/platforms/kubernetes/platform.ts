@@ -165,7 +165,12 @@ export class KubernetesPlatform implements Platform {
       signal: ctx.signal,
       overlay: t.overlay,
       known: t.known,
-      watch: ctx.watch,
+      // The load stage begins once the Job's pods are placed: a failure from here on is the load's, not the deploy's.
+      watch: (containers) => {
+        const onPhase = ctx.watch(containers);
+        onPhase('warmup');
+        return onPhase;
+      },
       decode: (line) => ({ outcome: ctx.decode(line), line: shareAndWindow(line) }),
       merge: ctx.merge,
     });
