@@ -77,14 +77,14 @@ test('run --dry-run prints the interleaved plan and its duration, and starts not
   assert.match(io.out(), /Estimated duration: 2m02s/);
 });
 
-test('platform kubernetes is accepted by the schema and refused at run time with "not yet" (2)', async () => {
+test('platform kubernetes validates with no note; a run with an unreadable kubeconfig exits 2 naming it, before anything starts', async () => {
   const file = scenarioFile('k8s.yaml', 'name: k8s\nplatform: kubernetes\n');
   const validate = captureIO();
   assert.is(await main(['validate', file], validate), 0);
-  assert.match(validate.out(), /note: platform `kubernetes` is not available yet/);
+  assert.not.match(validate.out(), /note:/);
   const run = captureIO();
-  assert.is(await main(['run', file], run), 2);
-  assert.match(run.err(), /k8s\.yaml:2:11: error: platform `kubernetes` is not available yet/);
+  assert.is(await main(['run', file, '--kubeconfig', '/nonexistent/kubeconfig'], run), 2);
+  assert.match(run.err(), /\/nonexistent\/kubeconfig/);
 });
 
 test('a scenario error at run time exits 2 before anything starts', async () => {

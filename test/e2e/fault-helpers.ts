@@ -16,10 +16,16 @@ import { processesWith, repoRoot } from '../helpers.ts';
  * Short trials, tolerant of a shared machine: 200 rps on 2 connections, 50 ms scheduler lag
  * allowed (this VM pauses for a few ms now and then; the matrix is about faults, not precision).
  */
-export function scenarioYaml(o: { name: string; meshes?: string; warmup?: string; duration?: string; repetitions?: number; extra?: string }): string {
+/**
+ * The fault matrix inspects loopback processes and ports: its scenarios pin `local.layout:
+ * loopback`, since as root the default would lay pods out as network namespaces.
+ */
+export function scenarioYaml(o: { name: string; meshes?: string; warmup?: string; duration?: string; repetitions?: number; extra?: string; layout?: 'loopback' | 'netns' }): string {
   return [
     `name: ${o.name}`,
     `meshes: ${o.meshes ?? '[none]'}`,
+    'local:',
+    `  layout: ${o.layout ?? 'loopback'}`,
     'load:',
     '  mode: rate',
     '  rate: 200',

@@ -19,7 +19,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   // This machine pauses now and then for a few ms (measured: loader lag P99 up to 2.3 ms in
   // 1.5 s windows, and over 20 ms while the rest of `npm test` loads both cores); the test is
   // about the pipeline, so it tolerates that, as a CI config on a shared runner may.
-  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nload:\n  mode: rate\n  rate: 500\n  connections: 2\n  warmup: 500ms\n  duration: 1500ms\n  schedulerLagLimit: 50ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
+  writeFileSync(file, 'name: tiny e2e\nworkload:\n  payloadBytes: 256\nmeshes: [none, istio, appmesh]\nlocal:\n  layout: loopback\nload:\n  mode: rate\n  rate: 500\n  connections: 2\n  warmup: 500ms\n  duration: 1500ms\n  schedulerLagLimit: 50ms\nresources:\n  sampleInterval: 250ms\nrepetitions: 1\n');
   const cli = spawnSync(process.execPath, [join(repoRoot, 'bin/bench.js'), 'run', 'tiny.yaml', '--output', 'out'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: 60_000 });
   assert.is(cli.status, 0, cli.stderr);
   const io = { out: () => cli.stdout };

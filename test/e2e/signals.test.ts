@@ -97,9 +97,11 @@ test('SIGINT twice: forced exit 3 at once, result.json keeps the finished trial,
   await assertNothingLeft(runId, resultFolders(run.outDir));
   report('SIGINT twice (forced exit, children gone)', Math.round(performance.now() - signalledMs), exit.code);
   const result = currentResult(run)!;
-  // Written after trial 1; the forced exit wrote nothing more, and nothing half-written.
+  // Written after the last finished trial; the forced exit wrote nothing more, and nothing
+  // half-written. (A slow machine may finish trial 2 between the signal and its handling.)
   assert.is(result.status, 'running');
-  assert.equal(result.trials.map((t) => t.trial.mesh), ['none']);
+  assert.equal(result.trials[0]?.trial.mesh, 'none');
+  assert.ok(result.trials.every((t) => t.status === 'valid' || t.status === 'invalid'), JSON.stringify(result.trials.map((t) => t.status)));
 });
 
 test('meshbench killed outright (SIGKILL): its children die with it; the next run removes its keys folder', async () => {
