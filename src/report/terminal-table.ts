@@ -18,8 +18,10 @@ function added(c: CellSummary, pick: (a: NonNullable<CellSummary['added']>) => P
 const percent = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}%`;
 
 export function renderTerminalTable(result: RunResult, summary: RunSummary = summarizeRun(result)): string {
-  const caveats = result.environment.caveats.map((c) => `NOTE: ${c}\n`).join('');
-  return `${caveats}${latencyTable(summary)}\n\n${resourceTable(summary)}`;
+  const env = result.environment;
+  const head = `Platform ${env.platform}, layout ${env.layout}${Object.keys(env.components).length ? ` (${Object.entries(env.components).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}\n`;
+  const caveats = env.caveats.map((c) => `NOTE: ${c}\n`).join('');
+  return `${head}${caveats}${latencyTable(summary)}\n\n${resourceTable(summary)}`;
 }
 
 function latencyTable(summary: RunSummary): string {
