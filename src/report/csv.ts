@@ -12,10 +12,10 @@ export const TRIAL_CSV_COLUMNS = [
   'uncorrected_p50_us', 'uncorrected_p99_us', 'scheduler_lag_p50_us', 'scheduler_lag_p99_us',
   'app_cpu_cores', 'app_cpu_cores_max', 'app_memory_avg_mib', 'app_memory_max_mib',
   'sidecar_cpu_cores', 'sidecar_cpu_cores_max', 'sidecar_memory_avg_mib', 'sidecar_memory_max_mib', 'sidecar_cpu_cores_per_1k_rps',
-  'loadgen_cpu_cores', 'loadgen_memory_avg_mib',
+  'loadgen_cpu_cores', 'loadgen_memory_avg_mib', 'caveats',
 ] as const;
 
-type Row = Record<(typeof TRIAL_CSV_COLUMNS)[number], string | number>;
+type Row = Record<Exclude<(typeof TRIAL_CSV_COLUMNS)[number], 'caveats'>, string | number>;
 
 function row(t: TrialResult): Row {
   const base = {
@@ -91,6 +91,8 @@ function resourceColumns(t: MeasuredTrial) {
   };
 }
 
+/** The run's caveats (simulated pods, averaged figures) travel with every row a spreadsheet may be cut to. */
 export function renderTrialsCsv(result: RunResult): string {
-  return stringify(result.trials.map(row), { header: true, columns: [...TRIAL_CSV_COLUMNS] });
+  const caveats = escapeCsvCell(result.environment.caveats.join('; '));
+  return stringify(result.trials.map((t) => ({ ...row(t), caveats })), { header: true, columns: [...TRIAL_CSV_COLUMNS] });
 }

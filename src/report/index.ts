@@ -16,7 +16,7 @@ export { DEFAULT_COST };
 export const reporters = {
   html: { format: 'html', description: 'report.html, self-contained, with charts', render: (r, s, o) => [{ path: 'report.html', content: renderHtml(r, s, o) }] },
   md: { format: 'md', description: 'summary.md, the verdict table for a PR comment or job summary', render: (r, s, o) => [{ path: 'summary.md', content: renderMarkdown(r, s, o) }] },
-  csv: { format: 'csv', description: 'results.csv (one row per trial) and summary.csv (one row per mesh and level)', render: (r, s) => [{ path: 'results.csv', content: renderTrialsCsv(r) }, { path: 'summary.csv', content: renderSummaryCsv(s) }] },
+  csv: { format: 'csv', description: 'results.csv (one row per trial) and summary.csv (one row per mesh and level)', render: (r, s) => [{ path: 'results.csv', content: renderTrialsCsv(r) }, { path: 'summary.csv', content: renderSummaryCsv(s, r.environment.caveats) }] },
   junit: { format: 'junit', description: 'junit.xml, one testcase per trial validity, and one per paired "P99 added" estimate', render: (r, s) => [{ path: 'junit.xml', content: renderJunit(r, s) }] },
   hlog: { format: 'hlog', description: 'histograms/<mesh>-<level>.hlog, HdrHistogram interval logs', render: (r) => renderHlogs(r) },
 } as const satisfies Record<string, Reporter>;

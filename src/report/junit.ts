@@ -36,5 +36,7 @@ export function renderJunit(result: RunResult, summary: RunSummary): string {
   const added = addedCases(summary);
   const tests = result.trials.length + added.length;
   const suite = `name="${escapeXml(`meshbench trials: ${result.scenario.name}`)}" tests="${tests}" failures="${count('invalid')}" errors="${count('failed')}" skipped="${count('aborted')}"`;
-  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshbench" ${suite.replace(/^name="[^"]*" /, '')}>`, `  <testsuite ${suite} timestamp="${escapeXml(result.startedAt)}">`, ...cases, ...added, '  </testsuite>', '</testsuites>', ''].join('\n');
+  // What a reader must know (simulated pods, averaged figures) as suite properties CI views show.
+  const properties = result.environment.caveats.length ? ['    <properties>', ...result.environment.caveats.map((c) => `      <property name="caveat" value="${escapeXml(c)}"/>`), '    </properties>'] : [];
+  return ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="meshbench" ${suite.replace(/^name="[^"]*" /, '')}>`, `  <testsuite ${suite} timestamp="${escapeXml(result.startedAt)}">`, ...properties, ...cases, ...added, '  </testsuite>', '</testsuites>', ''].join('\n');
 }

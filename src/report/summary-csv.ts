@@ -12,7 +12,7 @@ export const SUMMARY_CSV_COLUMNS = [
   'achieved_rps', 'sent_rps', 'rps_change_pct', 'rps_change_low_pct', 'rps_change_high_pct', 'requests', 'failed_requests',
   'app_cpu_cores', 'app_cpu_cores_change', 'sidecar_cpu_cores', 'sidecar_cpu_cores_per_pod', 'sidecar_cpu_cores_per_1k_rps',
   'node_proxy_cpu_cores', 'node_proxy_cpu_cores_per_1k_rps', 'loadgen_cpu_cores',
-  'app_memory_mib', 'sidecar_memory_mib', 'sidecar_memory_mib_per_pod', 'node_proxy_memory_mib',
+  'app_memory_mib', 'sidecar_memory_mib', 'sidecar_memory_mib_per_pod', 'node_proxy_memory_mib', 'caveats',
 ] as const;
 
 const MIB = 1024 * 1024;
@@ -20,7 +20,7 @@ const n = (v: number | null | undefined, digits = 0) => (v === null || v === und
 const med = (s: Spread | null, digits = 0, scale = 1) => n(s ? s.median / scale : null, digits);
 const est = (e: PairedEstimate | null | undefined, key: 'estimate' | 'low' | 'high', digits = 0, scale = 1) => n(e ? e[key] * scale : null, digits);
 
-export function renderSummaryCsv(summary: RunSummary): string {
+export function renderSummaryCsv(summary: RunSummary, caveats: readonly string[] = []): string {
   const rows = summary.cells.map((c) => {
     const f = c.figures;
     const a = c.added;
@@ -70,6 +70,7 @@ export function renderSummaryCsv(summary: RunSummary): string {
       sidecar_memory_mib: med(f.sidecar_mem, 1, MIB),
       sidecar_memory_mib_per_pod: med(f.sidecar_mem_per_pod, 1, MIB),
       node_proxy_memory_mib: med(f.node_proxy_mem, 1, MIB),
+      caveats: escapeCsvCell(caveats.join('; ')),
     };
   });
   return stringify(rows, { header: true, columns: [...SUMMARY_CSV_COLUMNS] });

@@ -16,19 +16,35 @@ async function burner(args: string[]): Promise<ManagedProcess> {
   return p;
 }
 
+/** The burner's own next report of its CPU time: [µs, epoch ms when read]. */
+const ownCpu = (p: ManagedProcess) =>
+  p.waitForLine((l) => {
+    const m = /^cpu (\d+) ([\d.]+)$/.exec(l);
+    return m ? [Number(m[1]), Number(m[2])] as const : undefined;
+  }, 5_000, new AbortController().signal);
+
+/** Cores the process says it used between two of its own reports. */
+const ownCores = (a: readonly [number, number], b: readonly [number, number]) => (b[0] - a[0]) / 1_000 / (b[1] - a[1]);
+
 const container = (p: ManagedProcess, role: WatchedContainer['role'] = 'app'): WatchedContainer => ({ kind: 'process', pod: 'test', container: p.name, role, pid: p.pid });
 const MIB = 1024 * 1024;
 
-test('a process burning 50 % of a core is measured within ±10 %', async () => {
+test('a process burning about half a core is measured within ±10 % of what it says it used', async () => {
+  // The burner aims at 50 % of a core; on a busy machine it gets less, so the reference is its own
+  // CPU time (the kernel's accounting, read by the process itself) over the same window.
   const p = await burner(['--duty', '0.5']);
   try {
     await sleep(300);
     const window = await new ProcfsCollector({ intervalMs: 250 }).begin([container(p)]);
+    const from = await ownCpu(p);
     await sleep(2_000);
+    const to = await ownCpu(p);
     const [usage] = await window.end();
-    assert.ok(usage!.cpuCores > 0.45 && usage!.cpuCores < 0.55, `measured ${usage!.cpuCores} cores`);
+    const own = ownCores(from, to);
+    assert.ok(own > 0.1, `the burner got only ${own} cores`);
+    assert.ok(Math.abs(usage!.cpuCores - own) / own < 0.1, `measured ${usage!.cpuCores} cores, the process says ${own}`);
     assert.ok(usage!.cpuCoresMax >= usage!.cpuCores);
-    assert.ok(Math.abs(usage!.windowMs - 2_000) < 100, `window ${usage!.windowMs} ms`);
+    assert.ok(usage!.windowMs >= 2_000 && usage!.windowMs < 2_400, `window ${usage!.windowMs} ms`);
     assert.ok(usage!.samples >= 8, `${usage!.samples} samples`);
   } finally {
     await p.stop();
@@ -59,10 +75,14 @@ test('only the window is counted: CPU burnt before begin() or after end() is not
     const [idleUsage] = await before.end();
     await sleep(350); // now inside the busy phase
     const during = await collector.begin([container(p)]);
+    const from = await ownCpu(p);
     await sleep(500);
+    const to = await ownCpu(p);
     const [busyUsage] = await during.end();
     assert.ok(idleUsage!.cpuCores < 0.1, `before the busy phase: ${idleUsage!.cpuCores} cores`);
-    assert.ok(busyUsage!.cpuCores > 0.85, `inside the busy phase: ${busyUsage!.cpuCores} cores`);
+    // Busy at full duty: whatever share of a core the machine gave it, the window shows that share.
+    const own = ownCores(from, to);
+    assert.ok(own > 0.3 && Math.abs(busyUsage!.cpuCores - own) / own < 0.2, `inside the busy phase: ${busyUsage!.cpuCores} cores, the process says ${own}`);
     await sleep(700); // the busy phase is over
     const after = await collector.begin([container(p)]);
     await sleep(400);
@@ -101,9 +121,12 @@ test('a container counts its own processes only: a watched child is not charged 
     await sleep(200);
     const loader: WatchedContainer = { kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid };
     const window = await new ProcfsCollector({ intervalMs: 200 }).begin([loader, container(child)]);
+    const from = await ownCpu(child);
     await sleep(1_500);
+    const to = await ownCpu(child);
     const [loadgen, app] = await window.end();
-    assert.ok(app!.cpuCores > 0.4, `app ${app!.cpuCores} cores`);
+    const own = ownCores(from, to);
+    assert.ok(Math.abs(app!.cpuCores - own) / own < 0.15, `app ${app!.cpuCores} cores, the process says ${own}`);
     // Idle but for the collector's own reads; with the child counted it would be over 0.4.
     assert.ok(loadgen!.cpuCores < 0.2, `loadgen ${loadgen!.cpuCores} cores: the child's CPU leaked into it`);
     assert.ok(loadgen!.memoryBytesAvg < app!.memoryBytesAvg + process.memoryUsage().rss, 'loadgen memory includes only its own process');
