@@ -8,7 +8,7 @@ import { renderSummaryCsv } from './summary-csv.ts';
 import type { Reporter, ReportFile, ReportOptions } from './types.ts';
 import { DEFAULT_COST } from '../results/cost.ts';
 import type { RunResult } from '../results/model.ts';
-import { summarizeRun } from '../results/summary.ts';
+import { summarizeRun, type RunSummary } from '../results/summary.ts';
 
 export type { ReportFile, ReportOptions, CostAssumptions } from './types.ts';
 export { DEFAULT_COST };
@@ -24,7 +24,7 @@ export const reporters = {
 export type ReportFormat = keyof typeof reporters;
 export const REPORT_FORMATS = Object.keys(reporters) as ReportFormat[];
 
-export function renderReports(result: RunResult, formats: readonly ReportFormat[], options: ReportOptions = { cost: DEFAULT_COST }): ReportFile[] {
-  const summary = summarizeRun(result);
+/** `summary` is summarizeRun(result): pass it when the caller already worked it out. */
+export function renderReports(result: RunResult, formats: readonly ReportFormat[], options: ReportOptions = { cost: DEFAULT_COST }, summary: RunSummary = summarizeRun(result)): ReportFile[] {
   return formats.flatMap((f) => reporters[f].render(result, summary, options));
 }

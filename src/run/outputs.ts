@@ -13,11 +13,12 @@ import { renderReports, type CostAssumptions, type ReportFormat } from '../repor
 import { compareWithBaseline, type CompareRunOptions, type Comparison } from '../results/compare/index.ts';
 import { withGateRecord } from '../results/gate-record.ts';
 import type { RunResult } from '../results/model.ts';
+import type { RunSummary } from '../results/summary.ts';
 import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../results/store.ts';
 
 /** Writes the reports into `folder`, each file atomically; returns their paths relative to it. */
-export async function writeReports(folder: string, result: RunResult, formats: readonly ReportFormat[], cost: CostAssumptions): Promise<string[]> {
-  const files = renderReports(result, formats, { cost });
+export async function writeReports(folder: string, result: RunResult, formats: readonly ReportFormat[], cost: CostAssumptions, summary?: RunSummary): Promise<string[]> {
+  const files = renderReports(result, formats, { cost }, summary);
   for (const f of files) {
     const path = join(folder, f.path);
     await mkdir(dirname(path), { recursive: true });

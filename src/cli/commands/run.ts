@@ -140,7 +140,7 @@ async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io:
   const shown = shownPath(io, folder);
   const summary = summarizeRun(result);
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
-  const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags));
+  const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags), summary);
   io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
   const invalid = result.trials.filter((t) => t.status === 'invalid').length;
   if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
