@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
+import type { LoaderSettings } from '../loader-settings.ts';
 import { encodeResultLine } from './result-line.ts';
 import type { LoadEngine, LoadPhase } from './types.ts';
 
@@ -25,24 +26,8 @@ export const DEFAULT_SETTINGS_PATH = '/etc/meshbench/load.json';
 /** A pod must be running this long before the common start, to connect and start its pacing thread. */
 export const MIN_START_LEAD_MS = 200;
 
-export interface ClusterLoadSettings {
-  mode: 'rate' | 'max';
-  target: string;
-  rateRps?: number;
-  connections: number;
-  warmupMs: number;
-  durationMs: number;
-  timeoutMs: number;
-  jitter?: number;
-  lagLimitUs?: number;
-  /** Open loop: worker threads in this pod (not in the bundle, which is one file: use more pods). */
-  workers?: number;
-  startEpochMs?: number;
-  pods?: number;
-  podIndex?: number;
-  /** The mesh's quit endpoint (Istio :15020/quitquitquit ...), POSTed once the result is out. */
-  quitUrl?: string;
-}
+/** The settings as the entry reads them: the shared contract (src/loader-settings.ts). */
+export type ClusterLoadSettings = LoaderSettings;
 
 export function readSettings(env: NodeJS.ProcessEnv): ClusterLoadSettings {
   const path = env.MESHBENCH_LOAD_SETTINGS ?? DEFAULT_SETTINGS_PATH;

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, PodOverlay } from '../../../meshes/kubernetes.ts';
+import type { LoaderSettings as BaseLoaderSettings } from '../../../loader-settings.ts';
 
 export const DEFAULT_LOADER_IMAGE = 'node:24-alpine';
 /** The container whose terminated state and log the runner reads. */
@@ -24,21 +25,8 @@ export const SETTINGS_KEY = 'load.json';
 export const CONFIGMAP_LIMIT_BYTES = 1_048_576;
 const CONFIGMAP_ROOM_BYTES = 16_384;
 
-/** What the engine's settings file holds (the shape src/load/cluster-run.ts reads). */
-export interface LoaderSettings {
-  mode: 'rate' | 'max';
-  target: string;
-  rateRps?: number;
-  connections: number;
-  warmupMs: number;
-  durationMs: number;
-  timeoutMs: number;
-  jitter?: number;
-  lagLimitUs?: number;
-  pods: number;
-  /** Left out when the pod's proxy ends by itself (native sidecar) or there is no proxy. */
-  quitUrl?: string;
-}
+/** What the engine's settings file holds: the shared contract, with the pod count always set. */
+export type LoaderSettings = BaseLoaderSettings & { pods: number };
 
 export interface LoaderJobRequest {
   /** Job name, e.g. `loadgen-c4-r1000`; the ConfigMap is `<name>-engine`. */

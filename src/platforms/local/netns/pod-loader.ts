@@ -12,23 +12,12 @@ import { RunError } from '../../../errors.ts';
 import type { LoadWindowPhase, RemoteLoad, WatchedContainer } from '../../types.ts';
 import { startProcess, type ManagedProcess } from '../processes.ts';
 import { inNetns } from './exec.ts';
+import type { LoaderSettings } from '../../../loader-settings.ts';
 
 const LOAD_ENTRY = fileURLToPath(new URL('../../../load/cluster-entry.ts', import.meta.url));
 
-/** The engine's settings, as cluster-run.ts reads them. */
-export interface PodLoadSettings {
-  mode: 'rate' | 'max';
-  target: string;
-  rateRps?: number;
-  connections: number;
-  warmupMs: number;
-  durationMs: number;
-  timeoutMs: number;
-  jitter?: number;
-  lagLimitUs?: number;
-  /** Open loop: pacing worker threads (the unbundled entry runs them, as this one is). */
-  workers?: number;
-}
+/** The engine's settings (the shared contract with the engine entry). */
+export type PodLoadSettings = LoaderSettings;
 
 export interface PodLoaderOptions {
   /** The loader pod's namespace. */
