@@ -15,9 +15,9 @@
  */
 import { RunError } from '../errors.ts';
 import { KubeApiError, type KubeClient } from '../platforms/kubernetes/client.ts';
-import { getText } from '../platforms/kubernetes/loader/raw-text.ts';
 import type { KubernetesContainer, WatchedContainer } from '../platforms/types.ts';
 import { MetricsApiCollector, METRICS_API_CAVEAT } from './metrics-api.ts';
+import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
 export interface KubeletCollectorOptions {
@@ -142,17 +142,11 @@ export class KubeletCollector implements Collector {
         throw new RunError({ what: `node ${t.c.node} reports no resource metrics for ${t.c.namespace}/${t.c.pod}/${t.c.container}`, where: 'kubelet collector', fix: 'check that the container runs (kubectl -n NAMESPACE get pod POD) and that its node\'s kubelet serves /metrics/resource' });
       }
     }
-    let sampleError: unknown;
-    let sampling = Promise.resolve();
-    const sample = () => (sampling = sampling.then(scrape));
-    const timer = setInterval(() => void sample().catch((e: unknown) => (sampleError ??= e)), this.o.intervalMs ?? 1_000);
-    timer.unref();
+    const sampling = startSampling(scrape, this.o.intervalMs ?? 1_000);
     return {
-      cancel: () => clearInterval(timer),
+      cancel: () => sampling.cancel(),
       end: async (): Promise<ResourceUsage[]> => {
-        clearInterval(timer);
-        await sample().catch((e: unknown) => (sampleError ??= e));
-        if (sampleError) throw sampleError;
+        await sampling.finish();
         if (unstamped.size) this.caveats.push(`the kubelets of ${[...unstamped].sort().join(', ')} stamp no samples: their CPU is timed by the reads (each read's round trip is its uncertainty)`);
         return tracks.map((t) => {
           if (!t.first || t.last!.atMs <= t.first.atMs) {
@@ -183,7 +177,7 @@ export class KubeletCollector implements Collector {
   private async read(node: string): Promise<Map<string, ContainerSample>> {
     const path = `/api/v1/nodes/${encodeURIComponent(node)}/proxy${(this.o.resourcePath ?? (() => '/metrics/resource'))(node)}`;
     const sentAtMs = Date.now();
-    const text = await getText(this.o.client, path);
+    const text = await this.o.client.getText(path);
     // No sample timestamp: the counter was read somewhere between sending and receiving.
     return parseResourceMetrics(text, Math.round((sentAtMs + Date.now()) / 2));
   }

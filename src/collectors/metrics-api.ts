@@ -9,6 +9,7 @@
 import { RunError } from '../errors.ts';
 import { KubeApiError, type KubeClient } from '../platforms/kubernetes/client.ts';
 import type { KubernetesContainer, WatchedContainer } from '../platforms/types.ts';
+import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
 export const METRICS_API_CAVEAT = 'metrics.k8s.io figures are metrics-server\'s ~15 s averages, not exact windows: CPU and memory are only approximately those of the measured window';
@@ -77,17 +78,11 @@ export class MetricsApiCollector implements Collector {
       }
     };
     await take();
-    let sampleError: unknown;
-    let sampling = Promise.resolve();
-    const sample = () => (sampling = sampling.then(take));
-    const timer = setInterval(() => void sample().catch((e: unknown) => (sampleError ??= e)), this.intervalMs);
-    timer.unref();
+    const sampling = startSampling(take, this.intervalMs);
     return {
-      cancel: () => clearInterval(timer),
+      cancel: () => sampling.cancel(),
       end: async () => {
-        clearInterval(timer);
-        await sample().catch((e: unknown) => (sampleError ??= e));
-        if (sampleError) throw sampleError;
+        await sampling.finish();
         return tracks.map((t): ResourceUsage => {
           if (t.cpu.length === 0) throw new RunError({ what: `metrics.k8s.io gave no figures for ${t.c.namespace}/${t.c.pod}/${t.c.container} during the window`, where: 'metrics.k8s.io collector', fix: `metrics-server lists a new pod after its first scrape (up to a minute): lengthen load.duration, or check \`kubectl top pod -n ${t.c.namespace} ${t.c.pod} --containers\`` });
           const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { RunError } from '../errors.ts';
 import type { ProcessContainer, WatchedContainer } from '../platforms/types.ts';
+import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
 export interface ProcfsCollectorOptions {
@@ -142,7 +143,6 @@ export class ProcfsCollector implements Collector {
     const last = [...first];
     const maxCores = watched.map(() => 0);
     const rss = watched.map((_, i) => ({ sum: first[i]!.rssBytes, max: first[i]!.rssBytes, n: 1 }));
-    let sampleError: unknown;
 
     const take = async () => {
       const now = await Promise.all(watched.map((w) => read(this.procRoot, w)));
@@ -157,18 +157,12 @@ export class ProcfsCollector implements Collector {
         m.n++;
       });
     };
-    // Samples run one after another, so a slow read never interleaves with the next or with end().
-    let sampling = Promise.resolve();
-    const sample = () => (sampling = sampling.then(take));
-    const timer = setInterval(() => void sample().catch((e: unknown) => (sampleError ??= e)), this.intervalMs);
-    timer.unref();
+    const sampling = startSampling(take, this.intervalMs);
 
     return {
-      cancel: () => clearInterval(timer),
+      cancel: () => sampling.cancel(),
       end: async (): Promise<ResourceUsage[]> => {
-        clearInterval(timer);
-        await sample().catch((e: unknown) => (sampleError ??= e));
-        if (sampleError) throw sampleError;
+        await sampling.finish();
         return watched.map(({ container: c }, i) => {
           const windowMs = last[i]!.atMs - first[i]!.atMs;
           const cpuCores = windowMs > 0 ? (last[i]!.cpuTicks - first[i]!.cpuTicks) / hz / (windowMs / 1_000) : 0;

@@ -5,6 +5,5 @@ export { DEFAULT_START_LEAD_MS, finishLoader, loaderWindow, readLoaderOutput, re
 export { collectPodResults, type Decoded, type PodResult, type PodResults } from './pod-results.ts';
 export { istioNativeSidecars, loaderTermination, type LoaderTermination, type NativeSidecarVerdict, type TerminationFacts } from './termination.ts';
 export { followWindow, type WindowPhase } from './window.ts';
-export { getText } from './raw-text.ts';
 export { loaderContainers, runInClusterLoad, type InClusterLoad, type InClusterLoadOptions, type LoaderContainersOptions } from './in-cluster-load.ts';
 export { probeLoaderPod, type LoaderProbe } from './probe.ts';
