@@ -86,14 +86,24 @@ export class OpenLoopEngine implements LoadEngine {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
     const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
     const startInMs = startEpochMs - epochNowMs();
-    onPhase?.('warmup');
+    const window = { said: 'warmup' as LoadPhase };
+    const say = (phase: LoadPhase) => {
+      window.said = phase;
+      onPhase?.(phase);
+    };
+    say('warmup');
     const phaseTimers = [
-      setTimeout(() => onPhase?.('measure'), startInMs + spec.warmupMs),
-      setTimeout(() => onPhase?.('drain'), startInMs + spec.warmupMs + spec.durationMs),
+      setTimeout(() => say('measure'), startInMs + spec.warmupMs),
+      setTimeout(() => say('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
       const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
+      // The loop ends at the window's end when nothing is outstanding, which can beat the drain
+      // timer set for that same instant: a finished run's window is over, so say so before the
+      // timers are cleared (collectors close their window on 'drain').
+      if (window.said === 'warmup') say('measure');
+      if (window.said === 'measure') say('drain');
       const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {
         engine: this.describe(spec.targetRps),

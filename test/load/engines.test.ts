@@ -59,6 +59,22 @@ test('a run names the pacing it used in its outcome', async () => {
   }
 });
 
+test('a finished run has said warmup, measure and drain, in order, whichever ends first: the loop or its drain timer', async () => {
+  // The loop ends on the turn the window ends when nothing is outstanding; the drain timer is set
+  // for that same instant. The netns loader once saw a run end without 'drain' (its collectors'
+  // window then never closed); the engine now says what the timers have not said yet.
+  const target = await startHoldingTarget(() => true);
+  try {
+    for (const pacing of ['spin', 'sleep', 'spin', 'sleep'] as const) {
+      const said: string[] = [];
+      await new OpenLoopEngine({ pacing }).run({ connections: 2, targetRps: 200, warmupMs: 30, durationMs: 100, timeoutMs: 1_000 }, target.url, new AbortController().signal, (p) => said.push(p));
+      assert.equal(said, ['warmup', 'measure', 'drain'], pacing);
+    }
+  } finally {
+    await target.close();
+  }
+});
+
 test('the pacing thread never wakes the event loop before the time asked, and wakes it at once on abort', async () => {
   const pacer = await SleepPacer.start();
   try {

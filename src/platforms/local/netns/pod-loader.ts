@@ -64,7 +64,6 @@ export function podLoad(o: PodLoaderOptions): PodLoader {
     await o.before?.();
     ctx.signal.throwIfAborted();
     let onPhase: ((p: LoadWindowPhase) => void) | undefined;
-    const said: LoadWindowPhase[] = [];
     let onExit: (code: number) => void = () => {};
     const exited = new Promise<number>((resolve) => (onExit = resolve));
     const argv = inNetns(o.netns, 'sh', ['-c', HOLDER, 'meshbench-loader', 'env', `MESHBENCH_LOAD_SETTINGS=${o.settingsFile}`, process.execPath, LOAD_ENTRY, '--run', o.runId]);
@@ -73,12 +72,9 @@ export function podLoad(o: PodLoaderOptions): PodLoader {
       ...argv,
       onStderrLine: (line) => {
         const phase = PHASE_LINE.exec(line)?.[1] as LoadWindowPhase | undefined;
-        if (phase) said.push(phase);
         if (phase) onPhase?.(phase);
         const code = EXIT_LINE.exec(line)?.[1];
         if (code === undefined) return;
-        // The engine's drain timer can lose the race with its own end; an ended loader's window is over.
-        if (said.includes('measure') && !said.includes('drain')) onPhase?.('drain');
         onExit(Number(code));
       },
     });
