@@ -42,8 +42,9 @@ function latencyTable(summary: RunSummary): string {
   return `${table}\n(medians over valid repetitions; "rps" is completed 2xx per second; "p99 all" counts every attempt, failures at their time to failure; ${verdictFootnote(summary).replace(/^"Added"/, '"added"')})`;
 }
 
-/** CPU in cores and memory per role, and what the mesh adds to each pod. */
+/** CPU in cores and memory per role, and what the mesh adds to each pod; node-proxy columns when one ran. */
 function resourceTable(summary: RunSummary): string {
+  const hasNodeProxy = summary.cells.some((c) => c.figures.node_proxy_cpu !== null);
   const rows = summary.cells.map((c) => {
     const pod = (name: string) => c.podSidecars.find((p) => p.pod === name);
     const podText = (name: string) => {
@@ -51,6 +52,7 @@ function resourceTable(summary: RunSummary): string {
       return p ? `${formatCores(p.cpuCores)} / ${formatMiB(p.memoryBytes)}` : '–';
     };
     const f = c.figures;
+    const nodeProxy = hasNodeProxy ? [median(f.node_proxy_cpu, formatCores), median(f.node_proxy_cpu_per_krps, formatCores), median(f.node_proxy_mem, formatMiB)] : [];
     return [
       c.mesh,
       c.level.id,
@@ -61,10 +63,12 @@ function resourceTable(summary: RunSummary): string {
       median(f.sidecar_mem, formatMiB),
       podText('workload'),
       podText('loadgen'),
-      median(f.node_proxy_cpu, formatCores),
+      ...nodeProxy,
       median(f.loadgen_cpu, formatCores),
     ];
   });
-  const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', 'node proxy CPU', 'loader CPU'], rows, 2);
-  return `${table}\n(CPU in cores averaged over the measured window, memory RSS; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod)`;
+  const nodeProxyHeads = hasNodeProxy ? ['node proxy CPU', 'per 1k rps', 'node proxy mem'] : [];
+  const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', ...nodeProxyHeads, 'loader CPU'], rows, 2);
+  const nodeProxyNote = hasNodeProxy ? '; "node proxy" is every ztunnel together, charged per node, not per pod' : '';
+  return `${table}\n(CPU in cores averaged over the measured window, memory RSS; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod${nodeProxyNote})`;
 }
