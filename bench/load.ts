@@ -8,7 +8,8 @@ import { closedLoopVsWrk } from './lib/closed-loop-section.ts';
 import { fixedRate, stall } from './lib/fixed-rate-section.ts';
 import { SECONDS } from './lib/measure.ts';
 import { memory } from './lib/memory-section.ts';
-import { pacingCandidates, rateFidelity } from './lib/pacing-section.ts';
+import { pacingCandidates } from './lib/pacing-candidates.ts';
+import { rateFidelity } from './lib/pacing-by-rate.ts';
 import { checkTools } from './lib/references.ts';
 
 const SECTIONS: Record<string, () => Promise<void>> = { 1: closedLoopVsWrk, 2: fixedRate, 3: stall, 4: pacingCandidates, 5: rateFidelity, 6: memory };
