@@ -3,6 +3,7 @@
  * src/load/pacer.ts comes from (section 4, the candidates at 1k rps, is in pacing-candidates.ts).
  */
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
+import { SLEEP_SPIN_US } from '../../src/load/pacer.ts';
 import { cores, heading, measure, row, SECONDS, us, using, type Measured } from './measure.ts';
 import { startFastTarget } from './targets.ts';
 
@@ -13,7 +14,7 @@ export async function rateFidelity(): Promise<void> {
   for (const rate of [1_000, 2_500, 5_000, 10_000, 20_000]) {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
-      ['sleep+spin 200µs', new OpenLoopEngine({ pacing: 'sleep', spinUs: 200 })],
+      [`sleep+spin ${SLEEP_SPIN_US}µs (default window)`, new OpenLoopEngine({ pacing: 'sleep' })],
       ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
     ];
     if (rate === 20_000) runs.push(['2 workers, default', new OpenLoopEngine({ workers: 2 })]);

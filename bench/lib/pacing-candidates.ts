@@ -7,7 +7,7 @@
  */
 import { epochNowMs } from '../../src/load/http1.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { finalSpin, SleepPacer, type PacingKind } from '../../src/load/pacer.ts';
+import { finalSpin, SLEEP_SPIN_US, SleepPacer, type PacingKind } from '../../src/load/pacer.ts';
 import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../../src/results/histogram.ts';
 import { heading, measure, row, SECONDS, using, verdict } from './measure.ts';
 import { startWorkloadTarget, type Target } from './targets.ts';
@@ -27,8 +27,8 @@ const CANDIDATES: Candidate[] = [
   { name: 'spin (setImmediate near sends; the loader before issue 15)', pacing: 'spin', bias: true },
   { name: 'sleep, no spin (pacing thread wakes the event loop at the send time)', pacing: 'sleep', spinUs: 0 },
   { name: 'sleep+spin 60 µs', pacing: 'sleep', spinUs: 60 },
-  { name: 'sleep+spin 100 µs', pacing: 'sleep', spinUs: 100 },
-  { name: 'sleep+spin 200 µs (the default)', pacing: 'sleep', spinUs: 200, bias: true },
+  { name: 'sleep+spin 100 µs (the default)', pacing: 'sleep', spinUs: 100, bias: true },
+  { name: 'sleep+spin 200 µs (the previous default)', pacing: 'sleep', spinUs: 200, bias: true },
   { name: 'sleep+spin 300 µs', pacing: 'sleep', spinUs: 300 },
   { name: 'sleep+adaptive spin (window: recent worst hand-off lateness + 30 µs)', pacing: 'adaptive' },
   { name: 'sleep+spin 100 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 100, pollUs: 150, bias: true },
@@ -131,7 +131,7 @@ export async function pacingCandidates(): Promise<void> {
     const bias = b.map((v, i) => v - a[i]!);
     row(`bias on an added latency, ${c.name}`, `P50 vs spin at 0 µs service ${spread(a, plain)} µs, at ${BIAS_SERVICE_US} µs ${spread(b, plain)} µs`, `difference ${spread(bias, plain)} µs ${verdict(Math.abs(median(bias)) <= 20)}`);
   }
-  for (const [name, label] of [['sleep', 'sleep+spin 200 µs pacing alone'], ['spin', 'spin pacing alone']] as const) {
+  for (const [name, label] of [['sleep', `sleep+spin ${SLEEP_SPIN_US} µs pacing alone`], ['spin', 'spin pacing alone']] as const) {
     const f = floors.get(name)!;
     row(`machine floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`);
   }
@@ -152,12 +152,12 @@ async function floor(wait: (dueMs: number) => Promise<void>): Promise<Partial<Fi
   return { cpu: (cpu.user + cpu.system) / 1_000 / (performance.now() - t0), lagP50: lagUs.getValueAtPercentile(50), lagP99: lagUs.getValueAtPercentile(99), lagP999: lagUs.getValueAtPercentile(99.9) };
 }
 
-/** The default pacing's wait (sleep in the pacing thread, then spin the last 200 µs), no sockets. */
+/** The default pacing's wait (sleep in the pacing thread, then spin the last SLEEP_SPIN_US), no sockets. */
 async function pacingAlone(): Promise<Partial<Figures>> {
   const pacer = await SleepPacer.start();
   try {
     return await floor(async (dueMs) => {
-      const woken = pacer.sleepUntil(dueMs - 0.2);
+      const woken = pacer.sleepUntil(dueMs - SLEEP_SPIN_US / 1_000);
       if (woken) await woken;
       while (!finalSpin(dueMs, epochNowMs)) await new Promise((resolve) => setImmediate(resolve));
     });

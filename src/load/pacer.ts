@@ -27,7 +27,7 @@ export interface Pacing {
    * outstanding, so a fast response is read by a running event loop, not one woken from epoll.
    */
   pollUs: number;
-  /** How results name it, e.g. "sleep+spin 200µs". */
+  /** How results name it, e.g. "sleep+spin 100µs". */
   label: string;
 }
 
@@ -37,8 +37,14 @@ export interface Pacing {
  * window barely fits between sends and the hand-off's lag outweighs the CPU it saves.
  */
 export const SLEEP_UP_TO_RPS = 2_500;
-/** The event loop is woken this long before each send: the hand-off's P99 lateness, with room. */
-export const SLEEP_SPIN_US = 200;
+/**
+ * The event loop is woken this long before each send. On an idle machine the hand-off is late by
+ * less than this at P99, and every µs of the window is `setImmediate` turns that cost CPU and
+ * allocate (a 200 µs window ran 4-8 times the scavenges of a 100 µs one). bench:load section 4,
+ * three interleaved rounds on an idle machine: 100 µs 0.14 cores, lag P99 61 µs; 200 µs 0.25
+ * cores, lag P99 193 µs. (On a busy machine both miss by milliseconds: bench/README.md.)
+ */
+export const SLEEP_SPIN_US = 100;
 /** The last part of a wait is a busy loop: `setImmediate` turns are ~5-20 µs coarse. */
 const FINAL_SPIN_MS = 0.03;
 
