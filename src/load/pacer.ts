@@ -33,16 +33,19 @@ export interface Pacing {
 
 /**
  * Up to this rate per load worker the loader sleeps between sends; above it, it spins. Chosen
- * from bench:load's pacing table (bench/README.md): at 5k rps per worker (200 µs apart) a sleep
- * window barely fits between sends and the hand-off's lag outweighs the CPU it saves.
+ * from bench:load's pacing-by-rate table (bench/README.md, idle machine): with the 100 µs window,
+ * sleeping took 0.34 cores at 2.5k rps and 0.74 at 5k against spinning's 0.99, with lag P99
+ * under 300 µs either way; at 10k (100 µs apart) the window leaves no time to sleep (0.97 cores)
+ * and the hand-off only adds lag.
  */
-export const SLEEP_UP_TO_RPS = 2_500;
+export const SLEEP_UP_TO_RPS = 5_000;
 /**
  * The event loop is woken this long before each send. On an idle machine the hand-off is late by
  * less than this at P99, and every µs of the window is `setImmediate` turns that cost CPU and
  * allocate (a 200 µs window ran 4-8 times the scavenges of a 100 µs one). bench:load section 4,
- * three interleaved rounds on an idle machine: 100 µs 0.14 cores, lag P99 61 µs; 200 µs 0.25
- * cores, lag P99 193 µs. (On a busy machine both miss by milliseconds: bench/README.md.)
+ * two runs of three interleaved rounds on an idle machine: 100 µs 0.14-0.15 cores, lag P99 61 and
+ * 217 µs; 200 µs 0.25-0.26 cores, lag P99 193 and 240 µs. (On a busy machine both miss by
+ * milliseconds: bench/README.md.)
  */
 export const SLEEP_SPIN_US = 100;
 /** The last part of a wait is a busy loop: `setImmediate` turns are ~5-20 µs coarse. */

@@ -1,4 +1,5 @@
 /** Which engine and which pacing a run gets, as documented in src/load/index.ts and pacer.ts. */
+import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AutocannonEngine } from '../../src/load/autocannon.ts';
@@ -26,6 +27,10 @@ test('pacing: sleep up to the documented rate per worker, spin above it; forced 
   // The rate per worker decides: two workers at twice the limit each sleep.
   assert.match(new OpenLoopEngine({ workers: 2 }).describe(2 * SLEEP_UP_TO_RPS), /2 workers, pacing: sleep\+spin/);
   assert.match(new OpenLoopEngine({ workers: 1 }).describe(2 * SLEEP_UP_TO_RPS), /1 worker, pacing: spin\)$/);
+  // "As documented": the README states both numbers; a change to one must change the other.
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+  assert.ok(readme.includes(`Up to ${SLEEP_UP_TO_RPS.toLocaleString('en-US')} rps per worker the loader sleeps`), `README: sleeps up to ${SLEEP_UP_TO_RPS} rps per worker`);
+  assert.ok(readme.includes(`spins only the last ${SLEEP_SPIN_US} µs before each send (\`pacing: sleep+spin ${SLEEP_SPIN_US}µs\``), `README: spin window ${SLEEP_SPIN_US} µs`);
 });
 
 test('the adaptive spin window follows the hand-off\'s recent worst lateness within its bounds; a fixed one never moves', () => {
