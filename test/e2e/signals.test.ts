@@ -99,8 +99,9 @@ test('SIGINT twice: forced exit 3 at once, result.json keeps the finished trial,
   const result = currentResult(run)!;
   // Written after the last finished trial, or after the first signal recorded the trial it
   // stopped as aborted; the forced exit wrote nothing more, and nothing half-written. (A slow
-  // machine may finish trial 2 between the signal and its handling.)
-  assert.is(result.status, 'running');
+  // machine may finish trial 2 between the signal and its handling; a quick one may have torn
+  // down and written the interrupted run's result, still writing reports, when the second comes.)
+  assert.ok(result.status === 'running' || result.status === 'interrupted', result.status);
   assert.equal(result.trials[0]?.trial.mesh, 'none');
   const measured = (s: string) => s === 'valid' || s === 'invalid';
   const statuses = result.trials.map((t) => t.status);
