@@ -86,9 +86,9 @@ export class OpenLoopEngine implements LoadEngine {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
     const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
     const startInMs = startEpochMs - epochNowMs();
-    const window = { said: 'warmup' as LoadPhase };
+    const told = { phase: 'warmup' as LoadPhase };
     const say = (phase: LoadPhase) => {
-      window.said = phase;
+      told.phase = phase;
       onPhase?.(phase);
     };
     say('warmup');
@@ -102,8 +102,8 @@ export class OpenLoopEngine implements LoadEngine {
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the
       // timers are cleared (collectors close their window on 'drain').
-      if (window.said === 'warmup') say('measure');
-      if (window.said === 'measure') say('drain');
+      if (told.phase === 'warmup') say('measure');
+      if (told.phase === 'measure') say('drain');
       const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {
         engine: this.describe(spec.targetRps),
