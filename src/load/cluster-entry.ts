@@ -4,13 +4,14 @@
  * last on stdout (result-line.ts). Exit 0 with a result, 2 for bad settings, 3 when the run
  * failed. See cluster-run.ts for the settings.
  */
-import { quitSidecar, readSettings, runClusterLoad, type ClusterLoadSettings } from './cluster-run.ts';
+import type { LoaderSettings } from '../loader-settings.ts';
+import { quitSidecar, readSettings, runClusterLoad } from './cluster-run.ts';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const controller = new AbortController();
 for (const s of ['SIGINT', 'SIGTERM'] as const) process.once(s, () => controller.abort(new Error(`stopped by ${s}`)));
 
-let settings: ClusterLoadSettings;
+let settings: LoaderSettings;
 try {
   settings = readSettings(process.env);
 } catch (e) {

@@ -26,14 +26,11 @@ export const DEFAULT_SETTINGS_PATH = '/etc/meshbench/load.json';
 /** A pod must be running this long before the common start, to connect and start its pacing thread. */
 export const MIN_START_LEAD_MS = 200;
 
-/** The settings as the entry reads them: the shared contract (src/loader-settings.ts). */
-export type ClusterLoadSettings = LoaderSettings;
-
-export function readSettings(env: NodeJS.ProcessEnv): ClusterLoadSettings {
+export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   const path = env.MESHBENCH_LOAD_SETTINGS ?? DEFAULT_SETTINGS_PATH;
-  let fromFile: Partial<ClusterLoadSettings>;
+  let fromFile: Partial<LoaderSettings>;
   try {
-    fromFile = JSON.parse(readFileSync(path, 'utf8')) as Partial<ClusterLoadSettings>;
+    fromFile = JSON.parse(readFileSync(path, 'utf8')) as Partial<LoaderSettings>;
   } catch (e) {
     throw new Error(`cannot read the load settings ${path}: ${(e as Error).message}`);
   }
@@ -45,7 +42,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ClusterLoadSettings {
     pods: num(env.MESHBENCH_PODS) ?? fromFile.pods ?? 1,
     podIndex: num(env.JOB_COMPLETION_INDEX) ?? fromFile.podIndex ?? 0,
     quitUrl: env.MESHBENCH_QUIT_URL ?? fromFile.quitUrl,
-  } as ClusterLoadSettings;
+  } as LoaderSettings;
   const problems: string[] = [];
   if (s.mode !== 'rate' && s.mode !== 'max') problems.push(`mode must be "rate" or "max", not ${JSON.stringify(s.mode)}`);
   if (typeof s.target !== 'string' || !/^https?:\/\//.test(s.target)) problems.push(`target must be an http:// or https:// URL, not ${JSON.stringify(s.target)}`);
@@ -62,7 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ClusterLoadSettings {
 }
 
 /** Runs the load; returns the result line. `log` gets progress lines (the entry sends them to stderr). */
-export async function runClusterLoad(s: ClusterLoadSettings, signal: AbortSignal, log: (line: string) => void): Promise<string> {
+export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log: (line: string) => void): Promise<string> {
   const pods = s.pods ?? 1;
   const index = s.podIndex ?? 0;
   const connections = Math.floor(s.connections / pods) + (index < s.connections % pods ? 1 : 0);

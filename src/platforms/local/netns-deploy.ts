@@ -19,7 +19,8 @@ import type { MeshCertificates } from './certs.ts';
 import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { guardNetns, type NetnsGuard } from './netns/guard.ts';
 import { applySidecarCapture, ISTIO_CAPTURE } from './netns/capture.ts';
-import { podLoad, type PodLoadSettings } from './netns/pod-loader.ts';
+import type { LoaderSettings } from '../../loader-settings.ts';
+import { podLoad } from './netns/pod-loader.ts';
 import { waitForHttpInNetns } from './netns/ready.ts';
 import { NetnsTopology } from './netns/topology.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
@@ -37,7 +38,7 @@ export interface NetnsDeployContext {
   readyTimeoutMs: number;
   requestTimeoutMs: number;
   /** The scenario's load, less what each trial sets (target, rate, connections). */
-  load: Omit<PodLoadSettings, 'target' | 'rateRps' | 'connections'>;
+  load: Omit<LoaderSettings, 'target' | 'rateRps' | 'connections'>;
   ztunnelPath: string | null;
   meshCertificates(): Promise<MeshCertificates>;
   /** The name outputs use for an emulated mesh (localEmulationLabel). */
@@ -116,7 +117,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     const dp = ambient;
     let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
     const { level } = req.trial;
-    const settings: PodLoadSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
+    const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
     const loader = podLoad({
       netns: loadgen.netns,
       settings,

@@ -16,13 +16,10 @@ import type { LoaderSettings } from '../../../loader-settings.ts';
 
 const LOAD_ENTRY = fileURLToPath(new URL('../../../load/cluster-entry.ts', import.meta.url));
 
-/** The engine's settings (the shared contract with the engine entry). */
-export type PodLoadSettings = LoaderSettings;
-
 export interface PodLoaderOptions {
   /** The loader pod's namespace. */
   netns: string;
-  settings: PodLoadSettings;
+  settings: LoaderSettings;
   settingsFile: string;
   /** Marks the loader's command line (the entry ignores it), so a run's processes can be found. */
   runId: string;
