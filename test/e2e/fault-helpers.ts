@@ -137,7 +137,9 @@ export async function assertNothingLeft(runId: string, folders: readonly string[
   const deadline = Date.now() + graceMs;
   while (processesWith(runId).length > 0 && Date.now() < deadline) await sleep(20);
   assert.equal(processesWith(runId), [], `processes of run ${runId} are still alive: ${[...runProcesses(runId).values()].join(', ')}`);
-  assert.equal(readdirSync(tmpdir()).filter((d) => d.startsWith(`meshbench-${runId}`)), [], 'the working folder with keys was left behind');
+  const workDirs = readdirSync(tmpdir()).filter((d) => d.startsWith(`meshbench-${runId}`));
+  const inside = workDirs.flatMap((d) => readdirSync(join(tmpdir(), d), { recursive: true }).map(String));
+  assert.equal(workDirs, [], `the working folder with keys was left behind, holding: ${inside.join(', ') || '(nothing)'}`);
   for (const folder of folders) {
     if (!existsSync(folder)) continue;
     assert.equal(readdirSync(folder).filter((f) => f.endsWith('.tmp')), [], `temp files left in ${folder}`);

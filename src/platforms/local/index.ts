@@ -6,7 +6,6 @@
  * ztunnels (netns-deploy.ts). Everything a trial starts is stopped by teardown(); close() stops
  * what is left and removes the run's working folder.
  */
-import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHapro
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort } from './readiness.ts';
+import { removeTreeSync } from './remove-tree.ts';
 import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
 import type { LocalLayout } from './netns/layout.ts';
@@ -51,7 +51,7 @@ export class LocalPlatform implements Platform {
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
-  private readonly removeWorkDirOnExit = () => rmSync(this.workDir, { recursive: true, force: true });
+  private readonly removeWorkDirOnExit = () => removeTreeSync(this.workDir);
 
   private constructor(options: LocalPlatformOptions, workDir: string, proxyVersion: string) {
     this.options = options;
