@@ -42,18 +42,23 @@ export interface PoolOptions {
   connections: number;
   timeoutMs: number;
   complete: CompleteFn;
+  /** Called before a connection's socket is closed: a writer on another thread must let go of it first. */
+  beforeClose?: (connection: number) => void;
 }
 
 export class Http1Pool {
   readonly connections: Http1Connection[];
+  /** The request's bytes, made once. */
+  readonly request: Buffer;
   private readonly sweep: NodeJS.Timeout;
 
   constructor(o: PoolOptions) {
     if (o.target.protocol !== 'http:' && o.target.protocol !== 'https:') throw new RangeError(`the load engine speaks HTTP/1.1 over http: or https:, not ${o.target.protocol}`);
-    const request = Buffer.from(`GET ${o.target.pathname}${o.target.search} HTTP/1.1\r\nHost: ${o.target.host}\r\nUser-Agent: meshbench\r\nAccept: */*\r\n\r\n`, 'latin1');
+    this.request = Buffer.from(`GET ${o.target.pathname}${o.target.search} HTTP/1.1\r\nHost: ${o.target.host}\r\nUser-Agent: meshbench\r\nAccept: */*\r\n\r\n`, 'latin1');
+    const request = this.request;
     // One read buffer for every connection: each read is parsed before the next one arrives.
     const readBuffer = Buffer.alloc(64 * 1024);
-    this.connections = Array.from({ length: o.connections }, (_, i) => new Http1Connection(i, o.target, request, readBuffer, o.complete));
+    this.connections = Array.from({ length: o.connections }, (_, i) => new Http1Connection(i, o.target, request, readBuffer, o.complete, o.beforeClose));
     // Timeouts are swept, not timed one by one; the sweep's period only delays the report.
     const periodMs = Math.max(1, Math.min(10, o.timeoutMs / 10));
     this.sweep = setInterval(() => {
@@ -76,11 +81,13 @@ export class Http1Connection {
   busy = false;
   sentAtMs = 0;
   private socket: net.Socket | null = null;
+  private connected = false;
   private readonly index: number;
   private readonly target: URL;
   private readonly request: Buffer;
   private readonly readBuffer: Buffer;
   private readonly complete: CompleteFn;
+  private readonly beforeClose: (connection: number) => void;
   private readonly onRead: (nread: number, buffer: Buffer) => boolean;
   private readonly onData: (chunk: Buffer) => void;
   // Parser state of the response in flight.
@@ -94,12 +101,13 @@ export class Http1Connection {
   private readonly line = Buffer.alloc(LINE_BYTES);
   private lineLength = 0;
 
-  constructor(index: number, target: URL, request: Buffer, readBuffer: Buffer, complete: CompleteFn) {
+  constructor(index: number, target: URL, request: Buffer, readBuffer: Buffer, complete: CompleteFn, beforeClose: (connection: number) => void = () => {}) {
     this.index = index;
     this.target = target;
     this.request = request;
     this.readBuffer = readBuffer;
     this.complete = complete;
+    this.beforeClose = beforeClose;
     this.onRead = (nread, buffer) => {
       this.parse(buffer, 0, nread);
       return true;
@@ -108,15 +116,44 @@ export class Http1Connection {
   }
 
   send(): void {
+    this.expect(epochNowMs());
+    (this.socket ?? this.connect()).write(this.request);
+  }
+
+  /**
+   * Ready for a response to a request someone else writes (the `thread` pacing's sender) at
+   * `sentAtMs`: busy, its parser reset. The response may be read before the writer says it wrote.
+   */
+  expect(sentAtMs: number): void {
     this.busy = true;
-    this.sentAtMs = epochNowMs();
+    this.sentAtMs = sentAtMs;
     this.state = HEAD;
     this.firstLine = true;
     this.lineLength = 0;
     this.chunked = false;
     this.contentLength = -1;
     this.closeAfter = false;
-    (this.socket ?? this.connect()).write(this.request);
+  }
+
+  /** Writes the request from byte `from` on: the rest after another writer's partial write. */
+  writeFrom(from: number): void {
+    (this.socket ?? this.connect()).write(from === 0 ? this.request : this.request.subarray(from));
+  }
+
+  /**
+   * The connected socket's file descriptor, for a writer on another thread; -1 when there is
+   * none (not connected, TLS, or not on a system that has them). Node documents no way to get
+   * it: `_handle.fd` is the TCP handle's own field (Unix).
+   */
+  get fd(): number {
+    if (!this.connected || this.target.protocol !== 'http:') return -1;
+    const handle = (this.socket as unknown as { _handle?: { fd?: unknown } } | null)?._handle;
+    return typeof handle?.fd === 'number' && handle.fd >= 0 ? handle.fd : -1;
+  }
+
+  /** Opens the connection ahead of the first request on it, so another writer finds it ready. */
+  open(): void {
+    this.socket ??= this.connect();
   }
 
   /** The request in flight failed: report it once, and drop the socket (it is in an unknown state). */
@@ -144,6 +181,9 @@ export class Http1Connection {
       socket.setNoDelay(true);
       socket.on('data', this.onData);
     }
+    socket.once('connect', () => {
+      if (socket === this.socket) this.connected = true;
+    });
     socket.on('error', (error) => {
       if (socket === this.socket) this.fail(classifyError(error), epochNowMs());
     });
@@ -162,6 +202,8 @@ export class Http1Connection {
   private drop(): void {
     const socket = this.socket;
     this.socket = null;
+    this.connected = false;
+    if (socket) this.beforeClose(this.index);
     socket?.destroy();
   }
 

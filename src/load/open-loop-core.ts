@@ -54,6 +54,8 @@ export class OpenLoopCore {
   private readonly send: SendFn;
   private next = 0;
   private nextDueMs: number;
+  /** The next intended time, kept while a released request is the next again. */
+  private stashedDueMs: number | null = null;
   private scheduling = true;
   // Per connection: busy flag and the intended/actual send times of its request in flight.
   private readonly busy: Uint8Array;
@@ -101,8 +103,67 @@ export class OpenLoopCore {
       const connection = this.idle.pop();
       if (connection === undefined) this.enqueue(intended);
       else this.dispatch(connection, intended, nowMs);
-      this.nextDueMs = this.schedule.intendedMs(++this.next);
+      this.advance();
     }
+  }
+
+  /** To the next intended time: the schedule's (drawn once each: jitter is a random stream), or one put back by `release`. */
+  private advance(): void {
+    if (this.stashedDueMs === null) this.nextDueMs = this.schedule.intendedMs(++this.next);
+    else {
+      this.nextDueMs = this.stashedDueMs;
+      this.stashedDueMs = null;
+    }
+  }
+
+  /**
+   * Takes the next request, not yet due, for a send at its intended time by someone else (the
+   * `thread` pacing's sender): an idle connection that `ready` accepts is reserved for it. Null
+   * when none is ready, or the next request is past the measured window.
+   */
+  reserveNext(ready: (connection: number) => boolean): { connection: number; intendedMs: number } | null {
+    if (!this.scheduling || this.nextDueMs >= this.window.measureEndMs) return null;
+    const at = this.idle.findLastIndex(ready);
+    if (at < 0) return null;
+    const connection = this.idle.splice(at, 1)[0]!;
+    const intendedMs = this.nextDueMs;
+    this.busy[connection] = 1;
+    this.intendedOf[connection] = intendedMs;
+    this.sentOf[connection] = intendedMs;
+    this.advance();
+    return { connection, intendedMs };
+  }
+
+  /** The reserved request went out on `connection` at `sentMs`: counted as `due` counts a send. */
+  reservedSent(connection: number, sentMs: number): void {
+    const intended = this.intendedOf[connection]!;
+    if (this.isMeasured(intended)) {
+      recordLatencyUs(this.histograms.schedulerLag, (sentMs - intended) * 1_000);
+      this.scheduledInWindow++;
+      if (sentMs < this.window.measureEndMs) this.sentInWindow++;
+    }
+    this.sentOf[connection] = sentMs;
+  }
+
+  /**
+   * The reserved request was not sent and the connection is idle again. Not yet due, the request
+   * is the next one again; due (its sender failed or was late), it is issued now as `due` would.
+   */
+  release(connection: number, nowMs: number): void {
+    const intended = this.intendedOf[connection]!;
+    this.busy[connection] = 0;
+    this.idle.push(connection);
+    if (intended > nowMs && this.stashedDueMs === null) {
+      this.stashedDueMs = this.nextDueMs;
+      this.nextDueMs = intended;
+      return;
+    }
+    if (this.isMeasured(intended)) {
+      recordLatencyUs(this.histograms.schedulerLag, (nowMs - intended) * 1_000);
+      this.scheduledInWindow++;
+    }
+    const free = this.idle.pop()!;
+    this.dispatch(free, intended, nowMs);
   }
 
   /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */

@@ -7,6 +7,8 @@ import { epochNowMs, Http1Pool } from './http1.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
 import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
+import { SendThread } from './send-thread.ts';
+import { ThreadPacedLoop } from './thread-paced.ts';
 
 export { epochNowMs } from './http1.ts';
 
@@ -48,18 +50,32 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const measureStartMs = o.startEpochMs + o.warmupMs;
   const measureEndMs = measureStartMs + o.durationMs;
   const schedule = new Schedule({ rateRps: o.rateRps, startMs: o.startEpochMs, jitter: o.jitter, seed: o.offset + 1, offset: o.offset, stride: o.stride });
-  const pacing = choosePacing(o.rateRps / o.stride, o.pacing, o.spinUs, o.pollUs);
+  // The sender thread writes plain HTTP only: over TLS the event loop sleeps and sends.
+  const kind = o.pacing === 'thread' && o.target.protocol !== 'http:' ? 'sleep' : o.pacing;
+  const pacing = choosePacing(o.rateRps / o.stride, kind, o.spinUs, o.pollUs);
   const pollMs = pacing.pollUs / 1_000;
   let core!: OpenLoopCore;
-  const pool = new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
+  let sender: ThreadPacedLoop | null = null;
+  const pool = new Http1Pool({
+    target: o.target,
+    connections: o.connections,
+    timeoutMs: o.timeoutMs,
+    complete: (c, outcome, nowMs) => {
+      sender?.beforeComplete(c, nowMs);
+      core.complete(c, outcome, nowMs);
+    },
+    beforeClose: (c) => sender?.beforeClose(c),
+  });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   const spin = new SpinWindow(pacing);
   let pacer: SleepPacer | null = null;
+  let thread: SendThread | null = null;
 
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
-    if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
+    if (pacing.kind === 'thread') thread = await SendThread.start(pool.request, pacing.spinUs);
+    else if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let nextMs = 0;
@@ -75,6 +91,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       const onAbort = () => {
         clearTimeout(timer);
         pacer?.wakeNow();
+        sender?.stop();
         reject(o.signal.reason);
       };
       o.signal.addEventListener('abort', onAbort, { once: true });
@@ -123,12 +140,18 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
           } else return void setImmediate(loop);
         }
       };
-      loop();
+      if (thread) {
+        sender = new ThreadPacedLoop({ core, pool, thread, measureEndMs, signal: o.signal, onWindowEnd: drain });
+        sender.start();
+      } else loop();
     });
   } finally {
+    // Assigned inside the promise: TypeScript's narrowing does not see it.
+    (sender as ThreadPacedLoop | null)?.stop();
     core.stop(o.timeoutMs);
     pool.close();
     await pacer?.close();
+    await thread?.close();
   }
   return { core, pacing };
 }

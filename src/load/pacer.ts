@@ -10,17 +10,20 @@
  *   of a core at moderate rates.
  * - `adaptive`: `sleep` with a spin window sized from the hand-off's lateness as the loader sees
  *   it (its recent worst, decaying slowly, plus a margin): small on a quiet machine, wider on a busy one.
+ * - `thread`: a sender thread sleeps to `spinUs` before the send, busy-waits the rest and
+ *   writes the request to the socket itself; the event loop only arms it and reads responses
+ *   (send-thread.ts, thread-paced.ts). Plain HTTP only: over TLS the bytes are not the request.
  * - `spin`: a timer to ~2 ms before the send, then `setImmediate` turns. A full core at any rate,
  *   but no hand-off between threads: at high rates, where the sends are closer together than a
  *   spin window, sleeping saves nothing and the hand-off only adds lag.
  */
 import { Worker } from 'node:worker_threads';
 
-export type PacingKind = 'sleep' | 'adaptive' | 'spin';
+export type PacingKind = 'sleep' | 'adaptive' | 'spin' | 'thread';
 
 export interface Pacing {
   kind: PacingKind;
-  /** sleep: how long before each send the event loop is woken to poll, then spin (adaptive: the first window). */
+  /** sleep: how long before each send the event loop is woken to poll, then spin (adaptive: the first window); thread: how long the sender thread spins. */
   spinUs: number;
   /**
    * sleep: after a send, keep polling the sockets (instead of sleeping) this long while requests are
@@ -47,12 +50,19 @@ export const SLEEP_UP_TO_RPS = 2_500;
  * (299 µs, 0.27 cores).
  */
 export const SLEEP_SPIN_US = 200;
+/** thread: the sender thread busy-waits this long before each send (the pacing lab's best, ../shared/research/pacing.md). */
+export const THREAD_SPIN_US = 60;
 /** The last part of a wait is a busy loop: `setImmediate` turns are ~5-20 µs coarse. */
 const FINAL_SPIN_MS = 0.03;
 
 /** The pacing a worker uses at `rateRpsPerWorker`; `kind` forces one (benchmarks compare them). */
-export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs = SLEEP_SPIN_US, pollUs = SLEEP_POLL_US): Pacing {
+export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US): Pacing {
   const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
+  if (chosen === 'thread') {
+    const us = spinUs ?? THREAD_SPIN_US;
+    return { kind: 'thread', spinUs: us, pollUs: 0, label: `sender thread+spin ${us}µs` };
+  }
+  spinUs ??= SLEEP_SPIN_US;
   const poll = pollUs > 0 ? `+poll ${pollUs}µs` : '';
   if (chosen === 'sleep') return { kind: 'sleep', spinUs, pollUs, label: `sleep+spin ${spinUs}µs${poll}` };
   if (chosen === 'adaptive') return { kind: 'adaptive', spinUs: ADAPTIVE_MAX_US, pollUs, label: `sleep+adaptive spin${poll}` };

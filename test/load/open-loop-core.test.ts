@@ -126,4 +126,41 @@ test('the wait queue grows past its first capacity without losing order', () => 
   assert.ok(Math.abs(ok.minNonZeroValue - 3_001_000) <= 3_001_000 * 0.001 && Math.abs(ok.maxValue - 3_001_000) <= 3_001_000 * 0.001);
 });
 
+test('a reserved request (the sender thread writes it): counted when sent, latency from its intended time; only ready idle connections are taken', () => {
+  const f = core(2);
+  const r = f.c.reserveNext((conn) => conn === 1);
+  assert.equal(r, { connection: 1, intendedMs: 0 });
+  assert.is(f.c.nextDue, 1, 'the schedule moved on');
+  f.c.reservedSent(1, 0.04);
+  assert.is(f.c.histograms.schedulerLag.maxValue, 40);
+  assert.is(f.c.sentInWindow, 1);
+  f.complete(1, 200, 0.3);
+  assert.is(f.c.histograms.ok.maxValue, 300, 'corrected: from the intended time');
+  assert.is(f.c.histograms.uncorrected.maxValue, 260, 'uncorrected: from the write');
+  assert.equal(f.sends, [], 'nothing went through the event loop\'s send');
+  assert.is(f.c.reserveNext(() => false), null, 'no connection ready');
+});
+
+test('a released reservation not yet due is the next request again; one already due goes out at once', () => {
+  const f = core(2);
+  f.c.reserveNext(() => true); // slot 0, on connection 0
+  f.c.release(0, -0.5); // its socket closed before the write, 0.5 ms ahead of time
+  assert.is(f.c.nextDue, 0);
+  f.at(0);
+  assert.equal(f.sends, [[0, 0]], 'slot 0 went out once, when due');
+  assert.is(f.c.nextDue, 1, 'the schedule did not skip or repeat a slot');
+  const late = f.c.reserveNext(() => true)!; // slot 1, on connection 1
+  f.at(1.2); // nothing more is due: slot 2 is at 2 ms
+  f.c.release(late.connection, 1.2); // the thread was late: the slot is due
+  assert.equal(f.sends[1], [1, 1.2]);
+  assert.is(f.c.scheduledInWindow, 2);
+  assert.ok(Math.abs(f.c.histograms.schedulerLag.maxValue - 200) <= 1);
+});
+
+test('past the measured window nothing is reserved', () => {
+  const f = core(2, 0, 2);
+  f.at(1);
+  assert.is(f.c.reserveNext(() => true), null);
+});
+
 test.run();
