@@ -20,8 +20,9 @@ const FAILED = 4;
 const CANCELLED = 5;
 
 // control[0]: arm sequence (the event loop adds 1 per arm; -1 stops); control[1]: the last arm
-// done; control[2]: 1 when the timer slack was set; control[3]: the arm's state (IDLE..CANCELLED below); control[4]: the fd
-// (-1: wake only); control[5]: bytes written; control[6]: errno name index (FAILED).
+// done; control[2]: 1 when the timer slack was set; control[3]: the arm's state (IDLE..CANCELLED
+// above); control[4]: the fd (-1: wake only); control[5]: bytes written; control[6]: 1 EAGAIN,
+// 2 another error (FAILED).
 // times[0]: the epoch ms to send at; times[1]: when the write began; times[2]: spin window ms.
 const SENDER_SOURCE = `
 const { workerData } = require('node:worker_threads');

@@ -25,6 +25,8 @@ export class ThreadPacedLoop {
   /** The request the thread is to write, while it is armed and not yet settled. */
   private armed: { connection: number; intendedMs: number } | null = null;
   private stopped = false;
+  /** A taken-back request's connection, until the core has it back. */
+  private releasing: number | null = null;
 
   constructor(o: ThreadPacedOptions) {
     this.o = o;
@@ -51,6 +53,7 @@ export class ThreadPacedLoop {
     this.stopped = true;
     this.o.thread.cancel();
     this.settle(epochNowMs());
+    this.release(epochNowMs());
   }
 
   private readonly onArmDone = () => {
@@ -68,12 +71,13 @@ export class ThreadPacedLoop {
     const { core, pool } = this.o;
     const connection = pool.connections[armed.connection]!;
     if (report.state === 'cancelled') {
-      // Its socket is closing now: the request goes back to the schedule once the close has run
-      // its course, so it cannot be sent on the closing socket.
       connection.busy = false;
-      queueMicrotask(() => {
-        if (!this.stopped) core.release(armed.connection, epochNowMs());
-      });
+      // Stopping: back to the books at once, before the core counts what is still out. Else its
+      // socket is closing now: back once the close has run its course, so the request cannot be
+      // sent on the closing socket.
+      this.releasing = armed.connection;
+      if (this.stopped) this.release(nowMs);
+      else queueMicrotask(() => this.release(epochNowMs()));
       return;
     }
     core.reservedSent(armed.connection, report.sentMs);
@@ -81,6 +85,14 @@ export class ThreadPacedLoop {
     if (report.state === 'written' && report.bytes < pool.request.length) connection.writeFrom(report.bytes);
     else if (report.error === 'again') connection.writeFrom(0);
     else if (report.error === 'broken') connection.fail('reset', nowMs);
+  }
+
+  /** A request taken back goes back to the core once (stop() may come before the microtask). */
+  private release(nowMs: number): void {
+    if (this.releasing === null) return;
+    const connection = this.releasing;
+    this.releasing = null;
+    this.o.core.release(connection, nowMs);
   }
 
   private loop(): void {
