@@ -3,7 +3,7 @@
  * src/load/pacer.ts comes from (section 4, the candidates at 1k rps, is in pacing-candidates.ts).
  */
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { SLEEP_SPIN_US } from '../../src/load/pacer.ts';
+import { SLEEP_SPIN_US, THREAD_SPIN_US } from '../../src/load/pacer.ts';
 import { cores, heading, measure, row, SECONDS, us, using, type Measured } from './measure.ts';
 import { startFastTarget } from './targets.ts';
 
@@ -14,8 +14,9 @@ export async function rateFidelity(): Promise<void> {
   for (const rate of [1_000, 2_500, 5_000, 10_000, 20_000]) {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
-      [`sleep+spin ${SLEEP_SPIN_US}µs (default window)`, new OpenLoopEngine({ pacing: 'sleep' })],
+      [`sleep+spin ${SLEEP_SPIN_US}µs (over TLS)`, new OpenLoopEngine({ pacing: 'sleep' })],
       ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
+      [`sender thread+spin ${THREAD_SPIN_US}µs (the default)`, new OpenLoopEngine({ pacing: 'thread' })],
     ];
     if (rate === 20_000) runs.push(['2 workers, default', new OpenLoopEngine({ workers: 2 })]);
     for (const [name, engine] of runs) {

@@ -76,9 +76,9 @@ export class OpenLoopEngine implements LoadEngine {
     this.name = `meshbench open loop (${this.workers} worker${this.workers === 1 ? '' : 's'})`;
   }
 
-  /** The engine as a result names it: workers and the pacing chosen for this rate. */
-  describe(targetRps: number): string {
-    const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs);
+  /** The engine as a result names it: workers and the pacing chosen for this rate (and target's protocol). */
+  describe(targetRps: number, protocol = 'http:'): string {
+    const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs, protocol);
     return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacing.label})`;
   }
 
@@ -106,7 +106,7 @@ export class OpenLoopEngine implements LoadEngine {
       if (told.phase === 'measure') say('drain');
       const { sentInWindow, scheduledInWindow, ...histograms } = merged;
       return {
-        engine: this.describe(spec.targetRps),
+        engine: this.describe(spec.targetRps, target.protocol),
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps / this.share.count,

@@ -50,9 +50,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const measureStartMs = o.startEpochMs + o.warmupMs;
   const measureEndMs = measureStartMs + o.durationMs;
   const schedule = new Schedule({ rateRps: o.rateRps, startMs: o.startEpochMs, jitter: o.jitter, seed: o.offset + 1, offset: o.offset, stride: o.stride });
-  // The sender thread writes plain HTTP only: over TLS the event loop sleeps and sends.
-  const kind = o.pacing === 'thread' && o.target.protocol !== 'http:' ? 'sleep' : o.pacing;
-  const pacing = choosePacing(o.rateRps / o.stride, kind, o.spinUs, o.pollUs);
+  const pacing = choosePacing(o.rateRps / o.stride, o.pacing, o.spinUs, o.pollUs, o.target.protocol);
   const pollMs = pacing.pollUs / 1_000;
   let core!: OpenLoopCore;
   let sender: ThreadPacedLoop | null = null;

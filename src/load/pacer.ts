@@ -1,7 +1,8 @@
 /**
  * Pacing: how the open loop waits for the next intended send time. Node's timers step in whole
- * milliseconds, far coarser than the µs the loader must keep, so there are two ways (measured in
- * ../shared/research/pacing.md and bench/README.md):
+ * milliseconds, far coarser than the µs the loader must keep, so there are these ways (measured
+ * in ../shared/research/pacing.md and bench/README.md); `thread` is the default up to
+ * SLEEP_UP_TO_RPS per worker, `spin` above it, `sleep` over TLS:
  *
  * - `sleep`: a pacing thread sleeps in `Atomics.wait` (a futex with a µs timeout, its timer slack
  *   set to 1 ns) until `spinUs` before the send, then wakes the event loop through
@@ -30,19 +31,20 @@ export interface Pacing {
    * outstanding, so a fast response is read by a running event loop, not one woken from epoll.
    */
   pollUs: number;
-  /** How results name it, e.g. "sleep+spin 200µs". */
+  /** How results name it, e.g. "sender thread+spin 100µs". */
   label: string;
 }
 
 /**
  * Up to this rate per load worker the loader sleeps between sends; above it, it spins. Chosen
- * from bench:load's pacing-by-rate table (bench/README.md): with the 200 µs window, sleeping took
- * 0.62 cores at 2.5k rps against spinning's 0.99, and as much as spinning at 5k (sends 200 µs
- * apart leave no time to sleep), where the hand-off only adds lag.
+ * from bench:load's pacing-by-rate table (bench/README.md): at 2.5k rps the sender thread took
+ * 0.47 cores (lag P99 199 µs) and sleep+spin 200 µs 0.62 against spinning's 0.99; at 5k rps the
+ * sender thread fell behind (lag P99 1.3 ms: one hand-off per send) and sleeping saved nothing.
  */
 export const SLEEP_UP_TO_RPS = 2_500;
 /**
- * The event loop is woken this long before each send, to absorb the hand-off's lateness. 100 µs
+ * sleep (over TLS; the default before the sender thread): the event loop is woken this long
+ * before each send, to absorb the hand-off's lateness. 100 µs
  * costs 0.1 cores less at 1k rps and did as well on an idle machine (bench:load section 4), but
  * a real run shares the machine with the workload and its proxies, and there the hand-off is
  * later: in `scenarios/local-sidecar-vs-ambient.yaml`, run twice each way alternately, 100 µs had
@@ -50,14 +52,22 @@ export const SLEEP_UP_TO_RPS = 2_500;
  * (299 µs, 0.27 cores).
  */
 export const SLEEP_SPIN_US = 200;
-/** thread: the sender thread busy-waits this long before each send (the pacing lab's best, ../shared/research/pacing.md). */
-export const THREAD_SPIN_US = 60;
+/**
+ * thread: the sender thread busy-waits this long before each send. The pacing lab's best was 60 µs
+ * (../shared/research/pacing.md); in the engine at 1k rps (bench:load section 4, 3 rounds): 60 µs
+ * 0.196 cores, lag P99 185 µs; 100 µs 0.225, 177 µs; 150 µs 0.274, 165 µs. Two interleaved runs
+ * before it (4 and 6 rounds of 5 s) gave lag P99 medians of 116 and 136 µs at 100 µs, 168 at 60
+ * and 167-189 at 150-200: 100 µs sits between cost and lateness.
+ */
+export const THREAD_SPIN_US = 100;
 /** The last part of a wait is a busy loop: `setImmediate` turns are ~5-20 µs coarse. */
 const FINAL_SPIN_MS = 0.03;
 
-/** The pacing a worker uses at `rateRpsPerWorker`; `kind` forces one (benchmarks compare them). */
-export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US): Pacing {
-  const chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
+/** The pacing a worker uses at `rateRpsPerWorker` to a target of `protocol`; `kind` forces one (benchmarks compare them). */
+export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US, protocol = 'http:'): Pacing {
+  let chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
+  // The sender thread writes plain HTTP only: over TLS the event loop sleeps and sends.
+  if (chosen === 'thread' && protocol !== 'http:') chosen = 'sleep';
   if (chosen === 'thread') {
     const us = spinUs ?? THREAD_SPIN_US;
     return { kind: 'thread', spinUs: us, pollUs: 0, label: `sender thread+spin ${us}µs` };
@@ -72,8 +82,15 @@ export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs
 /** After each send the event loop polls this long (while a request is out) before it sleeps. */
 export const SLEEP_POLL_US = 0;
 
-/** Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). */
-const DEFAULT_SLEEP: PacingKind = 'sleep';
+/**
+ * Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). The sender
+ * thread, from bench:load section 4 (1k rps, 3 interleaved rounds) against sleep+spin 200 µs: 0.225
+ * against 0.251 cores, lag P99 177 against 179 µs, and the only candidate whose offset from the
+ * spinning loader does not grow with the response time (+9 against +35 µs between 0 and 300 µs of
+ * service: a mesh's added latency is not inflated). In the ambient scenario, alternately with it
+ * (36 trials each): 3 against 4 trials invalid for loader lag, 0.22-0.24 against 0.26 cores.
+ */
+const DEFAULT_SLEEP: PacingKind = 'thread';
 const ADAPTIVE_MIN_US = 40;
 const ADAPTIVE_MAX_US = 500;
 const ADAPTIVE_MARGIN_US = 30;

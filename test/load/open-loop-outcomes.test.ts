@@ -10,13 +10,13 @@ import { mergeHistograms } from '../../src/results/histogram.ts';
 import { startClosingTarget } from './closing-target.ts';
 import { startHoldingTarget } from './holding-target.ts';
 
-/** The default pacing, and the sender thread (its own send path: reserve, write, settle). */
-const PACINGS = [undefined, 'thread'] as const;
+/** The default pacing, the sender thread (reserve, write, settle), and sleep (the event loop sends: over TLS). */
+const PACINGS = ['thread', 'sleep'] as const;
 
 const outcomes = (o: LoadOutcome) => o.ok.totalCount + o.non2xx.totalCount + Object.values(o.errorsByClass).reduce((a, b) => a + b, 0);
 
 for (const pacing of PACINGS) {
-  test(`a target that stops answering: outcomes equal the requests scheduled in the window, none counted twice (pacing: ${pacing ?? 'default'})`, async () => {
+  test(`a target that stops answering: outcomes equal the requests scheduled in the window, none counted twice (pacing: ${pacing})`, async () => {
     // Warmup is answered, then nothing: at the drain deadline requests are still in flight, and
     // destroying their sockets reports them a second time.
     let answering = true;
@@ -36,7 +36,7 @@ for (const pacing of PACINGS) {
 }
 
 for (const pacing of PACINGS) {
-  test(`1 % of requests never answered: the all-attempts P99.9 lands at the timeout, the 2xx one does not show them (pacing: ${pacing ?? 'default'})`, async () => {
+  test(`1 % of requests never answered: the all-attempts P99.9 lands at the timeout, the 2xx one does not show them (pacing: ${pacing})`, async () => {
     const timeoutMs = 300;
     const target = await startHoldingTarget((n) => n % 100 !== 50);
     try {
@@ -57,7 +57,7 @@ for (const pacing of PACINGS) {
 }
 
 for (const pacing of PACINGS) {
-  test(`a target that answers 90 % of requests in time: achieved (2xx) rate about 10 % under the target, sent rate on it (pacing: ${pacing ?? 'default'})`, async () => {
+  test(`a target that answers 90 % of requests in time: achieved (2xx) rate about 10 % under the target, sent rate on it (pacing: ${pacing})`, async () => {
     const target = await startHoldingTarget((n) => n % 10 !== 5);
     try {
       const outcome = await new OpenLoopEngine({ pacing }).run({ connections: 16, targetRps: 200, warmupMs: 200, durationMs: 1_000, timeoutMs: 300 }, target.url, new AbortController().signal);
@@ -72,7 +72,7 @@ for (const pacing of PACINGS) {
 }
 
 for (const pacing of PACINGS) {
-  test(`a server that closes each connection 12 ms after its answer: every request counted once, none written twice or lost (pacing: ${pacing ?? 'default'})`, async () => {
+  test(`a server that closes each connection 12 ms after its answer: every request counted once, none written twice or lost (pacing: ${pacing})`, async () => {
     // 100 rps over 2 connections: the idle one is reserved for the next send ~10 ms ahead and
     // closed before it (about 40 of 120 sends here): the sender thread's send must be taken back
     // and made on a new connection, never written to the closing socket or its reused descriptor.
