@@ -11,6 +11,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import { inNetns } from '../netns/exec.ts';
 import { waitForHttpInNetns } from '../netns/ready.ts';
@@ -24,6 +25,8 @@ import { applyInpodRedirect } from './redirect.ts';
 import { ambientModelFor, workloadUid, type PeerAuthenticationMode } from './xds.ts';
 
 const ZDS_AGENT = fileURLToPath(new URL('./zds-agent.py', import.meta.url));
+/** How long an agent's end waits for its ztunnel's to be reported first (see watchLoss). */
+const AGENT_LOSS_GRACE_MS = 250;
 
 export const AMBIENT_LABEL = `istio-ambient (local: ztunnel ${ZTUNNEL_VERSION}, HBONE mTLS, 2 nodes)`;
 
@@ -100,15 +103,18 @@ export class AmbientDataPlane {
    */
   watchLoss(onLost: (error: RunError) => void): void {
     let reported = false;
-    const watch = (p: ManagedProcess, logFile?: string) =>
+    const watch = (p: ManagedProcess, logFile?: string, graceMs = 0) =>
       void p.exited.then(async (code) => {
+        // An agent ends when its ztunnel closes the ZDS connection: the ztunnel's own exit, a
+        // moment later or sooner, is the cause to name, so an agent's waits for it.
+        if (graceMs > 0) await sleep(graceMs);
         if (this.stopped || reported) return;
         reported = true;
         const tail = logFile ? await logTail(logFile) : p.stderrTail().split('\n').slice(-3).join(' | ') || '(no output)';
         onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: 'local platform (istio-ambient)', fix: `its last output: ${tail}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` }));
       });
     for (const p of this.nodeProxies) watch(p.process, p.logFile);
-    for (const a of this.agents) watch(a);
+    for (const a of this.agents) watch(a, undefined, AGENT_LOSS_GRACE_MS);
   }
 
   metrics(node: NodeName): Promise<Sample[]> {
