@@ -119,11 +119,15 @@ export class SpinWindow {
 // The pacing thread, as source: a worker from a string also runs from a single bundled file.
 // control[0]: wake requests (main adds 1 per request; -1 stops), control[1]: the last request
 // fired, control[2]: 1 when the timer slack was set. wakeAt[0]: the epoch ms to fire at.
-const PACER_SOURCE = `
+/**
+ * The start of a timing thread's source (this pacer's and the sender thread's): its control words
+ * (`workerData.control`, control[2] set to 1 once its timer slack is 1 ns), `fs`, an epoch clock
+ * `now()`, and `handled`, the last sequence number it dealt with.
+ */
+export const TIMING_THREAD_PRELUDE = `
 const { workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const control = new Int32Array(workerData.control);
-const wakeAt = new Float64Array(workerData.wakeAt);
 try {
   // Linux adds 50 µs of slack to every timed wait by default; /proc/TID/ addresses this thread.
   const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
@@ -132,6 +136,10 @@ try {
 } catch {}
 const now = () => performance.timeOrigin + performance.now();
 let handled = 0;
+`;
+
+const PACER_SOURCE = `${TIMING_THREAD_PRELUDE}
+const wakeAt = new Float64Array(workerData.wakeAt);
 for (;;) {
   const seq = Atomics.load(control, 0);
   if (seq < 0) break;

@@ -11,6 +11,7 @@
  * event loop at its time (when no connection was ready to take the send).
  */
 import { Worker } from 'node:worker_threads';
+import { TIMING_THREAD_PRELUDE } from './pacer.ts';
 
 const IDLE = 0;
 const ARMED = 1;
@@ -24,20 +25,9 @@ const CANCELLED = 5;
 // above); control[4]: the fd (-1: wake only); control[5]: bytes written; control[6]: 1 EAGAIN,
 // 2 another error (FAILED).
 // times[0]: the epoch ms to send at; times[1]: when the write began; times[2]: spin window ms.
-const SENDER_SOURCE = `
-const { workerData } = require('node:worker_threads');
-const fs = require('node:fs');
-const control = new Int32Array(workerData.control);
+const SENDER_SOURCE = `${TIMING_THREAD_PRELUDE}
 const times = new Float64Array(workerData.times);
 const request = Buffer.from(workerData.request);
-try {
-  // Linux adds 50 µs of slack to every timed wait by default; /proc/TID/ addresses this thread.
-  const tid = fs.readlinkSync('/proc/thread-self').split('/').pop();
-  fs.writeFileSync('/proc/' + tid + '/timerslack_ns', '1');
-  Atomics.store(control, 2, 1);
-} catch {}
-const now = () => performance.timeOrigin + performance.now();
-let handled = 0;
 for (;;) {
   const seq = Atomics.load(control, 0);
   if (seq < 0) break;
