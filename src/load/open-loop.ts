@@ -61,7 +61,6 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
     complete: (c, outcome, nowMs) => {
       sender?.beforeComplete(c, nowMs);
       core.complete(c, outcome, nowMs);
-      sender?.afterComplete();
     },
     beforeClose: (c) => sender?.beforeClose(c),
   });
@@ -140,7 +139,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
         }
       };
       if (thread) {
-        sender = new ThreadPacedLoop({ core, pool, thread, measureEndMs, spinMs: pacing.spinUs / 1_000, signal: o.signal, onWindowEnd: drain });
+        sender = new ThreadPacedLoop({ core, pool, thread, measureEndMs, signal: o.signal, onWindowEnd: drain });
         sender.start();
       } else loop();
     });

@@ -24,9 +24,7 @@ const CANCELLED = 5;
 // done; control[2]: 1 when the timer slack was set; control[3]: the arm's state (IDLE..CANCELLED
 // above); control[4]: the fd (-1: wake only); control[5]: bytes written; control[6]: 1 EAGAIN,
 // 2 another error (FAILED).
-// times[0]: the epoch ms to send at; times[1]: when the write began; times[2]: spin window ms;
-// times[3]: after a write, the epoch ms by which the event loop must hear of it if it has not
-// armed the next send by then (0: at once).
+// times[0]: the epoch ms to send at; times[1]: when the write began; times[2]: spin window ms.
 const SENDER_SOURCE = `${TIMING_THREAD_PRELUDE}
 const times = new Float64Array(workerData.times);
 const request = Buffer.from(workerData.request);
@@ -42,14 +40,6 @@ for (;;) {
   while (now() < at && Atomics.load(control, 3) === 1) {}
   if (Atomics.compareExchange(control, 3, 1, 2) === 1) send();
   Atomics.store(control, 1, seq);
-  // A written request: the event loop hears of it with the response and arms the next send
-  // then, unless no response came by times[3]. Waking it at the send itself would take a core
-  // from the workload at the very moment the request reaches it.
-  if (Atomics.load(control, 3) === 3 && Atomics.load(control, 4) >= 0) {
-    const by = times[3];
-    while ((rest = by - now()) > 0 && Atomics.load(control, 0) === seq) Atomics.wait(control, 0, seq, rest);
-    if (Atomics.load(control, 0) !== seq) continue;
-  }
   Atomics.notify(control, 1);
 }
 function send() {
@@ -81,7 +71,7 @@ export interface SendReport {
 
 export class SendThread {
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * 7));
-  private readonly times = new Float64Array(new SharedArrayBuffer(8 * 4));
+  private readonly times = new Float64Array(new SharedArrayBuffer(8 * 3));
   private readonly worker: Worker;
 
   private constructor(request: Buffer, spinUs: number) {
@@ -115,14 +105,11 @@ export class SendThread {
 
   /**
    * Writes the request to `fd` at `epochMs` (or only wakes, with fd -1). The promise resolves
-   * once the thread is done with it (failed, cancelled, a wake), or for a written request at
-   * `wakeByMs` unless the event loop armed another send before; `take()` says how it went, and
-   * may be called before (when the response has come).
+   * once the thread is done with it (written, failed or cancelled); `take()` says how it went.
    */
-  arm(epochMs: number, fd: number, wakeByMs = 0): Promise<unknown> {
+  arm(epochMs: number, fd: number): Promise<unknown> {
     if (this.busy) throw new Error('SendThread: one send at a time; take() the last one and wait for its promise');
     this.times[0] = epochMs;
-    this.times[3] = wakeByMs;
     Atomics.store(this.control, 4, fd);
     Atomics.store(this.control, 3, ARMED);
     const seq = Atomics.add(this.control, 0, 1) + 1;

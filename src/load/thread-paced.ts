@@ -15,24 +15,16 @@ export interface ThreadPacedOptions {
   pool: Http1Pool;
   thread: SendThread;
   measureEndMs: number;
-  /** The sender thread's spin window, ms. */
-  spinMs: number;
   signal: AbortSignal;
   /** Called once the measured window's sends are over. */
   onWindowEnd: () => void;
 }
-
-/** Time the event loop needs, once woken, to arm a send (its wake-up on this VM is often 100-300 µs late). */
-const WAKE_MARGIN_MS = 0.4;
 
 export class ThreadPacedLoop {
   private readonly o: ThreadPacedOptions;
   /** The request the thread is to write, while it is armed and not yet settled. */
   private armed: { connection: number; intendedMs: number } | null = null;
   private stopped = false;
-  private windowEnded = false;
-  /** The number of the latest arm. */
-  private seq = 0;
   /** A taken-back request's connection, until the core has it back. */
   private releasing: number | null = null;
 
@@ -64,18 +56,11 @@ export class ThreadPacedLoop {
     this.release(epochNowMs());
   }
 
-  /** The pool has reported a response or failure: the armed send may be settled, so arm the next now. */
-  afterComplete(): void {
-    if (!this.armed && !this.o.thread.busy) this.loop();
-  }
-
-  /** The thread is done with arm `seq` (or gave up waiting for the event loop to arm the next). */
-  private onArmDone(seq: number): void {
-    // An arm the event loop moved past (it armed the next from a response) resolves late: ignore it.
-    if (this.o.signal.aborted || seq !== this.seq) return;
+  private readonly onArmDone = () => {
+    if (this.o.signal.aborted) return;
     this.settle(epochNowMs());
     if (!this.o.thread.busy) this.loop();
-  }
+  };
 
   /** Takes the thread's report of the armed send, if it has one, into the books. */
   private settle(nowMs: number): void {
@@ -113,13 +98,10 @@ export class ThreadPacedLoop {
   private loop(): void {
     const { core, pool, thread, measureEndMs } = this.o;
     for (;;) {
-      if (this.o.signal.aborted || this.windowEnded) return;
+      if (this.o.signal.aborted) return;
       const now = epochNowMs();
       core.due(now);
-      if (now >= measureEndMs) {
-        this.windowEnded = true;
-        return this.o.onWindowEnd();
-      }
+      if (now >= measureEndMs) return this.o.onWindowEnd();
       const nextMs = Math.min(core.nextDue, measureEndMs);
       // Too close for a hand-off: the event loop sends this one itself.
       if (finalSpin(nextMs, epochNowMs)) continue;
@@ -133,11 +115,7 @@ export class ThreadPacedLoop {
       } else {
         for (const c of pool.connections) if (!c.busy) c.open();
       }
-      // Wake the event loop after the write only if no response has come in time to arm the next
-      // send (a response wakes it anyway): by WAKE_MARGIN_MS before the next send's own spin.
-      const wakeByMs = reserved ? Math.min(core.nextDue, measureEndMs) - this.o.spinMs - WAKE_MARGIN_MS : 0;
-      const seq = ++this.seq;
-      void thread.arm(reserved?.intendedMs ?? nextMs, fd, wakeByMs).then(() => this.onArmDone(seq));
+      void thread.arm(reserved?.intendedMs ?? nextMs, fd).then(this.onArmDone);
       return;
     }
   }
