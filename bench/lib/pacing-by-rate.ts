@@ -14,9 +14,9 @@ export async function rateFidelity(): Promise<void> {
   for (const rate of [1_000, 2_500, 5_000, 10_000, 20_000]) {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
-      [`sleep+spin ${SLEEP_SPIN_US}µs (over TLS)`, new OpenLoopEngine({ pacing: 'sleep' })],
+      [`sleep+spin ${SLEEP_SPIN_US}µs (the default)`, new OpenLoopEngine({ pacing: 'sleep' })],
       ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
-      [`sender thread+spin ${THREAD_SPIN_US}µs (the default)`, new OpenLoopEngine({ pacing: 'thread' })],
+      [`sender thread+spin ${THREAD_SPIN_US}µs`, new OpenLoopEngine({ pacing: 'thread' })],
     ];
     if (rate === 20_000) runs.push(['2 workers, default', new OpenLoopEngine({ workers: 2 })]);
     for (const [name, engine] of runs) {

@@ -28,13 +28,13 @@ const CANDIDATES: Candidate[] = [
   { name: 'sleep, no spin (pacing thread wakes the event loop at the send time)', pacing: 'sleep', spinUs: 0 },
   { name: 'sleep+spin 60 µs', pacing: 'sleep', spinUs: 60 },
   { name: 'sleep+spin 100 µs', pacing: 'sleep', spinUs: 100, bias: true },
-  { name: 'sleep+spin 200 µs (over TLS; the default before the sender thread)', pacing: 'sleep', spinUs: 200, bias: true },
+  { name: 'sleep+spin 200 µs (the default)', pacing: 'sleep', spinUs: 200, bias: true },
   { name: 'sleep+spin 300 µs', pacing: 'sleep', spinUs: 300 },
   { name: 'sleep+adaptive spin (window: recent worst hand-off lateness + 30 µs)', pacing: 'adaptive' },
   { name: 'sleep+spin 100 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 100, pollUs: 150, bias: true },
   { name: 'sleep+spin 200 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 200, pollUs: 150 },
   { name: 'sender thread+spin 60 µs (the thread writes to the socket; the event loop only reads)', pacing: 'thread', spinUs: 60 },
-  { name: 'sender thread+spin 100 µs (the default)', pacing: 'thread', spinUs: 100, bias: true },
+  { name: 'sender thread+spin 100 µs', pacing: 'thread', spinUs: 100, bias: true },
   { name: 'sender thread+spin 150 µs', pacing: 'thread', spinUs: 150 },
 ];
 const SPIN = CANDIDATES[0]!.name;

@@ -1,8 +1,8 @@
 /**
  * Pacing: how the open loop waits for the next intended send time. Node's timers step in whole
  * milliseconds, far coarser than the µs the loader must keep, so there are these ways (measured
- * in ../shared/research/pacing.md and bench/README.md); `thread` is the default up to
- * SLEEP_UP_TO_RPS per worker, `spin` above it, `sleep` over TLS:
+ * in ../shared/research/pacing.md and bench/README.md); `sleep` is the default up to
+ * SLEEP_UP_TO_RPS per worker, `spin` above it; `thread` and `adaptive` are measured candidates:
  *
  * - `sleep`: a pacing thread sleeps in `Atomics.wait` (a futex with a µs timeout, its timer slack
  *   set to 1 ns) until `spinUs` before the send, then wakes the event loop through
@@ -31,7 +31,7 @@ export interface Pacing {
    * outstanding, so a fast response is read by a running event loop, not one woken from epoll.
    */
   pollUs: number;
-  /** How results name it, e.g. "sender thread+spin 100µs". */
+  /** How results name it, e.g. "sleep+spin 200µs". */
   label: string;
 }
 
@@ -40,11 +40,11 @@ export interface Pacing {
  * from bench:load's pacing-by-rate table (bench/README.md): at 2.5k rps the sender thread took
  * 0.47 cores (lag P99 199 µs) and sleep+spin 200 µs 0.62 against spinning's 0.99; at 5k rps the
  * sender thread fell behind (lag P99 1.3 ms: one hand-off per send) and sleeping saved nothing.
+ * (Also the sender thread's range, were it the default.)
  */
 export const SLEEP_UP_TO_RPS = 2_500;
 /**
- * sleep (over TLS; the default before the sender thread): the event loop is woken this long
- * before each send, to absorb the hand-off's lateness. 100 µs
+ * The event loop is woken this long before each send, to absorb the hand-off's lateness. 100 µs
  * costs 0.1 cores less at 1k rps and did as well on an idle machine (bench:load section 4), but
  * a real run shares the machine with the workload and its proxies, and there the hand-off is
  * later: in `scenarios/local-sidecar-vs-ambient.yaml`, run twice each way alternately, 100 µs had
@@ -83,14 +83,15 @@ export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs
 export const SLEEP_POLL_US = 0;
 
 /**
- * Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). The sender
- * thread, from bench:load section 4 (1k rps, 3 interleaved rounds) against sleep+spin 200 µs: 0.225
- * against 0.251 cores, lag P99 177 against 179 µs, and the only candidate whose offset from the
- * spinning loader does not grow with the response time (+9 against +35 µs between 0 and 300 µs of
- * service: a mesh's added latency is not inflated). In the ambient scenario, alternately with it
- * (36 trials each): 3 against 4 trials invalid for loader lag, 0.22-0.24 against 0.26 cores.
+ * Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). Not the sender
+ * thread, though in bench:load section 4 it was cheaper (0.225 against 0.251 cores), as late
+ * (lag P99 177 against 179 µs) and alone unbiased (+9 against +35 µs from 0 to 300 µs of service):
+ * in `bench run` (the ambient scenario, 36 trials each, alternately) it raised the no-mesh P99 to
+ * 1.2-2.1 ms against 0.4-1.2 ms, so a mesh's added P99 read far too low. Waking the event loop at
+ * every send, as it does to arm the next, takes a core from the workload the moment the request
+ * reaches it; not waking it (arming on the response) left 4 of 9 trials invalid for lag.
  */
-const DEFAULT_SLEEP: PacingKind = 'thread';
+const DEFAULT_SLEEP: PacingKind = 'sleep';
 const ADAPTIVE_MIN_US = 40;
 const ADAPTIVE_MAX_US = 500;
 const ADAPTIVE_MARGIN_US = 30;
