@@ -6,7 +6,8 @@
  * (or `timeoutMs` after the window, when the rest count as timeouts).
  */
 import { ClosedLoopCore } from './closed-loop-core.ts';
-import { epochNowMs, Http1Pool } from './http1.ts';
+import { epochNowMs } from './http1.ts';
+import { Http1Pool } from './http1-pool.ts';
 import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from './types.ts';
 
 const DRAIN_POLL_MS = 5;

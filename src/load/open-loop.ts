@@ -3,7 +3,8 @@
  * latency from the intended time (see open-loop-core.ts). This file is the real-time driver: a
  * clock, a pacing loop (pacer.ts) and the HTTP/1.1 connections (http1.ts).
  */
-import { epochNowMs, Http1Pool } from './http1.ts';
+import { epochNowMs } from './http1.ts';
+import { Http1Pool } from './http1-pool.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
 import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';

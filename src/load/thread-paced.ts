@@ -5,7 +5,8 @@
  * (still connecting, or all busy), the thread only wakes the event loop at the send time and the
  * event loop sends, as the `sleep` pacing does without its spin window.
  */
-import { epochNowMs, type Http1Pool } from './http1.ts';
+import { epochNowMs } from './http1.ts';
+import type { Http1Pool } from './http1-pool.ts';
 import type { OpenLoopCore } from './open-loop-core.ts';
 import { finalSpin } from './pacer.ts';
 import type { SendThread } from './send-thread.ts';

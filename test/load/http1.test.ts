@@ -2,7 +2,7 @@
 import net, { type AddressInfo } from 'node:net';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Http1Pool } from '../../src/load/http1.ts';
+import { Http1Pool } from '../../src/load/http1-pool.ts';
 import type { ErrorClass } from '../../src/results/model.ts';
 
 type Reply = (socket: net.Socket, request: number) => void;
