@@ -152,8 +152,8 @@ export class OpenLoopCore {
   release(connection: number, nowMs: number): void {
     const intended = this.intendedOf[connection]!;
     this.busy[connection] = 0;
-    this.idle.push(connection);
     if (intended > nowMs && this.stashedDueMs === null) {
+      this.idle.push(connection);
       this.stashedDueMs = this.nextDueMs;
       this.nextDueMs = intended;
       return;
@@ -162,8 +162,7 @@ export class OpenLoopCore {
       recordLatencyUs(this.histograms.schedulerLag, (nowMs - intended) * 1_000);
       this.scheduledInWindow++;
     }
-    const free = this.idle.pop()!;
-    this.dispatch(free, intended, nowMs);
+    this.dispatch(connection, intended, nowMs);
   }
 
   /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */

@@ -40,7 +40,6 @@ export interface Pacing {
  * from bench:load's pacing-by-rate table (bench/README.md): at 2.5k rps the sender thread took
  * 0.47 cores (lag P99 199 µs) and sleep+spin 200 µs 0.62 against spinning's 0.99; at 5k rps the
  * sender thread fell behind (lag P99 1.3 ms: one hand-off per send) and sleeping saved nothing.
- * (Also the sender thread's range, were it the default.)
  */
 export const SLEEP_UP_TO_RPS = 2_500;
 /**
@@ -87,9 +86,9 @@ export const SLEEP_POLL_US = 0;
  * thread, though in bench:load section 4 it was cheaper (0.225 against 0.251 cores), as late
  * (lag P99 177 against 179 µs) and alone unbiased (+9 against +35 µs from 0 to 300 µs of service):
  * in `bench run` (the ambient scenario, 36 trials each, alternately) it raised the no-mesh P99 to
- * 1.2-2.1 ms against 0.4-1.2 ms, so a mesh's added P99 read far too low. Waking the event loop at
- * every send, as it does to arm the next, takes a core from the workload the moment the request
- * reaches it; not waking it (arming on the response) left 4 of 9 trials invalid for lag.
+ * 1.2-2.1 ms against 0.4-1.2 ms, so a mesh's added P99 read far too low. Why is not known: not
+ * waking the event loop at each send (arming the next on the response) kept that P99 and left 4
+ * of 9 trials invalid for lag.
  */
 const DEFAULT_SLEEP: PacingKind = 'sleep';
 const ADAPTIVE_MIN_US = 40;
@@ -117,9 +116,6 @@ export class SpinWindow {
   }
 }
 
-// The pacing thread, as source: a worker from a string also runs from a single bundled file.
-// control[0]: wake requests (main adds 1 per request; -1 stops), control[1]: the last request
-// fired, control[2]: 1 when the timer slack was set. wakeAt[0]: the epoch ms to fire at.
 /**
  * The start of a timing thread's source (this pacer's and the sender thread's): its control words
  * (`workerData.control`, control[2] set to 1 once its timer slack is 1 ns), `fs`, an epoch clock
@@ -139,6 +135,9 @@ const now = () => performance.timeOrigin + performance.now();
 let handled = 0;
 `;
 
+// The pacing thread, as source: a worker from a string also runs from a single bundled file.
+// control[0]: wake requests (main adds 1 per request; -1 stops), control[1]: the last request
+// fired, control[2]: 1 when the timer slack was set. wakeAt[0]: the epoch ms to fire at.
 const PACER_SOURCE = `${TIMING_THREAD_PRELUDE}
 const wakeAt = new Float64Array(workerData.wakeAt);
 for (;;) {
