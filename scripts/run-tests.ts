@@ -4,13 +4,25 @@
  * path matches "scenario".
  */
 import { spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const uvuBin = fileURLToPath(new URL('../node_modules/uvu/bin.js', import.meta.url));
 const filter = process.argv[2] ?? '';
 const pattern = `${filter.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*\\.test\\.ts$`;
 
-const child = spawn(process.execPath, [uvuBin, 'test', pattern], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+// One temp folder for the whole run, removed at its end: tests make hundreds of folders (runs'
+// outputs, bundles, simulated pods) and do not each remove theirs. Writable by all, as /tmp is:
+// some steps run as nobody.
+const testTmp = mkdtempSync(join(tmpdir(), 'meshbench-tests-'));
+chmodSync(testTmp, 0o1777);
+const removeTestTmp = () => rmSync(testTmp, { recursive: true, force: true, maxRetries: 3 });
+process.on('exit', removeTestTmp);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
+const child = spawn(process.execPath, [uvuBin, 'test', pattern], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NO_COLOR: '1', TMPDIR: testTmp } });
 let output = '';
 child.stdout.on('data', (chunk: Buffer) => {
   process.stdout.write(chunk);
