@@ -125,7 +125,8 @@ export class OpenLoopCore {
     if (!this.scheduling || this.nextDueMs >= this.window.measureEndMs) return null;
     const at = this.idle.findLastIndex(ready);
     if (at < 0) return null;
-    const connection = this.idle.splice(at, 1)[0]!;
+    // Usually the last idle one: popped, with no array made per send.
+    const connection = at === this.idle.length - 1 ? this.idle.pop()! : this.idle.splice(at, 1)[0]!;
     const intendedMs = this.nextDueMs;
     this.busy[connection] = 1;
     this.intendedOf[connection] = intendedMs;

@@ -91,10 +91,6 @@ export class SendThread {
     return thread;
   }
 
-  get slackSet(): boolean {
-    return Atomics.load(this.control, 2) === 1;
-  }
-
   /**
    * An arm is out: armed, being written, not yet taken with `take()`, or not yet acknowledged
    * by the thread (which has then still to let go of the arm's time and descriptor).

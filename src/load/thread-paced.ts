@@ -57,6 +57,9 @@ export class ThreadPacedLoop {
     this.release(epochNowMs());
   }
 
+  /** A connection the thread can write to: connected, with a descriptor (made once, not per send). */
+  private readonly ready = (connection: number) => this.o.pool.connections[connection]!.fd >= 0;
+
   private readonly onArmDone = () => {
     if (this.o.signal.aborted) return;
     this.settle(epochNowMs());
@@ -106,7 +109,7 @@ export class ThreadPacedLoop {
       const nextMs = Math.min(core.nextDue, measureEndMs);
       // Too close for a hand-off: the event loop sends this one itself.
       if (finalSpin(nextMs, epochNowMs)) continue;
-      const reserved = core.reserveNext((c) => pool.connections[c]!.fd >= 0);
+      const reserved = core.reserveNext(this.ready);
       let fd = -1;
       if (reserved) {
         const connection = pool.connections[reserved.connection]!;
