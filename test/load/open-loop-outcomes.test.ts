@@ -81,10 +81,14 @@ for (const pacing of PACINGS) {
       const outcome = await new OpenLoopEngine({ pacing }).run({ connections: 2, targetRps: 100, warmupMs: 200, durationMs: 1_000, timeoutMs: 1_000 }, target.url, new AbortController().signal);
       assert.is(outcome.scheduledRequests, 100);
       assert.is(outcomes(outcome), 100);
-      // A request written just as the server's close crosses it is reset: a real race, rare.
-      assert.ok(outcome.ok.totalCount >= 98, JSON.stringify(outcome.errorsByClass));
-      assert.ok(target.seen() <= 120, `the server saw ${target.seen()} requests of 120 sent`);
-      assert.ok(target.seen() >= 118, `the server saw ${target.seen()} requests of 120 sent`);
+      // A request written just as the server's close crosses it is reset: a real race of HTTP
+      // keep-alive (0-3 of 100 with either pacing here), and the only failure allowed. A send the
+      // thread wrote to a closed descriptor would be reset too, on each of the ~40 taken back.
+      const { reset, ...others } = outcome.errorsByClass;
+      assert.equal(Object.values(others), [0, 0, 0], JSON.stringify(outcome.errorsByClass));
+      assert.ok(reset <= 10, `${reset} of 100 reset`);
+      assert.ok(target.seen() <= 120, `the server saw ${target.seen()} requests of 120 sent: one written twice`);
+      assert.ok(target.seen() >= 120 - reset, `the server saw ${target.seen()} requests of 120 sent, ${reset} reset: some lost`);
     } finally {
       await target.close();
     }
