@@ -2,14 +2,13 @@
  * bench:load section 4: the pacing candidates at 1k rps against issue 15's targets. This VM's
  * wake-up latency comes and goes in spells of seconds, so one pass in a row would judge
  * candidates on different spells: the candidates run in BENCH_PACING_ROUNDS interleaved rounds
- * (A B C ..., A B C ...), each round also takes the machine's floors, and every figure is printed
+ * (A B C ..., A B C ...), each round also takes the floors (pacing-floors.ts), and every figure is printed
  * as its median over the rounds [lowest, highest], judged on the median.
  */
-import { epochNowMs } from '../../src/load/http1.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { finalSpin, SLEEP_SPIN_US, SleepPacer, type PacingKind } from '../../src/load/pacer.ts';
-import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../../src/results/histogram.ts';
+import { type PacingKind } from '../../src/load/pacer.ts';
 import { heading, measure, row, SECONDS, using, verdict } from './measure.ts';
+import { FLOORS } from './pacing-floors.ts';
 import { startWorkloadTarget, type Target } from './targets.ts';
 
 const ROUNDS = Number(process.env.BENCH_PACING_ROUNDS ?? 3);
@@ -107,8 +106,7 @@ export async function pacingCandidates(): Promise<void> {
           if (c.pacing === 'spin') spinP50.atService = figures.p50;
           keep(atService, `${c.name} offset`, { p50: figures.p50 - spinP50.atService! });
         }
-        keep(floors, 'sleep', await pacingAlone());
-        keep(floors, 'spin', await spinAlone());
+        for (const f of FLOORS) keep(floors, f.key, await f.measure());
       }
     }),
   );
@@ -134,46 +132,8 @@ export async function pacingCandidates(): Promise<void> {
     const bias = b.map((v, i) => v - a[i]!);
     row(`bias on an added latency, ${c.name}`, `P50 vs spin at 0 µs service ${spread(a, plain)} µs, at ${BIAS_SERVICE_US} µs ${spread(b, plain)} µs`, `difference ${spread(bias, plain)} µs ${verdict(Math.abs(median(bias)) <= 20)}`);
   }
-  for (const [name, label] of [['sleep', `sleep+spin ${SLEEP_SPIN_US} µs pacing alone`], ['spin', 'spin pacing alone']] as const) {
-    const f = floors.get(name)!;
-    row(`machine floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`);
+  for (const { key, label } of FLOORS) {
+    const f = floors.get(key)!;
+    row(`floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`);
   }
-}
-
-/** Lag figures and CPU of a pacing loop with no HTTP: what the machine alone allows. */
-async function floor(wait: (dueMs: number) => Promise<void>): Promise<Partial<Figures>> {
-  const lagUs: Histogram = createLatencyHistogram();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const startMs = epochNowMs() + 20;
-  for (let i = 0; i < SECONDS * 1_000; i++) {
-    const dueMs = startMs + i;
-    await wait(dueMs);
-    recordLatencyUs(lagUs, (epochNowMs() - dueMs) * 1_000);
-  }
-  const cpu = process.cpuUsage(cpu0);
-  return { cpu: (cpu.user + cpu.system) / 1_000 / (performance.now() - t0), lagP50: lagUs.getValueAtPercentile(50), lagP99: lagUs.getValueAtPercentile(99), lagP999: lagUs.getValueAtPercentile(99.9) };
-}
-
-/** The default pacing's wait (sleep in the pacing thread, then spin the last SLEEP_SPIN_US), no sockets. */
-async function pacingAlone(): Promise<Partial<Figures>> {
-  const pacer = await SleepPacer.start();
-  try {
-    return await floor(async (dueMs) => {
-      const woken = pacer.sleepUntil(dueMs - SLEEP_SPIN_US / 1_000);
-      if (woken) await woken;
-      while (!finalSpin(dueMs, epochNowMs)) await new Promise((resolve) => setImmediate(resolve));
-    });
-  } finally {
-    await pacer.close();
-  }
-}
-
-/** The old loader's wait: a timer to ~2 ms before, then setImmediate turns; no sockets. */
-function spinAlone(): Promise<Partial<Figures>> {
-  return floor(async (dueMs) => {
-    const early = dueMs - epochNowMs() - 2;
-    if (early > 0) await new Promise((resolve) => setTimeout(resolve, early));
-    while (epochNowMs() < dueMs) await new Promise((resolve) => setImmediate(resolve));
-  });
 }
