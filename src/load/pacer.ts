@@ -37,9 +37,10 @@ export interface Pacing {
 
 /**
  * Up to this rate per load worker the loader sleeps between sends; above it, it spins. Chosen
- * from bench:load's pacing-by-rate table (bench/README.md): at 2.5k rps the sender thread took
- * 0.47 cores (lag P99 199 µs) and sleep+spin 200 µs 0.62 against spinning's 0.99; at 5k rps the
- * sender thread fell behind (lag P99 1.3 ms: one hand-off per send) and sleeping saved nothing.
+ * from bench:load's pacing-by-rate table (bench/README.md, two runs): at 2.5k rps the sender thread
+ * took 0.44-0.47 cores (lag P99 142-199 µs) and sleep+spin 200 µs 0.60-0.64 against spinning's
+ * 1.00; at 5k rps sleeping saved nothing and the sender thread fell behind (lag P99 0.4-1.3 ms,
+ * over 1 ms from 10k: one hand-off per send).
  */
 export const SLEEP_UP_TO_RPS = 2_500;
 /**
