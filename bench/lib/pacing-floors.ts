@@ -33,18 +33,23 @@ function figures(lagUs: Histogram, cpu0: NodeJS.CpuUsage, wallMs: number): Floor
   return { cpu: (cpu.user + cpu.system) / 1_000 / wallMs, lagP50: lagUs.getValueAtPercentile(50), lagP99: lagUs.getValueAtPercentile(99), lagP999: lagUs.getValueAtPercentile(99.9) };
 }
 
-/** Waits for each due time (1 ms apart) with `wait`, recording how late it returned. */
-async function awaitEach(wait: (dueMs: number) => Promise<void>): Promise<FloorFigures> {
+/** The due times (1 ms apart from 20 ms on), the lag histogram, and the CPU and wall clocks started. */
+function floorRun() {
   const lagUs = createLatencyHistogram();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const startMs = epochNowMs() + 20;
+  return { startMs: epochNowMs() + 20, lagUs, done: () => figures(lagUs, cpu0, performance.now() - t0) };
+}
+
+/** Waits for each due time with `wait`, recording how late it returned. */
+async function awaitEach(wait: (dueMs: number) => Promise<void>): Promise<FloorFigures> {
+  const { startMs, lagUs, done } = floorRun();
   for (let i = 0; i < COUNT; i++) {
     const dueMs = startMs + i;
     await wait(dueMs);
     recordLatencyUs(lagUs, (epochNowMs() - dueMs) * 1_000);
   }
-  return figures(lagUs, cpu0, performance.now() - t0);
+  return done();
 }
 
 /** The default pacing's wait (sleep in the pacing thread, then spin the last SLEEP_SPIN_US). */
@@ -72,10 +77,7 @@ function spinAlone(): Promise<FloorFigures> {
 
 /** A synchronous busy-wait: nothing between the due times but the clock (blocks this thread). */
 async function busyAlone(): Promise<FloorFigures> {
-  const lagUs = createLatencyHistogram();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const startMs = epochNowMs() + 20;
+  const { startMs, lagUs, done } = floorRun();
   for (let i = 0; i < COUNT; i++) {
     const dueMs = startMs + i;
     while (epochNowMs() < dueMs) {
@@ -83,7 +85,7 @@ async function busyAlone(): Promise<FloorFigures> {
     }
     recordLatencyUs(lagUs, (epochNowMs() - dueMs) * 1_000);
   }
-  return figures(lagUs, cpu0, performance.now() - t0);
+  return done();
 }
 
 // The thread records its lags itself, into shared memory, so no hand-off is measured.
