@@ -13,12 +13,14 @@
 #
 # Adapted from the spike in shared/k8s-tier (build.sh, tier.sh, egress-proxy.mjs; NOTES.md there
 # has the measurements), made self-contained: a user's machine has no shared folder.
-# The two snags, and their fixes here:
+# The three snags, and their fixes here:
 #   - the apiserver's node proxy refuses loopback node addresses ("address not allowed"): nodes get
 #     192.0.2.10 and the apiserver's "cluster" egress goes through a CONNECT proxy on a unix
 #     socket, which splices it to kwok on 127.0.0.1 (k8s-tier/egress-proxy.mjs);
 #   - the kwok binary ships no stages: the build copies kwok's default stage YAMLs from its module
-#     source, and start concatenates kwokctl's default set into kwok's --config.
+#     source, and start concatenates kwokctl's default set into kwok's --config;
+#   - etcd's data outlives a stop, the nodes' leases with it, and a new kwok waits for an old lease
+#     to expire before it readies any pod: start deletes them first.
 # Needs: bash, curl, openssl, Node >= 20 (the repository's own Node 24 is used when present), and
 # for `build` Go >= 1.21 (GOTOOLCHAIN then brings the Go 1.26 that etcd 3.6.16 and kwok 0.8.0 need).
 set -euo pipefail
