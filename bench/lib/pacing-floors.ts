@@ -2,9 +2,11 @@
  * bench:load section 4's floors: how late a wait for 1,000 due times a second is on this machine
  * with no HTTP at all, measured in each round beside the candidates. Two are the candidates' own
  * waits (they await a promise per send, so they carry the event loop and its garbage); two are the
- * machine's: a busy-wait with no event loop (the least any pacing can be late, a core's price) and
- * a thread that sleeps in `Atomics.wait` and busy-waits the last THREAD_SPIN_US (the best sleeping
- * design of ../shared/research/pacing.md): no sleeping pacing is later than the machine by less.
+ * machine's: a busy-wait with no event loop (a core's price, nothing but the clock between due
+ * times) and a thread that sleeps in `Atomics.wait` and busy-waits the last THREAD_SPIN_US (the
+ * best sleeping design of ../shared/research/pacing.md). Neither is a strict lower bound on this
+ * VM: in the 20:53 run of 2026-12-01 sleep+spin 100 µs, with HTTP, was earlier at P99 than the
+ * busy-wait (a vCPU that never idles seems to be taken away by the host more often).
  */
 import { Worker } from 'node:worker_threads';
 import { epochNowMs } from '../../src/load/http1.ts';
