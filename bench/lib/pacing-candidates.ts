@@ -8,7 +8,7 @@
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
 import { type PacingKind } from '../../src/load/pacer.ts';
 import { heading, measure, row, SECONDS, using, verdict } from './measure.ts';
-import { FLOORS } from './pacing-floors.ts';
+import { FLOORS, type FloorFigures } from './pacing-floors.ts';
 import { startWorkloadTarget, type Target } from './targets.ts';
 
 const ROUNDS = Number(process.env.BENCH_PACING_ROUNDS ?? 3);
@@ -41,22 +41,19 @@ const SPIN = CANDIDATES[0]!.name;
 /** Busy work in the workload, so each response comes back this much later (timers step in ms). */
 const BIAS_SERVICE_US = 300;
 
-interface Figures {
-  cpu: number;
-  lagP50: number;
-  lagP99: number;
-  lagP999: number;
+interface Figures extends FloorFigures {
   p50: number;
   p99: number;
   uncorrectedP50: number;
 }
 
 type Figure = keyof Figures;
+const FIGURES: Figure[] = ['cpu', 'lagP50', 'lagP99', 'lagP999', 'p50', 'p99', 'uncorrectedP50', 'pausedPct', 'pauseP50', 'pauseP99', 'runqueuePct'];
 /** Per candidate (or floor), per figure: one value per round. */
 type Rounds = Map<string, Record<Figure, number[]>>;
 
 function keep(rounds: Rounds, name: string, f: Partial<Figures>): void {
-  const r = rounds.get(name) ?? ({ cpu: [], lagP50: [], lagP99: [], lagP999: [], p50: [], p99: [], uncorrectedP50: [] } as Record<Figure, number[]>);
+  const r = rounds.get(name) ?? (Object.fromEntries(FIGURES.map((k) => [k, []])) as unknown as Record<Figure, number[]>);
   for (const [k, v] of Object.entries(f)) r[k as Figure].push(v);
   rounds.set(name, r);
 }
@@ -134,6 +131,9 @@ export async function pacingCandidates(): Promise<void> {
   }
   for (const { key, label } of FLOORS) {
     const f = floors.get(key)!;
-    row(`floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`);
+    // The busy-wait's pauses are the host's when the guest kernel did not make them: no code in
+    // the guest can be on time inside one.
+    const paused = f.pausedPct.length ? [`paused ${spread(f.pausedPct, (n) => n.toFixed(1))} % of the time (pauses over 20 µs: P50 ${spread(f.pauseP50, plain)} µs, P99 ${spread(f.pauseP99, plain)} µs)${f.runqueuePct.length ? `; the guest kernel held it off a core ${spread(f.runqueuePct, (n) => n.toFixed(2))} % of the time` : ''}`] : [];
+    row(`floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`, ...paused);
   }
 }
