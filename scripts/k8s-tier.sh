@@ -13,7 +13,7 @@
 #
 # Adapted from the spike in shared/k8s-tier (build.sh, tier.sh, egress-proxy.mjs; NOTES.md there
 # has the measurements), made self-contained: a user's machine has no shared folder.
-# The three snags, and their fixes here:
+# The four snags, and their fixes here:
 #   - the apiserver's node proxy refuses loopback node addresses ("address not allowed"): nodes get
 #     192.0.2.10 and the apiserver's "cluster" egress goes through a CONNECT proxy on a unix
 #     socket, which splices it to kwok on 127.0.0.1 (k8s-tier/egress-proxy.mjs);
@@ -21,6 +21,7 @@
 #     source, and start concatenates kwokctl's default set into kwok's --config;
 #   - etcd's data outlives a stop, the nodes' leases with it, and a new kwok waits for an old lease
 #     to expire before it readies any pod: start deletes them first.
+#   - kwok's metrics list no container until a read has started its pod cache: start makes one.
 # Needs: bash, curl, openssl, Node >= 20 (the repository's own Node 24 is used when present), and
 # for `build` Go >= 1.21 (GOTOOLCHAIN then brings the Go 1.26 that etcd 3.6.16 and kwok 0.8.0 need).
 set -euo pipefail
@@ -108,6 +109,23 @@ EOF
   [[ $code == 201 || $code == 409 ]] || { log "creating node $1: HTTP $code"; return 1; }
 }
 
+# kwok's metrics look pods up in a cache it creates on the first lookup, and fills from a watch
+# after it: the first read that finds a pod on its node lists no container, of that pod or any
+# other. A run's first window then began one sampling interval late (8 samples of 9). A pod read
+# once here starts that cache, as a kubelet that has served for a while would have it.
+warm_metrics() {
+  local node=${NODES%% *} pod=meshbench-tier-warmup
+  # One left by a start that was killed here would make the create fail.
+  apicurl -o /dev/null -X DELETE "$API/api/v1/namespaces/default/pods/$pod?gracePeriodSeconds=0"
+  apicurl -f -o /dev/null -X POST -H 'Content-Type: application/json' "$API/api/v1/namespaces/default/pods" -d @- <<EOF
+{"apiVersion":"v1","kind":"Pod","metadata":{"name":"$pod"},
+ "spec":{"nodeName":"$node","tolerations":[{"operator":"Exists"}],"containers":[{"name":"c","image":"none"}]}}
+EOF
+  wait_for kwok 30 metrics_list "$node" "$pod"
+  apicurl -f -o /dev/null -X DELETE "$API/api/v1/namespaces/default/pods/$pod?gracePeriodSeconds=0"
+}
+metrics_list() { [[ $(apicurl -f "$API/api/v1/nodes/$1/proxy/metrics/nodes/$1/metrics/resource") == *"pod=\"$2\""* ]]; }
+
 start() {
   built || { echo "the tier is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
   mkdir -p "$RUN" "$LOGS" "$PIDS"
@@ -156,6 +174,7 @@ start() {
   for n in $NODES; do create_node "$n"; done
   for n in $NODES; do wait_for kwok 30 node_ready "$n"; done
   wait_for kube-controller-manager 60 default_sa
+  warm_metrics
   log "up in $((SECONDS - t0)) s"
   echo "export KUBECONFIG=$KCFG"
 }
