@@ -101,7 +101,7 @@ function schedstat(): [number, number] | undefined {
  * A synchronous busy-wait: nothing between the due times but the clock (blocks this thread). It
  * also times the thread's pauses, the clock jumps between two turns of its loop, and reads how
  * long the guest kernel itself held the thread off a core: pauses the guest did not make are the
- * host's (on 2026-12-01 at 23:40 UTC the guest counted 2.8 ms of 10 s, the loop 628 ms).
+ * host's (on 2026-12-01 at 23:32 UTC the guest counted 2.8 ms of 10 s, the loop 628 ms).
  */
 async function busyAlone(): Promise<FloorFigures> {
   const { startMs, lagUs, done } = floorRun();
