@@ -131,8 +131,8 @@ export async function pacingCandidates(): Promise<void> {
   }
   for (const { key, label } of FLOORS) {
     const f = floors.get(key)!;
-    // The busy-wait's pauses are the host's when the guest kernel did not make them: no code in
-    // the guest can be on time inside one.
+    // The busy-wait's pauses are the host's when the guest kernel did not hold it off a core:
+    // nothing in the guest runs during one.
     const paused = f.pausedPct.length ? [`paused ${spread(f.pausedPct, (n) => n.toFixed(1))} % of the time (pauses over 20 µs: P50 ${spread(f.pauseP50, plain)} µs, P99 ${spread(f.pauseP99, plain)} µs)${f.runqueuePct.length ? `; the guest kernel held it off a core ${spread(f.runqueuePct, (n) => n.toFixed(2))} % of the time` : ''}`] : [];
     row(`floor: ${label}, no HTTP`, `${spread(f.cpu, (n) => n.toFixed(3))} cores`, `lag P50 ${spread(f.lagP50, plain)} µs, P99 ${spread(f.lagP99, plain)} µs, P99.9 ${spread(f.lagP999, plain)} µs`, ...paused);
   }

@@ -3,10 +3,12 @@
  * with no HTTP at all, measured in each round beside the candidates. Two are the candidates' own
  * waits (they await a promise per send, so they carry the event loop and its garbage); two are the
  * machine's: a busy-wait with no event loop (a core's price, nothing but the clock between due
- * times) and a thread that sleeps in `Atomics.wait` and busy-waits the last THREAD_SPIN_US (the
- * best sleeping design of ../shared/research/pacing.md). Neither is a strict lower bound on this
- * VM: in the 20:53 run of 2026-12-01 sleep+spin 100 µs, with HTTP, was earlier at P99 than the
- * busy-wait (a vCPU that never idles seems to be taken away by the host more often).
+ * times; it also times the host's pauses) and a thread that sleeps in `Atomics.wait` and
+ * busy-waits the last THREAD_SPIN_US (the best sleeping design of ../shared/research/pacing.md).
+ * Neither is a strict lower bound on this VM: its host pauses a running vCPU and wakes an idle one
+ * late, and which costs more changes from spell to spell (in the 20:53 run of 2026-12-01
+ * sleep+spin 100 µs, with HTTP, was earlier at P99 than the busy-wait; at 23:58 the sleeping
+ * thread was ten times later).
  */
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -111,7 +113,8 @@ async function busyAlone(): Promise<FloorFigures> {
   let prev = t0;
   let pausedMs = 0;
   for (let i = 0; i < COUNT; i++) {
-    const dueMs = startMs + i;
+    // One clock read per turn: the due time on performance.now()'s clock.
+    const due = startMs + i - performance.timeOrigin;
     for (;;) {
       const t = performance.now();
       if (t - prev > PAUSE_US / 1_000) {
@@ -119,9 +122,9 @@ async function busyAlone(): Promise<FloorFigures> {
         recordLatencyUs(pauses, (t - prev) * 1_000);
       }
       prev = t;
-      if (epochNowMs() >= dueMs) break;
+      if (t >= due) break;
     }
-    recordLatencyUs(lagUs, (epochNowMs() - dueMs) * 1_000);
+    recordLatencyUs(lagUs, (performance.now() - due) * 1_000);
   }
   const sched1 = schedstat();
   const wallMs = performance.now() - t0;
