@@ -45,7 +45,8 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
 
   const rows = parse(readFileSync(join(dir, 'out', folder!, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(rows.map((r) => r.mesh), ['none', 'istio', 'appmesh']);
-  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r500\s+\d+ µs\s+[+−]/);
+  // The P50 and its added figure, in µs or, on a slow spell of a loaded machine, in ms.
+  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r500\s+[\d.]+ (?:µs|ms)\s+[+−]/, io.out());
 
   // Resources: roles per mesh, sidecar CPU above zero with load, cores per 1000 rps.
   const roles = (i: number) => {
