@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.ts';
-import { compareWithBaseline, parseGate, type Comparison } from '../src/results/compare/index.ts';
+import { compareOptions, compareWithBaseline, parseGate, type Comparison } from '../src/results/compare/index.ts';
 import { readResult } from '../src/results/store.ts';
 
 const PAIRS = Number(process.env.PAIRS ?? 20);
@@ -37,10 +37,10 @@ async function run(file: string): Promise<string> {
 }
 
 async function judge(baseline: string, candidate: string, force: boolean): Promise<Comparison> {
-  return compareWithBaseline(baseline, await readResult(candidate), { gates: [parseGate(GATE, 'calibration')], inconclusive: 'pass', force, baselineRuns: 1 });
+  return compareWithBaseline(baseline, await readResult(candidate), compareOptions({ gates: [parseGate(GATE, 'calibration')], allowScenarioDiff: force, baselineRuns: 1 }));
 }
 
-const tally = { aa: { pass: 0, regression: 0, inconclusive: 0 }, injected: { pass: 0, regression: 0, inconclusive: 0 } };
+const tally = { aa: { pass: 0, regression: 0, inconclusive: 0, 'no-data': 0 }, injected: { pass: 0, regression: 0, inconclusive: 0, 'no-data': 0 } };
 const started = Date.now();
 console.log(`Gate calibration: ${PAIRS} A/A pairs and ${PAIRS} pairs with +${INJECTED_US} µs service delay; gate "${GATE}"; ${REPS} repetitions of ${WINDOW} per run`);
 for (let k = 0; k < PAIRS; k++) {

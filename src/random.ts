@@ -1,4 +1,4 @@
-/** A small seeded PRNG (mulberry32): reproducible jitter and bootstrap resamples without a dependency. */
+/** A small seeded PRNG (mulberry32): reproducible jitter and simulations without a dependency. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

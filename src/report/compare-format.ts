@@ -27,8 +27,43 @@ export function formatStatistic(r: GateResult, value: number): string {
   return g.kind === 'change' || g.kind === 'cross' ? `${value >= 0 ? '+' : '−'}${text}` : formatMetricValue(g.metric, value);
 }
 
-export function formatInterval(r: GateResult): string {
-  return r.interval ? `[${formatStatistic(r, r.interval.low)}, ${formatStatistic(r, r.interval.high)}]` : '–';
+/** A coverage as people read it: "95 %", "75 %", "96.9 %". */
+export function formatLevel(level: number): string {
+  const pct = level * 100;
+  return `${Number.isInteger(Math.round(pct * 10) / 10) ? Math.round(pct) : pct.toFixed(1)} %`;
 }
 
-export const VERDICT_LABEL = { pass: 'pass', regression: 'REGRESSION', inconclusive: 'inconclusive' } as const;
+/** "[+7.8%, +44.5%] 75 %": the interval with the coverage it really has. */
+export function formatInterval(r: GateResult): string {
+  return r.interval ? `[${formatStatistic(r, r.interval.low)}, ${formatStatistic(r, r.interval.high)}] ${formatLevel(r.interval.level)}` : '–';
+}
+
+export const VERDICT_LABEL = { pass: 'pass', regression: 'REGRESSION', inconclusive: 'inconclusive', 'no-data': 'NO DATA' } as const;
+
+/**
+ * What the run could resolve, when that matters: "this run cannot detect a 10.0% change; it could
+ * detect ±31.0%: use about 9 repetitions or more".
+ */
+export function resolutionInWords(r: GateResult): string | null {
+  const res = r.resolution;
+  if (!res || !res.coarserThanThreshold) return null;
+  const g = r.gate;
+  const threshold = formatStatistic(r, Math.abs(g.threshold)).replace(/^[+−]/, '');
+  const more = res.suggestedRepetitions ? `: use about ${res.suggestedRepetitions} repetitions or more` : '';
+  if (res.smallestFirmChange === null) return `this run cannot call any change firm at ${formatLevel(r.confidence)}${more}`;
+  return `this run cannot detect a ${threshold} change; it could detect ±${formatStatistic(r, res.smallestFirmChange).replace(/^[+−]/, '')}${more}`;
+}
+
+/** The gate's answer in one line, never green when it could not tell. */
+export function outcomeLine(c: { outcome: string; failed: boolean; inconclusive: 'pass' | 'fail' }): string {
+  switch (c.outcome) {
+    case 'pass':
+      return 'Gate: pass';
+    case 'regression':
+      return 'Gate: REGRESSION';
+    case 'no-data':
+      return 'Gate: NO DATA (a side had no valid sample: fails)';
+    default:
+      return `Gate: INCONCLUSIVE, not a pass (exit ${c.failed ? 1 : 0}: --inconclusive ${c.inconclusive})`;
+  }
+}

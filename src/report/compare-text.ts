@@ -1,6 +1,6 @@
 /** The comparison as a terminal table: metric, baseline, candidate, change, interval, verdict. */
 import type { Comparison } from '../results/compare/index.ts';
-import { formatInterval, formatMetricValue, formatStatistic, VERDICT_LABEL } from './compare-format.ts';
+import { formatInterval, formatMetricValue, formatStatistic, outcomeLine, resolutionInWords, VERDICT_LABEL } from './compare-format.ts';
 import { textTable } from './format.ts';
 
 export function renderComparisonText(c: Comparison): string {
@@ -16,17 +16,22 @@ export function renderComparisonText(c: Comparison): string {
   ]);
   const lines = [
     `Baseline: ${c.baseline.description}`,
+    ...c.baseline.leftOut.map((l) => `  left out of the baseline: ${l}`),
     `Candidate: ${c.candidate.scenarioName} (${c.candidate.runId})`,
-    ...c.differences.map((d) => `${d.blocking && c.forced ? 'FORCED: ' : 'note: '}${d.what} differs: ${d.baseline} → ${d.candidate}`),
+    ...c.differences.map((d) => `${d.blocking ? 'WAIVED: ' : 'note: '}${d.what} differs: ${d.baseline} → ${d.candidate}`),
     '',
-    textTable(['mesh', 'level', 'gate', 'baseline', 'candidate', 'change', '95% interval', 'verdict'], rows, 3),
+    textTable(['mesh', 'level', 'gate', 'baseline', 'candidate', 'change', 'interval, its level', 'verdict'], rows, 3),
     '',
   ];
-  for (const r of c.results.filter((r) => r.note)) lines.push(`${r.mesh} ${r.level} ${r.gate.text}: ${r.note}`);
+  for (const r of c.results) {
+    const said = [r.note, resolutionInWords(r)].filter(Boolean).join('; ');
+    const sources = r.gate.kind === 'cross' || r.sources.baseline !== 'the baseline' ? ` [${r.sources.candidate} vs ${r.sources.baseline}]` : '';
+    if (said || (r.gate.kind === 'cross' && sources)) lines.push(`${r.mesh} ${r.level} ${r.gate.text}${sources}: ${said || VERDICT_LABEL[r.verdict]}`);
+  }
   const inconclusive = c.results.filter((r) => r.verdict === 'inconclusive');
   if (inconclusive.length) {
-    lines.push(`${inconclusive.length} gate(s) inconclusive: too few repetitions, or an interval that straddles the threshold. Add repetitions to decide; --inconclusive=${c.inconclusive} counts them as ${c.inconclusive === 'pass' ? 'passing' : 'failing'}.`);
+    lines.push(`${inconclusive.length} gate(s) inconclusive: too few repetitions for the ${Math.round(c.confidence * 100)} % asked, or an interval that reaches both sides of the threshold. Add repetitions to decide; --inconclusive ${c.inconclusive} sets only the exit code.`);
   }
-  lines.push(c.outcome === 'pass' ? 'Gate: pass' : 'Gate: REGRESSION');
+  lines.push(outcomeLine(c));
   return lines.join('\n');
 }

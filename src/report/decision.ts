@@ -5,9 +5,10 @@
  */
 import type { GateResult } from '../results/compare/types.ts';
 import type { ExpectationCheck } from '../results/decision.ts';
+import { loosenedRules } from '../results/conditions.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
-import { formatStatistic } from './compare-format.ts';
+import { formatLevel, formatStatistic } from './compare-format.ts';
 import { formatCores, formatMiB, formatUs } from './format.ts';
 
 export interface DecisionLine {
@@ -17,7 +18,8 @@ export interface DecisionLine {
 
 export interface DecisionSection {
   gates: DecisionLine[];
-  expectations: { text: string; flagged: boolean }[];
+  /** flagged: contradicted by the measurement (red); muted: not comparable, said in grey. */
+  expectations: { text: string; flagged: boolean; muted: boolean }[];
   caveats: string[];
 }
 
@@ -30,7 +32,11 @@ function allowed(r: GateResult): string {
   return g.threshold === 0 ? (g.op === '<' ? 'below it as required' : 'above it as required') : `the ${formatStatistic(r, g.threshold)} ${g.op === '<' ? 'allowed' : 'required'}`;
 }
 
-/** "Istio P99 is 4 % above App Mesh's (95 % interval −2 % … +9 %), within the 10 % allowed: pass". */
+/**
+ * "Istio P99 is 4 % above App Mesh's (96.9 % interval −2 % … +9 %), within the 10 % allowed: pass".
+ * An inconclusive verdict gives its real reason: too few pairs for the level asked, or an interval
+ * that reaches both sides of the margin.
+ */
 export function gateInWords(r: GateResult, label: (mesh: string) => string): string {
   const g = r.gate;
   const metric = METRIC_WORDS[g.metric] ?? g.metric;
@@ -40,29 +46,49 @@ export function gateInWords(r: GateResult, label: (mesh: string) => string): str
   const e = r.interval.estimate;
   const size = g.kind === 'cross' && g.statistic === 'ratio' ? `${Math.abs(e * 100).toFixed(0)} %` : formatStatistic(r, Math.abs(e)).replace(/^\+/, '');
   const side = e >= 0 ? 'above' : 'below';
-  const interval = `95 % interval ${formatStatistic(r, r.interval.low)} … ${formatStatistic(r, r.interval.high)}`;
-  const judged = r.verdict === 'pass' ? `within ${allowed(r)}` : r.verdict === 'regression' ? `beyond ${allowed(r)}` : `the interval reaches both sides of ${allowed(r)}`;
-  const why = r.verdict === 'inconclusive' && r.note ? ` (${r.note})` : '';
-  return `${head} is ${size} ${side} ${ref}'s (${interval}), ${judged}${why}: ${r.verdict}`;
+  const interval = `${formatLevel(r.interval.level)} interval ${formatStatistic(r, r.interval.low)} … ${formatStatistic(r, r.interval.high)}`;
+  const reason = (r.note ?? '').replace(/^inconclusive: /, '');
+  const judged =
+    r.verdict === 'pass' ? `within ${allowed(r)}` : r.verdict === 'regression' ? `beyond ${allowed(r)}` : reason.startsWith('the interval reaches both sides') ? `the interval reaches both sides of ${allowed(r)}` : `not firm: ${reason.split('; ')[0]}`;
+  const source = g.kind === 'cross' && !r.sources.baseline.endsWith('from this run') ? `; ${r.sources.baseline}` : '';
+  return `${head} is ${size} ${side} ${ref}'s (${interval}${source}), ${judged}: ${r.verdict}`;
 }
 
 function formatOf(unit: ExpectationCheck['unit']): (v: number) => string {
   return unit === 'us' ? formatUs : unit === 'bytes' ? formatMiB : (v) => `${formatCores(v)} cores`;
 }
 
+/**
+ * "istio Sidecar memory per pod at c4-r1000: claimed 47.7 … 95.4 MiB (vendor); measured 17.8 MiB
+ * (96.9 % interval 17.1 … 18.4 MiB, 6 reps), below the claimed range" — or why it is not judged.
+ */
 export function expectationInWords(c: ExpectationCheck, label: (mesh: string) => string): string {
   const f = formatOf(c.unit);
   const claim = `claimed ${f(c.claimed[0])} … ${f(c.claimed[1])}${c.source ? ` (${c.source})` : ''}`;
-  const measured = c.measured === null ? 'not measured' : `measured ${f(c.measured)}${c.position === 'inside' ? ', inside the claim' : `, ${c.position} the claimed range`}`;
-  return `${label(c.mesh)} ${c.what} at ${c.level}: ${claim}; ${measured}`;
+  if (c.measured === null) return `${label(c.mesh)} ${c.what} at ${c.level}: ${claim}; not measured`;
+  const i = c.interval!;
+  const range = i.n > 1 ? ` (${formatLevel(i.level)} interval ${f(i.low)} … ${f(i.high)}, ${i.n} ${c.what.endsWith('added') ? 'pairs' : 'reps'})` : ` (1 ${c.what.endsWith('added') ? 'pair' : 'rep'})`;
+  const verdict = c.notComparable
+    ? c.notComparable
+    : c.position === null
+      ? 'not judged: an interval short of the level asked (more repetitions)'
+      : c.position === 'inside'
+        ? 'inside the claim'
+        : c.position === 'across'
+          ? 'across an edge of the claim: neither confirmed nor contradicted'
+          : `${c.position} the claimed range`;
+  return `${label(c.mesh)} ${c.what} at ${c.level}: ${claim}; measured ${f(c.measured)}${range}, ${verdict}`;
 }
+
+/** A claim the measurement contradicts: its whole interval outside the claimed range. */
+export const contradicts = (c: ExpectationCheck): boolean => c.position === 'below' || c.position === 'above';
 
 /** What the page does not show: emulation, invalid repetitions, the machine. */
 export function caveats(result: RunResult, summary: RunSummary): string[] {
   const env = result.environment;
   const emulated = summary.meshes.filter((m) => /local emulation/.test(m.label)).map((m) => m.label);
   const invalid = result.trials.flatMap((t) => (t.status === 'invalid' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}): ${t.reasons.join('; ')}`] : t.status === 'failed' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}) failed in ${t.stage}: ${t.error.what}`] : []));
-  const out: string[] = [...env.caveats];
+  const out: string[] = [...env.caveats, ...loosenedRules(result).map((r) => `Validity loosened: ${r}.`)];
   if (emulated.length) out.push(`These figures are a local emulation, not the real meshes: ${emulated.join('; ')}. Read them as the cost of a sidecar data path with that mesh's defaults on this machine.`);
   if (result.source.kind === 'imported') out.push(`This result was imported from ${result.source.tool}; it lacks: ${result.source.lacks.join('; ') || 'nothing'}.`);
   out.push(invalid.length ? `Left out of every figure: ${invalid.join(' · ')}.` : 'No repetition was invalid or failed.');
@@ -71,11 +97,11 @@ export function caveats(result: RunResult, summary: RunSummary): string[] {
 }
 
 export function decisionSection(result: RunResult, summary: RunSummary): DecisionSection | null {
-  if (summary.decisions.length === 0 && summary.expectations.length === 0 && result.environment.caveats.length === 0) return null;
+  if (summary.decisions.length === 0 && summary.expectations.length === 0 && result.environment.caveats.length === 0 && loosenedRules(result).length === 0) return null;
   const label = (mesh: string) => mesh;
   return {
     gates: summary.decisions.map((r) => ({ text: gateInWords(r, label), verdict: r.verdict })),
-    expectations: summary.expectations.map((c) => ({ text: expectationInWords(c, label), flagged: c.position !== 'inside' })),
+    expectations: summary.expectations.map((c) => ({ text: expectationInWords(c, label), flagged: contradicts(c), muted: c.notComparable !== null })),
     caveats: caveats(result, summary),
   };
 }

@@ -1,5 +1,6 @@
 /** summary.md: the verdict table and key figures, for a PR comment or $GITHUB_STEP_SUMMARY. */
 import { estimateCost, HOURS_PER_MONTH } from '../results/cost.ts';
+import { memoryMeasure, runConditions } from '../results/conditions.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
@@ -9,20 +10,21 @@ import { verdictFootnote, verdictTables } from './verdict.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
   const s = result.scenario;
+  const c = runConditions(result);
   const counts = { valid: 0, invalid: 0, failed: 0, aborted: 0 };
   for (const t of result.trials) counts[t.status]++;
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
-    `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
+    `Platform \`${escapeMarkdown(c.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${c.repetitions} repetition(s) of ${c.durationMs === null ? 'unknown length' : `${c.durationMs / 1000} s`} per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
   ];
   const decision = decisionSection(result, summary);
   if (decision) {
     out.push('### The decision', '');
-    const icon = { pass: '✅', regression: '❌', inconclusive: '⚠️' } as const;
-    for (const g of decision.gates) out.push(`- ${icon[g.verdict]} ${escapeMarkdown(g.text.replace(/: (pass|regression|inconclusive)$/, ''))}: **${g.verdict}**`);
+    const icon = { pass: '✅', regression: '❌', inconclusive: '⚠️', 'no-data': '❌' } as const;
+    for (const g of decision.gates) out.push(`- ${icon[g.verdict]} ${escapeMarkdown(g.text.replace(/: (pass|regression|inconclusive|no-data)$/, ''))}: **${g.verdict}**`);
     if (decision.expectations.length) out.push('', '**Claimed and measured**', '', ...decision.expectations.map((x) => `- ${x.flagged ? '⚠️ ' : ''}${escapeMarkdown(x.text)}`));
     out.push('', '**What this page does not show**', '', ...decision.caveats.map((c) => `- ${escapeMarkdown(c)}`), '');
   }
@@ -39,6 +41,6 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
     out.push(`**Estimated sidecar cost** for ${a.pods} pods at $${a.usdPerVcpuHour}/vCPU-hour and $${a.usdPerGibHour}/GiB-hour, ${HOURS_PER_MONTH} h/month:`);
     out.push(cost.map((c) => `${escapeMarkdown(c.mesh)} at \`${c.level}\`: **$${c.usdPerMonth.toFixed(0)}/month**`).join('; '), '');
   }
-  out.push(`${verdictFootnote(summary)} CPU in cores, memory RSS; see results.csv for every trial.`, '');
+  out.push(`${verdictFootnote(summary)} CPU in cores, memory ${memoryMeasure(result)}; see results.csv for every trial.`, '');
   return out.join('\n');
 }

@@ -1,4 +1,5 @@
 /** The table printed at the end of `bench run`: per mesh and level, latency and what the mesh adds. */
+import { memoryMeasure } from '../results/conditions.ts';
 import type { RunResult } from '../results/model.ts';
 import type { PairedEstimate } from '../results/paired.ts';
 import { summarizeRun, type CellSummary, type RunSummary, type Spread } from '../results/summary.ts';
@@ -21,7 +22,7 @@ export function renderTerminalTable(result: RunResult, summary: RunSummary = sum
   const env = result.environment;
   const head = `Platform ${env.platform}, layout ${env.layout}${Object.keys(env.components).length ? ` (${Object.entries(env.components).map(([k, v]) => `${k} ${v}`).join(', ')})` : ''}\n`;
   const caveats = env.caveats.map((c) => `NOTE: ${c}\n`).join('');
-  return `${head}${caveats}${latencyTable(summary)}\n\n${resourceTable(summary)}`;
+  return `${head}${caveats}${latencyTable(summary)}\n\n${resourceTable(summary, memoryMeasure(result))}`;
 }
 
 function latencyTable(summary: RunSummary): string {
@@ -43,7 +44,7 @@ function latencyTable(summary: RunSummary): string {
 }
 
 /** CPU in cores and memory per role, and what the mesh adds to each pod; node-proxy columns when one ran. */
-function resourceTable(summary: RunSummary): string {
+function resourceTable(summary: RunSummary, memory: string): string {
   const hasNodeProxy = summary.cells.some((c) => c.figures.node_proxy_cpu !== null);
   const rows = summary.cells.map((c) => {
     const pod = (name: string) => c.podSidecars.find((p) => p.pod === name);
@@ -70,5 +71,5 @@ function resourceTable(summary: RunSummary): string {
   const nodeProxyHeads = hasNodeProxy ? ['node proxy CPU', 'per 1k rps', 'node proxy mem'] : [];
   const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', ...nodeProxyHeads, 'loader CPU'], rows, 2);
   const nodeProxyNote = hasNodeProxy ? '; "node proxy" is every ztunnel together, charged per node, not per pod' : '';
-  return `${table}\n(CPU in cores averaged over the measured window, memory RSS; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod${nodeProxyNote})`;
+  return `${table}\n(CPU in cores averaged over the measured window, memory ${memory}; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod${nodeProxyNote})`;
 }

@@ -6,6 +6,7 @@
 import type { PairedEstimate } from '../results/paired.ts';
 import type { CellSummary, RunSummary, Spread } from '../results/summary.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
+import { formatLevel } from './compare-format.ts';
 import { formatCores, formatMiB, formatSignedUs } from './format.ts';
 
 export interface VerdictTable {
@@ -18,11 +19,15 @@ export interface VerdictTable {
 const signedPercent = (fraction: number) => `${fraction >= 0 ? '+' : '−'}${Math.abs(fraction * 100).toFixed(1)}%`;
 const signedCores = (v: number) => `${v >= 0 ? '+' : '−'}${formatCores(Math.abs(v))} cores`;
 
-/** "+178 µs (95 % interval +150 … +205 µs, 3 pairs)"; too few pairs say so instead of an interval. */
+/**
+ * "+178 µs (96.9 % interval +150 … +205 µs, 6 pairs)": the level printed is the coverage the
+ * interval really has at that n; a figure short of the level asked says it is not firm.
+ */
 export function formatEstimate(e: PairedEstimate | null, format: (v: number) => string, minPairs: number): string {
   if (!e) return '–';
-  if (!e.firm) return `${format(e.estimate)} (${e.n} pair${e.n === 1 ? '' : 's'}: a firm figure needs ${minPairs})`;
-  return `${format(e.estimate)} (95% interval ${format(e.low)} … ${format(e.high)}, ${e.n} pairs)`;
+  if (e.n === 1) return `${format(e.estimate)} (1 pair, no interval: a firm figure needs ${minPairs})`;
+  const interval = `${formatLevel(e.level)} interval ${format(e.low)} … ${format(e.high)}, ${e.n} pairs`;
+  return e.firm ? `${format(e.estimate)} (${interval})` : `${format(e.estimate)} (${interval}; not firm: needs ${minPairs})`;
 }
 
 /** "52.3 MiB (50.1 … 54.0, 3 reps)" */
@@ -57,5 +62,5 @@ export function verdictTables(summary: RunSummary): VerdictTable[] {
 
 /** What a reader must know to read the table: the estimator and the firm-verdict rule. */
 export function verdictFootnote(summary: RunSummary): string {
-  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with its 95 % bootstrap interval; a firm figure needs ${summary.minFirmPairs} or more valid pairs. Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of the figures.`;
+  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with the sign-test interval between two of those differences; its level is the coverage it really has at that number of pairs (75 % at 3, 94 % at 5, 97 % at 6). A firm figure needs a ${formatLevel(summary.confidence)} interval: ${summary.minFirmPairs} or more valid pairs. Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of latency and resource figures; throughput and errors read every measured trial.`;
 }

@@ -33,6 +33,14 @@ export const TRIAL_METRICS = {
 
 export type TrialMetric = keyof typeof TRIAL_METRICS;
 
+/**
+ * Error rate and throughput read every trial that measured a window, valid or invalid: missing the
+ * rate or the error budget is exactly what they exist to catch (DESIGN.md "Which trials feed what").
+ * Every other figure reads valid trials only.
+ */
+const FROM_EVERY_MEASURED_TRIAL: ReadonlySet<TrialMetric> = new Set(['errors', 'rps', 'sent_rps']);
+export const readsEveryMeasuredTrial = (metric: TrialMetric): boolean => FROM_EVERY_MEASURED_TRIAL.has(metric);
+
 export function trialMetric(t: MeasuredTrial, metric: TrialMetric): number | null {
   const v = TRIAL_METRICS[metric](t);
   return v !== null && Number.isFinite(v) ? v : null;

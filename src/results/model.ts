@@ -6,8 +6,10 @@ import type { LoadLevel, Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
+import type { Interval } from './compare/intervals.ts';
+import type { Outcome, Verdict } from './compare/types.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * How pods are laid out: `loopback` (processes on 127.0.0.1), `netns` (pods as network
@@ -129,11 +131,28 @@ export type TrialResult = MeasuredTrial | FailedTrial | AbortedTrial;
 export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'drain', 'teardown'] as const;
 export type TrialStage = (typeof TRIAL_STAGES)[number];
 
-/** What the gate said of this run, so a regressed run never becomes a rolling baseline. */
+/** One gate's verdict at one cell, as recorded in result.json. */
+export interface RecordedVerdict {
+  /** Against a baseline (`--baseline`, `compare --record`), or between meshes of the run. */
+  source: 'baseline' | 'cross-mesh';
+  gate: string;
+  mesh: string;
+  level: string;
+  verdict: Verdict;
+  /** Of the gated statistic, with the coverage it really has; null without data. */
+  interval: Interval | null;
+  note: string | null;
+}
+
+/** What the gates said of this run, so a regressed run never becomes a rolling baseline. */
 export interface GateRecord {
-  outcome: 'pass' | 'regression';
-  baseline: string;
+  /** The worst verdict of all the gates judged: regression, no-data, inconclusive or pass. */
+  outcome: Outcome;
+  /** The baseline the threshold gates were judged against; null when only cross-mesh gates ran. */
+  baseline: string | null;
   at: string;
+  /** Every verdict, baseline and cross-mesh alike (v3; empty in runs recorded before). */
+  verdicts: RecordedVerdict[];
   /** Set by `bench accept`: a person took this run as the new normal (a deliberate change). */
   acceptedAt?: string;
   acceptedReason?: string;

@@ -1,38 +1,51 @@
 /**
  * Estimates paired by repetition (DESIGN.md "What a result means"): repetition r of a mesh is
- * paired with repetition r of the reference at the same level; a repetition missing or invalid on
- * either side is left out, and the estimate says how many pairs it rests on. Fewer than
- * MIN_FIRM_PAIRS pairs never make a firm verdict.
+ * paired with repetition r of the reference at the same level; a repetition missing (or, for
+ * latency and resources, invalid) on either side is left out, and the estimate says how many pairs
+ * it rests on. Its interval states the coverage it really has at that n (compare/intervals.ts); a
+ * figure is firm only when that coverage reaches the level asked and it rests on 3 or more pairs.
  */
-import { pairedMedianInterval, type Interval } from './compare/bootstrap.ts';
-import { trialMetric, type TrialMetric } from './metrics.ts';
-import { validTrials, type MeasuredTrial, type RunResult } from './model.ts';
+import { DEFAULT_CONFIDENCE, medianInterval, type Interval } from './compare/intervals.ts';
+import { readsEveryMeasuredTrial, trialMetric, type TrialMetric } from './metrics.ts';
+import { isMeasured, type MeasuredTrial, type RunResult } from './model.ts';
 
-/** Repetitions a firm verdict needs on each side: at n = 1, 2 the bootstrap interval is too narrow to trust. */
+/** Never a firm figure below this many pairs, whatever level is asked. */
 export const MIN_FIRM_PAIRS = 3;
+
+/** The fewest pairs whose [min, max] reaches `level`: 6 at 95 %, 5 at 90 %. */
+export function minPairsFor(level = DEFAULT_CONFIDENCE): number {
+  let n = MIN_FIRM_PAIRS;
+  while (1 - 2 * 0.5 ** n < level) n++;
+  return n;
+}
 
 export interface PairedEstimate extends Interval {
   /** Pairs the estimate rests on. */
   n: number;
-  /** n ≥ MIN_FIRM_PAIRS: the interval may support a firm verdict. */
+  /** The interval reaches the level asked and rests on MIN_FIRM_PAIRS or more pairs. */
   firm: boolean;
 }
 
 export type PairedStatistic = 'difference' | 'ratio';
 
-/** Valid trials of one mesh at one level, by repetition. */
-export function byRepetition(result: RunResult, mesh: string, levelId: string): Map<number, MeasuredTrial> {
-  return new Map(validTrials(result, mesh, levelId).map((t) => [t.trial.repetition, t]));
+/**
+ * The trials of one mesh at one level that a metric reads, by repetition: valid ones, and for
+ * throughput and errors every trial that measured a window (DESIGN.md "Which trials feed what").
+ */
+export function byRepetition(result: RunResult, mesh: string, levelId: string, metric: TrialMetric | null = null): Map<number, MeasuredTrial> {
+  const every = metric !== null && readsEveryMeasuredTrial(metric);
+  const trials = result.trials.filter((t): t is MeasuredTrial => isMeasured(t) && (every || t.status === 'valid') && t.trial.mesh === mesh && t.trial.level.id === levelId);
+  return new Map(trials.map((t) => [t.trial.repetition, t]));
 }
 
 /**
  * `mesh` against `reference` at one level, on one metric: median of (mesh − reference) per pair,
  * or of (mesh / reference − 1) for `ratio`; null when no pair has the metric on both sides.
  */
-export function pairedEstimate(result: RunResult, mesh: string, reference: string, levelId: string, metric: TrialMetric, statistic: PairedStatistic = 'difference'): PairedEstimate | null {
-  const ref = byRepetition(result, reference, levelId);
+export function pairedEstimate(result: RunResult, mesh: string, reference: string, levelId: string, metric: TrialMetric, statistic: PairedStatistic = 'difference', confidence = DEFAULT_CONFIDENCE): PairedEstimate | null {
+  const ref = byRepetition(result, reference, levelId, metric);
   const values: number[] = [];
-  for (const [rep, t] of byRepetition(result, mesh, levelId)) {
+  for (const [rep, t] of byRepetition(result, mesh, levelId, metric)) {
     const base = ref.get(rep);
     const a = trialMetric(t, metric);
     const b = base ? trialMetric(base, metric) : null;
@@ -42,5 +55,6 @@ export function pairedEstimate(result: RunResult, mesh: string, reference: strin
     } else values.push(a - b);
   }
   if (values.length === 0) return null;
-  return { ...pairedMedianInterval(values), n: values.length, firm: values.length >= MIN_FIRM_PAIRS };
+  const interval = medianInterval(values, confidence);
+  return { ...interval, n: values.length, firm: values.length >= MIN_FIRM_PAIRS && interval.level >= confidence };
 }

@@ -10,7 +10,8 @@ import type { GateResult } from './compare/types.ts';
 import { crossMeshDecisions, expectationChecks, type ExpectationCheck } from './decision.ts';
 import { trialMetric, type TrialMetric } from './metrics.ts';
 import { isMeasured, meshLabel, validTrials, type MeasuredTrial, type RunResult } from './model.ts';
-import { pairedEstimate, MIN_FIRM_PAIRS, type PairedEstimate } from './paired.ts';
+import { DEFAULT_CONFIDENCE } from './compare/intervals.ts';
+import { minPairsFor, pairedEstimate, type PairedEstimate } from './paired.ts';
 import { sidecarsByPod } from './resources.ts';
 
 /** Median and range over repetitions. */
@@ -62,8 +63,10 @@ export interface RunSummary {
   levels: LoadLevel[];
   /** Level by level, meshes in scenario order. */
   cells: CellSummary[];
-  /** Pairs a firm verdict needs. */
+  /** Pairs a firm figure needs at `confidence`. */
   minFirmPairs: number;
+  /** The level a figure or verdict must reach to be firm. */
+  confidence: number;
   /** The scenario's cross-mesh gates, judged within the run (the migration decision). */
   decisions: GateResult[];
   /** Claimed ranges beside the measurements. */
@@ -84,7 +87,8 @@ export function summarizeRun(result: RunResult): RunSummary {
     meshes: result.scenario.meshes.map((name) => ({ name, label: meshLabel(result, name), isBaseline: name === baselineMesh })),
     levels: result.levels,
     cells,
-    minFirmPairs: MIN_FIRM_PAIRS,
+    minFirmPairs: minPairsFor(DEFAULT_CONFIDENCE),
+    confidence: DEFAULT_CONFIDENCE,
     decisions: crossMeshDecisions(result),
     expectations: expectationChecks(result, cells),
   };

@@ -44,8 +44,17 @@ function v1ToV2(r: Json): Json {
   };
 }
 
+/**
+ * Version 2 → 3: a gate record lists every verdict (baseline and cross-mesh gates alike), and its
+ * outcome may be inconclusive or no data; a v2 record kept only pass or regression, and no verdicts.
+ */
+function v2ToV3(r: Json): Json {
+  const gate = r.gate as Json | null;
+  return { ...r, schemaVersion: 3, gate: gate ? { ...gate, verdicts: [] } : null };
+}
+
 /** upgrades[v] turns a version-v file into version v+1. */
-const upgrades: Record<number, (r: Json) => Json> = { 1: v1ToV2 };
+const upgrades: Record<number, (r: Json) => Json> = { 1: v1ToV2, 2: v2ToV3 };
 
 /** The result in the current schema; throws a RangeError for versions it cannot read. */
 export function upgradeResult(parsed: unknown): RunResult {

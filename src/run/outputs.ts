@@ -11,7 +11,7 @@ import { renderComparisonMarkdown } from '../report/compare-markdown.ts';
 import { renderTrialsCsv } from '../report/csv.ts';
 import { renderReports, type CostAssumptions, type ReportFormat } from '../report/index.ts';
 import { compareWithBaseline, type CompareRunOptions, type Comparison } from '../results/compare/index.ts';
-import { withGateRecord } from '../results/gate-record.ts';
+import { gateRecord } from '../results/gate-record.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import { createResultFolder, RESULT_FILE, writeFileAtomic } from '../results/store.ts';
@@ -34,14 +34,17 @@ export interface ComparisonFiles {
 
 /**
  * Gates `candidate` against the baseline at `baselinePath`, writes the comparison files asked for,
- * and records the gate's outcome in the candidate's result.json when `resultFile` is given, so a
- * regressed run never joins a rolling baseline by accident.
+ * and records every verdict in the candidate's result.json when `recordIn` is given (an explicit
+ * act: `bench compare --record`), so a regressed run never joins a rolling baseline by accident.
  */
-export async function compareAndWrite(baselinePath: string, candidate: RunResult, o: CompareRunOptions, files: ComparisonFiles, resultFile?: string): Promise<Comparison> {
+export async function compareAndWrite(baselinePath: string, candidate: RunResult, o: CompareRunOptions, files: ComparisonFiles, recordIn?: string): Promise<Comparison> {
   const comparison = await compareWithBaseline(baselinePath, candidate, o);
   if (files.markdown) await writeFileAtomic(files.markdown, renderComparisonMarkdown(comparison));
   if (files.junit) await writeFileAtomic(files.junit, renderComparisonJunit(comparison));
-  if (resultFile) await writeResult(resultFile, withGateRecord(candidate, comparison, new Date()));
+  if (recordIn) {
+    const gate = gateRecord({ baseline: { description: comparison.baseline.description, results: comparison.results.filter((r) => r.gate.kind !== 'cross') }, crossMesh: comparison.results.filter((r) => r.gate.kind === 'cross'), at: new Date() });
+    await writeResult(recordIn, { ...candidate, gate });
+  }
   return comparison;
 }
 

@@ -94,7 +94,10 @@ export const WorkloadSchema = z
   })
   .meta({ description: 'The built-in sample HTTP service that every mesh fronts.' });
 
-export const LoadSchema = z
+/** The validity rules' defaults; a scenario that loosens them is said so in every report. */
+export const VALIDITY_DEFAULTS = { schedulerLagLimit: '1ms', schedulerLagLimitUs: 1_000, errorBudget: 0.01 } as const;
+
+const LoadSchema = z
   .strictObject({
     mode: z
       .enum(LOAD_MODES)
@@ -129,12 +132,12 @@ export const LoadSchema = z
       .max(1)
       .default(0)
       .meta({ description: 'Mode `rate`: uniform jitter of send times as a fraction of the interval (0: evenly spaced).' }),
-    schedulerLagLimit: duration('Mode `rate`: a trial whose loader noticed due requests later than this at P99 is invalid (its own delay would be in the latency). Raise it on noisy shared machines.', HARD_CEILINGS.timeoutMs).default('1ms'),
+    schedulerLagLimit: duration('Mode `rate`: a trial whose loader noticed due requests later than this at P99 is invalid (its own delay would be in the latency). Raise it on noisy shared machines.', HARD_CEILINGS.timeoutMs).default(VALIDITY_DEFAULTS.schedulerLagLimit),
     errorBudget: z
       .number()
       .min(0)
       .max(1)
-      .default(0.01)
+      .default(VALIDITY_DEFAULTS.errorBudget)
       .meta({ description: 'Largest fraction of failed requests (non-2xx and errors) before a trial is flagged invalid.' }),
   })
   .meta({ description: 'How load is driven at the target.' });
@@ -239,8 +242,8 @@ export const ScenarioSchema = z
       workers: 1,
       pods: 1,
       jitter: 0,
-      schedulerLagLimit: '1ms',
-      errorBudget: 0.01,
+      schedulerLagLimit: VALIDITY_DEFAULTS.schedulerLagLimit,
+      errorBudget: VALIDITY_DEFAULTS.errorBudget,
     }),
     local: z
       .strictObject({

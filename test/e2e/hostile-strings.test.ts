@@ -16,7 +16,7 @@ import * as assert from 'uvu/assert';
 import { renderComparisonJunit } from '../../src/report/compare-junit.ts';
 import { renderComparisonMarkdown } from '../../src/report/compare-markdown.ts';
 import { REPORT_FORMATS, renderReports } from '../../src/report/index.ts';
-import { compareWithBaseline } from '../../src/results/compare/index.ts';
+import { compareOptions, compareWithBaseline } from '../../src/results/compare/index.ts';
 import type { RunResult } from '../../src/results/model.ts';
 import { ScenarioError } from '../../src/errors.ts';
 import { parseGate } from '../../src/scenario/gates.ts';
@@ -109,11 +109,11 @@ test('HTML, Markdown, CSV and JUnit escape every hostile string; in Chromium not
   for (const f of files.filter((f) => f.path.endsWith('.md'))) problems.push(...markdownProblems(f.content, f.path));
   for (const f of files.filter((f) => f.path.endsWith('.csv'))) problems.push(...csvProblems(f.content, f.path));
 
-  // A comparison of the run with itself, its baseline in a folder with a hostile name.
+  // A comparison of the run with a copy of itself (another run id: a run with itself is refused), its baseline in a folder with a hostile name.
   const baselineDir = join(dir, `${H.comment}${H.cdata}`.replace(/\//g, '_'));
   mkdirSync(baselineDir);
-  writeFileSync(join(baselineDir, 'result.json'), JSON.stringify(result));
-  const comparison = await compareWithBaseline(join(baselineDir, 'result.json'), result, { gates: [parseGate('p99 < +10%', 'test')], inconclusive: 'pass', force: true, baselineRuns: 1 });
+  writeFileSync(join(baselineDir, 'result.json'), JSON.stringify({ ...result, runId: `${result.runId}-copy` }));
+  const comparison = await compareWithBaseline(join(baselineDir, 'result.json'), result, compareOptions({ gates: [parseGate('p99 < +10%', 'test')], allowEnvDiff: true, allowScenarioDiff: true, baselineRuns: 1 }));
   problems.push(...markdownProblems(renderComparisonMarkdown(comparison), 'compare.md'));
 
   await withBrowser(async (page, pageProblems) => {

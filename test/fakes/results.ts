@@ -51,7 +51,7 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
     };
   });
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     source: { kind: 'measured' },
     gate: null,
     meshbenchVersion: '0.0.0-test',

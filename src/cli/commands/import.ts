@@ -41,7 +41,7 @@ export const importCommand: Command = {
       measurements.push(await importFile(resolve(io.cwd, file), { ...(format && { format }), ...(hlogUnit && { hlogValueUnit: hlogUnit }), ...(hlogTag !== undefined && { hlogTag }) }));
     }
     const groups = groupByLevel(measurements, levelText ? parseLevel(levelText) : null);
-    const result = importedRunResult(groups, { mesh, meshbenchVersion: meshbenchVersion(), now: new Date() });
+    const result = importedRunResult(groups, { mesh, meshbenchVersion: meshbenchVersion() });
     const folder = join(resolve(io.cwd, stringFlag(flags, 'output') ?? '.'), result.runId);
     await mkdir(folder, { recursive: true });
     await writeResult(join(folder, RESULT_FILE), result);

@@ -6,7 +6,10 @@ import { engineForScenario } from '../../load/index.ts';
 import { REPORT_FORMATS } from '../../report/index.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
 import { RESULT_FILE } from '../../results/store.ts';
-import { gateOutcome } from '../../results/compare/compare.ts';
+import type { Comparison, GateResult } from '../../results/compare/types.ts';
+import { outcomeFails } from '../../results/compare/verdict.ts';
+import { meshesWithoutValidTrial } from '../../results/coverage.ts';
+import { gateRecord } from '../../results/gate-record.ts';
 import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
 import { gateInWords } from '../../report/decision.ts';
@@ -132,9 +135,10 @@ function liveEnvironment(platform: Platform, caveats: string[]): RunOptions['env
 const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.path) || folder.path;
 
 /**
- * Reports, the gates, and the exit code (DESIGN.md "Exit codes"): 1 when a gate regressed, else 3
- * when not every trial finished, else 0. A run with failed trials is still gated: its error-rate
- * and throughput gates read every trial that measured a window.
+ * Reports, the gates, and the exit code (DESIGN.md "Exit codes"): 1 when a gate failed (a firm
+ * regression, or no data), else 3 when not every trial finished or a mesh has no valid trial,
+ * else 0. Both kinds of gates are judged, also after an interrupt (on the cells reached), and
+ * their verdicts recorded in result.json.
  */
 async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
   const shown = shownPath(io, folder);
@@ -146,30 +150,40 @@ async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io:
   if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
   const clamped = result.trials.reduce((n, t) => n + (t.status === 'valid' || t.status === 'invalid' ? (t.load.clampedLatencies ?? 0) : 0), 0);
   if (clamped) io.stderr.write(`warning: ${clamped} latency value(s) above the histograms' 60 s ceiling were recorded as 60 s (column clamped_latencies in results.csv)\n`);
+
+  const policy = inconclusivePolicy(stringFlag(flags, 'inconclusive'));
+  const cross = crossMeshGates(summary, io);
+  const comparison = await baselineGates(result, folder, flags, io);
+  const record = gateRecord({ baseline: comparison ? { description: comparison.baseline.description, results: comparison.results.filter((r) => r.gate.kind !== 'cross') } : null, crossMesh: cross, at: new Date() });
+  if (record) await folder.persist({ ...result, gate: record });
+  const gateFailed = record !== null && outcomeFails(record.outcome, policy);
+
+  const empty = meshesWithoutValidTrial(result);
   if (result.status === 'interrupted') {
     io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);
-    return ExitCode.runFailed;
+    return gateFailed ? ExitCode.regression : ExitCode.runFailed;
   }
-  const regressed = (await crossMeshGates(summary, flags, io)) || (await baselineGates(result, folder, flags, io));
   const failed = result.trials.find((t) => t.status === 'failed');
   if (failed?.status === 'failed') {
     io.stderr.write(`error: trial ${failed.trial.index + 1} (${failed.trial.mesh}) failed in ${failed.stage}: ${failed.error.what}\n${failed.error.fix ? `  hint: ${failed.error.fix}\n` : ''}`);
   }
-  return regressed ? ExitCode.regression : failed ? ExitCode.runFailed : ExitCode.ok;
+  if (empty.length) {
+    io.stderr.write(`error: no valid trial for ${empty.join(', ')}: the run measured nothing usable for ${empty.length === 1 ? 'that mesh' : 'those meshes'} (see "reasons" in results.csv); it cannot serve as a baseline\n`);
+  }
+  return gateFailed ? ExitCode.regression : failed || empty.length ? ExitCode.runFailed : ExitCode.ok;
 }
 
-/** The scenario's cross-mesh gates, judged within the run; true when one regressed. */
-async function crossMeshGates(summary: RunSummary, flags: Flags, io: CliIO): Promise<boolean> {
-  if (summary.decisions.length === 0) return false;
+/** The scenario's cross-mesh gates, judged within the run and printed. */
+function crossMeshGates(summary: RunSummary, io: CliIO): GateResult[] {
+  if (summary.decisions.length === 0) return [];
   io.stdout.write(`\nThe decision (cross-mesh gates of the scenario):\n${summary.decisions.map((r) => `  ${gateInWords(r, (m) => m)}`).join('\n')}\n`);
-  return gateOutcome(summary.decisions, inconclusivePolicy(stringFlag(flags, 'inconclusive'))) === 'regression';
+  return summary.decisions;
 }
 
-/** `--baseline`: gates against past runs; true when one regressed. */
-async function baselineGates(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<boolean> {
+/** `--baseline`: gates against past runs, printed and written as compare.md and compare.junit.xml. */
+async function baselineGates(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<Comparison | null> {
   const baseline = stringFlag(flags, 'baseline');
-  if (!baseline) return false;
+  if (!baseline) return null;
   io.stdout.write('\n');
-  const comparison = await printComparison(resolve(io.cwd, baseline), result, join(folder.path, RESULT_FILE), flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
-  return comparison.outcome === 'regression';
+  return printComparison(resolve(io.cwd, baseline), result, flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
 }

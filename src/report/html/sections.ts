@@ -22,8 +22,8 @@ function meshKey(summary: RunSummary): string {
 export function decisionHtml(result: RunResult, summary: RunSummary): string | null {
   const d = decisionSection(result, summary);
   if (!d) return null;
-  const gates = d.gates.length ? `<ul class="decision">${d.gates.map((g) => `<li class="${g.verdict}">${e(g.text.replace(/: (pass|regression|inconclusive)$/, ': '))}<strong>${g.verdict}</strong></li>`).join('')}</ul>` : '';
-  const claims = d.expectations.length ? `<h3>Claimed and measured</h3><ul>${d.expectations.map((x) => `<li${x.flagged ? ' class="flagged"' : ''}>${x.flagged ? '⚠ ' : ''}${e(x.text)}</li>`).join('')}</ul>` : '';
+  const gates = d.gates.length ? `<ul class="decision">${d.gates.map((g) => `<li class="${g.verdict}">${e(g.text.replace(/: (pass|regression|inconclusive|no-data)$/, ': '))}<strong>${g.verdict}</strong></li>`).join('')}</ul>` : '';
+  const claims = d.expectations.length ? `<h3>Claimed and measured</h3><ul>${d.expectations.map((x) => `<li${x.flagged ? ' class="flagged"' : x.muted ? ' class="muted"' : ''}>${x.flagged ? '⚠ ' : ''}${e(x.text)}</li>`).join('')}</ul>` : '';
   return `${gates}${claims}<h3>What this page does not show</h3><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`;
 }
 
@@ -74,14 +74,14 @@ export function sweepSection(summary: RunSummary): string {
   return `<div class="charts">${levelChart('P50 latency by load level', categories, series('p50'), 'P50 (µs)', (v) => v.toFixed(0))}${levelChart('P99 latency by load level', categories, series('p99'), 'P99 (µs)', (v) => v.toFixed(0))}</div>${meshKey(summary)}`;
 }
 
-export function resourcesSection(summary: RunSummary): string {
+export function resourcesSection(summary: RunSummary, memory: string): string {
   const roles = ['app', 'sidecar', 'node-proxy', 'loadgen'];
   const mib = (v: number | undefined) => (v === undefined ? null : v / 2 ** 20);
   const charts = summary.levels.map((level) => {
     const cells = summary.cells.filter((c) => c.level.id === level.id);
     const cpu = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_cpu, c.figures.sidecar_cpu, c.figures.node_proxy_cpu, c.figures.loadgen_cpu].map((s) => s?.median ?? null) }));
     const mem = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_mem, c.figures.sidecar_mem, c.figures.node_proxy_mem].map((s) => mib(s?.median)) }));
-    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => formatCores(v))}${barChart(`Memory by role at ${level.id} (RSS)`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
+    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => formatCores(v))}${barChart(`Memory by role at ${level.id} (${memory})`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
   });
   return `<div class="charts">${charts.join('')}</div>${meshKey(summary)}<p class="muted">The sidecar bars are both sidecars together (the workload pod's and the load generator's); node-proxy is charged per node; loadgen is meshbench itself.</p>`;
 }

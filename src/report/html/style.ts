@@ -14,7 +14,7 @@ tr.invalid td { color: var(--bad); } tr.failed td, tr.aborted td { color: var(--
 .badge.valid { color: var(--good); border-color: var(--good); } .badge.invalid, .badge.failed { color: var(--bad); border-color: var(--bad); }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 16px; }
 svg.chart { width: 100%; height: auto; font-size: 11px; fill: var(--ink); } svg.chart .grid { stroke: #eaeef2; }
-ul.decision li.pass strong { color: var(--good); } ul.decision li.regression strong, li.flagged { color: var(--bad); } ul.decision li.inconclusive strong { color: var(--muted); }
+ul.decision li.pass strong { color: var(--good); } ul.decision li.regression strong, ul.decision li.no-data strong, li.flagged { color: var(--bad); } ul.decision li.inconclusive strong, li.muted { color: var(--muted); }
 pre { background: #f6f8fa; padding: 10px; overflow-x: auto; font-size: 12px; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; } dt { color: var(--muted); }
 @media print { body { max-width: none; padding: 0; font-size: 11px; } h2 { break-after: avoid; } .charts { grid-template-columns: 1fr 1fr; } svg.chart, table { break-inside: avoid; } }

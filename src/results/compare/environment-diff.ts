@@ -5,18 +5,20 @@ export interface Difference {
   what: string;
   baseline: string;
   candidate: string;
-  /** Refuses the comparison unless --force; other differences are reported only. */
+  /** Refuses the comparison unless waived (--allow-scenario-diff, --allow-env-diff); others are reported only. */
   blocking: boolean;
+  /** What was measured (the scenario) or where (the machine and its software). */
+  kind: 'scenario' | 'environment';
 }
 
 const major = (version: string) => version.replace(/^v/, '').split('.')[0] ?? version;
 
 export function differences(baseline: RunResult, candidate: RunResult): Difference[] {
   const out: Difference[] = [];
-  const add = (what: string, b: unknown, c: unknown, blocking: boolean) => {
-    if (String(b) !== String(c)) out.push({ what, baseline: String(b), candidate: String(c), blocking });
+  const add = (what: string, b: unknown, c: unknown, blocking: boolean, kind: Difference['kind'] = 'environment') => {
+    if (String(b) !== String(c)) out.push({ what, baseline: String(b), candidate: String(c), blocking, kind });
   };
-  add('scenario (hash of what is measured)', baseline.scenarioHash, candidate.scenarioHash, true);
+  add('scenario (hash of what is measured)', baseline.scenarioHash, candidate.scenarioHash, true, 'scenario');
   const be = baseline.environment;
   const ce = candidate.environment;
   add('platform', be.platform, ce.platform, true);
@@ -35,4 +37,13 @@ export function differences(baseline: RunResult, candidate: RunResult): Differen
   add('Node version', be.node, ce.node, false);
   add('meshbench version', baseline.meshbenchVersion, candidate.meshbenchVersion, false);
   return out;
+}
+
+/**
+ * The differences that refuse a comparison. An imported reference comes from another environment
+ * by nature: every difference is named, none refuses (DESIGN.md "An imported result").
+ */
+export function blockingDifferences(baseline: RunResult, candidate: RunResult): Difference[] {
+  if (baseline.source.kind === 'imported') return [];
+  return differences(baseline, candidate).filter((d) => d.blocking);
 }

@@ -4,22 +4,15 @@
  * aborted trials never enter.
  */
 import { GATE_METRICS, type GateMetric } from '../../scenario/gates.ts';
-import { trialMetric } from '../metrics.ts';
+import { readsEveryMeasuredTrial, trialMetric } from '../metrics.ts';
 import { isMeasured, type RunResult } from '../model.ts';
-import { median } from './bootstrap.ts';
+import { median } from './intervals.ts';
 
 export type CellKey = `${string}|${string}`;
 export const cellKey = (mesh: string, level: string): CellKey => `${mesh}|${level}`;
 
 /** cell → metric → samples */
 export type Samples = Map<CellKey, Map<GateMetric, number[]>>;
-
-/**
- * Error rate and throughput read every trial that measured a window, valid or invalid: missing the
- * rate or the error budget is exactly what those gates exist to catch (DESIGN.md). Latency and
- * resources read valid trials only.
- */
-const FROM_EVERY_MEASURED_TRIAL: ReadonlySet<GateMetric> = new Set(['errors', 'rps']);
 
 const METRICS = Object.keys(GATE_METRICS) as GateMetric[];
 
@@ -32,7 +25,7 @@ export function trialSamples(result: RunResult): Samples {
     const cell = samples.get(key) ?? new Map<GateMetric, number[]>();
     samples.set(key, cell);
     for (const metric of METRICS) {
-      if (t.status !== 'valid' && !FROM_EVERY_MEASURED_TRIAL.has(metric)) continue;
+      if (t.status !== 'valid' && !readsEveryMeasuredTrial(metric)) continue;
       const value = trialMetric(t, metric);
       if (value !== null) cell.set(metric, [...(cell.get(metric) ?? []), value]);
     }

@@ -1,9 +1,28 @@
 /** What a comparison returns: a verdict per gate and cell, and the gate's answer. */
 import type { Gate } from '../../scenario/gates.ts';
-import type { Interval } from './bootstrap.ts';
+import type { Interval } from './intervals.ts';
 import type { Difference } from './environment-diff.ts';
 
-export type Verdict = 'pass' | 'regression' | 'inconclusive';
+/**
+ * The four states of a verdict (DESIGN.md): `inconclusive` is never a pass, whatever
+ * `--inconclusive` makes of the exit code; `no-data` (a side without a usable sample) fails.
+ */
+export const VERDICTS = ['pass', 'regression', 'inconclusive', 'no-data'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** What this run could have told apart, from its spread and n. */
+export interface Resolution {
+  /**
+   * The smallest change this run could have called firm, in the gated statistic's unit (a fraction
+   * for relative gates): the interval's half-width on the side that decides. Null when no change
+   * could be firm at this n, however large (the interval cannot reach the level asked).
+   */
+  smallestFirmChange: number | null;
+  /** The gate's threshold is finer than this run can resolve. */
+  coarserThanThreshold: boolean;
+  /** Repetitions per side that would likely resolve the threshold (scaled by 1/√n), when it cannot. */
+  suggestedRepetitions: number | null;
+}
 
 export interface GateResult {
   gate: Gate;
@@ -11,23 +30,35 @@ export interface GateResult {
   level: string;
   baseline: number | null;
   candidate: number | null;
-  /** Of the gated statistic: change, relative change, or the candidate's value. */
+  /** Of the gated statistic: change, relative change, or the candidate's value; with its true level. */
   interval: Interval | null;
+  /** The level the verdict asked for; a verdict is firm only when the interval reaches it. */
+  confidence: number;
   verdict: Verdict;
   note: string | null;
   baselineSamples: number;
   candidateSamples: number;
+  resolution: Resolution | null;
+  /** Where each side's figures came from: "appmesh from imported-1a2b (fortio)", "istio from this run". */
+  sources: { baseline: string; candidate: string };
 }
 
+/** Worst first: what a set of verdicts amounts to. */
+export type Outcome = Verdict;
+
 export interface Comparison {
-  baseline: { description: string; runs: number };
+  baseline: { description: string; runs: number; leftOut: string[] };
   candidate: { runId: string; scenarioName: string };
   differences: Difference[];
-  forced: boolean;
+  /** Blocking differences waived with --allow-env-diff / --allow-scenario-diff. */
+  waived: boolean;
   inconclusive: 'pass' | 'fail';
+  confidence: number;
   results: GateResult[];
-  /** The gate's answer: regression when any gate regressed (or was inconclusive under `fail`). */
-  outcome: 'pass' | 'regression';
+  /** The worst verdict: regression, then no data, then inconclusive, then pass. */
+  outcome: Outcome;
+  /** What the exit code says: regression and no data fail; inconclusive as --inconclusive says. */
+  failed: boolean;
 }
 
 export interface Cell {

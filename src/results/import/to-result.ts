@@ -7,15 +7,19 @@ import { createHash } from 'node:crypto';
 import { resolveScenario } from '../../scenario/resolve.ts';
 import { ScenarioSchema } from '../../scenario/schema.ts';
 import { createLatencyHistogram, encodeHistogram, summarize, type Histogram, type LatencySummary } from '../histogram.ts';
-import { SCHEMA_VERSION, type MeasuredTrial, type RunResult } from '../model.ts';
+import { SCHEMA_VERSION, type LoadFigures, type MeasuredTrial, type RunResult } from '../model.ts';
+import { invalidReasons } from '../validity.ts';
 import type { ImportedLevelGroup } from './levels.ts';
 import type { ImportedMeasurement } from './types.ts';
 
+/** What an imported result says of a time its files do not record. */
+export const UNKNOWN_TIME = 'unknown';
+
 export interface ImportToResultOptions {
   mesh: string;
+  /** Failed requests a trial may have and stay valid (the scenario default when not given). */
+  errorBudget?: number;
   meshbenchVersion: string;
-  /** When the import happened: the result's own time when the files do not say when they ran. */
-  now: Date;
 }
 
 /** A summary from the percentiles a tool printed (k6): the ones it did not print stay null. */
@@ -34,7 +38,7 @@ function fromPercentiles(m: ImportedMeasurement): LatencySummary {
 
 const histogramOrEmpty = (h: Histogram | null) => h ?? createLatencyHistogram();
 
-function trialOf(m: ImportedMeasurement, group: ImportedLevelGroup, mesh: string, index: number, repetition: number, now: Date): MeasuredTrial {
+function trialOf(m: ImportedMeasurement, group: ImportedLevelGroup, mesh: string, index: number, repetition: number, errorBudget: number): MeasuredTrial {
   const requests = m.requests ?? m.latencyUs?.totalCount ?? 0;
   const failed = m.failedRequests ?? (m.responsesNon2xx ?? 0) + (m.errors ?? 0);
   // k6 counts failed requests without splitting non-2xx from errors: both are non-2xx here, and `lacks` says so.
@@ -44,28 +48,32 @@ function trialOf(m: ImportedMeasurement, group: ImportedLevelGroup, mesh: string
   const durationMs = m.durationMs ?? (m.achievedRps && requests ? (requests / m.achievedRps) * 1_000 : 0);
   const ok = m.okLatencyUs ?? m.latencyUs;
   const version = m.toolVersion ? ` ${m.toolVersion}` : '';
+  const load: LoadFigures = {
+    mode: group.level.targetRps === null ? 'max' : 'rate',
+    engine: `${m.tool}${version}`,
+    requests,
+    responses2xx,
+    responsesNon2xx,
+    errors,
+    errorsByClass: m.errorsByClass ?? { timeout: 0, refused: 0, reset: 0, other: errors },
+    durationMs,
+    targetRps: group.level.targetRps,
+    achievedRps: durationMs > 0 ? (responses2xx * 1_000) / durationMs : 0,
+    sentRps: m.achievedRps,
+    clampedLatencies: m.clampedLatencies,
+  };
+  // The same validity rules as a measured trial (error budget, no 2xx, the rate when the file
+  // says how long it ran); the loader's own checks need figures no other tool records.
+  const reasons = invalidReasons({ load: durationMs > 0 ? load : { ...load, targetRps: null }, errorBudget, loaderSaturated: false, loaderCpuCores: null });
   return {
-    status: 'valid',
-    reasons: [],
+    status: reasons.length ? 'invalid' : 'valid',
+    reasons,
     trial: { index, mesh, level: group.level, repetition },
     mesh,
     meshLabel: `${mesh} (imported from ${m.tool}${version}: ${m.file})`,
-    startedAt: m.startedAt ?? now.toISOString(),
+    startedAt: m.startedAt ?? UNKNOWN_TIME,
     windowStartedAt: m.startedAt,
-    load: {
-      mode: group.level.targetRps === null ? 'max' : 'rate',
-      engine: `${m.tool}${version}`,
-      requests,
-      responses2xx,
-      responsesNon2xx,
-      errors,
-      errorsByClass: m.errorsByClass ?? { timeout: 0, refused: 0, reset: 0, other: errors },
-      durationMs,
-      targetRps: group.level.targetRps,
-      achievedRps: durationMs > 0 ? (responses2xx * 1_000) / durationMs : 0,
-      sentRps: m.achievedRps,
-      clampedLatencies: m.clampedLatencies,
-    },
+    load,
     latency: ok ? summarize(ok) : fromPercentiles(m),
     allAttemptsLatency: m.latencyUs ? summarize(m.latencyUs) : fromPercentiles(m),
     uncorrectedLatency: m.uncorrectedLatencyUs ? summarize(m.uncorrectedLatencyUs) : null,
@@ -85,8 +93,6 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
   const all = groups.flatMap((g) => g.repetitions);
   const tools = [...new Set(all.map((m) => m.tool))];
   const files = all.map((m) => m.file);
-  let index = 0;
-  const trials = groups.flatMap((g) => g.repetitions.map((m, i) => trialOf(m, g, o.mesh, index++, i + 1, o.now)));
   const repetitions = Math.max(...groups.map((g) => g.repetitions.length));
   const scenario = resolveScenario(
     ScenarioSchema.parse({
@@ -97,7 +103,13 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
       repetitions,
     }),
   );
-  const started = all.map((m) => m.startedAt).filter((s): s is string => s !== null).sort()[0] ?? o.now.toISOString();
+  let index = 0;
+  const trials = groups.flatMap((g) => g.repetitions.map((m, i) => trialOf(m, g, o.mesh, index++, i + 1, o.errorBudget ?? scenario.load.errorBudget)));
+  // When the files ran, as far as they say; never the time of the import.
+  const starts = all.map((m) => m.startedAt).filter((s): s is string => s !== null).sort();
+  const started = starts[0] ?? UNKNOWN_TIME;
+  const ends = all.flatMap((m) => (m.startedAt && m.durationMs !== null ? [new Date(Date.parse(m.startedAt) + m.durationMs).toISOString()] : [])).sort();
+  const finished = starts.length === all.length && ends.length === all.length ? ends.at(-1)! : null;
   const lacks = [...new Set(all.flatMap((m) => [...m.lacks, ...m.notes.map((n) => `note: ${n}`), `latency scope: ${m.latencyScope}`]))];
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -106,7 +118,7 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
     runId: `imported-${createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12)}`,
     status: 'completed',
     startedAt: started,
-    finishedAt: o.now.toISOString(),
+    finishedAt: finished,
     scenarioFile: files.join(', '),
     scenarioHash: 'imported',
     scenario,

@@ -1,0 +1,17 @@
+/** Whether a run measured what it was asked to: "a check that covers nothing fails" (DESIGN.md). */
+import type { RunResult } from './model.ts';
+
+/** Meshes of the scenario with no valid trial at any level. */
+export function meshesWithoutValidTrial(result: RunResult): string[] {
+  return result.scenario.meshes.filter((mesh) => !result.trials.some((t) => t.trial.mesh === mesh && t.status === 'valid'));
+}
+
+/**
+ * The mesh × level cells a gate judges. An interrupted run is judged on the cells it reached (a
+ * trial that started), so Ctrl-C leaves the cells it never reached unjudged rather than no data.
+ */
+export function judgedCells(result: RunResult): { mesh: string; level: string }[] {
+  const all = result.levels.flatMap((level) => result.scenario.meshes.map((mesh) => ({ mesh, level: level.id })));
+  if (result.status !== 'interrupted') return all;
+  return all.filter((c) => result.trials.some((t) => t.trial.mesh === c.mesh && t.trial.level.id === c.level && t.status !== 'aborted'));
+}
