@@ -16,7 +16,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
-    `Platform \`${escapeMarkdown(c.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${c.repetitions} repetition(s) of ${c.durationMs === null ? 'unknown length' : `${c.durationMs / 1000} s`} per mesh and level; ` +
+    `Platform \`${escapeMarkdown(c.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${c.repetitions} repetition(s) of ${c.durationMs === null ? 'unknown length' : `${Number((c.durationMs / 1000).toFixed(1))} s`} per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
   ];

@@ -24,6 +24,7 @@ export const importCommand: Command = {
   options: [
     { name: 'mesh', type: 'string', value: 'NAME', description: 'the mesh the files measured (required), e.g. appmesh' },
     { name: 'level', type: 'string', value: 'cN[-rR]', description: 'the load level, as bench run names it (c4-r1000), for formats that do not record it (wrk2, k6, .hlog)' },
+    { name: 'error-budget', type: 'string', value: 'FRACTION', description: 'failed requests a file may have and count as valid, as load.errorBudget (0.01); an archive over it is kept, marked invalid' },
     { name: 'format', type: 'string', value: IMPORT_FORMATS.join('|'), description: 'the files\' format (detected when left out)' },
     { name: 'hlog-unit', type: 'string', value: Object.keys(HLOG_VALUE_UNITS).join('|'), description: '.hlog only: the unit its writer recorded (us)' },
     { name: 'hlog-tag', type: 'string', value: 'TAG', description: '.hlog only: merge only intervals with this tag' },
@@ -41,13 +42,17 @@ export const importCommand: Command = {
       measurements.push(await importFile(resolve(io.cwd, file), { ...(format && { format }), ...(hlogUnit && { hlogValueUnit: hlogUnit }), ...(hlogTag !== undefined && { hlogTag }) }));
     }
     const groups = groupByLevel(measurements, levelText ? parseLevel(levelText) : null);
-    const result = importedRunResult(groups, { mesh, meshbenchVersion: meshbenchVersion() });
+    const budgetText = stringFlag(flags, 'error-budget');
+    const errorBudget = budgetText === undefined ? undefined : Number(budgetText);
+    if (errorBudget !== undefined && !(errorBudget >= 0 && errorBudget <= 1)) throw new UsageError({ what: `--error-budget must be a fraction from 0 to 1, not "${budgetText}"`, fix: '--error-budget 0.02 (2 % of requests may fail)' });
+    const result = importedRunResult(groups, { mesh, meshbenchVersion: meshbenchVersion(), ...(errorBudget !== undefined && { errorBudget }) });
     const folder = join(resolve(io.cwd, stringFlag(flags, 'output') ?? '.'), result.runId);
     await mkdir(folder, { recursive: true });
     await writeResult(join(folder, RESULT_FILE), result);
     const shown = relative(io.cwd, folder) || '.';
     const levels = groups.map((g) => `${g.level.id} (${g.repetitions.length} file${g.repetitions.length === 1 ? '' : 's'})`).join(', ');
     io.stdout.write(`Imported ${measurements.length} ${result.source.kind === 'imported' ? result.source.tool : ''} file(s) as ${mesh} at ${levels}: ${shown}/${RESULT_FILE}\n`);
+    for (const t of result.trials) if (t.status === 'invalid') io.stderr.write(`warning: ${t.meshLabel} is invalid (${t.reasons.join('; ')}): gates leave it out of latency figures; --error-budget raises the budget\n`);
     if (result.source.kind === 'imported') io.stdout.write(`What it lacks (a comparison with it says so):\n${result.source.lacks.map((l) => `  - ${l}`).join('\n')}\n`);
     return ExitCode.ok;
   },

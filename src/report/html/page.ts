@@ -7,7 +7,7 @@ import { escapeHtml } from '../escape.ts';
 import { costSection, decisionHtml, distributionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
 import { STYLE } from './style.ts';
 
-const seconds = (ms: number | null) => (ms === null ? 'unknown length' : `${ms / 1000} s`);
+const seconds = (ms: number | null) => (ms === null ? 'unknown length' : `${Number((ms / 1000).toFixed(1))} s`);
 
 export function renderHtml(result: RunResult, summary: RunSummary, options: ReportOptions): string {
   const s = result.scenario;
