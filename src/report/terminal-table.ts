@@ -4,16 +4,18 @@ import type { RunResult } from '../results/model.ts';
 import type { PairedEstimate } from '../results/paired.ts';
 import { summarizeRun, type CellSummary, type RunSummary, type Spread } from '../results/summary.ts';
 import { formatCores, formatMiB, formatRps, formatSignedUs, formatUs, textTable } from './format.ts';
+import { formatLevel } from './compare-format.ts';
 import { verdictFootnote } from './verdict.ts';
 
 const median = (s: Spread | null, f: (v: number) => string) => (s ? f(s.median) : '–');
 
-/** "+1.28 ms [+0.90, +1.60]" or "+1.28 ms (n=2)" when the pairs are too few for an interval to mean much. */
+/** "+1.28 ms [+0.90 ms, +1.60 ms] 97 %", its true level; "not firm" when short of the level asked; "(n=1)" alone. */
 function added(c: CellSummary, pick: (a: NonNullable<CellSummary['added']>) => PairedEstimate | null, format: (v: number) => string): string {
   if (c.isBaseline) return 'baseline';
   const e = c.added ? pick(c.added) : null;
   if (!e) return '–';
-  return e.firm ? `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}]` : `${format(e.estimate)} (n=${e.n})`;
+  if (e.n === 1) return `${format(e.estimate)} (n=1)`;
+  return `${format(e.estimate)} [${format(e.low)}, ${format(e.high)}] ${formatLevel(e.level)}${e.firm ? '' : ' not firm'}`;
 }
 
 const percent = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}%`;

@@ -21,7 +21,9 @@ test('report.html of a real run renders its charts offline and shows a hostile n
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-browser-'));
   writeFileSync(join(dir, 'hostile.yaml'), `name: "${HOSTILE}"\ndescription: "<img src=x onerror=alert(2)>"\nload: { mode: rate, rate: 500, connections: 2, warmup: 300ms, duration: 1s, schedulerLagLimit: 50ms }\nrepetitions: 1\n`);
   const io = captureIO({ cwd: dir });
-  assert.is(await main(['run', 'hostile.yaml', '--output', 'out'], io), 0, io.err());
+  // 3 when a loaded machine left a mesh without a valid trial (the run then says so); the reports are written either way.
+  const code = await main(['run', 'hostile.yaml', '--output', 'out'], io);
+  assert.ok(code === 0 || (code === 3 && /no valid trial for/.test(io.err())), `exit ${code}: ${io.err()}`);
   const [folder] = readdirSync(join(dir, 'out'));
   const report = join(dir, 'out', folder!, 'report.html');
 

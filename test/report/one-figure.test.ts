@@ -21,16 +21,17 @@ test('the terminal, summary.csv, summary.md, report.html and junit.xml all show 
   const e = findCell(summarizeRun(run), 'istio', 'c4')!.added!.p99Us!;
   assert.is(e.estimate, 600);
   const [value, low, high] = [e.estimate, e.low, e.high].map(formatSignedUs) as [string, string, string];
-  const interval = `95% interval ${low} … ${high}, 3 pairs`;
+  // Three pairs: [min, max], which covers the median 75 % of the time; every output says 75 %, none 95 %.
+  const interval = `75 % interval ${low} … ${high}, 3 pairs`;
 
-  assert.match(renderTerminalTable(run), new RegExp(`istio \\(fake\\)\\s+c4\\s+\\S+ µs\\s+\\S+ µs \\[[^\\]]+\\]\\s+\\S+ µs\\s+\\${value} \\[\\${low}, \\${high}\\]`));
+  assert.match(renderTerminalTable(run), new RegExp(`istio \\(fake\\)\\s+c4\\s+\\S+ µs\\s+\\S+ µs \\[[^\\]]+\\] 75 % not firm\\s+\\S+ µs\\s+\\${value} \\[\\${low}, \\${high}\\] 75 % not firm`));
 
   const csv = (parse(files['summary.csv']!, { columns: true }) as Record<string, string>[]).find((r) => r.mesh === 'istio')!;
   assert.equal([Number(csv.p99_added_us), Number(csv.p99_added_low_us), Number(csv.p99_added_high_us), Number(csv.added_pairs)], [e.estimate, Math.round(e.low), Math.round(e.high), 3]);
 
-  assert.ok(files['summary.md']!.includes(`| P99 latency added | ${value} (${interval}) |`), 'summary.md');
-  assert.ok(files['report.html']!.includes(`<td class="num">${value} (${interval})</td>`), 'report.html');
-  assert.ok(files['junit.xml']!.includes(`P99 added ${value} (${interval})`), 'junit.xml');
+  assert.ok(files['summary.md']!.includes(`| P99 latency added | ${value} (${interval}; not firm: needs 6) |`), 'summary.md');
+  assert.ok(files['report.html']!.includes(`<td class="num">${value} (${interval}; not firm: needs 6)</td>`), 'report.html');
+  assert.ok(files['junit.xml']!.includes(`P99 added ${value} (${interval}; not firm: needs 6)`), 'junit.xml');
 });
 
 test.run();
