@@ -79,18 +79,19 @@ const METRICS = [
   'node_proxy_cpu', 'node_proxy_mem', 'node_proxy_cpu_per_krps', 'loadgen_cpu', 'loadgen_mem',
 ] as const satisfies readonly TrialMetric[];
 
-export function summarizeRun(result: RunResult): RunSummary {
+/** `confidence`: the level a figure or verdict must reach to be firm (`--confidence`). */
+export function summarizeRun(result: RunResult, confidence = DEFAULT_CONFIDENCE): RunSummary {
   const baselineMesh = result.scenario.meshes.includes(BASELINE_MESH) ? BASELINE_MESH : null;
-  const cells = result.levels.flatMap((level) => result.scenario.meshes.map((mesh) => summarizeCell(result, mesh, level, baselineMesh)));
+  const cells = result.levels.flatMap((level) => result.scenario.meshes.map((mesh) => summarizeCell(result, mesh, level, baselineMesh, confidence)));
   return {
     baselineMesh,
     meshes: result.scenario.meshes.map((name) => ({ name, label: meshLabel(result, name), isBaseline: name === baselineMesh })),
     levels: result.levels,
     cells,
-    minFirmPairs: minPairsFor(DEFAULT_CONFIDENCE),
-    confidence: DEFAULT_CONFIDENCE,
-    decisions: crossMeshDecisions(result),
-    expectations: expectationChecks(result, cells),
+    minFirmPairs: minPairsFor(confidence),
+    confidence,
+    decisions: crossMeshDecisions(result, confidence),
+    expectations: expectationChecks(result, cells, confidence),
   };
 }
 
@@ -98,13 +99,13 @@ export function findCell(summary: RunSummary, mesh: string, levelId: string): Ce
   return summary.cells.find((c) => c.mesh === mesh && c.level.id === levelId);
 }
 
-function summarizeCell(result: RunResult, mesh: string, level: LoadLevel, baselineMesh: string | null): CellSummary {
+function summarizeCell(result: RunResult, mesh: string, level: LoadLevel, baselineMesh: string | null, confidence: number): CellSummary {
   const trials = result.trials.filter((t) => t.trial.mesh === mesh && t.trial.level.id === level.id);
   const measured = trials.filter(isMeasured);
   const valid = measured.filter((t): t is MeasuredTrial => t.status === 'valid');
   const figures = Object.fromEntries(METRICS.map((m) => [m, spread(valid.flatMap((t) => trialMetric(t, m) ?? []))])) as CellSummary['figures'];
   const isBaseline = mesh === baselineMesh;
-  const paired = (metric: TrialMetric, statistic: 'difference' | 'ratio' = 'difference') => pairedEstimate(result, mesh, baselineMesh!, level.id, metric, statistic);
+  const paired = (metric: TrialMetric, statistic: 'difference' | 'ratio' = 'difference') => pairedEstimate(result, mesh, baselineMesh!, level.id, metric, statistic, confidence);
   return {
     mesh,
     meshLabel: meshLabel(result, mesh),

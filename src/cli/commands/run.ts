@@ -27,7 +27,7 @@ import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../o
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 import { meshbenchVersion } from '../version.ts';
-import { checkCompareFlags, inconclusivePolicy, printComparison } from './compare.ts';
+import { checkCompareFlags, confidenceLevel, inconclusivePolicy, printComparison } from './compare.ts';
 import { renderPlan } from './plan.ts';
 import { costAssumptions } from './report.ts';
 
@@ -66,6 +66,8 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   const baseline = stringFlag(flags, 'baseline');
   // A typo in a gate, a cost flag or a missing baseline must fail now, not after the run.
   if (baseline) await checkCompareFlags(resolve(io.cwd, baseline), flags);
+  confidenceLevel(stringFlag(flags, 'confidence'));
+  inconclusivePolicy(stringFlag(flags, 'inconclusive'));
   costAssumptions(flags);
   const trials = expandPlan(scenario);
   const needs = planNeeds(scenario, trials);
@@ -142,7 +144,7 @@ const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.p
  */
 async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
   const shown = shownPath(io, folder);
-  const summary = summarizeRun(result);
+  const summary = summarizeRun(result, confidenceLevel(stringFlag(flags, 'confidence')));
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
   const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags), summary);
   io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
