@@ -9,6 +9,7 @@ import { RESULT_FILE } from '../../results/store.ts';
 import { gateOutcome } from '../../results/compare/compare.ts';
 import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
+import { stepLinesForRun } from '../../results/history/index.ts';
 import { gateInWords } from '../../report/decision.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
@@ -151,6 +152,8 @@ async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io:
     return ExitCode.runFailed;
   }
   const regressed = (await crossMeshGates(summary, flags, io)) || (await baselineGates(result, folder, flags, io));
+  // Issue 32: tonight's point in a step the history of the baseline folder shows ("a step of +8 % in istio P99 ... since DATE").
+  for (const line of stringFlag(flags, 'baseline') ? await stepLinesForRun(resolve(io.cwd, stringFlag(flags, 'baseline')!), result) : []) io.stdout.write(`${line}\n`);
   const failed = result.trials.find((t) => t.status === 'failed');
   if (failed?.status === 'failed') {
     io.stderr.write(`error: trial ${failed.trial.index + 1} (${failed.trial.mesh}) failed in ${failed.stage}: ${failed.error.what}\n${failed.error.fix ? `  hint: ${failed.error.fix}\n` : ''}`);

@@ -1,11 +1,16 @@
 /**
- * The series of a trend page: one point per run for each mesh, level and figure. Each point is the
- * figure the run's own summary holds (summarizeRun), never worked out again here, so the page and
- * the run's report cannot disagree on a night's value.
+ * The series of a trend page: one point per run for each mesh, level and figure. Each point is made
+ * by the functions that make the run's own summary (summarizeRun: pairedEstimate for "added",
+ * spread of trialMetric over valid trials for the rest), on the same inputs, so the page and the
+ * run's report cannot disagree on a night's value (a test holds them equal). Only the figures
+ * drawn are worked out: a whole summary per run (five bootstraps per cell, the gates) would make
+ * a year of nights take many seconds.
  */
-import { meshLabel, type RunResult } from '../model.ts';
-import type { PairedEstimate } from '../paired.ts';
-import { summarizeRun, type CellSummary, type Spread } from '../summary.ts';
+import { BASELINE_MESH } from '../../meshes/index.ts';
+import { trialMetric, type TrialMetric } from '../metrics.ts';
+import { meshLabel, validTrials, type RunResult } from '../model.ts';
+import { pairedEstimate, type PairedEstimate } from '../paired.ts';
+import { spread, type Spread } from '../summary.ts';
 
 /** What the interval of a point is: a paired bootstrap interval, or the range over repetitions. */
 export type IntervalKind = 'bootstrap95' | 'range';
@@ -16,17 +21,30 @@ export interface HistoryMetricSpec {
   interval: IntervalKind;
   /** Whether a rise is the bad direction (latency, CPU, memory) or the good one (rps). */
   higherIsWorse: boolean;
-  /** Null when the cell has no such figure (the baseline's "added", a mesh without sidecars). */
-  read: (cell: CellSummary) => PairedEstimate | Spread | null;
+  /** Null when the run has no such figure (the baseline's "added", a mesh without sidecars). */
+  read: (cell: Cell) => PairedEstimate | Spread | null;
 }
 
+/** One mesh at one level of one run, as the reads see it. */
+export interface Cell {
+  run: RunResult;
+  mesh: string;
+  level: string;
+}
+
+/** As summarizeRun: paired with the baseline mesh by repetition; none for the baseline itself. */
+const added = (metric: TrialMetric) => (c: Cell) =>
+  c.mesh !== BASELINE_MESH && c.run.scenario.meshes.includes(BASELINE_MESH) ? pairedEstimate(c.run, c.mesh, BASELINE_MESH, c.level, metric) : null;
+/** As summarizeRun's figures: median and range of each valid repetition's value. */
+const figure = (metric: TrialMetric) => (c: Cell) => spread(validTrials(c.run, c.mesh, c.level).flatMap((t) => trialMetric(t, metric) ?? []));
+
 export const HISTORY_METRICS = {
-  p50_added_us: { label: 'P50 added over no mesh', unit: 'us', interval: 'bootstrap95', higherIsWorse: true, read: (c) => c.added?.p50Us ?? null },
-  p99_added_us: { label: 'P99 added over no mesh', unit: 'us', interval: 'bootstrap95', higherIsWorse: true, read: (c) => c.added?.p99Us ?? null },
-  rps: { label: 'completed rps', unit: 'rps', interval: 'range', higherIsWorse: false, read: (c) => c.figures.rps },
-  sidecar_cpu_per_krps: { label: 'sidecar CPU per 1000 rps', unit: 'cores_per_krps', interval: 'range', higherIsWorse: true, read: (c) => c.figures.sidecar_cpu_per_krps },
-  node_proxy_cpu_per_krps: { label: 'node-proxy CPU per 1000 rps', unit: 'cores_per_krps', interval: 'range', higherIsWorse: true, read: (c) => c.figures.node_proxy_cpu_per_krps },
-  sidecar_memory_bytes_per_pod: { label: 'sidecar memory per pod', unit: 'bytes', interval: 'range', higherIsWorse: true, read: (c) => c.figures.sidecar_mem_per_pod },
+  p50_added_us: { label: 'P50 added over no mesh', unit: 'us', interval: 'bootstrap95', higherIsWorse: true, read: added('p50') },
+  p99_added_us: { label: 'P99 added over no mesh', unit: 'us', interval: 'bootstrap95', higherIsWorse: true, read: added('p99') },
+  rps: { label: 'completed rps', unit: 'rps', interval: 'range', higherIsWorse: false, read: figure('rps') },
+  sidecar_cpu_per_krps: { label: 'sidecar CPU per 1000 rps', unit: 'cores_per_krps', interval: 'range', higherIsWorse: true, read: figure('sidecar_cpu_per_krps') },
+  node_proxy_cpu_per_krps: { label: 'node-proxy CPU per 1000 rps', unit: 'cores_per_krps', interval: 'range', higherIsWorse: true, read: figure('node_proxy_cpu_per_krps') },
+  sidecar_memory_bytes_per_pod: { label: 'sidecar memory per pod', unit: 'bytes', interval: 'range', higherIsWorse: true, read: figure('sidecar_mem_per_pod') },
 } as const satisfies Record<string, HistoryMetricSpec>;
 
 export type HistoryMetric = keyof typeof HISTORY_METRICS;
@@ -58,16 +76,15 @@ function toPoint(v: PairedEstimate | Spread): HistoryPoint {
 
 /** Every series that has at least one point, meshes and levels in order of first appearance. */
 export function buildSeries(runs: readonly RunResult[]): HistorySeries[] {
-  const summaries = runs.map((r) => summarizeRun(r));
   const cells = new Map<string, { mesh: string; level: string }>();
-  for (const s of summaries) for (const c of s.cells) cells.set(`${c.mesh}/${c.level.id}`, { mesh: c.mesh, level: c.level.id });
+  for (const r of runs) for (const level of r.levels) for (const mesh of r.scenario.meshes) cells.set(`${mesh}/${level.id}`, { mesh, level: level.id });
   const series: HistorySeries[] = [];
   for (const { mesh, level } of cells.values()) {
     const label = [...runs].reverse().find((r) => r.scenario.meshes.includes(mesh));
     for (const metric of HISTORY_METRIC_NAMES) {
-      const points = summaries.map((s) => {
-        const cell = s.cells.find((c) => c.mesh === mesh && c.level.id === level);
-        const v = cell ? HISTORY_METRICS[metric].read(cell) : null;
+      const points = runs.map((run) => {
+        if (!run.scenario.meshes.includes(mesh) || !run.levels.some((l) => l.id === level)) return null;
+        const v = HISTORY_METRICS[metric].read({ run, mesh, level });
         return v ? toPoint(v) : null;
       });
       if (points.some((p) => p !== null)) series.push({ key: `${mesh}/${level}/${metric}`, mesh, meshLabel: label ? meshLabel(label, mesh) : mesh, level, metric, points });
