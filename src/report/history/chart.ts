@@ -17,10 +17,17 @@ export const GATE_COLOURS: Record<string, string> = { pass: '#1a7f37', regressio
 
 export const meshColour = (mesh: string, i: number) => MESH_COLOURS[mesh] ?? FALLBACK[i % FALLBACK.length]!;
 
+/** Four equal steps of a round size (1, 2, 2.5, 5 × 10^k) that cover [lo, hi]. */
 function niceRange(lo: number, hi: number): [number, number] {
   if (!(hi > lo)) return [lo - 1, hi + 1];
-  const step = 10 ** Math.floor(Math.log10(hi - lo));
-  return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+  const raw = (hi - lo) / 4;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 2.5, 5, 10, 20]) {
+    const step = m * mag;
+    const from = Math.floor(lo / step) * step;
+    if (from + 4 * step >= hi) return [from, from + 4 * step];
+  }
+  return [lo, hi];
 }
 
 export interface TrendChartInput {
@@ -50,7 +57,7 @@ export function trendChart(c: TrendChartInput): string {
   const spanMs = n ? new Date(c.runs[n - 1]!.startedAt).getTime() - new Date(c.runs[0]!.startedAt).getTime() : 0;
   const tick = (iso: string) => (spanMs < 2 * 86_400_000 ? `${iso.slice(5, 10)} ${iso.slice(11, 16)}` : iso.slice(5, 10));
   const xTicks = c.runs
-    .map((r, i) => (i % tickEvery === 0 || i === n - 1 ? `<text x="${f(px(i))}" y="${M.top + plotH + 14}" text-anchor="middle">${escapeHtml(tick(r.startedAt))}</text>` : ''))
+    .map((r, i) => (i % tickEvery === 0 || (i === n - 1 && i % tickEvery >= tickEvery * 0.75) ? `<text x="${f(px(i))}" y="${M.top + plotH + 14}" text-anchor="middle">${escapeHtml(tick(r.startedAt))}</text>` : ''))
     .join('');
   const env = c.runs
     .map((r, i) => (r.changes.length ? `<path class="env-change" data-run="${escapeHtml(r.runId)}" d="M${f(px(i) - 5)},${M.top - 12}h10l-5,8z" fill="#d9730d"><title>${escapeHtml(`${r.startedAt.slice(0, 10)} ${r.runId}: ${r.changes.map((d) => `${d.what} ${d.baseline} → ${d.candidate}`).join('; ')}`)}</title></path>` : ''))

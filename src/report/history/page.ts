@@ -12,7 +12,7 @@ import { formatterFor, signed } from './format.ts';
 
 const EXTRA_STYLE = `svg.trend { width: 100%; height: auto; font-size: 11px; fill: var(--ink); } svg.trend .grid { stroke: #eaeef2; }
 .key span { display: inline-block; margin-right: 14px; } .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
-td.env { font-size: .9em; color: var(--muted); }`;
+td.env { font-size: .9em; color: var(--muted); } table.changes { font-size: .9em; }`;
 
 function seriesOf(h: History, level: string, metric: string): HistorySeries[] {
   return h.series.filter((s) => s.level === level && s.metric === metric);
@@ -22,9 +22,9 @@ function changeRow(h: History, cp: ChangePoint): string {
   const s = h.series.find((x) => x.key === cp.seriesKey)!;
   const spec = HISTORY_METRICS[s.metric];
   const fmt = signed(formatterFor(s.metric));
-  const rel = cp.relativeStep ? `${formatPercentChange(cp.relativeStep.estimate)} [${formatPercentChange(cp.relativeStep.low)}, ${formatPercentChange(cp.relativeStep.high)}]` : '–';
+  const rel = cp.relativeStep ? `${formatPercentChange(cp.relativeStep.estimate)}\n[${formatPercentChange(cp.relativeStep.low)}, ${formatPercentChange(cp.relativeStep.high)}]` : '–';
   const env = cp.environment.length ? cp.environment.map((d) => `${e(d.what)}: ${e(d.baseline)} → ${e(d.candidate)}`).join('<br>') : 'no recorded difference';
-  return `<tr class="change" data-series="${e(cp.seriesKey)}" data-run="${e(cp.runIdAfter)}"><td>${e(cp.at.slice(0, 10))}</td><td>${e(s.mesh)}</td><td>${e(s.level)}</td><td>${e(spec.label)}</td><td>${e(cp.runIdBefore)} → <strong>${e(cp.runIdAfter)}</strong></td><td class="num">${cp.pointsBefore} / ${cp.pointsAfter}</td><td class="num">${e(fmt(cp.step.estimate))} [${e(fmt(cp.step.low))}, ${e(fmt(cp.step.high))}]</td><td class="num">${e(rel)}</td><td class="num">${cp.pValue.toFixed(3)}</td><td class="env">${env}</td></tr>`;
+  return `<tr class="change" data-series="${e(cp.seriesKey)}" data-run="${e(cp.runIdAfter)}"><td>${e(cp.at.slice(0, 10))}</td><td>${e(s.mesh)}</td><td>${e(s.level)}</td><td>${e(spec.label)}</td><td>${e(cp.runIdBefore)} → <strong>${e(cp.runIdAfter)}</strong></td><td class="num">${cp.pointsBefore} / ${cp.pointsAfter}</td><td class="num">${e(fmt(cp.step.estimate))}<br><span class="muted">[${e(fmt(cp.step.low))}, ${e(fmt(cp.step.high))}]</span></td><td class="num">${e(rel).replace('\n', '<br>')}</td><td class="num">${cp.pValue.toFixed(3)}</td><td class="env">${env}</td></tr>`;
 }
 
 function runsTable(h: History): string {
@@ -56,7 +56,7 @@ export function renderHistoryHtml(h: History): string {
     })
     .join('\n');
   const changes = h.changePoints.length
-    ? `<table class="changes"><thead><tr><th>since</th><th>mesh</th><th>level</th><th>figure</th><th>run before → after</th><th class="num">runs before / after</th><th class="num">step [95 %]</th><th class="num">relative</th><th class="num">p</th><th>environment differences between the two runs</th></tr></thead><tbody>${[...h.changePoints].sort((a, b) => a.runIndex - b.runIndex).map((cp) => changeRow(h, cp)).join('')}</tbody></table>`
+    ? `<table class="changes"><thead><tr><th>since</th><th>mesh</th><th>level</th><th>figure</th><th>run before → after</th><th class="num">runs before / after</th><th class="num">step [95 %]</th><th class="num">relative</th><th class="num">p</th><th>what differs between the two runs</th></tr></thead><tbody>${[...h.changePoints].sort((a, b) => a.runIndex - b.runIndex).map((cp) => changeRow(h, cp)).join('')}</tbody></table>`
     : '<p>No change point in any series.</p>';
   const key = `<p class="key muted"><span><i style="background:#d9730d"></i>▼ environment or scenario changed since the run before</span><span>dashed line: change point</span>${Object.entries(GATE_COLOURS).map(([k, c]) => `<span><i style="background:${c}"></i>gate ${e(k)}</span>`).join('')}</p>`;
   return `<!doctype html>
