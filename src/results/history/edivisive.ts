@@ -4,7 +4,10 @@
  * "Change Point Detection in Software Performance Testing", ICPE 2020): bisect the series where the
  * energy statistic Q̂ is largest, and keep that split only when a permutation test finds it
  * significant; repeat on the pieces. Distance exponent α = 1; like MongoDB's implementation, the
- * end of each candidate segment is the segment's end (the paper also searches it).
+ * end of each candidate segment is the segment's end (the paper also searches it). Unlike it, the
+ * within-sample means divide by (n choose 2) as the paper does (MongoDB's by n²), and p counts the
+ * observed order among the permutations, (reached + 1)/(R + 1), which keeps the level exact;
+ * test/results/history/edivisive-published.test.ts runs MongoDB's published examples.
  *
  * False alarms: under no change the observations are exchangeable, so the first permutation test
  * rejects with probability at most `significance`, and no further split is tried once one fails.
