@@ -12,7 +12,7 @@ import { formatterFor, signed } from './format.ts';
 
 const EXTRA_STYLE = `svg.trend { width: 100%; height: auto; font-size: 11px; fill: var(--ink); } svg.trend .grid { stroke: #eaeef2; }
 .key span { display: inline-block; margin-right: 14px; } .key i { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; }
-td.env { font-size: .9em; color: var(--muted); } table.changes { font-size: .9em; }`;
+td.env { font-size: .9em; color: var(--muted); } table.changes { font-size: .9em; } tr.worse td.step { color: var(--bad); } tr.better td.step { color: var(--good); }`;
 
 function seriesOf(h: History, level: string, metric: string): HistorySeries[] {
   return h.series.filter((s) => s.level === level && s.metric === metric);
@@ -24,7 +24,9 @@ function changeRow(h: History, cp: ChangePoint): string {
   const fmt = signed(formatterFor(s.metric));
   const rel = cp.relativeStep ? `${formatPercentChange(cp.relativeStep.estimate)}\n[${formatPercentChange(cp.relativeStep.low)}, ${formatPercentChange(cp.relativeStep.high)}]` : '–';
   const env = cp.environment.length ? cp.environment.map((d) => `${e(d.what)}: ${e(d.baseline)} → ${e(d.candidate)}`).join('<br>') : 'no recorded difference';
-  return `<tr class="change" data-series="${e(cp.seriesKey)}" data-run="${e(cp.runIdAfter)}"><td>${e(cp.at.slice(0, 10))}</td><td>${e(s.mesh)}</td><td>${e(s.level)}</td><td>${e(spec.label)}</td><td>${e(cp.runIdBefore)} → <strong>${e(cp.runIdAfter)}</strong></td><td class="num">${cp.pointsBefore} / ${cp.pointsAfter}</td><td class="num">${e(fmt(cp.step.estimate))}<br><span class="muted">[${e(fmt(cp.step.low))}, ${e(fmt(cp.step.high))}]</span></td><td class="num">${e(rel).replace('\n', '<br>')}</td><td class="num">${cp.pValue.toFixed(3)}</td><td class="env">${env}</td></tr>`;
+  // Worse: latency, CPU or memory up, rps down.
+  const direction = cp.step.estimate === 0 ? '' : (cp.step.estimate > 0) === spec.higherIsWorse ? ' worse' : ' better';
+  return `<tr class="change${direction}" data-series="${e(cp.seriesKey)}" data-run="${e(cp.runIdAfter)}"><td>${e(cp.at.slice(0, 10))}</td><td>${e(s.mesh)}</td><td>${e(s.level)}</td><td>${e(spec.label)}</td><td>${e(cp.runIdBefore)} → <strong>${e(cp.runIdAfter)}</strong></td><td class="num">${cp.pointsBefore} / ${cp.pointsAfter}</td><td class="num step">${e(fmt(cp.step.estimate))}<br><span class="muted">[${e(fmt(cp.step.low))}, ${e(fmt(cp.step.high))}]</span></td><td class="num">${e(rel).replace('\n', '<br>')}</td><td class="num">${cp.pValue.toFixed(3)}</td><td class="env">${env}</td></tr>`;
 }
 
 function runsTable(h: History): string {

@@ -23,7 +23,7 @@ test('the synthetic step is found at night 14 (the fixture the page tests stand 
 test('history.html: a change-point line at the run, its table row with step and environment, gate marks, escaped names, no script', () => {
   const html = renderHistoryHtml(history);
   assert.ok(html.includes(`class="change-point" data-series="istio/c4/p99_added_us" data-run="${cp.runIdAfter}"`));
-  assert.match(html, new RegExp(`<tr class="change" data-series="istio/c4/p99_added_us" data-run="${cp.runIdAfter}">.*kernel: k → 6\\.12\\.9`));
+  assert.match(html, new RegExp(`<tr class="change worse" data-series="istio/c4/p99_added_us" data-run="${cp.runIdAfter}">.*kernel: k → 6\\.12\\.9`));
   assert.ok(html.includes('class="gate gate-regression"') && html.includes('class="gate gate-inconclusive"') && html.includes('class="gate gate-pass"'));
   assert.ok(html.includes('class="env-change" data-run="run-15"'), 'the kernel change is marked on its run');
   assert.ok(html.includes('fake &lt;b&gt;x&lt;/b&gt;') && !html.includes('<b>x</b>'));
