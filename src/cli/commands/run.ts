@@ -12,6 +12,7 @@ import { meshesWithoutValidTrial } from '../../results/coverage.ts';
 import { gateRecord } from '../../results/gate-record.ts';
 import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
+import { stepLinesForRun } from '../../results/history/index.ts';
 import { gateInWords } from '../../report/decision.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
@@ -158,6 +159,9 @@ async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io:
   const comparison = await baselineGates(result, folder, flags, io);
   const record = gateRecord({ baseline: comparison ? { description: comparison.baseline.description, results: comparison.results.filter((r) => r.gate.kind !== 'cross') } : null, crossMesh: cross, at: new Date() });
   if (record) await folder.persist({ ...result, gate: record });
+  // Tonight's point in a step that the baseline folder's history shows ("a step of +8 % in istio P99 ... since DATE").
+  const baselinePath = stringFlag(flags, 'baseline');
+  if (baselinePath) for (const line of await stepLinesForRun(resolve(io.cwd, baselinePath), result)) io.stdout.write(`${line}\n`);
   const gateFailed = record !== null && outcomeFails(record.outcome, policy);
 
   const empty = meshesWithoutValidTrial(result);
