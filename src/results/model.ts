@@ -7,7 +7,6 @@ import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 import type { Interval } from './compare/intervals.ts';
-import type { Outcome, Verdict } from './compare/types.ts';
 
 export const SCHEMA_VERSION = 3;
 
@@ -130,6 +129,15 @@ export type TrialResult = MeasuredTrial | FailedTrial | AbortedTrial;
 
 export const TRIAL_STAGES = ['deploy', 'warmup', 'measure', 'drain', 'teardown'] as const;
 export type TrialStage = (typeof TRIAL_STAGES)[number];
+
+/**
+ * The four states of a verdict (DESIGN.md): `inconclusive` is never a pass, whatever
+ * `--inconclusive` makes of the exit code; `no-data` (a side without a usable sample) fails.
+ */
+export const VERDICTS = ['pass', 'regression', 'inconclusive', 'no-data'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+/** What a set of verdicts amounts to: the worst of them. */
+export type Outcome = Verdict;
 
 /** One gate's verdict at one cell, as recorded in result.json. */
 export interface RecordedVerdict {

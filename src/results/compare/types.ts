@@ -3,12 +3,9 @@ import type { Gate } from '../../scenario/gates.ts';
 import type { Interval } from './intervals.ts';
 import type { Difference } from './environment-diff.ts';
 
-/**
- * The four states of a verdict (DESIGN.md): `inconclusive` is never a pass, whatever
- * `--inconclusive` makes of the exit code; `no-data` (a side without a usable sample) fails.
- */
-export const VERDICTS = ['pass', 'regression', 'inconclusive', 'no-data'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import type { Outcome, Verdict } from '../model.ts';
+
+export { VERDICTS, type Outcome, type Verdict } from '../model.ts';
 
 /** What this run could have told apart, from its spread and n. */
 export interface Resolution {
@@ -42,9 +39,6 @@ export interface GateResult {
   /** Where each side's figures came from: "appmesh from imported-1a2b (fortio)", "istio from this run". */
   sources: { baseline: string; candidate: string };
 }
-
-/** Worst first: what a set of verdicts amounts to. */
-export type Outcome = Verdict;
 
 export interface Comparison {
   baseline: { description: string; runs: number; leftOut: string[] };
