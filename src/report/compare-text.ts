@@ -25,8 +25,9 @@ export function renderComparisonText(c: Comparison): string {
   ];
   for (const r of c.results) {
     const said = [r.note, resolutionInWords(r)].filter(Boolean).join('; ');
-    const sources = r.gate.kind === 'cross' || r.sources.baseline !== 'the baseline' ? ` [${r.sources.candidate} vs ${r.sources.baseline}]` : '';
-    if (said || (r.gate.kind === 'cross' && sources)) lines.push(`${r.mesh} ${r.level} ${r.gate.text}${sources}: ${said || VERDICT_LABEL[r.verdict]}`);
+    // Threshold gates compare the two runs named above; a cross-mesh gate names where each side came from.
+    const sources = r.gate.kind === 'cross' ? ` [${r.sources.candidate} vs ${r.sources.baseline}]` : '';
+    if (said || sources) lines.push(`${r.mesh} ${r.level} ${r.gate.text}${sources}: ${said || VERDICT_LABEL[r.verdict]}`);
   }
   const inconclusive = c.results.filter((r) => r.verdict === 'inconclusive');
   if (inconclusive.length) {

@@ -83,6 +83,18 @@ export interface CompareOptions extends GateContext {
   cross?: CrossSource;
 }
 
+/**
+ * A gate on a figure that neither side has while the candidate measured the cell (sidecar CPU of
+ * `none`: no sidecar on either side) does not apply there. A cell the candidate measured nothing
+ * of, or a figure one side has and the other lacks, is judged: as no data.
+ */
+function applies(gate: ThresholdGate, cell: Cell, baseline: Samples, candidate: Samples): boolean {
+  const key = cellKey(cell.mesh, cell.level);
+  const measured = [...(candidate.get(key)?.values() ?? [])].some((values) => values.length > 0);
+  const has = (s: Samples) => (s.get(key)?.get(gate.metric)?.length ?? 0) > 0;
+  return !measured || has(candidate) || has(baseline);
+}
+
 /** Every verdict, their worst, and whether that fails the gate under the inconclusive policy. */
 export function gateOutcome(results: readonly GateResult[], inconclusive: 'pass' | 'fail'): { outcome: Outcome; failed: boolean } {
   const outcome = outcomeOf(results.map((r) => r.verdict));
@@ -96,7 +108,7 @@ export function evaluateGates(baseline: Samples, candidate: Samples, o: CompareO
       if ((gate.mesh && gate.mesh !== cell.mesh) || (gate.level && gate.level !== cell.level)) continue;
       if (gate.kind === 'cross') {
         if (o.cross && cell.mesh !== gate.reference.mesh) results.push(evaluateCrossGate(gate, cell, { ...o.cross, confidence: o.confidence ?? DEFAULT_CONFIDENCE }));
-      } else results.push(evaluateGate(gate, cell, baseline, candidate, o));
+      } else if (applies(gate, cell, baseline, candidate)) results.push(evaluateGate(gate, cell, baseline, candidate, o));
     }
   }
   return { results, ...gateOutcome(results, o.inconclusive) };

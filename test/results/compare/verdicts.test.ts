@@ -103,4 +103,12 @@ test('a relative change of a zero baseline is no data, not a division by zero', 
   assert.is(verdict('errors < +10%', { errors: [0, 0, 0, 0] }, { errors: [0.1, 0.1, 0.1, 0.1] }).verdict, 'no-data');
 });
 
+test('a gate on a figure neither side has (sidecar CPU of none) does not apply; a figure one side lacks is no data', () => {
+  const noneKey = cellKey('none', 'c4');
+  const b = samples({ [noneKey]: { p50: [100, 101, 99, 100] }, [key]: { p50: [300, 301, 299, 300], sidecar_cpu: [0.2, 0.21, 0.2, 0.2] } });
+  const c = samples({ [noneKey]: { p50: [100, 101, 99, 100] }, [key]: { p50: [300, 301, 299, 300] } });
+  const { results } = evaluateGates(b, c, { gates: [parseGate('sidecar_cpu < +15%', 't')], cells: [{ mesh: 'none', level: 'c4' }, cell], inconclusive: 'pass' });
+  assert.equal(results.map((r) => `${r.mesh}:${r.verdict}`), ['istio:no-data']);
+});
+
 test.run();
