@@ -144,3 +144,15 @@ export function mergedLatency(result: RunResult, mesh: string, levelId: string):
   const parts = validTrials(result, mesh, levelId).map((t) => decodeHistogram(t.histograms.latencyUs));
   return parts.length ? mergeHistograms(parts) : null;
 }
+
+/**
+ * The summary with the decision judged against a reference the user gave (an archive of a mesh):
+ * those verdicts replace the in-run ones of the same gate, mesh and level (DESIGN.md "A reference
+ * the user gives is the one judged").
+ */
+export function withDecisions(summary: RunSummary, fromReference: readonly GateResult[]): RunSummary {
+  if (fromReference.length === 0) return summary;
+  const same = (a: GateResult, b: GateResult) => a.gate.text === b.gate.text && a.mesh === b.mesh && a.level === b.level;
+  const kept = summary.decisions.filter((d) => !fromReference.some((r) => same(d, r)));
+  return { ...summary, decisions: [...fromReference, ...kept] };
+}

@@ -1,7 +1,7 @@
 /** The run summary: every figure of every output, worked out once. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { findCell, spread, summarizeRun } from '../../src/results/summary.ts';
+import { findCell, spread, summarizeRun, withDecisions } from '../../src/results/summary.ts';
 import { constant, fakeRun } from '../fakes/results.ts';
 
 const base: Record<string, number> = { none: 100, istio: 600, appmesh: 400 };
@@ -61,6 +61,16 @@ test('spread gives median, min, max of repetitions', () => {
   assert.equal(spread([3, 1, 2]), { median: 2, min: 1, max: 3, n: 3 });
   assert.equal(spread([4, 1, 2, 3]), { median: 2.5, min: 1, max: 4, n: 4 });
   assert.is(spread([]), null);
+});
+
+test('a decision judged against a reference the user gave replaces the in-run one of the same gate and cell', () => {
+  const run = fakeRun((mesh) => ({ latenciesUs: constant(base[mesh]!), achievedRps: 1000 }), { gates: ['istio:p99 < appmesh:p99 * 1.10'] });
+  const summary = summarizeRun(run);
+  const inRun = summary.decisions[0]!;
+  const fromArchive = { ...inRun, verdict: 'pass' as const, sources: { baseline: 'appmesh from imported-abc (fortio)', candidate: 'istio from this run' } };
+  const merged = withDecisions(summary, [fromArchive]);
+  assert.equal(merged.decisions, [fromArchive]);
+  assert.is(withDecisions(summary, []), summary);
 });
 
 test.run();

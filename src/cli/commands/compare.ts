@@ -71,16 +71,20 @@ function compareOptions(candidate: RunResult, flags: Flags): CompareRunOptions {
 }
 
 /**
- * Compares, prints the verdict table and writes the files asked for (paths relative to cwd). The
- * candidate's result.json is rewritten only when `recordIn` is given (`bench run` with a baseline,
- * `bench compare --record`): an ad-hoc look writes nothing.
+ * Compares and writes the files asked for (paths relative to cwd). The candidate's result.json is
+ * rewritten only when `recordIn` is given (`bench compare --record`): an ad-hoc look writes nothing.
  */
-export async function printComparison(baseline: string, candidate: RunResult, flags: Flags, io: CliIO, o: { recordIn?: string; markdown?: string; junit?: string } = {}): Promise<Comparison> {
+export async function runComparison(baseline: string, candidate: RunResult, flags: Flags, io: CliIO, o: { recordIn?: string; markdown?: string; junit?: string } = {}): Promise<Comparison> {
   const file = (name: 'markdown' | 'junit') => {
     const path = stringFlag(flags, name) ?? o[name];
     return path === undefined ? undefined : resolve(io.cwd, path);
   };
-  const comparison = await compareAndWrite(baseline, candidate, compareOptions(candidate, flags), { markdown: file('markdown'), junit: file('junit') }, o.recordIn);
+  return compareAndWrite(baseline, candidate, compareOptions(candidate, flags), { markdown: file('markdown'), junit: file('junit') }, o.recordIn);
+}
+
+/** Compares, writes, and prints the verdict table. */
+export async function printComparison(baseline: string, candidate: RunResult, flags: Flags, io: CliIO, o: { recordIn?: string; markdown?: string; junit?: string } = {}): Promise<Comparison> {
+  const comparison = await runComparison(baseline, candidate, flags, io, o);
   io.stdout.write(`${renderComparisonText(comparison)}\n`);
   return comparison;
 }

@@ -1,22 +1,11 @@
 /** `bench run FILE`: plan, deploy, load, record; results on disk after every trial. */
 import { randomBytes } from 'node:crypto';
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { engineForScenario } from '../../load/index.ts';
-import { REPORT_FORMATS } from '../../report/index.ts';
-import { renderTerminalTable } from '../../report/terminal-table.ts';
-import { RESULT_FILE } from '../../results/store.ts';
-import type { Comparison, GateResult } from '../../results/compare/types.ts';
-import { outcomeFails } from '../../results/compare/verdict.ts';
-import { meshesWithoutValidTrial } from '../../results/coverage.ts';
-import { gateRecord } from '../../results/gate-record.ts';
-import type { RunResult } from '../../results/model.ts';
-import { summarizeRun, type RunSummary } from '../../results/summary.ts';
-import { stepLinesForRun } from '../../results/history/index.ts';
-import { gateInWords } from '../../report/decision.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
-import { ResultFolder, writeReports } from '../../run/outputs.ts';
+import { ResultFolder } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
 import type { Platform } from '../../platforms/types.ts';
 import { describeNeeds, overSoftCeilings, planNeeds } from '../../scenario/needs.ts';
@@ -28,7 +17,8 @@ import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../o
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 import { meshbenchVersion } from '../version.ts';
-import { checkCompareFlags, confidenceLevel, inconclusivePolicy, printComparison } from './compare.ts';
+import { checkCompareFlags, confidenceLevel, inconclusivePolicy } from './compare.ts';
+import { finish } from './run-finish.ts';
 import { renderPlan } from './plan.ts';
 import { costAssumptions } from './report.ts';
 
@@ -137,59 +127,4 @@ function liveEnvironment(platform: Platform, caveats: string[]): RunOptions['env
 
 const shownPath = (io: CliIO, folder: ResultFolder) => relative(io.cwd, folder.path) || folder.path;
 
-/**
- * Reports, the gates, and the exit code (DESIGN.md "Exit codes"): 1 when a gate failed (a firm
- * regression, or no data), else 3 when not every trial finished or a mesh has no valid trial,
- * else 0. Both kinds of gates are judged, also after an interrupt (on the cells reached), and
- * their verdicts recorded in result.json.
- */
-async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
-  const shown = shownPath(io, folder);
-  const summary = summarizeRun(result, confidenceLevel(stringFlag(flags, 'confidence')));
-  // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
-  const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags), summary);
-  io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
-  const invalid = result.trials.filter((t) => t.status === 'invalid').length;
-  if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
-  const clamped = result.trials.reduce((n, t) => n + (t.status === 'valid' || t.status === 'invalid' ? (t.load.clampedLatencies ?? 0) : 0), 0);
-  if (clamped) io.stderr.write(`warning: ${clamped} latency value(s) above the histograms' 60 s ceiling were recorded as 60 s (column clamped_latencies in results.csv)\n`);
 
-  const policy = inconclusivePolicy(stringFlag(flags, 'inconclusive'));
-  const cross = crossMeshGates(summary, io);
-  const comparison = await baselineGates(result, folder, flags, io);
-  const record = gateRecord({ baseline: comparison ? { description: comparison.baseline.description, results: comparison.results.filter((r) => r.gate.kind !== 'cross') } : null, crossMesh: cross, at: new Date() });
-  if (record) await folder.persist({ ...result, gate: record });
-  // Tonight's point in a step that the baseline folder's history shows ("a step of +8 % in istio P99 ... since DATE").
-  const baselinePath = stringFlag(flags, 'baseline');
-  if (baselinePath) for (const line of await stepLinesForRun(resolve(io.cwd, baselinePath), result)) io.stdout.write(`${line}\n`);
-  const gateFailed = record !== null && outcomeFails(record.outcome, policy);
-
-  const empty = meshesWithoutValidTrial(result);
-  if (result.status === 'interrupted') {
-    io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);
-    return gateFailed ? ExitCode.regression : ExitCode.runFailed;
-  }
-  const failed = result.trials.find((t) => t.status === 'failed');
-  if (failed?.status === 'failed') {
-    io.stderr.write(`error: trial ${failed.trial.index + 1} (${failed.trial.mesh}) failed in ${failed.stage}: ${failed.error.what}\n${failed.error.fix ? `  hint: ${failed.error.fix}\n` : ''}`);
-  }
-  if (empty.length) {
-    io.stderr.write(`error: no valid trial for ${empty.join(', ')}: the run measured nothing usable for ${empty.length === 1 ? 'that mesh' : 'those meshes'} (see "reasons" in results.csv); it cannot serve as a baseline\n`);
-  }
-  return gateFailed ? ExitCode.regression : failed || empty.length ? ExitCode.runFailed : ExitCode.ok;
-}
-
-/** The scenario's cross-mesh gates, judged within the run and printed. */
-function crossMeshGates(summary: RunSummary, io: CliIO): GateResult[] {
-  if (summary.decisions.length === 0) return [];
-  io.stdout.write(`\nThe decision (cross-mesh gates of the scenario):\n${summary.decisions.map((r) => `  ${gateInWords(r, (m) => m)}`).join('\n')}\n`);
-  return summary.decisions;
-}
-
-/** `--baseline`: gates against past runs, printed and written as compare.md and compare.junit.xml. */
-async function baselineGates(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<Comparison | null> {
-  const baseline = stringFlag(flags, 'baseline');
-  if (!baseline) return null;
-  io.stdout.write('\n');
-  return printComparison(resolve(io.cwd, baseline), result, flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') });
-}
