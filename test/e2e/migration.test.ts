@@ -19,13 +19,14 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 test('bench run of the migration scenario: every cross-mesh gate judged at the top of report.html', async () => {
   const shipped = parse(readFileSync(join(repoRoot, 'scenarios/migrate-appmesh-to-istio.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
-  const scenario = { ...shipped, load: { ...shipped.load, rate: 200, warmup: '300ms', duration: '1s', schedulerLagLimit: '50ms' } };
+  const scenario = { ...shipped, repetitions: 3, load: { ...shipped.load, rate: 200, warmup: '300ms', duration: '1s', schedulerLagLimit: '50ms' } };
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-migration-'));
   writeFileSync(join(dir, 'migration.yaml'), stringify(scenario));
   const io = captureIO({ cwd: dir });
   const code = await main(['run', 'migration.yaml', '--output', 'out'], io);
-  // Exit 0 or 1: a firm regression of a migration gate is a legitimate answer on this machine.
-  assert.ok(code === 0 || code === 1, `exit ${code}: ${io.err()}`);
+  // Exit 0 or 1: a firm regression (or no data) of a migration gate is a legitimate answer on this
+  // machine; 3 when a loaded machine left a mesh without a valid trial, which the run says.
+  assert.ok(code === 0 || code === 1 || (code === 3 && /no valid trial for/.test(io.err())), `exit ${code}: ${io.err()}`);
   const folder = join(dir, 'out', readdirSync(join(dir, 'out'))[0]!);
   const result = JSON.parse(readFileSync(join(folder, 'result.json'), 'utf8')) as RunResult;
   const gates = (shipped.gates as unknown as string[]).filter((g) => /:[a-z_0-9]+ *[<>] *[a-z0-9-]+:/.test(g));
@@ -46,7 +47,7 @@ test('bench run of the migration scenario: every cross-mesh gate judged at the t
       const [left] = gate.split(/\s*[<>]/);
       const [mesh, metric] = left!.split(':');
       const words = metric === 'p99' ? 'P99' : metric === 'p50' ? 'P50' : 'sidecar CPU';
-      assert.ok(verdicts.some((v) => v.startsWith(`${mesh} ${words} at c4-r200`) && /(pass|regression|inconclusive)$/.test(v)), `no verdict for ${gate} in ${JSON.stringify(verdicts)}`);
+      assert.ok(verdicts.some((v) => v.startsWith(`${mesh} ${words} at c4-r200`) && /(pass|regression|inconclusive|no-data)$/.test(v)), `no verdict for ${gate} in ${JSON.stringify(verdicts)}`);
     }
     const section = (await page.locator('section').first().textContent()) ?? '';
     assert.match(section, /Claimed and measured/);
