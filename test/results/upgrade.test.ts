@@ -34,6 +34,17 @@ test('a version-1 file (a real run of meshbench 0.1.0) reads as the current vers
   }
 });
 
+test('a version-2 file (a real run of meshbench before round 3, gated by its compare) reads as the current version', async () => {
+  const V2 = fixture('results/v2-result.json');
+  const raw = JSON.parse(readFileSync(V2, 'utf8'));
+  assert.is(raw.schemaVersion, 2);
+  const r = await readResult(V2);
+  assert.is(r.schemaVersion, SCHEMA_VERSION);
+  // v2 recorded only pass or regression, and no verdicts (its "pass" here was two inconclusive gates).
+  assert.equal(r.gate, { ...raw.gate, verdicts: [] });
+  assert.equal(r.trials.map((t) => t.status), raw.trials.map((t: { status: string }) => t.status));
+});
+
 test('bench report writes every report from a version-1 file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-upgrade-'));
   const io = captureIO({ cwd: dir });
