@@ -27,6 +27,16 @@ export function decisionHtml(result: RunResult, summary: RunSummary): string | n
   return `${gates}${claims}<h3>What this page does not show</h3><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`;
 }
 
+/**
+ * "+236 µs (95% interval +200 … +270 µs, 3 pairs)" as the figure on its own line and the interval
+ * under it, free to wrap: on one unbreakable line, four meshes' cells ran into each other.
+ */
+function figureCell(text: string): string {
+  const open = text.indexOf(' (');
+  if (open < 0 || !text.endsWith(')')) return `<span class="fig">${e(text)}</span>`;
+  return `<span class="fig">${e(text.slice(0, open))}</span><span class="ci">${e(text.slice(open + 2, -1))}</span>`;
+}
+
 export function verdictSection(summary: RunSummary): string {
   const tables = verdictTables(summary).filter((t) => t.cells.length > 0);
   if (tables.length === 0) return `<p>No mesh to compare with ${summary.baselineMesh ? `<code>${e(summary.baselineMesh)}</code>` : 'a baseline'} in this run.</p>`;
@@ -34,7 +44,7 @@ export function verdictSection(summary: RunSummary): string {
     tables
       .map((t) => {
         const head = `<tr><th>Metric</th>${t.cells.map((c) => `<th class="num">${e(c.meshLabel)}</th>`).join('')}</tr>`;
-        const rows = t.rows.map((r) => `<tr><td>${e(r.metric)}</td>${r.values.map((v) => `<td class="num">${e(v)}</td>`).join('')}</tr>`).join('');
+        const rows = t.rows.map((r) => `<tr><td>${e(r.metric)}</td>${r.values.map((v) => `<td class="num">${figureCell(v)}</td>`).join('')}</tr>`).join('');
         return `<h3>Level ${e(t.level.id)}: ${t.level.connections} connections, ${t.level.targetRps ? `${t.level.targetRps} rps (open loop)` : 'maximum rate (closed loop)'}</h3><table class="verdict">${head}${rows}</table>`;
       })
       .join('') + `<p class="muted">${e(verdictFootnote(summary))}</p>`

@@ -8,7 +8,8 @@ h3 { font-size: 1.05em; margin: 20px 0 6px; } p.lede, .muted { color: var(--mute
 table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; } th.num { white-space: normal; }
-table.verdict { table-layout: fixed; } table.verdict td:first-child, table.verdict th:first-child { width: 16em; }
+table.verdict { table-layout: fixed; } table.verdict td:first-child, table.verdict th:first-child { width: 14em; }
+table.verdict td.num { white-space: normal; overflow-wrap: anywhere; } .fig { display: block; font-weight: 600; } .ci { display: block; font-size: .8em; color: var(--muted); }
 tr.invalid td { color: var(--bad); } tr.failed td, tr.aborted td { color: var(--muted); }
 .badge { display: inline-block; padding: 0 6px; border-radius: 8px; font-size: .85em; border: 1px solid var(--line); }
 .badge.valid { color: var(--good); border-color: var(--good); } .badge.invalid, .badge.failed { color: var(--bad); border-color: var(--bad); }
