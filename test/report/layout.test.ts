@@ -1,8 +1,9 @@
+/// <reference lib="dom" />
 /**
  * report.html laid out in headless Chromium at three widths, for the three widest pages
  * (layouts.ts): no table cell overlaps its neighbour, no cell's text runs out of its box, and no
  * table is wider than the page. Boxes come from getBoundingClientRect of each cell and of a Range
- * over the cell's contents, as a reader's eye would see them.
+ * over the cell's contents, as a reader's eye would see them; no chart label is drawn under 11 px.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,14 @@ function findProblems(): string[] {
       }
     }
   }
+  // Chart text is sized in the SVG's units: what a reader sees is that times the drawn scale.
+  for (const [c, svg] of [...document.querySelectorAll('svg.chart')].entries()) {
+    const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+    for (const text of svg.querySelectorAll('text')) {
+      const px = Number.parseFloat(getComputedStyle(text).fontSize) * scale;
+      if (px < 11) problems.push(`chart ${c}: "${text.textContent}" is drawn at ${px.toFixed(1)} px, under 11`);
+    }
+  }
   return problems;
 }
 
@@ -61,7 +70,7 @@ test.after(async () => {
 });
 
 for (const l of layouts) {
-  test(`report.html of ${l.name}: no cell overlaps or overflows at ${WIDTHS.join(', ')} px`, async () => {
+  test(`report.html of ${l.name}: no cell overlaps or overflows, no chart text under 11 px, at ${WIDTHS.join(', ')} px`, async () => {
     const page = await browser.newPage();
     try {
       await page.goto(pages.get(l.name)!, { waitUntil: 'load' });

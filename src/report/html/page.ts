@@ -3,7 +3,7 @@ import type { RunResult } from '../../results/model.ts';
 import type { RunSummary } from '../../results/summary.ts';
 import type { ReportOptions } from '../types.ts';
 import { escapeHtml } from '../escape.ts';
-import { costSection, decisionHtml, distributionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
+import { costSection, decisionHtml, distributionSection, repetitionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
 import { STYLE } from './style.ts';
 
 export function renderHtml(result: RunResult, summary: RunSummary, options: ReportOptions): string {
@@ -15,6 +15,7 @@ export function renderHtml(result: RunResult, summary: RunSummary, options: Repo
     ['What each mesh adds over no mesh', verdictSection(summary)],
     ['Latency distribution', distributionSection(result, summary)],
     ['Latency against load', sweepSection(summary)],
+    ['Latency by repetition', repetitionSection(result, summary)],
     ['CPU and memory by role', resourcesSection(summary)],
     ['Estimated monthly cost of the sidecars', costSection(summary, options)],
     ['Every trial, the environment and the scenario', trialsSection(result)],

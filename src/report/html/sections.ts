@@ -7,7 +7,8 @@ import { formatCores, formatUs } from '../format.ts';
 import type { ReportOptions } from '../types.ts';
 import { decisionSection } from '../decision.ts';
 import { verdictFootnote, verdictTables } from '../verdict.ts';
-import { barChart, levelChart, percentileChart, type PercentileSeries } from './charts.ts';
+import { barChart, levelChart, percentileChart, repetitionChart, type PercentileSeries } from './charts.ts';
+import { repetitionFigures } from '../../results/repetitions.ts';
 import { escapeHtml } from '../escape.ts';
 
 const e = escapeHtml;
@@ -81,7 +82,16 @@ export function sweepSection(summary: RunSummary): string {
   if (summary.levels.length < 2) return '<p class="muted">This scenario has one load level; a sweep of connections or rates draws P50 and P99 against it.</p>';
   const categories = summary.levels.map((l) => l.id);
   const series = (metric: 'p50' | 'p99') => summary.meshes.map((m) => ({ name: m.name, values: summary.levels.map((l) => findCell(summary, m.name, l.id)?.figures[metric]?.median ?? null) }));
-  return `<div class="charts">${levelChart('P50 latency by load level', categories, series('p50'), 'P50 (µs)', (v) => v.toFixed(0))}${levelChart('P99 latency by load level', categories, series('p99'), 'P99 (µs)', (v) => v.toFixed(0))}</div>${meshKey(summary)}`;
+  return `<div class="charts">${levelChart('P50 latency by load level (median over repetitions)', categories, series('p50'), 'P50')}${levelChart('P99 latency by load level (median over repetitions)', categories, series('p99'), 'P99')}</div>${meshKey(summary)}`;
+}
+
+export function repetitionSection(result: RunResult, summary: RunSummary): string {
+  if (result.scenario.repetitions < 2) return '<p class="muted">One repetition: nothing to draw across repetitions.</p>';
+  const charts = summary.levels.map((level) => {
+    const series = repetitionFigures(result, level.id).map((f) => ({ name: f.mesh, p50Us: f.p50Us, p99Us: f.p99Us }));
+    return repetitionChart(`P50 and P99 of each repetition at ${level.id}`, result.scenario.repetitions, series);
+  });
+  return `<div class="charts">${charts.join('')}</div><p class="muted">Repetitions run interleaved across meshes, so a line that climbs for every mesh is drift on the machine, and one point off its line is that trial alone. Gaps are repetitions that were invalid or failed.</p>`;
 }
 
 export function resourcesSection(summary: RunSummary): string {
@@ -91,7 +101,7 @@ export function resourcesSection(summary: RunSummary): string {
     const cells = summary.cells.filter((c) => c.level.id === level.id);
     const cpu = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_cpu, c.figures.sidecar_cpu, c.figures.node_proxy_cpu, c.figures.loadgen_cpu].map((s) => s?.median ?? null) }));
     const mem = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_mem, c.figures.sidecar_mem, c.figures.node_proxy_mem].map((s) => mib(s?.median)) }));
-    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => formatCores(v))}${barChart(`Memory by role at ${level.id} (RSS)`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
+    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => (v === 0 ? '0' : formatCores(v)))}${barChart(`Memory by role at ${level.id} (RSS)`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
   });
   return `<div class="charts">${charts.join('')}</div>${meshKey(summary)}<p class="muted">The sidecar bars are both sidecars together (the workload pod's and the load generator's); node-proxy is charged per node; loadgen is meshbench itself.</p>`;
 }
