@@ -5,6 +5,8 @@ import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { ReportOptions } from './types.ts';
 import { decisionSection } from './decision.ts';
+import { headline } from '../results/headline.ts';
+import { emulationBanner, headlineSentences } from './headline.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
@@ -14,6 +16,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
+    ...headlineMarkdown(summary),
     `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
@@ -41,4 +44,10 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   }
   out.push(`${verdictFootnote(summary)} CPU in cores, memory RSS; see results.csv for every trial.`, '');
   return out.join('\n');
+}
+
+function headlineMarkdown(summary: RunSummary): string[] {
+  const h = headline(summary);
+  const banner = emulationBanner(h);
+  return [...headlineSentences(h).map((t) => `**${escapeMarkdown(t)}**  `), '', ...(banner ? [`> ⚠️ ${escapeMarkdown(banner)}`, ''] : [])];
 }

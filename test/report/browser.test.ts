@@ -22,6 +22,11 @@ test('report.html of a real run renders its charts offline and shows a hostile n
   writeFileSync(join(dir, 'hostile.yaml'), `name: "${HOSTILE}"\ndescription: "<img src=x onerror=alert(2)>"\nload: { mode: rate, rate: 500, connections: 2, warmup: 300ms, duration: 1s, schedulerLagLimit: 50ms }\nrepetitions: 1\n`);
   const io = captureIO({ cwd: dir });
   assert.is(await main(['run', 'hostile.yaml', '--output', 'out'], io), 0, io.err());
+  // The terminal ends with the headline: a sentence per mesh, then the emulation note.
+  const tail = io.out().trimEnd().split('\n').slice(-3);
+  assert.match(tail[0]!, /^istio \(local emulation\) (adds|is) .* at P50 and .* at P99 at 500 rps; not firm: 1 pair, a firm figure needs 3\.$/, io.out());
+  assert.match(tail[1]!, /^appmesh \(local emulation\) /);
+  assert.match(tail[2]!, /^Note: HAProxy stands in for the mesh's own proxy \(istio, appmesh\)/);
   const [folder] = readdirSync(join(dir, 'out'));
   const report = join(dir, 'out', folder!, 'report.html');
 

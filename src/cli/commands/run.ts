@@ -10,6 +10,8 @@ import { gateOutcome } from '../../results/compare/compare.ts';
 import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
 import { gateInWords } from '../../report/decision.ts';
+import { headlineText } from '../../report/headline.ts';
+import { headline } from '../../results/headline.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
@@ -46,7 +48,9 @@ export const runCommand: Command = {
     const composed = await compose(args[0]!, flags, io);
     if (!composed) return ExitCode.ok;
     const result = await executeRun(composed.options);
-    return finish(result, composed.folder, flags, io);
+    const code = await finish(result, composed.folder, flags, io);
+    io.stdout.write(`\n${headlineText(headline(summarizeRun(result)))}\n`);
+    return code;
   },
 };
 

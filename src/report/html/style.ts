@@ -4,7 +4,9 @@ export const STYLE = `
 * { box-sizing: border-box; }
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1200px; padding: 24px; }
 h1 { font-size: 1.6em; margin: 0 0 4px; } h2 { font-size: 1.25em; margin: 32px 0 8px; border-bottom: 1px solid var(--line); padding-bottom: 4px; }
-h3 { font-size: 1.05em; margin: 20px 0 6px; } p.lede, .muted { color: var(--muted); }
+h3 { font-size: 1.05em; margin: 20px 0 6px; }
+.headline { margin: 12px 0; padding: 10px 14px; border-left: 4px solid #2f6fbf; background: #f3f7fc; } .headline p { margin: 4px 0; font-size: 1.08em; font-weight: 600; }
+.banner { margin: 8px 0 12px; padding: 8px 14px; border: 1px solid #d9a400; background: #fff8e1; border-radius: 4px; } p.lede, .muted { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 12px; font-variant-numeric: tabular-nums; }
 th, td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; } th.num { white-space: normal; }
