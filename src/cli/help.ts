@@ -26,9 +26,9 @@ Commands:
 ${columns(commands.map((c) => [`${c.name} ${c.usage}`, c.summary]))}
 
 Options of every command:
-${columns([...GLOBAL_OPTIONS.map(optionLine), ['--version', 'the meshbench version']])}
+${columns([...GLOBAL_OPTIONS.map(optionLine), ['--version, -V', 'the meshbench version']])}
 
-\`bench COMMAND --help\` lists the options of one command.
+\`bench help COMMAND\` (or \`bench COMMAND --help\`) lists the options of one command.
 
 ${EXIT_CODES}
 `;

@@ -7,6 +7,7 @@ import type { ProgressSink } from '../run/progress.ts';
 import type { Trial } from '../scenario/plan.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Output } from './io.ts';
+import { formatUs } from '../report/format.ts';
 
 function describe(trial: Trial, total: number): string {
   return `trial ${trial.index + 1}/${total} ${trial.mesh} ${trial.level.id} rep ${trial.repetition}`;
@@ -15,7 +16,8 @@ function describe(trial: Trial, total: number): string {
 export function trialOutcomeText(r: TrialResult): string {
   if (r.status === 'failed') return `FAILED in ${r.stage}: ${r.error.what}`;
   if (r.status === 'aborted') return `aborted during ${r.stage}`;
-  const head = `${r.status}: p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us ?? '–'} µs, ${Math.round(r.load.achievedRps)} rps`;
+  // The tables' formatter, so a progress line and the table below it print one figure alike.
+  const head = `${r.status}: p50 ${formatUs(r.latency.p50Us)}, p99 ${r.latency.p99Us === null ? '–' : formatUs(r.latency.p99Us)}, ${Math.round(r.load.achievedRps)} rps`;
   return r.status === 'invalid' ? `${head} (${r.reasons.join('; ')})` : head;
 }
 
@@ -33,6 +35,13 @@ class Clock {
 
   trialDone(): void {
     this.finished++;
+  }
+
+  /** "about 1m20s left"; empty once every trial has finished, and never "about 0ms". */
+  leftText(): string {
+    if (this.total > 0 && this.finished >= this.total) return '';
+    const left = this.leftMs();
+    return left < 1_000 ? 'under a second left' : `about ${formatDurationMs(left)} left`;
   }
 
   /** Remaining time from the measured pace once a trial has finished, from the estimate before. */
@@ -63,7 +72,8 @@ export class PlainProgress implements ProgressSink {
 
   trialFinished(r: TrialResult): void {
     this.clock.trialDone();
-    this.out.write(`${stamp()} ${describe(r.trial, this.total)}: ${trialOutcomeText(r)} (about ${formatDurationMs(this.clock.leftMs())} left)\n`);
+    const left = this.clock.leftText();
+    this.out.write(`${stamp()} ${describe(r.trial, this.total)}: ${trialOutcomeText(r)}${left ? ` (${left})` : ''}\n`);
   }
 
   runFinished(result: RunResult): void {
@@ -110,7 +120,7 @@ export class TerminalProgress implements ProgressSink {
 
   private render(): void {
     if (!this.status) return;
-    const line = `${this.status} · ${formatDurationMs(this.clock.leftMs())} left`;
+    const line = `${this.status} · ${this.clock.leftText()}`;
     this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns ?? 120) - 1)}`);
   }
 

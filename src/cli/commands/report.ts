@@ -44,12 +44,15 @@ export const reportCommand: Command = {
     ...COST_OPTIONS,
   ],
   async run({ args, flags, io }) {
+    // Flags first: a typo in one is reported before the files are read.
+    const formats = parseFormats(stringFlag(flags, 'format'));
+    const cost = costAssumptions(flags);
     const file = await resolveResultFile(resolve(io.cwd, args[0]!));
     if (!file) throw new UsageError({ what: 'no result.json here', where: args[0], fix: 'pass the result.json written by `bench run`, or its folder' });
     const result = await readResult(file);
     const output = stringFlag(flags, 'output');
     const folder = output ? resolve(io.cwd, output) : dirname(file);
-    const written = await writeReports(folder, result, parseFormats(stringFlag(flags, 'format')), costAssumptions(flags));
+    const written = await writeReports(folder, result, formats, cost);
     const shown = relative(io.cwd, folder) || '.';
     io.stdout.write(`Wrote ${written.map((p) => `${shown}/${p}`).join(', ')}\n`);
     return ExitCode.ok;
