@@ -17,7 +17,7 @@ function columns(rows: readonly [string, string][], indent = '  '): string {
   return rows.map(([a, b]) => `${indent}${a.padEnd(width)}  ${b}`).join('\n');
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+export function mainHelp(commands: readonly Pick<Command, 'name' | 'usage' | 'summary'>[]): string {
   return `meshbench: what does a service mesh cost this workload?
 
 Usage: bench COMMAND [ARGS] [OPTIONS]

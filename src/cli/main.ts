@@ -35,13 +35,14 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
         io.stdout.write(mainHelp(commands));
         return ExitCode.ok;
       }
-      const command = findCommand(topic);
-      if (!command) throw unknownCommand(topic);
-      io.stdout.write(commandHelp(command));
+      const entry = findCommand(topic);
+      if (!entry) throw unknownCommand(topic);
+      io.stdout.write(commandHelp(await entry.load()));
       return ExitCode.ok;
     }
-    const command = findCommand(name);
-    if (!command) throw unknownCommand(name);
+    const entry = findCommand(name);
+    if (!entry) throw unknownCommand(name);
+    const command = await entry.load();
     const { args, flags } = parseCommandLine(command, argv.filter((_, i) => i !== argv.indexOf(name)), io);
     if (flags.help === true) {
       io.stdout.write(commandHelp(command));
