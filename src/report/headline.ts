@@ -33,7 +33,7 @@ export function meshSentence(m: MeshHeadline, h: Headline): string {
 /** Every sentence of the headline; one saying so when the run has nothing to measure against. */
 export function headlineSentences(h: Headline): string[] {
   if (h.baselineMesh === null) return ['This run has no `none` mesh, so there is nothing to measure what a mesh adds against: the figures below stand alone.'];
-  if (h.meshes.length === 0) return [`This run measured ${h.baselineMesh} alone: add a mesh to \`meshes\` to see what it adds.`];
+  if (h.meshes.length === 0) return [baselineSentence(h)];
   return h.meshes.map((m) => meshSentence(m, h));
 }
 
@@ -48,4 +48,13 @@ export function emulationBanner(h: Headline): string | null {
 export function headlineText(h: Headline): string {
   const banner = emulationBanner(h);
   return [...headlineSentences(h), ...(banner ? [`Note: ${banner}`] : [])].join('\n');
+}
+
+/** A run of the baseline alone (a quick run of a URL): what the target itself did. */
+function baselineSentence(h: Headline): string {
+  const b = h.baseline;
+  const alone = `This run measured ${h.baselineMesh} alone, so no mesh's cost: add one to \`meshes\` to see what it adds.`;
+  if (!b || !h.level) return alone;
+  if (b.p50Us === null || b.p99Us === null) return `${b.label}: no valid repetition at ${levelInWords(h)} (${b.measured} measured, all invalid: see the reasons in results.csv). ${alone}`;
+  return `${b.label} answered at P50 ${formatUs(b.p50Us)} and P99 ${formatUs(b.p99Us)} at ${levelInWords(h)} (median of ${b.valid} valid repetition${b.valid === 1 ? '' : 's'}). ${alone}`;
 }

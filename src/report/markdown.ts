@@ -7,6 +7,7 @@ import type { ReportOptions } from './types.ts';
 import { decisionSection } from './decision.ts';
 import { headline } from '../results/headline.ts';
 import { emulationBanner, headlineSentences } from './headline.ts';
+import { overridesLine } from './overrides.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
@@ -20,6 +21,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
     `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
+    ...(result.overrides?.length ? [`${escapeMarkdown(overridesLine(result.overrides))}.`, ''] : []),
   ];
   const decision = decisionSection(result, summary);
   if (decision) {

@@ -30,6 +30,8 @@ export interface Headline {
   meshes: MeshHeadline[];
   /** Labels of the meshes that ran as an emulation; empty when none did. */
   emulated: string[];
+  /** The baseline's own figures at `level`, said when there is no other mesh (a quick run of a URL). */
+  baseline: { label: string; p50Us: number | null; p99Us: number | null; valid: number; measured: number } | null;
 }
 
 /** "istio (local emulation: HAProxy 2.6 sidecars, ...)": the label platforms/local gives a stand-in. */
@@ -67,5 +69,12 @@ export function headline(summary: RunSummary): Headline {
     minFirmPairs: summary.minFirmPairs,
     meshes,
     emulated: summary.meshes.filter((m) => isEmulationLabel(m.label)).map((m) => m.label),
+    baseline: baselineFigures(summary, level),
   };
+}
+
+function baselineFigures(summary: RunSummary, level: LoadLevel | null): Headline['baseline'] {
+  const cell = level ? summary.cells.find((c) => c.level.id === level.id && c.isBaseline) : undefined;
+  if (!cell) return null;
+  return { label: cell.meshLabel, p50Us: cell.figures.p50?.median ?? null, p99Us: cell.figures.p99?.median ?? null, valid: cell.trials.valid, measured: cell.trials.valid + cell.trials.invalid };
 }

@@ -17,11 +17,11 @@ function scenarioFile(name: string, text: string): string {
 test('--help prints usage and exits 0; no command prints it on stderr, says so and exits 2', async () => {
   const io = captureIO();
   assert.is(await main(['--help'], io), 0);
-  assert.match(io.out(), /run SCENARIO/);
+  assert.match(io.out(), /run \[SCENARIO\]/);
   const none = captureIO();
   assert.is(await main([], none), 2);
   assert.is(none.out(), '', 'nothing on stdout');
-  assert.match(none.err(), /run SCENARIO/);
+  assert.match(none.err(), /run \[SCENARIO\]/);
   assert.match(none.err(), /error: no command given \(exit 2\)/);
 });
 

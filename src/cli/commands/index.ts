@@ -15,7 +15,7 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
-  { name: 'run', summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)', usage: 'SCENARIO', load: async () => (await import('./run.ts')).runCommand },
+  { name: 'run', summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)', usage: '[SCENARIO]', load: async () => (await import('./run.ts')).runCommand },
   { name: 'plan', summary: 'print the trials in run order and the estimated duration; starts nothing', usage: 'SCENARIO', load: async () => (await import('./plan.ts')).planCommand },
   { name: 'validate', summary: 'check scenario files; every problem with file:line:column and a hint', usage: 'SCENARIO...', load: async () => (await import('./validate.ts')).validateCommand },
   { name: 'compare', summary: "gate a run against a baseline (a result, or a folder of past results); exit 1 on regression; records the outcome in the candidate's result.json", usage: 'BASELINE CANDIDATE', load: async () => (await import('./compare.ts')).compareCommand },

@@ -24,7 +24,9 @@ import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts
 import type { CliIO } from '../io.ts';
 import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
 import { progressFor } from '../progress-display.ts';
-import { assertRunnable, loadScenario } from '../scenario-input.ts';
+import { assertRunnable } from '../scenario-input.ts';
+import { loadRunScenario, QUICK_SCENARIO_FILE, RUN_OVERRIDE_OPTIONS } from '../run-overrides.ts';
+import { overridesLine } from '../../report/overrides.ts';
 import { meshbenchVersion } from '../version.ts';
 import { checkCompareFlags, inconclusivePolicy, printComparison } from './compare.ts';
 import { renderPlan } from './plan.ts';
@@ -33,8 +35,8 @@ import { costAssumptions } from './report.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)',
-  usage: 'SCENARIO',
-  args: { min: 1, max: 1, example: 'bench run scenarios/http-basic.yaml' },
+  usage: '[SCENARIO]',
+  args: { min: 0, max: 1, example: 'bench run scenarios/http-basic.yaml, or bench run --url http://127.0.0.1:8080/ --rate 1000 --duration 30s' },
   options: [
     { name: 'dry-run', type: 'boolean', description: 'plan only: print the trials and the estimated duration, start nothing' },
     { name: 'i-mean-it', type: 'boolean', description: "run a plan above meshbench's soft ceilings (over 24 h, 1000 trials, 2000 connections or 100000 rps; see docs/reliability.md)" },
@@ -43,9 +45,10 @@ export const runCommand: Command = {
     ...COMPARE_OPTIONS,
     ...COST_OPTIONS,
     ...KUBE_OPTIONS,
+    ...RUN_OVERRIDE_OPTIONS,
   ],
   async run({ args, flags, io }) {
-    const composed = await compose(args[0]!, flags, io);
+    const composed = await compose(args[0], flags, io);
     if (!composed) return ExitCode.ok;
     const result = await executeRun(composed.options);
     const code = await finish(result, composed.folder, flags, io);
@@ -60,8 +63,8 @@ interface Composed {
 }
 
 /** Everything a run needs, checked before anything starts; null for a dry run. */
-async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed | null> {
-  const loaded = await loadScenario(file, io.cwd);
+async function compose(file: string | undefined, flags: Flags, io: CliIO): Promise<Composed | null> {
+  const loaded = await loadRunScenario(file, flags, io.cwd);
   assertRunnable(loaded);
   const { scenario } = loaded;
   const baseline = stringFlag(flags, 'baseline');
@@ -79,8 +82,8 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   if (over.length && !booleanFlag(flags, 'i-mean-it')) {
     throw new UsageError({
       what: `the plan goes over meshbench's soft ceilings: ${over.join('; ')}`,
-      where: file,
-      fix: `check the scenario for a typo (\`bench plan ${file}\` shows the trials); to run it all the same, add --i-mean-it`,
+      where: loaded.parsed.file,
+      fix: `check the scenario for a typo (\`bench plan ${loaded.parsed.file}\` shows the trials); to run it all the same, add --i-mean-it`,
     });
   }
 
@@ -99,15 +102,16 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
     await platform.close();
     throw error;
   });
-  io.stdout.write(`${describeNeeds(needs)}\nResults: ${shownPath(io, folder)}/\n`);
-  const path = resolve(io.cwd, file);
+  const overrides = loaded.overrides.map((o) => ({ flag: o.flag, path: o.path.join('.'), value: o.value }));
+  io.stdout.write(`${describeNeeds(needs)}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
+  const path = file === undefined ? QUICK_SCENARIO_FILE : resolve(io.cwd, file);
   return {
     folder,
     options: {
       runId,
       meshbenchVersion: meshbenchVersion(),
       startedAt,
-      scenarioFile: relative(io.cwd, path) || path,
+      scenarioFile: file === undefined ? QUICK_SCENARIO_FILE : relative(io.cwd, path) || path,
       scenarioHash: scenarioHash(scenario),
       scenario,
       trials,
@@ -119,6 +123,7 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       progress: progressFor(io.stderr, io.env),
       persist: (r) => folder.persist(r),
       signal: io.signal,
+      overrides,
     },
   };
 }
