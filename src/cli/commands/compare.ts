@@ -9,7 +9,8 @@ import { readResult } from '../../results/store.ts';
 import { compareAndWrite } from '../../run/outputs.ts';
 import { booleanFlag, listFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { COMPARE_OPTIONS } from '../options.ts';
+import { COMPARE_OPTIONS, JSON_OPTION } from '../options.ts';
+import { compareJson, renderJson } from '../../report/json.ts';
 
 export function inconclusivePolicy(value: string | undefined): 'pass' | 'fail' {
   if (value === undefined || value === 'pass' || value === 'fail') return value ?? 'pass';
@@ -64,12 +65,15 @@ export const compareCommand: Command = {
   summary: "gate a run against a baseline (a result, or a folder of past results); exit 1 on regression; records the outcome in the candidate's result.json",
   usage: 'BASELINE CANDIDATE',
   args: { min: 2, max: 2, example: 'bench compare results/nightly/ results/20261122T093000Z-http-basic/' },
-  options: COMPARE_OPTIONS,
+  options: [...COMPARE_OPTIONS, JSON_OPTION],
   async run({ args, flags, io }) {
     const [baselinePath, candidatePath] = args.map((a) => resolve(io.cwd, a)) as [string, string];
     const candidateFile = await resolveResultFile(candidatePath);
     if (!candidateFile) throw new UsageError({ what: 'no result.json here', where: args[1], fix: 'pass the result.json (or the results folder) of the run to check' });
-    const comparison = await printComparison(baselinePath, await readResult(candidateFile), candidateFile, flags, io);
-    return comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
+    const json = booleanFlag(flags, 'json');
+    const comparison = await printComparison(baselinePath, await readResult(candidateFile), candidateFile, flags, json ? { ...io, stdout: io.stderr } : io);
+    const code = comparison.outcome === 'pass' ? ExitCode.ok : ExitCode.regression;
+    if (json) io.stdout.write(renderJson(compareJson(comparison, code)));
+    return code;
   },
 };

@@ -5,7 +5,9 @@ import { describeNeeds, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
-import type { Command } from '../command.ts';
+import { booleanFlag, type Command } from '../command.ts';
+import { JSON_OPTION } from '../options.ts';
+import { planJson, renderJson } from '../../report/json.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
 /** The plan as `bench plan` and `bench run --dry-run` print it: what it needs first, then the trials. */
@@ -31,11 +33,11 @@ export const planCommand: Command = {
   summary: 'print the trials in run order and the estimated duration; starts nothing',
   usage: 'SCENARIO',
   args: { min: 1, max: 1, example: 'bench plan scenarios/http-basic.yaml' },
-  options: [],
-  async run({ args, io }) {
+  options: [JSON_OPTION],
+  async run({ args, flags, io }) {
     const loaded = await loadScenario(args[0]!, io.cwd);
     assertRunnable(loaded);
-    io.stdout.write(`${renderPlan(loaded.scenario)}\n`);
+    io.stdout.write(booleanFlag(flags, 'json') ? renderJson(planJson(loaded.scenario, args[0]!)) : `${renderPlan(loaded.scenario)}\n`);
     return ExitCode.ok;
   },
 };

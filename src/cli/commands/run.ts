@@ -22,7 +22,8 @@ import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
+import { COMPARE_OPTIONS, COST_OPTIONS, JSON_OPTION, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
+import { renderJson, runJson } from '../../report/json.ts';
 import { progressFor } from '../progress-display.ts';
 import { assertRunnable } from '../scenario-input.ts';
 import { loadRunScenario, QUICK_SCENARIO_FILE, RUN_OVERRIDE_OPTIONS } from '../run-overrides.ts';
@@ -46,13 +47,20 @@ export const runCommand: Command = {
     ...COST_OPTIONS,
     ...KUBE_OPTIONS,
     ...RUN_OVERRIDE_OPTIONS,
+    JSON_OPTION,
   ],
   async run({ args, flags, io }) {
-    const composed = await compose(args[0], flags, io);
+    const json = booleanFlag(flags, 'json');
+    if (json && booleanFlag(flags, 'dry-run')) throw new UsageError({ what: '--json and --dry-run together', fix: '`bench plan SCENARIO --json` prints the plan as JSON' });
+    // With --json every line for people goes to stderr; stdout gets the one document at the end.
+    const human = json ? { ...io, stdout: io.stderr } : io;
+    const composed = await compose(args[0], flags, human);
     if (!composed) return ExitCode.ok;
     const result = await executeRun(composed.options);
-    const code = await finish(result, composed.folder, flags, io);
-    io.stdout.write(`\n${headlineText(headline(summarizeRun(result)))}\n`);
+    const code = await finish(result, composed.folder, flags, human);
+    const summary = summarizeRun(result);
+    human.stdout.write(`\n${headlineText(headline(summary))}\n`);
+    if (json) io.stdout.write(renderJson(runJson(result, summary, composed.folder.path, code)));
     return code;
   },
 };

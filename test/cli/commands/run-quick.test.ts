@@ -11,6 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../../src/cli/main.ts';
 import type { RunResult } from '../../../src/results/model.ts';
+import { RunJson } from '../../../src/report/json-shapes.ts';
 import { captureIO } from '../../helpers.ts';
 
 let server: Server;
@@ -79,6 +80,24 @@ test("the same flags override a scenario file's values for one run", async () =>
   assert.is(result.scenario.repetitions, 2);
   assert.is(result.trials.length, 2);
   assert.equal(result.overrides!.map((o) => o.flag), ['--rate', '--rate', '--connections', '--duration', '--warmup', '--reps']);
+});
+
+test('bench run --json: stdout is one document of the documented shape; the text goes to stderr', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-quick-json-'));
+  const io = captureIO();
+  const code = await main(['run', '--url', url, '--rate', '200', '--duration', '1s', '--warmup', '200ms', '--reps', '2', '--output', dir, '--json'], io);
+  assert.is(code, 0, io.err());
+  const run = RunJson.parse(JSON.parse(io.out()));
+  assert.is(run.exitCode, 0);
+  assert.is(run.status, 'completed');
+  assert.is(run.resultDir, onlyResult(dir).folder);
+  assert.is(run.cells.length, 1);
+  const [cell] = run.cells;
+  assert.is(cell!.trials.valid + cell!.trials.invalid, 2);
+  assert.equal(run.overrides.map((o) => o.flag), ['--url', '--rate', '--rate', '--duration', '--warmup', '--reps']);
+  assert.is(run.headline.length, 1);
+  assert.match(io.err(), /Overrides \(command line\)/);
+  assert.match(io.err(), /Wrote /);
 });
 
 test('bad flags get their own message and start nothing (exit 2)', async () => {
