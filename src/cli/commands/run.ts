@@ -128,7 +128,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       platform,
       engine: engineForScenario(scenario.load),
       collectors,
-      progress: progressFor(io.stderr, io.env),
+      progress: progressFor(io.stderr, io.env, scenario.load),
       persist: (r) => folder.persist(r),
       signal: io.signal,
       overrides,
