@@ -24,6 +24,12 @@ export const PlanJson = z.strictObject({
   estimatedMs: z.number(),
   perTrialMs: z.number(),
   needs: z.strictObject({ peakConnections: z.number().int(), peakRateRps: z.number().nullable(), processesPerTrial: z.number().int(), fileDescriptors: z.number().int() }),
+  /** The layout the run would take on this machine and why; null when none can be had. */
+  layout: z.strictObject({ name: z.string(), reason: z.string() }).nullable(),
+  /** Checked when the plan was made: what the run needs here. */
+  prerequisites: z.array(z.strictObject({ what: z.string(), ok: z.boolean(), detail: z.string(), fix: z.string().nullable() })),
+  /** Every prerequisite is met (the exit code is 2 otherwise). */
+  ready: z.boolean(),
 });
 
 export const ValidateJson = z.strictObject({

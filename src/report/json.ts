@@ -14,7 +14,12 @@ export function renderJson(document: PlanJson | ValidateJson | CompareJson | Run
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export function planJson(scenario: ResolvedScenario, file: string): PlanJson {
+export interface PlanChecks {
+  layout: { name: string; reason: string } | null;
+  checks: readonly { what: string; ok: boolean; detail: string; fix: string | null }[];
+}
+
+export function planJson(scenario: ResolvedScenario, file: string, found: PlanChecks): PlanJson {
   const trials = expandPlan(scenario);
   const needs = planNeeds(scenario, trials);
   return {
@@ -25,6 +30,9 @@ export function planJson(scenario: ResolvedScenario, file: string): PlanJson {
     estimatedMs: estimatePlanMs(scenario, trials),
     perTrialMs: estimateTrialMs(scenario),
     needs: { peakConnections: needs.peakConnections, peakRateRps: needs.peakRateRps, processesPerTrial: needs.processesPerTrial, fileDescriptors: needs.fileDescriptors },
+    layout: found.layout ? { ...found.layout } : null,
+    prerequisites: found.checks.map((c) => ({ ...c })),
+    ready: found.checks.every((c) => c.ok),
   };
 }
 

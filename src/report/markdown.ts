@@ -18,7 +18,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
     ...headlineMarkdown(summary),
-    `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
+    `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}${result.layout ? `: ${escapeMarkdown(result.layout.reason)}` : ''}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
     ...(result.overrides?.length ? [`${escapeMarkdown(overridesLine(result.overrides))}.`, ''] : []),

@@ -165,6 +165,11 @@ export interface RunResult {
    * `scenario` already holds them. Absent when none was given, and in files written before.
    */
   overrides?: RunOverride[];
+  /**
+   * The layout (as environment.layout) and why it was chosen: "no network namespaces here:
+   * iptables is not installed; ...". Absent in files written before.
+   */
+  layout?: { name: Layout; reason: string };
 }
 
 export interface RunOverride {

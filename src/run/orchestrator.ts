@@ -36,6 +36,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Recorded in the result as given (RunResult.overrides). */
   overrides?: RunResult['overrides'];
+  /** Why the platform's layout (RunResult.layout). */
+  layoutReason?: string;
 }
 
 export async function executeRun(o: RunOptions): Promise<RunResult> {
@@ -56,6 +58,7 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     source: { kind: 'measured' },
     gate: null,
     ...(o.overrides?.length ? { overrides: o.overrides } : {}),
+    ...(o.layoutReason ? { layout: { name: o.environment.layout, reason: o.layoutReason } } : {}),
   };
   o.progress.runStarted(o.trials, o.estimatedMs);
   // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.

@@ -5,8 +5,9 @@ import { describeNeeds, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
-import { booleanFlag, type Command } from '../command.ts';
-import { JSON_OPTION } from '../options.ts';
+import { booleanFlag, stringFlag, type Command } from '../command.ts';
+import { JSON_OPTION, KUBE_OPTIONS } from '../options.ts';
+import type { PrerequisiteReport } from '../../run/prerequisites.ts';
 import { planJson, renderJson } from '../../report/json.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
@@ -33,11 +34,26 @@ export const planCommand: Command = {
   summary: 'print the trials in run order and the estimated duration; starts nothing',
   usage: 'SCENARIO',
   args: { min: 1, max: 1, example: 'bench plan scenarios/http-basic.yaml' },
-  options: [JSON_OPTION],
+  options: [JSON_OPTION, ...KUBE_OPTIONS],
   async run({ args, flags, io }) {
     const loaded = await loadScenario(args[0]!, io.cwd);
     assertRunnable(loaded);
-    io.stdout.write(booleanFlag(flags, 'json') ? renderJson(planJson(loaded.scenario, args[0]!)) : `${renderPlan(loaded.scenario)}\n`);
-    return ExitCode.ok;
+    const { checkPrerequisites } = await import('../../run/prerequisites.ts');
+    const found = await checkPrerequisites(loaded.scenario, { access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') }, env: io.env, signal: io.signal });
+    io.stdout.write(booleanFlag(flags, 'json') ? renderJson(planJson(loaded.scenario, args[0]!, found)) : `${renderPlan(loaded.scenario)}\n\n${renderPrerequisites(found)}\n`);
+    // What `bench run` would refuse (exit 2, nothing ran) is refused here too, so a CI job can plan first.
+    return found.checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.usage;
   },
 };
+
+/** "Layout: netns (...)" and each prerequisite with ✓ or ✗ and, when missing, how to get it. */
+export function renderPrerequisites(found: PrerequisiteReport): string {
+  const lines = [found.layout ? `Layout: ${found.layout.name} (${found.layout.reason})` : 'Layout: none can be had here (see below)', 'Prerequisites, checked now:'];
+  for (const c of found.checks) {
+    lines.push(`  ${c.ok ? '✓' : '✗'} ${c.what}: ${c.detail}`);
+    if (!c.ok && c.fix) lines.push(`      fix: ${c.fix}`);
+  }
+  const missing = found.checks.filter((c) => !c.ok).length;
+  lines.push(missing ? `${missing} prerequisite(s) missing: \`bench run\` would stop before its first trial (exit 2).` : 'Everything the run needs is here.');
+  return lines.join('\n');
+}

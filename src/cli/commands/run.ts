@@ -111,7 +111,8 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
     throw error;
   });
   const overrides = loaded.overrides.map((o) => ({ flag: o.flag, path: o.path.join('.'), value: o.value }));
-  io.stdout.write(`${describeNeeds(needs)}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
+  const layout = `Layout: ${platform.layout}${platform.layoutReason ? ` (${platform.layoutReason})` : ''}`;
+  io.stdout.write(`${describeNeeds(needs)}\n${layout}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
   const path = file === undefined ? QUICK_SCENARIO_FILE : resolve(io.cwd, file);
   return {
     folder,
@@ -132,6 +133,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       persist: (r) => folder.persist(r),
       signal: io.signal,
       overrides,
+      ...(platform.layoutReason ? { layoutReason: platform.layoutReason } : {}),
     },
   };
 }

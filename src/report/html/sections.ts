@@ -139,7 +139,7 @@ export function trialsSection(result: RunResult): string {
     ['Source', result.source.kind === 'imported' ? `imported from ${result.source.tool} (${result.source.files.join(', ')}); lacks: ${result.source.lacks.join('; ') || 'nothing'}` : 'measured by meshbench'],
     ['Machine', `${env.cpuModel}, ${env.cpuCount} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.os} ${env.kernel}`],
     ['Node', env.node],
-    ['Layout', env.layout],
+    ['Layout', result.layout ? `${env.layout}: ${result.layout.reason}` : env.layout],
     ['Load engine', [...new Set(result.trials.flatMap((t) => (t.status === 'valid' || t.status === 'invalid' ? [t.load.engine] : [])))].join('; ') || '(no trial measured)'],
     ...Object.entries(env.components).map(([name, version]): [string, string] => [name, version]),
   ];

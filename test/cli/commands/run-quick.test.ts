@@ -62,6 +62,8 @@ test('bench run --url URL --rate 500 --duration 5s --reps 1 loads the URL with n
     { flag: '--reps', path: 'repetitions', value: 1 },
   ]);
   assert.is(result.scenarioFile, '(command line)');
+  assert.equal(result.layout, { name: 'loopback', reason: 'platform external: only the load generator runs here, against the target' });
+  assert.match(io.out(), /^Layout: loopback \(platform external: only the load generator runs here, against the target\)$/m);
   assert.match(io.out(), new RegExp(`Overrides \\(command line\\): --url ${url} \\(target\\), --rate 500 \\(load.rate\\), --duration 5s \\(load.duration\\), --reps 1 \\(repetitions\\)`));
   assert.match(readFileSync(join(folder, 'summary.md'), 'utf8'), /Overrides \(command line\): --url /);
   assert.match(readFileSync(join(folder, 'report.html'), 'utf8'), /Overrides \(command line\): --url /);
