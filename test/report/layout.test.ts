@@ -14,6 +14,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderReports } from '../../src/report/index.ts';
 import { layouts } from './layouts.ts';
+import { renderOverlayHtml } from '../../src/report/html/overlay-page.ts';
+import { overlay } from '../../src/results/overlay.ts';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const WIDTHS = [1024, 1400, 1920];
@@ -56,12 +58,14 @@ const pages = new Map<string, string>();
 test.before(async () => {
   assert.ok(existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: install it (apt-get install chromium), as .ci/run does, or set CHROMIUM`);
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-layout-'));
-  for (const l of layouts) {
-    const [html] = renderReports(l.result(), ['html']);
-    const file = join(dir, `${l.name}.html`);
-    writeFileSync(file, html!.content);
-    pages.set(l.name, pathToFileURL(file).href);
-  }
+  const pageOf = (name: string, html: string) => {
+    const file = join(dir, `${name}.html`);
+    writeFileSync(file, html);
+    pages.set(name, pathToFileURL(file).href);
+  };
+  for (const l of layouts) pageOf(l.name, renderReports(l.result(), ['html'])[0]!.content);
+  // bench report RUN1 RUN2 --html: the overlay page of all three.
+  pageOf('overlay', renderOverlayHtml(overlay(layouts.map((l) => ({ label: `results/20261207T120000Z-${l.name}`, result: l.result() })))));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 });
 
@@ -69,13 +73,13 @@ test.after(async () => {
   await browser?.close();
 });
 
-for (const l of layouts) {
+for (const l of [...layouts, { name: 'overlay' }]) {
   test(`report.html of ${l.name}: no cell overlaps or overflows, no chart text under 11 px, at ${WIDTHS.join(', ')} px`, async () => {
     const page = await browser.newPage();
     try {
       await page.goto(pages.get(l.name)!, { waitUntil: 'load' });
       const cells = await page.locator('td, th').count();
-      assert.ok(cells > 50, `only ${cells} cells: the page lost its tables`);
+      assert.ok(cells > (l.name === 'overlay' ? 20 : 50), `only ${cells} cells: the page lost its tables`);
       for (const width of WIDTHS) {
         await page.setViewportSize({ width, height: 900 });
         const problems = await page.evaluate(findProblems);

@@ -8,7 +8,9 @@ import { escapeHtml } from '../escape.ts';
 import { linearAxis, logLatencyAxis, type Axis } from './axes.ts';
 
 export const MESH_COLOURS: Record<string, string> = { none: '#4d4d4d', istio: '#2f6fbf', appmesh: '#d9730d', 'istio-ambient': '#2a9d8f', linkerd: '#8e44ad' };
-const colour = (name: string, i: number) => MESH_COLOURS[name] ?? ['#c0392b', '#6b8e23', '#b8860b'][i % 3]!;
+// Past the built-in meshes (custom meshes, the overlay's run · mesh curves): eight more that stay apart.
+const MORE_COLOURS = ['#c0392b', '#1b9e77', '#7570b3', '#e7298a', '#66a61e', '#b8860b', '#17becf', '#8c564b'];
+const colour = (name: string, i: number) => MESH_COLOURS[name] ?? MORE_COLOURS[i % MORE_COLOURS.length]!;
 
 // Text is 14 units of a 640-unit-wide chart; the page never draws a chart narrower than 520 px
 // (style.ts), so a label is never under 11.4 px on screen.

@@ -1,6 +1,6 @@
 /** The sections of report.html, each a pure function of the result. */
 import { estimateCost, HOURS_PER_MONTH } from '../../results/cost.ts';
-import type { Histogram } from '../../results/histogram.ts';
+import { curveDepth, percentileAtDepth, percentileCurve } from '../../results/percentile-curve.ts';
 import type { RunResult, TrialResult } from '../../results/model.ts';
 import { findCell, mergedLatency, type RunSummary } from '../../results/summary.ts';
 import { formatCores, formatUs } from '../format.ts';
@@ -52,16 +52,6 @@ export function verdictSection(summary: RunSummary): string {
   );
 }
 
-/** 0% .. the deepest percentile the sample count supports, on the log 1/(1-p) axis. */
-function percentilePoints(h: Histogram, maxX: number): [number, number][] {
-  const points: [number, number][] = [];
-  for (let x = 0; x <= maxX + 1e-9; x += 0.05) {
-    const p = 100 * (1 - 10 ** -x);
-    points.push([p, h.getValueAtPercentile(p)]);
-  }
-  return points;
-}
-
 export function distributionSection(result: RunResult, summary: RunSummary): string {
   const charts = result.levels.map((level) => {
     const merged = result.scenario.meshes.flatMap((mesh) => {
@@ -69,11 +59,9 @@ export function distributionSection(result: RunResult, summary: RunSummary): str
       return histogram ? [{ mesh, histogram }] : [];
     });
     if (merged.length === 0) return `<p>No valid trial at ${e(level.id)}.</p>`;
-    // Percentiles past 1 − 1/n say nothing about n samples: the axis stops there (at most 99.999 %).
-    const fewest = Math.min(...merged.map((m) => m.histogram.totalCount));
-    const maxX = Math.min(5, Math.max(1, Math.floor(Math.log10(fewest) * 20) / 20));
-    const series: PercentileSeries[] = merged.map((m) => ({ name: m.mesh, points: percentilePoints(m.histogram, maxX) }));
-    return percentileChart(`Latency by percentile at ${level.id} (2xx, all valid repetitions merged)`, series, 100 * (1 - 10 ** -maxX));
+    const depth = curveDepth(merged.map((m) => m.histogram.totalCount));
+    const series: PercentileSeries[] = merged.map((m) => ({ name: m.mesh, points: percentileCurve(m.histogram, depth) }));
+    return percentileChart(`Latency by percentile at ${level.id} (2xx, all valid repetitions merged)`, series, percentileAtDepth(depth));
   });
   return `<div class="charts">${charts.join('')}</div>${meshKey(summary)}`;
 }
