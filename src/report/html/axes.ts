@@ -33,8 +33,10 @@ export function logLatencyAxis(valuesUs: readonly number[]): Axis {
   let hi = steps.find((s) => s >= highest) ?? steps[steps.length - 1]!;
   if (hi <= lo) hi = steps[steps.indexOf(lo) + 1] ?? lo * 2;
   const inRange = steps.filter((s) => s >= lo && s <= hi);
-  // Past about three decades, 1-2-5 labels crowd: keep the decades and the ends.
-  const shown = inRange.length > 8 ? inRange.filter((s, i) => i === 0 || i === inRange.length - 1 || Math.log10(s) % 1 === 0) : inRange;
+  // Past about three decades, 1-2-5 labels crowd: keep the decades, and the ends unless a decade
+  // sits within half a decade of them (50 µs beside 100 µs overprinted).
+  const near = (a: number, b: number) => Math.abs(Math.log10(a) - Math.log10(b)) < 0.5;
+  const shown = inRange.length > 8 ? inRange.filter((s, i) => (i === 0 || i === inRange.length - 1 ? !inRange.some((d) => d !== s && Math.log10(d) % 1 === 0 && near(d, s)) || Math.log10(s) % 1 === 0 : Math.log10(s) % 1 === 0)) : inRange;
   const span = Math.log10(hi) - Math.log10(lo);
   return {
     at: (v) => Math.min(1, Math.max(0, (Math.log10(Math.max(v, lo)) - Math.log10(lo)) / span)),

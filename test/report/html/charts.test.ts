@@ -16,6 +16,10 @@ test('a sub-millisecond P50 and a 40 ms tail both get their own place on the lat
   assert.equal(logLatencyAxis([40, 900_000]).ticks.map((t) => t.label), ['20 µs', '100 µs', '1.00 ms', '10.0 ms', '100.0 ms', '1000.0 ms']);
 });
 
+test('an end tick within half a decade of a decade tick is left out, not overprinted', () => {
+  assert.equal(logLatencyAxis([60, 45_000]).ticks.map((t) => t.label), ['100 µs', '1.00 ms', '10.0 ms', '50.0 ms']);
+});
+
 test('a narrow range keeps its 1-2-5 ticks', () => {
   assert.equal(logLatencyAxis([420, 1_900]).ticks.map((t) => t.label), ['200 µs', '500 µs', '1.00 ms', '2.00 ms']);
 });
