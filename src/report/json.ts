@@ -15,20 +15,21 @@ export function renderJson(document: PlanJson | ValidateJson | CompareJson | Run
 }
 
 export interface PlanChecks {
-  layout: { name: string; reason: string } | null;
+  layout: { name: 'loopback' | 'netns' | 'cluster'; reason: string } | null;
   checks: readonly { what: string; ok: boolean; detail: string; fix: string | null }[];
 }
 
 export function planJson(scenario: ResolvedScenario, file: string, found: PlanChecks): PlanJson {
   const trials = expandPlan(scenario);
-  const needs = planNeeds(scenario, trials);
+  const layout = found.layout?.name;
+  const needs = planNeeds(scenario, trials, layout);
   return {
     kind: 'meshbench.plan',
     version: JSON_OUTPUT_VERSION,
     scenario: { name: scenario.name, file, platform: scenario.platform, target: scenario.target ?? null, meshes: [...scenario.meshes], repetitions: scenario.repetitions },
     trials: trials.map((t) => ({ index: t.index + 1, mesh: t.mesh, level: { ...t.level }, repetition: t.repetition })),
-    estimatedMs: estimatePlanMs(scenario, trials),
-    perTrialMs: estimateTrialMs(scenario),
+    estimatedMs: estimatePlanMs(scenario, trials, layout),
+    perTrialMs: estimateTrialMs(scenario, layout),
     needs: { peakConnections: needs.peakConnections, peakRateRps: needs.peakRateRps, processesPerTrial: needs.processesPerTrial, fileDescriptors: needs.fileDescriptors },
     layout: found.layout ? { ...found.layout } : null,
     prerequisites: found.checks.map((c) => ({ ...c })),

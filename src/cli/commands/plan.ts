@@ -2,7 +2,7 @@ import { ExitCode } from '../../errors.ts';
 import { meshAdapter } from '../../meshes/index.ts';
 import { formatDurationMs } from '../../scenario/duration.ts';
 import { describeNeeds, planNeeds } from '../../scenario/needs.ts';
-import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan.ts';
+import { estimatePlanMs, estimateTrialMs, expandPlan, type EstimateLayout } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
 import { booleanFlag, stringFlag, type Command } from '../command.ts';
@@ -12,19 +12,19 @@ import { planJson, renderJson } from '../../report/json.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
 /** The plan as `bench plan` and `bench run --dry-run` print it: what it needs first, then the trials. */
-export function renderPlan(scenario: ResolvedScenario): string {
+export function renderPlan(scenario: ResolvedScenario, layout?: EstimateLayout): string {
   const trials = expandPlan(scenario);
   const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
   const l = scenario.load;
   return [
-    describeNeeds(planNeeds(scenario, trials)),
+    describeNeeds(planNeeds(scenario, trials, layout)),
     `Scenario "${scenario.name}" on platform ${scenario.platform}${scenario.target ? ` (target ${scenario.target})` : ''}: ${trials.length} trials`,
     `  meshes: ${scenario.meshes.map((m) => meshAdapter(scenario, m).displayName).join(', ')}; ${scenario.repetitions} repetition(s), interleaved`,
     `  load: mode ${l.mode}, warmup ${formatDurationMs(l.warmupMs)} + measured ${formatDurationMs(l.durationMs)} per trial`,
     '',
     textTable(['#', 'mesh', 'level', 'connections', 'rate', 'rep'], rows, 0),
     '',
-    `Estimated duration: ${formatDurationMs(estimatePlanMs(scenario, trials))} (${formatDurationMs(estimateTrialMs(scenario))} per trial, including deploy and teardown)`,
+    `Estimated duration: ${formatDurationMs(estimatePlanMs(scenario, trials, layout))} (${formatDurationMs(estimateTrialMs(scenario, layout))} per trial, including deploy, the load's lead-in and teardown${layout ? ` in the ${layout} layout` : ''})`,
   ].join('\n');
 }
 
@@ -40,7 +40,7 @@ export const planCommand: Command = {
     assertRunnable(loaded);
     const { checkPrerequisites } = await import('../../run/prerequisites.ts');
     const found = await checkPrerequisites(loaded.scenario, { access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') }, env: io.env, signal: io.signal });
-    io.stdout.write(booleanFlag(flags, 'json') ? renderJson(planJson(loaded.scenario, args[0]!, found)) : `${renderPlan(loaded.scenario)}\n\n${renderPrerequisites(found)}\n`);
+    io.stdout.write(booleanFlag(flags, 'json') ? renderJson(planJson(loaded.scenario, args[0]!, found)) : `${renderPlan(loaded.scenario, found.layout?.name)}\n\n${renderPrerequisites(found)}\n`);
     // What `bench run` would refuse (exit 2, nothing ran) is refused here too, so a CI job can plan first.
     return found.checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.usage;
   },

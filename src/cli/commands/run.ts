@@ -112,7 +112,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
   });
   const overrides = loaded.overrides.map((o) => ({ flag: o.flag, path: o.path.join('.'), value: o.value }));
   const layout = `Layout: ${platform.layout}${platform.layoutReason ? ` (${platform.layoutReason})` : ''}`;
-  io.stdout.write(`${describeNeeds(needs)}\n${layout}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
+  io.stdout.write(`${describeNeeds(planNeeds(scenario, trials, platform.layout))}\n${layout}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
   const path = file === undefined ? QUICK_SCENARIO_FILE : resolve(io.cwd, file);
   return {
     folder,
@@ -124,7 +124,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       scenarioHash: scenarioHash(scenario),
       scenario,
       trials,
-      estimatedMs: estimatePlanMs(scenario, trials),
+      estimatedMs: estimatePlanMs(scenario, trials, platform.layout),
       environment: liveEnvironment(platform, caveats),
       platform,
       engine: engineForScenario(scenario.load),
