@@ -49,6 +49,16 @@ test('plan --json of an external target: ready when it answers, not when nothing
   assert.is(plan.prerequisites[0]!.fix, 'start the service, or correct `target` (or --url)');
 });
 
+test('platform kubernetes with an unreadable kubeconfig: plan names it and exits 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-plan-k8s-'));
+  writeFileSync(join(dir, 'k8s.yaml'), 'name: k8s\nplatform: kubernetes\n');
+  const io = captureIO({ cwd: dir });
+  assert.is(await main(['plan', 'k8s.yaml', '--kubeconfig', '/nonexistent/kubeconfig'], io), 2, io.err());
+  assert.match(io.out(), /Layout: cluster \(platform kubernetes: pods on the cluster's nodes\)/);
+  assert.match(io.out(), /✗ a kubeconfig: .*\/nonexistent\/kubeconfig/);
+  assert.match(io.out(), /Estimated duration: \d+m\d\ds \(27s per trial, including deploy, the load's lead-in and teardown in the cluster layout\)/);
+});
+
 test('as a user who cannot create namespaces, plan says loopback and why', () => {
   // Root passes the namespace probe: the refusal is only seen as nobody.
   const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/bench.js', 'plan', 'scenarios/http-basic.yaml', '--json'], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/tmp' } });
