@@ -16,7 +16,7 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   { name: 'run', summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)', usage: '[SCENARIO]', load: async () => (await import('./run.ts')).runCommand },
-  { name: 'plan', summary: 'print the trials in run order and the estimated duration; starts nothing', usage: 'SCENARIO', load: async () => (await import('./plan.ts')).planCommand },
+  { name: 'plan', summary: 'print the trials in run order, the estimated duration, and what the run will need here (checked now); starts no trial', usage: 'SCENARIO', load: async () => (await import('./plan.ts')).planCommand },
   { name: 'validate', summary: 'check scenario files; every problem with file:line:column and a hint', usage: 'SCENARIO...', load: async () => (await import('./validate.ts')).validateCommand },
   { name: 'compare', summary: "gate a run against a baseline (a result, or a folder of past results); exit 1 on regression; records the outcome in the candidate's result.json", usage: 'BASELINE CANDIDATE', load: async () => (await import('./compare.ts')).compareCommand },
   { name: 'accept', summary: 'let a regressed run serve as a rolling baseline: the change was deliberate (recorded in its result.json)', usage: 'RUN', load: async () => (await import('./accept.ts')).acceptCommand },

@@ -31,7 +31,7 @@ export function renderPlan(scenario: ResolvedScenario, layout?: EstimateLayout):
 /** `bench plan FILE` / `bench run --dry-run FILE`: the trials in run order and how long they take. */
 export const planCommand: Command = {
   name: 'plan',
-  summary: 'print the trials in run order and the estimated duration; starts nothing',
+  summary: 'print the trials in run order, the estimated duration, and what the run will need here (checked now); starts no trial',
   usage: 'SCENARIO',
   args: { min: 1, max: 1, example: 'bench plan scenarios/http-basic.yaml' },
   options: [JSON_OPTION, ...KUBE_OPTIONS],
