@@ -14,8 +14,10 @@ function levelInWords(h: Headline): string {
   return h.levels > 1 ? `${load} (the heaviest of ${h.levels} load levels)` : load;
 }
 
+/** "Istio (local emulation)", "Istio ambient (local: ztunnel 1.30.3, ...)": the label with the mesh's name for people. */
 function name(m: MeshHeadline): string {
-  return m.emulated ? `${m.mesh} (local emulation)` : m.meshLabel;
+  if (m.emulated) return `${m.displayName} (local emulation)`;
+  return m.meshLabel.startsWith(m.mesh) ? `${m.displayName}${m.meshLabel.slice(m.mesh.length)}` : m.meshLabel;
 }
 
 /** "istio (local emulation) adds 236 µs at P50 and 1.19 ms at P99 at 1000 rps; firm, 3 pairs." */
@@ -40,7 +42,7 @@ export function headlineSentences(h: Headline): string[] {
 /** Said wherever the headline is, when any figure comes from a stand-in for the mesh's proxy. */
 export function emulationBanner(h: Headline): string | null {
   if (h.emulated.length === 0) return null;
-  const names = h.emulated.map((l) => l.replace(/ \(.*$/, ''));
+  const names = h.emulated;
   return `HAProxy stands in for the mesh's own proxy (${names.join(', ')}): read ${names.length === 1 ? 'its figures' : 'these figures'} as the cost of a sidecar data path with that mesh's defaults on this machine, not as a measurement of the mesh itself.`;
 }
 

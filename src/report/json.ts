@@ -1,6 +1,6 @@
 /** `--json` documents: plain projections of the models, in the shapes json-shapes.ts documents. */
 import type { Comparison } from '../results/compare/types.ts';
-import { headline } from '../results/headline.ts';
+import { displayNames, headline } from '../results/headline.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import type { ScenarioIssue } from '../errors.ts';
@@ -77,7 +77,7 @@ export function compareJson(c: Comparison, exitCode: number): CompareJson {
 }
 
 export function runJson(result: RunResult, summary: RunSummary, resultDir: string, exitCode: number): RunJson {
-  const h = headline(summary);
+  const h = headline(summary, displayNames(result));
   const estimate = <T extends { estimate: number; low: number; high: number; n: number; firm: boolean }>(e: T | null) => (e ? { estimate: e.estimate, low: e.low, high: e.high, n: e.n, firm: e.firm } : null);
   return {
     kind: 'meshbench.run',

@@ -5,7 +5,7 @@ import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { ReportOptions } from './types.ts';
 import { decisionSection } from './decision.ts';
-import { headline } from '../results/headline.ts';
+import { displayNames, headline } from '../results/headline.ts';
 import { emulationBanner, headlineSentences } from './headline.ts';
 import { overridesLine } from './overrides.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
@@ -17,7 +17,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
-    ...headlineMarkdown(summary),
+    ...headlineMarkdown(result, summary),
     `Platform \`${escapeMarkdown(s.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}${result.layout ? `: ${escapeMarkdown(result.layout.reason)}` : ''}), load \`${s.load.mode}\`, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
@@ -48,8 +48,8 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   return out.join('\n');
 }
 
-function headlineMarkdown(summary: RunSummary): string[] {
-  const h = headline(summary);
+function headlineMarkdown(result: RunResult, summary: RunSummary): string[] {
+  const h = headline(summary, displayNames(result));
   const banner = emulationBanner(h);
   return [...headlineSentences(h).map((t) => `**${escapeMarkdown(t)}**  `), '', ...(banner ? [`> ⚠️ ${escapeMarkdown(banner)}`, ''] : [])];
 }

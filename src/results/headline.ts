@@ -6,9 +6,13 @@
 import type { LoadLevel } from '../scenario/plan.ts';
 import type { PairedEstimate } from './paired.ts';
 import type { RunSummary } from './summary.ts';
+import type { RunResult } from './model.ts';
+import { meshAdapter } from '../meshes/index.ts';
 
 export interface MeshHeadline {
   mesh: string;
+  /** "Istio", "AWS App Mesh": the mesh adapter's name for people. */
+  displayName: string;
   meshLabel: string;
   /** Measured on a stand-in (the local platform's HAProxy sidecars), not the mesh's own proxy. */
   emulated: boolean;
@@ -28,7 +32,7 @@ export interface Headline {
   baselineMesh: string | null;
   minFirmPairs: number;
   meshes: MeshHeadline[];
-  /** Labels of the meshes that ran as an emulation; empty when none did. */
+  /** Display names of the meshes that ran as an emulation; empty when none did. */
   emulated: string[];
   /** The baseline's own figures at `level`, said when there is no other mesh (a quick run of a URL). */
   baseline: { label: string; p50Us: number | null; p99Us: number | null; valid: number; measured: number } | null;
@@ -50,7 +54,19 @@ function heaviest(levels: readonly LoadLevel[]): LoadLevel | null {
   return best;
 }
 
-export function headline(summary: RunSummary): Headline {
+/** The mesh adapters' names for people ("Istio"), the mesh's own name when it has none. */
+export function displayNames(result: RunResult): (mesh: string) => string {
+  return (mesh) => {
+    try {
+      return meshAdapter(result.scenario, mesh).displayName;
+    } catch {
+      // An imported result may name a mesh this build does not define.
+      return mesh;
+    }
+  };
+}
+
+export function headline(summary: RunSummary, displayName: (mesh: string) => string = (m) => m): Headline {
   const level = heaviest(summary.levels);
   const meshes = !level
     ? []
@@ -60,7 +76,7 @@ export function headline(summary: RunSummary): Headline {
           const p50 = c.added!.p50Us;
           const p99 = c.added!.p99Us;
           const pairs = Math.min(p50?.n ?? 0, p99?.n ?? 0);
-          return { mesh: c.mesh, meshLabel: c.meshLabel, emulated: isEmulationLabel(c.meshLabel), p50AddedUs: p50, p99AddedUs: p99, pairs, firm: !!p50?.firm && !!p99?.firm };
+          return { mesh: c.mesh, displayName: displayName(c.mesh), meshLabel: c.meshLabel, emulated: isEmulationLabel(c.meshLabel), p50AddedUs: p50, p99AddedUs: p99, pairs, firm: !!p50?.firm && !!p99?.firm };
         });
   return {
     level,
@@ -68,7 +84,7 @@ export function headline(summary: RunSummary): Headline {
     baselineMesh: summary.baselineMesh,
     minFirmPairs: summary.minFirmPairs,
     meshes,
-    emulated: summary.meshes.filter((m) => isEmulationLabel(m.label)).map((m) => m.label),
+    emulated: summary.meshes.filter((m) => isEmulationLabel(m.label)).map((m) => displayName(m.name)),
     baseline: baselineFigures(summary, level),
   };
 }

@@ -4,31 +4,36 @@ import * as assert from 'uvu/assert';
 import { renderReports } from '../../src/report/index.ts';
 import { emulationBanner, headlineSentences, headlineText } from '../../src/report/headline.ts';
 import { formatUs } from '../../src/report/format.ts';
-import { headline } from '../../src/results/headline.ts';
+import { displayNames, headline } from '../../src/results/headline.ts';
 import { findCell, summarizeRun } from '../../src/results/summary.ts';
 import { constant, fakeRun } from '../fakes/results.ts';
 import { layouts } from './layouts.ts';
 
 const migration = layouts.find((l) => l.name === 'migrate-appmesh-to-istio')!.result();
 
+test('a real ztunnel keeps its label, under the mesh\'s name for people', () => {
+  const sentences = headlineSentences(headline(summarizeRun(migration), displayNames(migration)));
+  assert.match(sentences[2]!, /^Istio ambient \(ztunnel 1\.30\.3, one per node\) adds /);
+});
+
 test('one sentence per mesh at the heaviest level, with the paired P50 and P99 added and the pairs', () => {
   const summary = summarizeRun(migration);
-  const h = headline(summary);
+  const h = headline(summary, displayNames(migration));
   assert.is(h.level?.targetRps, 1000);
   const istio = findCell(summary, 'istio', h.level!.id)!.added!;
   const sentences = headlineSentences(h);
   assert.equal(sentences.length, 3);
-  assert.is(sentences[1], `istio (local emulation) adds ${formatUs(istio.p50Us!.estimate)} at P50 and ${formatUs(istio.p99Us!.estimate)} at P99 at 1000 rps (the heaviest of 3 load levels); firm, 3 pairs.`);
+  assert.is(sentences[1], `Istio (local emulation) adds ${formatUs(istio.p50Us!.estimate)} at P50 and ${formatUs(istio.p99Us!.estimate)} at P99 at 1000 rps (the heaviest of 3 load levels); firm, 3 pairs.`);
 });
 
 test('the banner names the emulated meshes and not the real ztunnel', () => {
-  const banner = emulationBanner(headline(summarizeRun(migration)))!;
-  assert.match(banner, /^HAProxy stands in for the mesh's own proxy \(appmesh, istio\)/);
+  const banner = emulationBanner(headline(summarizeRun(migration), displayNames(migration)))!;
+  assert.match(banner, /^HAProxy stands in for the mesh's own proxy \(AWS App Mesh, Istio\)/);
 });
 
 test('the same headline tops report.html and summary.md', () => {
   const files = Object.fromEntries(renderReports(migration, ['html', 'md']).map((f) => [f.path, f.content]));
-  const first = headlineSentences(headline(summarizeRun(migration)))[0]!;
+  const first = headlineSentences(headline(summarizeRun(migration), displayNames(migration)))[0]!;
   const html = files['report.html']!;
   assert.ok(html.indexOf(first) > 0 && html.indexOf(first) < html.indexOf('<section>'), 'the headline comes before the first section');
   assert.ok(html.includes('<p class="banner">HAProxy stands in'));

@@ -11,7 +11,7 @@ import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
 import { gateInWords } from '../../report/decision.ts';
 import { headlineText } from '../../report/headline.ts';
-import { headline } from '../../results/headline.ts';
+import { displayNames, headline } from '../../results/headline.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
@@ -59,7 +59,7 @@ export const runCommand: Command = {
     const result = await executeRun(composed.options);
     const code = await finish(result, composed.folder, flags, human);
     const summary = summarizeRun(result);
-    human.stdout.write(`\n${headlineText(headline(summary))}\n`);
+    human.stdout.write(`\n${headlineText(headline(summary, displayNames(result)))}\n`);
     if (json) io.stdout.write(renderJson(runJson(result, summary, composed.folder.path, code)));
     return code;
   },

@@ -5,7 +5,7 @@ import type { ReportOptions } from '../types.ts';
 import { escapeHtml } from '../escape.ts';
 import { costSection, decisionHtml, distributionSection, repetitionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
 import { STYLE } from './style.ts';
-import { headline } from '../../results/headline.ts';
+import { displayNames, headline } from '../../results/headline.ts';
 import { emulationBanner, headlineSentences } from '../headline.ts';
 import { overridesLine } from '../overrides.ts';
 
@@ -29,7 +29,7 @@ export function renderHtml(result: RunResult, summary: RunSummary, options: Repo
 <title>meshbench: ${e(s.name)}</title><style>${STYLE}</style></head>
 <body>
 <h1>meshbench: ${e(s.name)}</h1>
-${headlineHtml(summary)}
+${headlineHtml(result, summary)}
 <p class="lede">${s.description ? `${e(s.description)}<br>` : ''}Platform <strong>${e(s.platform)}</strong>${s.target ? ` (${e(s.target)})` : ''}, layout <strong>${e(result.environment.layout)}</strong>, load mode <strong>${e(s.load.mode)}</strong>, ${s.repetitions} repetition(s) of ${s.load.durationMs / 1000} s after ${s.load.warmupMs / 1000} s of warmup, run ${e(result.startedAt)} (${e(result.status)}).</p>
 ${result.overrides?.length ? `<p class="lede"><strong>${e(overridesLine(result.overrides))}</strong>: the scenario as run, below, has these values.</p>
 ` : ''}${sections.map(([title, body], i) => `<section><h2>${i + 1}. ${e(title)}</h2>${body}</section>`).join('\n')}
@@ -39,8 +39,8 @@ ${result.overrides?.length ? `<p class="lede"><strong>${e(overridesLine(result.o
 }
 
 /** The first thing a reader sees: the page's answer, one sentence per mesh, and the emulation banner. */
-function headlineHtml(summary: RunSummary): string {
-  const h = headline(summary);
+function headlineHtml(result: RunResult, summary: RunSummary): string {
+  const h = headline(summary, displayNames(result));
   const banner = emulationBanner(h);
   return `<div class="headline">${headlineSentences(h).map((t) => `<p>${escapeHtml(t)}</p>`).join('')}</div>${banner ? `<p class="banner">${escapeHtml(banner)}</p>` : ''}`;
 }
