@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../scenario/did-you-mean.ts';
 import type { CliIO } from './io.ts';
 
 export interface OptionSpec {
@@ -60,9 +61,9 @@ export function parseCommandLine(command: Command, argv: readonly string[], io: 
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options });
+    parsed = parseArgs({ args: negativeValuesJoined(argv, options), allowPositionals: true, options });
   } catch (error) {
-    throw new UsageError({ what: (error as Error).message, where: `bench ${command.name}`, fix: `run \`bench ${command.name} --help\` for its options` });
+    throw parseError(command, all, error as Error & { code?: string });
   }
   const flags: Record<string, FlagValue> = {};
   for (const o of all) {
@@ -78,11 +79,51 @@ export function parseCommandLine(command: Command, argv: readonly string[], io: 
   return { args: parsed.positionals, flags };
 }
 
+/**
+ * `--pods -3` reads, to parseArgs, as an option without its value; a value that is a negative
+ * number is joined to its option (`--pods=-3`) so the command's own check can say what is wrong.
+ */
+function negativeValuesJoined(argv: readonly string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const long = /^--([^=]+)$/.exec(arg)?.[1];
+    if (long && options[long]?.type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** parseArgs' errors in meshbench's words: what, where, and how to write it instead. */
+function parseError(command: Command, all: readonly OptionSpec[], error: Error & { code?: string }): UsageError {
+  const where = `bench ${command.name}`;
+  const named = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? '';
+  const spec = all.find((o) => `--${o.name}` === named || (o.short && `-${o.short}` === named));
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const near = didYouMean(named.replace(/^-+/, ''), all.map((o) => o.name));
+    return new UsageError({
+      what: `unknown option ${named}`,
+      where,
+      fix: `${near ? `did you mean --${near}? ` : ''}\`bench ${command.name} --help\` lists its options${named.startsWith('-') ? '; an argument that starts with a dash goes after `--`' : ''}`,
+    });
+  }
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && spec) {
+    if (spec.type === 'boolean') return new UsageError({ what: `--${spec.name} takes no value`, where, fix: `write --${spec.name} alone` });
+    return new UsageError({ what: `--${spec.name} needs a value (${spec.value ?? 'VALUE'})`, where, fix: `--${spec.name} ${spec.value ?? 'VALUE'}, or --${spec.name}=${spec.value ?? 'VALUE'} for a value that starts with a dash` });
+  }
+  return new UsageError({ what: error.message, where, fix: `run \`bench ${command.name} --help\` for its options` });
+}
+
 export function checkArgCount(command: Command, args: readonly string[]): void {
   const { min, max, example } = command.args;
   if (args.length >= min && args.length <= max) return;
+  const got = args.length ? `got ${args.length}: ${args.map((a) => JSON.stringify(a)).join(' ')}` : 'got none';
+  if (max === 0) throw new UsageError({ what: `\`bench ${command.name}\` takes no arguments, ${got}`, fix: example });
   const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
-  throw new UsageError({ what: `\`bench ${command.name}\` takes ${wanted} argument(s) (${command.usage}), got ${args.length}`, fix: example });
+  throw new UsageError({ what: `\`bench ${command.name}\` takes ${wanted} argument${min === 1 && max === 1 ? '' : 's'} (${command.usage}), ${got}`, fix: example });
 }
 
 export const stringFlag = (flags: Flags, name: string): string | undefined => {

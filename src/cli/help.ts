@@ -17,7 +17,7 @@ function columns(rows: readonly [string, string][], indent = '  '): string {
   return rows.map(([a, b]) => `${indent}${a.padEnd(width)}  ${b}`).join('\n');
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+export function mainHelp(commands: readonly Pick<Command, 'name' | 'usage' | 'summary'>[]): string {
   return `meshbench: what does a service mesh cost this workload?
 
 Usage: bench COMMAND [ARGS] [OPTIONS]
@@ -26,9 +26,9 @@ Commands:
 ${columns(commands.map((c) => [`${c.name} ${c.usage}`, c.summary]))}
 
 Options of every command:
-${columns([...GLOBAL_OPTIONS.map(optionLine), ['--version', 'the meshbench version']])}
+${columns([...GLOBAL_OPTIONS.map(optionLine), ['--version, -V', 'the meshbench version']])}
 
-\`bench COMMAND --help\` lists the options of one command.
+\`bench help COMMAND\` (or \`bench COMMAND --help\`) lists the options of one command.
 
 ${EXIT_CODES}
 `;

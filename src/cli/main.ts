@@ -14,17 +14,35 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
   const debug = argv.includes('--debug');
   try {
     const name = argv.find((a) => !a.startsWith('-'));
-    if (argv.includes('--version')) {
+    if (argv.includes('--version') || argv.includes('-V')) {
       io.stdout.write(`meshbench ${meshbenchVersion()}\n`);
       return ExitCode.ok;
     }
-    if (name === undefined || name === 'help') {
+    const asked = argv.includes('--help') || argv.includes('-h');
+    if (name === undefined && asked) {
       io.stdout.write(mainHelp(commands));
-      const asked = name === 'help' || argv.includes('--help') || argv.includes('-h');
-      return asked ? ExitCode.ok : ExitCode.usage;
+      return ExitCode.ok;
     }
-    const command = findCommand(name);
-    if (!command) throw new UsageError({ what: `unknown command "${name}"`, fix: `run \`bench --help\` for the commands: ${commands.map((c) => c.name).join(', ')}` });
+    if (name === undefined) {
+      // Usage to stderr: a script that forgot its command must not read the help as output.
+      io.stderr.write(`${mainHelp(commands)}\nerror: no command given (exit 2); \`bench run scenarios/http-basic.yaml\` is a start\n`);
+      return ExitCode.usage;
+    }
+    if (name === 'help') {
+      // `bench help CMD` is `bench CMD --help`, as git and npm have it.
+      const topic = argv.filter((a) => !a.startsWith('-'))[1];
+      if (topic === undefined) {
+        io.stdout.write(mainHelp(commands));
+        return ExitCode.ok;
+      }
+      const entry = findCommand(topic);
+      if (!entry) throw unknownCommand(topic);
+      io.stdout.write(commandHelp(await entry.load()));
+      return ExitCode.ok;
+    }
+    const entry = findCommand(name);
+    if (!entry) throw unknownCommand(name);
+    const command = await entry.load();
     const { args, flags } = parseCommandLine(command, argv.filter((_, i) => i !== argv.indexOf(name)), io);
     if (flags.help === true) {
       io.stdout.write(commandHelp(command));
@@ -36,4 +54,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     io.stderr.write(formatError(error, debug));
     return isMeshbenchError(error) ? error.exitCode : ExitCode.runFailed;
   }
+}
+
+function unknownCommand(name: string): UsageError {
+  return new UsageError({ what: `unknown command "${name}"`, fix: `run \`bench --help\` for the commands: ${commands.map((c) => c.name).join(', ')}` });
 }

@@ -29,3 +29,6 @@ export const KUBE_OPTIONS: readonly OptionSpec[] = [
   { name: 'kubeconfig', type: 'string', value: 'FILE', description: 'Kubernetes: this kubeconfig file alone (default: every file of KUBECONFIG, else ~/.kube/config, else the pod\'s service account)' },
   { name: 'context', type: 'string', value: 'NAME', description: 'Kubernetes: this context of the kubeconfig instead of its current one' },
 ];
+
+/** Machine output: one JSON document on stdout (docs/json-output.md); people's text goes to stderr. */
+export const JSON_OPTION: OptionSpec = { name: 'json', type: 'boolean', description: 'print one JSON document on stdout and nothing else there (shapes: docs/json-output.md); the text goes to stderr' };

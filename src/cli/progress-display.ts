@@ -7,6 +7,7 @@ import type { ProgressSink } from '../run/progress.ts';
 import type { Trial } from '../scenario/plan.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Output } from './io.ts';
+import { formatRps, formatUs } from '../report/format.ts';
 
 function describe(trial: Trial, total: number): string {
   return `trial ${trial.index + 1}/${total} ${trial.mesh} ${trial.level.id} rep ${trial.repetition}`;
@@ -15,7 +16,8 @@ function describe(trial: Trial, total: number): string {
 export function trialOutcomeText(r: TrialResult): string {
   if (r.status === 'failed') return `FAILED in ${r.stage}: ${r.error.what}`;
   if (r.status === 'aborted') return `aborted during ${r.stage}`;
-  const head = `${r.status}: p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us ?? '–'} µs, ${Math.round(r.load.achievedRps)} rps`;
+  // The tables' formatter, so a progress line and the table below it print one figure alike.
+  const head = `${r.status}: p50 ${formatUs(r.latency.p50Us)}, p99 ${r.latency.p99Us === null ? '–' : formatUs(r.latency.p99Us)}, ${Math.round(r.load.achievedRps)} rps`;
   return r.status === 'invalid' ? `${head} (${r.reasons.join('; ')})` : head;
 }
 
@@ -33,6 +35,13 @@ class Clock {
 
   trialDone(): void {
     this.finished++;
+  }
+
+  /** "about 1m20s left"; empty once every trial has finished, and never "about 0ms". */
+  leftText(): string {
+    if (this.total > 0 && this.finished >= this.total) return '';
+    const left = this.leftMs();
+    return left < 1_000 ? 'under a second left' : `about ${formatDurationMs(left)} left`;
   }
 
   /** Remaining time from the measured pace once a trial has finished, from the estimate before. */
@@ -63,7 +72,8 @@ export class PlainProgress implements ProgressSink {
 
   trialFinished(r: TrialResult): void {
     this.clock.trialDone();
-    this.out.write(`${stamp()} ${describe(r.trial, this.total)}: ${trialOutcomeText(r)} (about ${formatDurationMs(this.clock.leftMs())} left)\n`);
+    const left = this.clock.leftText();
+    this.out.write(`${stamp()} ${describe(r.trial, this.total)}: ${trialOutcomeText(r)}${left ? ` (${left})` : ''}\n`);
   }
 
   runFinished(result: RunResult): void {
@@ -71,35 +81,64 @@ export class PlainProgress implements ProgressSink {
   }
 }
 
+/** A trial's warmup and window, so the bar can fill over the phase it is in. */
+export interface TrialTiming {
+  warmupMs: number;
+  durationMs: number;
+}
+
+const BAR_WIDTH = 20;
+
+/** "[██████░░░░░░]": the filled share of `fraction`, 0..1. */
+export function bar(fraction: number, width = BAR_WIDTH): string {
+  const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+  return `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}]`;
+}
+
+/**
+ * On a terminal: one status line redrawn in place (twice a second and at every stage): a bar over
+ * the current phase of the trial, the trial, its elapsed time in the phase, the last trial's rps,
+ * the failed requests of the run so far and its time left. Finished trials print a line above it.
+ */
 export class TerminalProgress implements ProgressSink {
   private readonly out: Output;
+  private readonly timing: TrialTiming | undefined;
   private readonly clock = new Clock();
   private total = 0;
-  private status = '';
+  private finished = 0;
+  private failedRequests = 0;
+  private lastRps: number | null = null;
+  private current: { trial: Trial; stage: TrialStage; sinceMs: number } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(out: Output) {
+  constructor(out: Output, timing?: TrialTiming) {
     this.out = out;
+    this.timing = timing;
   }
 
   runStarted(trials: readonly Trial[], estimatedMs: number): void {
     this.total = trials.length;
     this.clock.start(trials.length, estimatedMs);
     this.out.write(`Running ${trials.length} trials, about ${formatDurationMs(estimatedMs)}. Ctrl-C stops and keeps finished trials.\n`);
-    this.timer = setInterval(() => this.render(), 1_000);
+    this.timer = setInterval(() => this.render(), 500);
     this.timer.unref();
   }
 
   trialStage(trial: Trial, stage: TrialStage): void {
-    this.status = `${stage.padEnd(8)} ${describe(trial, this.total)}`;
+    this.current = { trial, stage, sinceMs: Date.now() };
     this.render();
   }
 
   trialFinished(r: TrialResult): void {
     this.clock.trialDone();
+    this.finished++;
+    if (r.status === 'valid' || r.status === 'invalid') {
+      this.failedRequests += r.load.responsesNon2xx + r.load.errors;
+      this.lastRps = r.load.achievedRps;
+    }
     this.clear();
     this.out.write(`  ${describe(r.trial, this.total)}: ${trialOutcomeText(r)}\n`);
-    this.status = '';
+    this.current = undefined;
   }
 
   runFinished(result: RunResult): void {
@@ -108,10 +147,28 @@ export class TerminalProgress implements ProgressSink {
     this.out.write(`Run ${result.status}: ${result.trials.length}/${result.plannedTrials} trials.\n`);
   }
 
+  /** The status line as it is now; the terminal gets it cut to its width. */
+  statusLine(nowMs = Date.now()): string {
+    if (!this.current) return '';
+    const { trial, stage, sinceMs } = this.current;
+    const elapsedMs = nowMs - sinceMs;
+    const phaseMs = stage === 'warmup' ? this.timing?.warmupMs : stage === 'measure' ? this.timing?.durationMs : undefined;
+    const phase = phaseMs ? `${bar(elapsedMs / phaseMs)} ${stage.padEnd(7)} ${formatDurationMs(Math.min(elapsedMs, phaseMs))}/${formatDurationMs(phaseMs)}` : `${bar(this.finished / Math.max(1, this.total))} ${stage.padEnd(7)} ${formatDurationMs(elapsedMs)}`;
+    const parts = [
+      phase,
+      describe(trial, this.total),
+      ...(this.lastRps === null ? [] : [`last ${formatRps(this.lastRps)} rps`]),
+      `${this.failedRequests} failed so far`,
+      this.clock.leftText(),
+    ];
+    return parts.join(' · ');
+  }
+
   private render(): void {
-    if (!this.status) return;
-    const line = `${this.status} · ${formatDurationMs(this.clock.leftMs())} left`;
-    this.out.write(`\r\x1b[2K${line.slice(0, (this.out.columns ?? 120) - 1)}`);
+    const line = this.statusLine();
+    if (!line) return;
+    // A pseudo-terminal with no size says 0 columns: take 120 then.
+    this.out.write(`\r\x1b[2K${[...line].slice(0, (this.out.columns || 120) - 1).join('')}`);
   }
 
   private clear(): void {
@@ -123,8 +180,15 @@ function stamp(): string {
   return new Date().toISOString().slice(11, 19);
 }
 
-export function progressFor(out: Output, env: CliEnv): ProgressSink {
-  return out.isTTY && !env.CI ? new TerminalProgress(out) : new PlainProgress(out);
+/** A live line on a terminal; the timestamped lines of a log when not a TTY or when CI is set. */
+export function progressFor(out: Output, env: CliEnv, timing?: TrialTiming): ProgressSink {
+  return out.isTTY && !isCI(env) ? new TerminalProgress(out, timing) : new PlainProgress(out);
+}
+
+/** CI=true, CI=1 and the like; CI=false or CI=0 is a person who exported it by hand. */
+function isCI(env: CliEnv): boolean {
+  const v = env.CI?.toLowerCase();
+  return v !== undefined && v !== '' && v !== 'false' && v !== '0';
 }
 
 type CliEnv = Readonly<Record<string, string | undefined>>;

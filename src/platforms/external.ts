@@ -12,6 +12,7 @@ export class ExternalPlatform implements Platform {
   readonly name = 'external';
   readonly components = {};
   readonly layout = 'loopback';
+  readonly layoutReason = 'platform external: only the load generator runs here, against the target';
   private readonly target: URL;
 
   constructor(target: string) {

@@ -82,6 +82,8 @@ export interface Platform {
    * `cluster` (real nodes). Results of different layouts do not compare.
    */
   readonly layout: 'loopback' | 'netns' | 'cluster';
+  /** Why this layout ("no network namespaces here: iptables is not installed; ..."), for the run's header and result. */
+  readonly layoutReason?: string;
   /**
    * Versions of what this platform runs (cluster, mesh control plane, proxy image, HAProxy),
    * recorded in the result's environment.

@@ -6,6 +6,9 @@ import type { RunSummary } from '../results/summary.ts';
 import { escapeMarkdown } from './escape.ts';
 import type { ReportOptions } from './types.ts';
 import { decisionSection } from './decision.ts';
+import { displayNames, headline } from '../results/headline.ts';
+import { emulationBanner, headlineSentences } from './headline.ts';
+import { overridesLine } from './overrides.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
@@ -16,9 +19,11 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   const out: string[] = [
     `## meshbench: ${escapeMarkdown(s.name)}`,
     '',
-    `Platform \`${escapeMarkdown(c.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}), load \`${s.load.mode}\`, ${c.repetitions} repetition(s) of ${c.durationMs === null ? 'unknown length' : `${Number((c.durationMs / 1000).toFixed(1))} s`} per mesh and level; ` +
+    ...headlineMarkdown(result, summary),
+    `Platform \`${escapeMarkdown(c.platform)}\` (layout ${escapeMarkdown(result.environment.layout)}${result.layout ? `: ${escapeMarkdown(result.layout.reason)}` : ''}), load \`${s.load.mode}\`, ${c.repetitions} repetition(s) of ${c.durationMs === null ? 'unknown length' : `${Number((c.durationMs / 1000).toFixed(1))} s`} per mesh and level; ` +
       `run \`${escapeMarkdown(result.runId)}\` (${result.status}), ${counts.valid} valid, ${counts.invalid} invalid, ${counts.failed} failed, ${counts.aborted} aborted of ${result.plannedTrials} planned trials.`,
     '',
+    ...(result.overrides?.length ? [`${escapeMarkdown(overridesLine(result.overrides))}.`, ''] : []),
   ];
   const decision = decisionSection(result, summary);
   if (decision) {
@@ -43,4 +48,10 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   }
   out.push(`${verdictFootnote(summary)} CPU in cores, memory ${memoryMeasure(result)}; see results.csv for every trial.`, '');
   return out.join('\n');
+}
+
+function headlineMarkdown(result: RunResult, summary: RunSummary): string[] {
+  const h = headline(summary, displayNames(result));
+  const banner = emulationBanner(h);
+  return [...headlineSentences(h).map((t) => `**${escapeMarkdown(t)}**  `), '', ...(banner ? [`> ⚠️ ${escapeMarkdown(banner)}`, ''] : [])];
 }

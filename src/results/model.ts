@@ -187,6 +187,24 @@ export interface RunResult {
   trials: TrialResult[];
   /** Null until a gate has judged the run (`bench run --baseline`, `bench compare`, `bench accept`). */
   gate: GateRecord | null;
+  /**
+   * Values the command line set for this run over the scenario file's (`bench run --rate 500`);
+   * `scenario` already holds them. Absent when none was given, and in files written before.
+   */
+  overrides?: RunOverride[];
+  /**
+   * The layout (as environment.layout) and why it was chosen: "no network namespaces here:
+   * iptables is not installed; ...". Absent in files written before.
+   */
+  layout?: { name: Layout; reason: string };
+}
+
+export interface RunOverride {
+  /** As typed: `--rate`. */
+  flag: string;
+  /** Dot path in the scenario: `load.rate`. */
+  path: string;
+  value: string | number | string[] | number[];
 }
 
 export function isMeasured(t: TrialResult): t is MeasuredTrial {

@@ -34,6 +34,10 @@ export interface RunOptions {
   progress: ProgressSink;
   persist: (result: RunResult) => Promise<void>;
   signal: AbortSignal;
+  /** Recorded in the result as given (RunResult.overrides). */
+  overrides?: RunResult['overrides'];
+  /** Why the platform's layout (RunResult.layout). */
+  layoutReason?: string;
 }
 
 export async function executeRun(o: RunOptions): Promise<RunResult> {
@@ -53,6 +57,8 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     trials: [],
     source: { kind: 'measured' },
     gate: null,
+    ...(o.overrides?.length ? { overrides: o.overrides } : {}),
+    ...(o.layoutReason ? { layout: { name: o.environment.layout, reason: o.layoutReason } } : {}),
   };
   o.progress.runStarted(o.trials, o.estimatedMs);
   // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.

@@ -45,7 +45,7 @@ type Factory = (s: ResolvedScenario, runId: string, ctx: SetupContext) => Promis
  * loopback), then what istio-ambient needs (ztunnel, its ZDS helper's Python).
  */
 async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformSetup> {
-  const { layout } = await chooseLayout(s.local.layout, s.meshes);
+  const { layout, reason } = await chooseLayout(s.local.layout, s.meshes);
   const ambient = s.meshes.some((m) => NETNS_ONLY_MESHES.includes(m)) ? await ambientPreflight() : null;
   const rate = s.load.mode === 'rate';
   const platform = await LocalPlatform.create({
@@ -53,6 +53,7 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     cpuCount: cpus().length,
     requestTimeoutMs: s.load.timeoutMs,
     layout,
+    layoutReason: reason,
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
   });

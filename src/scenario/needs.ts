@@ -1,7 +1,7 @@
 /** What a plan will need (time, connections, descriptors, processes), and the soft ceilings it passes. */
 import { SOFT_CEILINGS } from './ceilings.ts';
 import { formatDurationMs } from './duration.ts';
-import { estimatePlanMs, type Trial } from './plan.ts';
+import { estimatePlanMs, type EstimateLayout, type Trial } from './plan.ts';
 import type { ResolvedScenario } from './resolve.ts';
 
 export interface PlanNeeds {
@@ -17,13 +17,13 @@ export interface PlanNeeds {
   fileDescriptors: number;
 }
 
-export function planNeeds(s: ResolvedScenario, trials: readonly Trial[]): PlanNeeds {
+export function planNeeds(s: ResolvedScenario, trials: readonly Trial[], layout?: EstimateLayout): PlanNeeds {
   const peakConnections = Math.max(...s.load.connections);
   const meshed = s.meshes.some((m) => m !== 'none');
   const hops = s.platform === 'local' && meshed ? 3 : 1;
   return {
     trials: trials.length,
-    estimatedMs: estimatePlanMs(s, trials),
+    estimatedMs: estimatePlanMs(s, trials, layout),
     peakConnections,
     peakRateRps: s.load.ratesRps ? Math.max(...s.load.ratesRps) : null,
     processesPerTrial: s.platform === 'local' ? (meshed ? 3 : 1) : 0,

@@ -10,6 +10,7 @@ import { explain } from './explain.ts';
 import { HARD_CEILINGS } from './ceilings.ts';
 import { findDepthExcess, readBounded } from './limits.ts';
 import { dotPath, keyNodeOf, nodeAt, type Path } from './yaml-nodes.ts';
+import { overrideInWords, type ScenarioOverride } from './overrides.ts';
 
 
 export interface ParsedScenario {
@@ -20,7 +21,7 @@ export interface ParsedScenario {
 }
 
 /** Reads `path`; messages name the file as `shownAs` (what the user typed). */
-export async function readScenarioFile(path: string, shownAs: string = path): Promise<ParsedScenario> {
+export async function readScenarioFile(path: string, shownAs: string = path, overrides: readonly ScenarioOverride[] = []): Promise<ParsedScenario> {
   const file = shownAs;
   let read: Awaited<ReturnType<typeof readBounded>>;
   try {
@@ -44,10 +45,11 @@ export async function readScenarioFile(path: string, shownAs: string = path): Pr
       },
     ]);
   }
-  return parseScenario(read.text, file);
+  return parseScenario(read.text, file, overrides);
 }
 
-export function parseScenario(text: string, file: string): ParsedScenario {
+/** `overrides` are set into the document before it is checked; an issue with one names its flag. */
+export function parseScenario(text: string, file: string, overrides: readonly ScenarioOverride[] = []): ParsedScenario {
   const tooDeep = findDepthExcess(text);
   if (tooDeep) {
     const line = text.slice(0, tooDeep.offset).split('\n').length;
@@ -62,7 +64,12 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     const { line, col } = lineCounter.linePos(offset);
     return `${file}:${line}:${col}`;
   };
-  const locate = (path: Path) => at(nodeAt(doc, path)?.range?.[0] ?? 0);
+  const fromFile = (path: Path) => at(nodeAt(doc, path)?.range?.[0] ?? 0);
+  const overridden = (path: Path) => overrides.find((o) => o.path.every((key, i) => path[i] === key));
+  const locate = (path: Path) => {
+    const o = overridden(path);
+    return o ? `command line: ${overrideInWords(o)}` : fromFile(path);
+  };
 
   const syntaxIssues: ScenarioIssue[] = doc.errors.map((e) => ({
     what: `YAML syntax: ${e.message.split('\n')[0]}`,
@@ -77,6 +84,7 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     ]);
   }
 
+  for (const o of overrides) doc.setIn([...o.path] as unknown[], o.value);
   const raw: unknown = doc.toJS();
   const result = ScenarioSchema.safeParse(raw);
   if (!result.success) {
@@ -89,7 +97,7 @@ export function parseScenario(text: string, file: string): ParsedScenario {
     // An issue about a whole mapping entry points at its key, where the reader looks.
     const last = path.at(-1);
     const keyNode = typeof last === 'string' && isCollection(doc.getIn(path, true)) ? keyNodeOf(doc, path.slice(0, -1), last) : undefined;
-    return { what, where: keyNode?.range ? at(keyNode.range[0]) : locate(path), path: dotPath(path), fix };
+    return { what, where: keyNode?.range && !overridden(path) ? at(keyNode.range[0]) : locate(path), path: dotPath(path), fix };
   });
   if (ruleIssues.length > 0) throw new ScenarioError(file, ruleIssues.sort(byPosition));
   return { file, input: result.data, locate };

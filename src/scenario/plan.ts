@@ -47,13 +47,32 @@ export function expandPlan(s: ResolvedScenario): Trial[] {
   return trials;
 }
 
-/** What one trial costs besides load: starting processes, health checks, teardown. */
-export const TRIAL_OVERHEAD_ESTIMATE_MS = 1_500;
+/**
+ * What one trial costs besides its warmup and window, by layout: deploy, health checks, the load's
+ * lead-in and drain, teardown. `loopback`: processes on 127.0.0.1. `netns`: namespaces, links and
+ * the loader pod; 3.2-3.3 s a trial in the runs of 2026-12-07 13:08-13:14 UTC (busy 2-core VM).
+ * `cluster`: apply, pods ready, the load Job's pod starting, and teardown waiting for the
+ * namespace to go (5-30 s, docs/kubernetes.md); with 1.5 s the estimate was about half the real
+ * time of a Kubernetes run (issue 28).
+ */
+export const TRIAL_OVERHEAD_MS = { loopback: 1_500, netns: 3_500, cluster: 15_000 } as const;
+export type EstimateLayout = keyof typeof TRIAL_OVERHEAD_MS;
 
-export function estimateTrialMs(s: ResolvedScenario): number {
-  return s.load.warmupMs + s.load.durationMs + TRIAL_OVERHEAD_ESTIMATE_MS;
+/** The loopback overhead, the least any platform has. */
+export const TRIAL_OVERHEAD_ESTIMATE_MS = TRIAL_OVERHEAD_MS.loopback;
+
+/** The layout a scenario will have when nothing has probed the machine yet: as pinned, else the least. */
+export function defaultEstimateLayout(s: ResolvedScenario): EstimateLayout {
+  if (s.platform === 'kubernetes') return 'cluster';
+  if (s.platform === 'local' && s.local.layout === 'netns') return 'netns';
+  return 'loopback';
 }
 
-export function estimatePlanMs(s: ResolvedScenario, trials: readonly Trial[]): number {
-  return trials.length * estimateTrialMs(s);
+/** `layout`: the one the run will take, when the caller knows it (bench plan's check, the platform). */
+export function estimateTrialMs(s: ResolvedScenario, layout: EstimateLayout = defaultEstimateLayout(s)): number {
+  return s.load.warmupMs + s.load.durationMs + TRIAL_OVERHEAD_MS[layout];
+}
+
+export function estimatePlanMs(s: ResolvedScenario, trials: readonly Trial[], layout?: EstimateLayout): number {
+  return trials.length * estimateTrialMs(s, layout);
 }

@@ -2,9 +2,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GLOBAL_OPTIONS, parseCommandLine } from '../../src/cli/command.ts';
-import { commands } from '../../src/cli/commands/index.ts';
+import { commands as entries, loadCommands } from '../../src/cli/commands/index.ts';
+
+const commands = await loadCommands();
 import { main } from '../../src/cli/main.ts';
 import { captureIO } from '../helpers.ts';
+
+test('the command list bench --help reads says of each command what the command itself says', () => {
+  assert.equal(entries.map((e) => [e.name, e.summary, e.usage]), commands.map((c) => [c.name, c.summary, c.usage]));
+});
 
 test('bench --help lists every registered command with its usage and summary', async () => {
   const io = captureIO();

@@ -14,17 +14,54 @@ function scenarioFile(name: string, text: string): string {
   return file;
 }
 
-test('--help prints usage and exits 0; no command exits 2', async () => {
+test('--help prints usage and exits 0; no command prints it on stderr, says so and exits 2', async () => {
   const io = captureIO();
   assert.is(await main(['--help'], io), 0);
-  assert.match(io.out(), /run SCENARIO/);
-  assert.is(await main([], captureIO()), 2);
+  assert.match(io.out(), /run \[SCENARIO\]/);
+  const none = captureIO();
+  assert.is(await main([], none), 2);
+  assert.is(none.out(), '', 'nothing on stdout');
+  assert.match(none.err(), /run \[SCENARIO\]/);
+  assert.match(none.err(), /error: no command given \(exit 2\)/);
 });
 
-test('--version prints the package version', async () => {
+test('--version and -V print the package version', async () => {
+  for (const flag of ['--version', '-V']) {
+    const io = captureIO();
+    assert.is(await main([flag], io), 0);
+    assert.match(io.out(), /^meshbench \d+\.\d+\.\d+\n$/);
+  }
+});
+
+test('bench help CMD prints what bench CMD --help prints; an unknown one is a usage error', async () => {
+  const [a, b] = [captureIO(), captureIO()];
+  assert.is(await main(['help', 'compare'], a), 0);
+  assert.is(await main(['compare', '--help'], b), 0);
+  assert.match(a.out(), /^bench compare: /);
+  assert.is(a.out(), b.out());
+  const bad = captureIO();
+  assert.is(await main(['help', 'rnu'], bad), 2);
+  assert.match(bad.err(), /unknown command "rnu"/);
+});
+
+test("a bad number or a misused flag gets meshbench's own message, not parseArgs'", async () => {
+  const pods = captureIO();
+  assert.is(await main(['report', 'x', '--pods', '-3'], pods), 2);
+  assert.match(pods.err(), /--pods must be a number of at least 0, not "-3"/);
+  const missing = captureIO();
+  assert.is(await main(['run', 'x.yaml', '--output'], missing), 2);
+  assert.match(missing.err(), /error: bench run: --output needs a value \(DIR\)/);
+  const valued = captureIO();
+  assert.is(await main(['run', 'x.yaml', '--dry-run=yes'], valued), 2);
+  assert.match(valued.err(), /error: bench run: --dry-run takes no value/);
+  for (const io of [pods, missing, valued]) assert.not.match(io.err(), /Option '|ambiguous|parseArgs/);
+});
+
+test('a command without arguments says it takes none and shows what it got', async () => {
   const io = captureIO();
-  assert.is(await main(['--version'], io), 0);
-  assert.match(io.out(), /^meshbench \d+\.\d+\.\d+/);
+  assert.is(await main(['schema', 'extra'], io), 2);
+  assert.match(io.err(), /`bench schema` takes no arguments, got 1: "extra"/);
+  assert.not.match(io.err(), /argument\(s\)|\(\)/);
 });
 
 test('an unknown command or flag is a usage error (2) with a hint', async () => {
@@ -34,7 +71,10 @@ test('an unknown command or flag is a usage error (2) with a hint', async () => 
   assert.match(io.err(), /hint: run `bench --help`/);
   const io2 = captureIO();
   assert.is(await main(['run', '--fast', 'x.yaml'], io2), 2);
-  assert.match(io2.err(), /Unknown option '--fast'/);
+  assert.match(io2.err(), /unknown option --fast/);
+  const io3 = captureIO();
+  assert.is(await main(['run', '--dry-rnu', 'x.yaml'], io3), 2);
+  assert.match(io3.err(), /hint: did you mean --dry-run\?/);
 });
 
 test('validate: good files exit 0, a bad one exits 2 with file:line:column and hint', async () => {

@@ -30,7 +30,7 @@ test('the terminal, summary.csv, summary.md, report.html and junit.xml all show 
   assert.equal([Number(csv.p99_added_us), Number(csv.p99_added_low_us), Number(csv.p99_added_high_us), Number(csv.added_pairs)], [e.estimate, Math.round(e.low), Math.round(e.high), 3]);
 
   assert.ok(files['summary.md']!.includes(`| P99 latency added | ${value} (${interval}; not firm: needs 6) |`), 'summary.md');
-  assert.ok(files['report.html']!.includes(`<td class="num">${value} (${interval}; not firm: needs 6)</td>`), 'report.html');
+  assert.ok(files['report.html']!.includes(`<td class="num"><span class="fig">${value}</span><span class="ci">${interval}; not firm: needs 6</span></td>`), 'report.html');
   assert.ok(files['junit.xml']!.includes(`P99 added ${value} (${interval}; not firm: needs 6)`), 'junit.xml');
 });
 

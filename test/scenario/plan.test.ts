@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { estimatePlanMs, expandPlan, loadLevels, TRIAL_OVERHEAD_ESTIMATE_MS } from '../../src/scenario/plan.ts';
+import { estimatePlanMs, estimateTrialMs, expandPlan, loadLevels, TRIAL_OVERHEAD_ESTIMATE_MS, TRIAL_OVERHEAD_MS } from '../../src/scenario/plan.ts';
 import { resolveScenario, type ResolvedScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
 
@@ -39,6 +39,15 @@ test('closed loop levels have no target rate', () => {
 test('the estimate counts warmup, window and per-trial overhead', () => {
   const s = scenario({ meshes: ['none'], load: { duration: '10s', warmup: '2s' }, repetitions: 2 });
   assert.is(estimatePlanMs(s, expandPlan(s)), 2 * (12_000 + TRIAL_OVERHEAD_ESTIMATE_MS));
+});
+
+test('the overhead follows the layout: netns and a cluster cost more a trial than loopback', () => {
+  const s = scenario({ meshes: ['none'], load: { duration: '10s', warmup: '2s' }, repetitions: 2 });
+  assert.is(estimatePlanMs(s, expandPlan(s), 'netns'), 2 * (12_000 + TRIAL_OVERHEAD_MS.netns));
+  const k8s = scenario({ platform: 'kubernetes', meshes: ['none'], load: { duration: '10s', warmup: '2s' } });
+  // Issue 28: the old 1.5 s made a Kubernetes estimate about half the real time.
+  assert.ok(estimatePlanMs(k8s, expandPlan(k8s)) >= 2 * (12_000 + TRIAL_OVERHEAD_ESTIMATE_MS) * 3 / 2, 'the cluster default is not loopback\'s');
+  assert.is(estimateTrialMs(k8s), 12_000 + TRIAL_OVERHEAD_MS.cluster);
 });
 
 test.run();

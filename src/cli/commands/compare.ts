@@ -9,9 +9,10 @@ import { readResult } from '../../results/store.ts';
 import { compareAndWrite } from '../../run/outputs.ts';
 import { booleanFlag, listFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { COMPARE_OPTIONS } from '../options.ts';
+import { COMPARE_OPTIONS, JSON_OPTION } from '../options.ts';
 import { meshbenchVersion } from '../version.ts';
 import { DEFAULT_CONFIDENCE } from '../../results/compare/intervals.ts';
+import { compareJson, renderJson } from '../../report/json.ts';
 
 export function inconclusivePolicy(value: string | undefined): 'pass' | 'fail' {
   if (value === undefined || value === 'pass' || value === 'fail') return value ?? 'pass';
@@ -94,12 +95,15 @@ export const compareCommand: Command = {
   summary: "gate a run against a baseline (a result, a folder of past results, or another tool's output); exit 1 on regression or no data; --record writes the verdicts into the candidate's result.json",
   usage: 'BASELINE CANDIDATE',
   args: { min: 2, max: 2, example: 'bench compare results/nightly/ results/20261122T093000Z-http-basic/' },
-  options: [...COMPARE_OPTIONS, { name: 'record', type: 'boolean', description: "write the verdicts into the candidate's result.json (a regressed run then stays out of rolling baselines until `bench accept`)" }],
+  options: [...COMPARE_OPTIONS, JSON_OPTION, { name: 'record', type: 'boolean', description: "write the verdicts into the candidate's result.json (a regressed run then stays out of rolling baselines until `bench accept`)" }],
   async run({ args, flags, io }) {
     const [baselinePath, candidatePath] = args.map((a) => resolve(io.cwd, a)) as [string, string];
     const candidateFile = await resolveResultFile(candidatePath);
     if (!candidateFile) throw new UsageError({ what: 'no result.json here', where: args[1], fix: 'pass the result.json (or the results folder) of the run to check' });
-    const comparison = await printComparison(baselinePath, await readResult(candidateFile), flags, io, booleanFlag(flags, 'record') ? { recordIn: candidateFile } : {});
-    return comparison.failed ? ExitCode.regression : ExitCode.ok;
+    const json = booleanFlag(flags, 'json');
+    const comparison = await printComparison(baselinePath, await readResult(candidateFile), flags, json ? { ...io, stdout: io.stderr } : io, booleanFlag(flags, 'record') ? { recordIn: candidateFile } : {});
+    const code = comparison.failed ? ExitCode.regression : ExitCode.ok;
+    if (json) io.stdout.write(renderJson(compareJson(comparison, code)));
+    return code;
   },
 };

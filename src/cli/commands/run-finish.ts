@@ -17,15 +17,24 @@ import { gateRecord } from '../../results/gate-record.ts';
 import { stepLinesForRun } from '../../results/history/index.ts';
 import type { RunResult } from '../../results/model.ts';
 import { RESULT_FILE } from '../../results/store.ts';
-import { summarizeRun, withDecisions } from '../../results/summary.ts';
+import { summarizeRun, withDecisions, type RunSummary } from '../../results/summary.ts';
+import { displayNames, headline } from '../../results/headline.ts';
+import { headlineText } from '../../report/headline.ts';
 import { type ResultFolder, writeReports } from '../../run/outputs.ts';
 import { stringFlag, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
 import { confidenceLevel, inconclusivePolicy, runComparison } from './compare.ts';
 import { costAssumptions } from './report.ts';
 
-export async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<number> {
+/** The exit code, and the summary every output was made from (for --json). */
+export async function finish(result: RunResult, folder: ResultFolder, flags: Flags, io: CliIO): Promise<{ code: number; summary: RunSummary }> {
   const shown = relative(io.cwd, folder.path) || folder.path;
+  const { summary, gateFailed } = await judgeAndReport(result, folder, shown, flags, io);
+  io.stdout.write(`\n${headlineText(headline(summary, displayNames(result)))}\n`);
+  return { code: exitCode(result, gateFailed, shown, io), summary };
+}
+
+async function judgeAndReport(result: RunResult, folder: ResultFolder, shown: string, flags: Flags, io: CliIO): Promise<{ summary: RunSummary; gateFailed: boolean }> {
   const policy = inconclusivePolicy(stringFlag(flags, 'inconclusive'));
   const baselinePath = stringFlag(flags, 'baseline');
   const comparison = baselinePath ? await runComparison(resolve(io.cwd, baselinePath), result, flags, io, { markdown: join(folder.path, 'compare.md'), junit: join(folder.path, 'compare.junit.xml') }) : null;
@@ -42,8 +51,10 @@ export async function finish(result: RunResult, folder: ResultFolder, flags: Fla
   if (record) await folder.persist({ ...result, gate: record });
   // Tonight's point in a step that the baseline folder's history shows ("a step of +8 % in istio P99 ... since DATE").
   if (baselinePath) for (const line of await stepLinesForRun(resolve(io.cwd, baselinePath), result)) io.stdout.write(`${line}\n`);
-  const gateFailed = record !== null && outcomeFails(record.outcome, policy);
+  return { summary, gateFailed: record !== null && outcomeFails(record.outcome, policy) };
+}
 
+function exitCode(result: RunResult, gateFailed: boolean, shown: string, io: CliIO): number {
   if (result.status === 'interrupted') {
     io.stderr.write(`Interrupted: ${result.trials.filter((t) => t.status !== 'aborted').length} finished trial(s) kept in ${shown}/${RESULT_FILE}; every process was stopped.\n`);
     return gateFailed ? ExitCode.regression : ExitCode.runFailed;

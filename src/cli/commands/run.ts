@@ -13,9 +13,12 @@ import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
-import { COMPARE_OPTIONS, COST_OPTIONS, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
+import { COMPARE_OPTIONS, COST_OPTIONS, JSON_OPTION, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
+import { renderJson, runJson } from '../../report/json.ts';
 import { progressFor } from '../progress-display.ts';
-import { assertRunnable, loadScenario } from '../scenario-input.ts';
+import { assertRunnable } from '../scenario-input.ts';
+import { loadRunScenario, QUICK_SCENARIO_FILE, RUN_OVERRIDE_OPTIONS } from '../run-overrides.ts';
+import { overridesLine } from '../../report/overrides.ts';
 import { meshbenchVersion } from '../version.ts';
 import { checkCompareFlags, confidenceLevel, inconclusivePolicy } from './compare.ts';
 import { finish } from './run-finish.ts';
@@ -25,8 +28,8 @@ import { costAssumptions } from './report.ts';
 export const runCommand: Command = {
   name: 'run',
   summary: 'run every trial; writes results/<UTC time>-<name>/ (result.json and every report)',
-  usage: 'SCENARIO',
-  args: { min: 1, max: 1, example: 'bench run scenarios/http-basic.yaml' },
+  usage: '[SCENARIO]',
+  args: { min: 0, max: 1, example: 'bench run scenarios/http-basic.yaml, or bench run --url http://127.0.0.1:8080/ --rate 1000 --duration 30s' },
   options: [
     { name: 'dry-run', type: 'boolean', description: 'plan only: print the trials and the estimated duration, start nothing' },
     { name: 'i-mean-it', type: 'boolean', description: "run a plan above meshbench's soft ceilings (over 24 h, 1000 trials, 2000 connections or 100000 rps; see docs/reliability.md)" },
@@ -35,12 +38,20 @@ export const runCommand: Command = {
     ...COMPARE_OPTIONS,
     ...COST_OPTIONS,
     ...KUBE_OPTIONS,
+    ...RUN_OVERRIDE_OPTIONS,
+    JSON_OPTION,
   ],
   async run({ args, flags, io }) {
-    const composed = await compose(args[0]!, flags, io);
+    const json = booleanFlag(flags, 'json');
+    if (json && booleanFlag(flags, 'dry-run')) throw new UsageError({ what: '--json and --dry-run together', fix: '`bench plan SCENARIO --json` prints the plan as JSON' });
+    // With --json every line for people goes to stderr; stdout gets the one document at the end.
+    const human = json ? { ...io, stdout: io.stderr } : io;
+    const composed = await compose(args[0], flags, human);
     if (!composed) return ExitCode.ok;
     const result = await executeRun(composed.options);
-    return finish(result, composed.folder, flags, io);
+    const { code, summary } = await finish(result, composed.folder, flags, human);
+    if (json) io.stdout.write(renderJson(runJson(result, summary, composed.folder.path, code)));
+    return code;
   },
 };
 
@@ -50,8 +61,8 @@ interface Composed {
 }
 
 /** Everything a run needs, checked before anything starts; null for a dry run. */
-async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed | null> {
-  const loaded = await loadScenario(file, io.cwd);
+async function compose(file: string | undefined, flags: Flags, io: CliIO): Promise<Composed | null> {
+  const loaded = await loadRunScenario(file, flags, io.cwd);
   assertRunnable(loaded);
   const { scenario } = loaded;
   const baseline = stringFlag(flags, 'baseline');
@@ -71,8 +82,8 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   if (over.length && !booleanFlag(flags, 'i-mean-it')) {
     throw new UsageError({
       what: `the plan goes over meshbench's soft ceilings: ${over.join('; ')}`,
-      where: file,
-      fix: `check the scenario for a typo (\`bench plan ${file}\` shows the trials); to run it all the same, add --i-mean-it`,
+      where: loaded.parsed.file,
+      fix: `check the scenario for a typo (\`bench plan ${loaded.parsed.file}\` shows the trials); to run it all the same, add --i-mean-it`,
     });
   }
 
@@ -91,26 +102,30 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
     await platform.close();
     throw error;
   });
-  io.stdout.write(`${describeNeeds(needs)}\nResults: ${shownPath(io, folder)}/\n`);
-  const path = resolve(io.cwd, file);
+  const overrides = loaded.overrides.map((o) => ({ flag: o.flag, path: o.path.join('.'), value: o.value }));
+  const layout = `Layout: ${platform.layout}${platform.layoutReason ? ` (${platform.layoutReason})` : ''}`;
+  io.stdout.write(`${describeNeeds(planNeeds(scenario, trials, platform.layout))}\n${layout}\n${overrides.length ? `${overridesLine(overrides)}\n` : ''}Results: ${shownPath(io, folder)}/\n`);
+  const path = file === undefined ? QUICK_SCENARIO_FILE : resolve(io.cwd, file);
   return {
     folder,
     options: {
       runId,
       meshbenchVersion: meshbenchVersion(),
       startedAt,
-      scenarioFile: relative(io.cwd, path) || path,
+      scenarioFile: file === undefined ? QUICK_SCENARIO_FILE : relative(io.cwd, path) || path,
       scenarioHash: scenarioHash(scenario),
       scenario,
       trials,
-      estimatedMs: estimatePlanMs(scenario, trials),
+      estimatedMs: estimatePlanMs(scenario, trials, platform.layout),
       environment: liveEnvironment(platform, caveats),
       platform,
       engine: engineForScenario(scenario.load),
       collectors,
-      progress: progressFor(io.stderr, io.env),
+      progress: progressFor(io.stderr, io.env, scenario.load),
       persist: (r) => folder.persist(r),
       signal: io.signal,
+      overrides,
+      ...(platform.layoutReason ? { layoutReason: platform.layoutReason } : {}),
     },
   };
 }

@@ -68,6 +68,7 @@ export interface KubernetesPlatformOptions {
 export class KubernetesPlatform implements Platform {
   readonly name = 'kubernetes';
   readonly layout = 'cluster';
+  readonly layoutReason = 'platform kubernetes: pods on the cluster\'s nodes';
   readonly preflight: PreflightReport;
   readonly cluster: ClusterFacts;
   private readonly o: KubernetesPlatformOptions;

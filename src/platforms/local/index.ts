@@ -32,6 +32,8 @@ export interface LocalPlatformOptions {
   readyTimeoutMs?: number;
   /** Default loopback; `netns` needs root (the run's set-up probes it, netns/layout.ts). */
   layout?: LocalLayout;
+  /** Why that layout (netns/layout.ts chooseLayout). */
+  layoutReason?: string;
   /** Netns layout: the scenario's load settings, for the loader that runs in the loader pod. */
   load?: NetnsDeployContext['load'];
   /** The ztunnel binary, when a mesh of the run needs it (ztunnel/preflight.ts found it). */
@@ -46,6 +48,7 @@ export class LocalPlatform implements Platform {
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
   readonly layout: LocalLayout;
+  readonly layoutReason: string | undefined;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
@@ -59,6 +62,7 @@ export class LocalPlatform implements Platform {
     this.proxyVersion = proxyVersion;
     this.components = { haproxy: proxyVersion, ...options.components };
     this.layout = options.layout ?? 'loopback';
+    this.layoutReason = options.layoutReason;
     process.on('exit', this.removeWorkDirOnExit);
   }
 

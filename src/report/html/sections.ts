@@ -1,13 +1,14 @@
 /** The sections of report.html, each a pure function of the result. */
 import { estimateCost, HOURS_PER_MONTH } from '../../results/cost.ts';
-import type { Histogram } from '../../results/histogram.ts';
+import { curveDepth, percentileAtDepth, percentileCurve } from '../../results/percentile-curve.ts';
 import type { RunResult, TrialResult } from '../../results/model.ts';
 import { findCell, mergedLatency, type RunSummary } from '../../results/summary.ts';
 import { formatCores, formatUs } from '../format.ts';
 import type { ReportOptions } from '../types.ts';
 import { decisionSection } from '../decision.ts';
 import { verdictFootnote, verdictTables } from '../verdict.ts';
-import { barChart, levelChart, percentileChart, type PercentileSeries } from './charts.ts';
+import { barChart, levelChart, percentileChart, repetitionChart, type PercentileSeries } from './charts.ts';
+import { repetitionFigures } from '../../results/repetitions.ts';
 import { escapeHtml } from '../escape.ts';
 
 const e = escapeHtml;
@@ -27,6 +28,16 @@ export function decisionHtml(result: RunResult, summary: RunSummary): string | n
   return `${gates}${claims}<h3>What this page does not show</h3><ul>${d.caveats.map((c) => `<li>${e(c)}</li>`).join('')}</ul>`;
 }
 
+/**
+ * "+236 µs (95% interval +200 … +270 µs, 3 pairs)" as the figure on its own line and the interval
+ * under it, free to wrap: on one unbreakable line, four meshes' cells ran into each other.
+ */
+function figureCell(text: string): string {
+  const open = text.indexOf(' (');
+  if (open < 0 || !text.endsWith(')')) return `<span class="fig">${e(text)}</span>`;
+  return `<span class="fig">${e(text.slice(0, open))}</span><span class="ci">${e(text.slice(open + 2, -1))}</span>`;
+}
+
 export function verdictSection(summary: RunSummary): string {
   const tables = verdictTables(summary).filter((t) => t.cells.length > 0);
   if (tables.length === 0) return `<p>No mesh to compare with ${summary.baselineMesh ? `<code>${e(summary.baselineMesh)}</code>` : 'a baseline'} in this run.</p>`;
@@ -34,21 +45,11 @@ export function verdictSection(summary: RunSummary): string {
     tables
       .map((t) => {
         const head = `<tr><th>Metric</th>${t.cells.map((c) => `<th class="num">${e(c.meshLabel)}</th>`).join('')}</tr>`;
-        const rows = t.rows.map((r) => `<tr><td>${e(r.metric)}</td>${r.values.map((v) => `<td class="num">${e(v)}</td>`).join('')}</tr>`).join('');
+        const rows = t.rows.map((r) => `<tr><td>${e(r.metric)}</td>${r.values.map((v) => `<td class="num">${figureCell(v)}</td>`).join('')}</tr>`).join('');
         return `<h3>Level ${e(t.level.id)}: ${t.level.connections} connections, ${t.level.targetRps ? `${t.level.targetRps} rps (open loop)` : 'maximum rate (closed loop)'}</h3><table class="verdict">${head}${rows}</table>`;
       })
       .join('') + `<p class="muted">${e(verdictFootnote(summary))}</p>`
   );
-}
-
-/** 0% .. the deepest percentile the sample count supports, on the log 1/(1-p) axis. */
-function percentilePoints(h: Histogram, maxX: number): [number, number][] {
-  const points: [number, number][] = [];
-  for (let x = 0; x <= maxX + 1e-9; x += 0.05) {
-    const p = 100 * (1 - 10 ** -x);
-    points.push([p, h.getValueAtPercentile(p)]);
-  }
-  return points;
 }
 
 export function distributionSection(result: RunResult, summary: RunSummary): string {
@@ -58,11 +59,9 @@ export function distributionSection(result: RunResult, summary: RunSummary): str
       return histogram ? [{ mesh, histogram }] : [];
     });
     if (merged.length === 0) return `<p>No valid trial at ${e(level.id)}.</p>`;
-    // Percentiles past 1 − 1/n say nothing about n samples: the axis stops there (at most 99.999 %).
-    const fewest = Math.min(...merged.map((m) => m.histogram.totalCount));
-    const maxX = Math.min(5, Math.max(1, Math.floor(Math.log10(fewest) * 20) / 20));
-    const series: PercentileSeries[] = merged.map((m) => ({ name: m.mesh, points: percentilePoints(m.histogram, maxX) }));
-    return percentileChart(`Latency by percentile at ${level.id} (2xx, all valid repetitions merged)`, series, 100 * (1 - 10 ** -maxX));
+    const depth = curveDepth(merged.map((m) => m.histogram.totalCount));
+    const series: PercentileSeries[] = merged.map((m) => ({ name: m.mesh, points: percentileCurve(m.histogram, depth) }));
+    return percentileChart(`Latency by percentile at ${level.id} (2xx, all valid repetitions merged)`, series, percentileAtDepth(depth));
   });
   return `<div class="charts">${charts.join('')}</div>${meshKey(summary)}`;
 }
@@ -71,7 +70,16 @@ export function sweepSection(summary: RunSummary): string {
   if (summary.levels.length < 2) return '<p class="muted">This scenario has one load level; a sweep of connections or rates draws P50 and P99 against it.</p>';
   const categories = summary.levels.map((l) => l.id);
   const series = (metric: 'p50' | 'p99') => summary.meshes.map((m) => ({ name: m.name, values: summary.levels.map((l) => findCell(summary, m.name, l.id)?.figures[metric]?.median ?? null) }));
-  return `<div class="charts">${levelChart('P50 latency by load level', categories, series('p50'), 'P50 (µs)', (v) => v.toFixed(0))}${levelChart('P99 latency by load level', categories, series('p99'), 'P99 (µs)', (v) => v.toFixed(0))}</div>${meshKey(summary)}`;
+  return `<div class="charts">${levelChart('P50 latency by load level (median over repetitions)', categories, series('p50'), 'P50')}${levelChart('P99 latency by load level (median over repetitions)', categories, series('p99'), 'P99')}</div>${meshKey(summary)}`;
+}
+
+export function repetitionSection(result: RunResult, summary: RunSummary): string {
+  if (result.scenario.repetitions < 2) return '<p class="muted">One repetition: nothing to draw across repetitions.</p>';
+  const charts = summary.levels.map((level) => {
+    const series = repetitionFigures(result, level.id).map((f) => ({ name: f.mesh, p50Us: f.p50Us, p99Us: f.p99Us }));
+    return repetitionChart(`P50 and P99 of each repetition at ${level.id}`, result.scenario.repetitions, series);
+  });
+  return `<div class="charts">${charts.join('')}</div><p class="muted">Repetitions run interleaved across meshes, so a line that climbs for every mesh is drift on the machine, and one point off its line is that trial alone. Gaps are repetitions that were invalid or failed.</p>`;
 }
 
 export function resourcesSection(summary: RunSummary, memory: string): string {
@@ -81,7 +89,7 @@ export function resourcesSection(summary: RunSummary, memory: string): string {
     const cells = summary.cells.filter((c) => c.level.id === level.id);
     const cpu = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_cpu, c.figures.sidecar_cpu, c.figures.node_proxy_cpu, c.figures.loadgen_cpu].map((s) => s?.median ?? null) }));
     const mem = cells.map((c) => ({ name: c.mesh, values: [c.figures.app_mem, c.figures.sidecar_mem, c.figures.node_proxy_mem].map((s) => mib(s?.median)) }));
-    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => formatCores(v))}${barChart(`Memory by role at ${level.id} (${memory})`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
+    return `${barChart(`CPU by role at ${level.id} (cores, window average)`, roles, cpu, 'cores', (v) => (v === 0 ? '0' : formatCores(v)))}${barChart(`Memory by role at ${level.id} (${memory})`, ['app', 'sidecar', 'node-proxy'], mem, 'MiB', (v) => v.toFixed(0))}`;
   });
   return `<div class="charts">${charts.join('')}</div>${meshKey(summary)}<p class="muted">The sidecar bars are both sidecars together (the workload pod's and the load generator's); node-proxy is charged per node; loadgen is meshbench itself.</p>`;
 }
@@ -119,7 +127,7 @@ export function trialsSection(result: RunResult): string {
     ['Source', result.source.kind === 'imported' ? `imported from ${result.source.tool} (${result.source.files.join(', ')}); lacks: ${result.source.lacks.join('; ') || 'nothing'}` : 'measured by meshbench'],
     ['Machine', `${env.cpuModel}, ${env.cpuCount} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB, ${env.os} ${env.kernel}`],
     ['Node', env.node],
-    ['Layout', env.layout],
+    ['Layout', result.layout ? `${env.layout}: ${result.layout.reason}` : env.layout],
     ['Load engine', [...new Set(result.trials.flatMap((t) => (t.status === 'valid' || t.status === 'invalid' ? [t.load.engine] : [])))].join('; ') || '(no trial measured)'],
     ...Object.entries(env.components).map(([name, version]): [string, string] => [name, version]),
   ];

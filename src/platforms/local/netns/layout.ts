@@ -41,5 +41,7 @@ export async function chooseLayout(requested: LocalLayout | 'auto', meshNames: r
     const why = needs.length > 0 ? `${needs.join(', ')} needs pods as network namespaces` : 'the scenario pins layout netns';
     throw new UsageError({ what: `${why}, and ${support.reason}`, where: 'local platform (netns layout)', fix: support.fix });
   }
-  return { layout: 'loopback', reason: `no network namespaces: ${support.reason}` };
+  // Said in the run's header and result.json: a root run on a machine without iptables must not
+  // take the loopback layout silently.
+  return { layout: 'loopback', reason: `no network namespaces here: ${support.reason}; ${support.fix}` };
 }

@@ -13,6 +13,11 @@ test('by default: namespaces when this process can create them, loopback otherwi
   assert.equal((await chooseLayout('auto', ['none', 'istio'], cannot)).layout, 'loopback');
 });
 
+test('loopback by default says why and how to get namespaces (no silent fall-back)', async () => {
+  const noIptables = async (): Promise<NetnsSupport> => ({ ok: false, reason: 'iptables is not installed', fix: 'install it: `apt-get install -y iptables`' });
+  assert.equal(await chooseLayout('auto', ['none', 'istio'], noIptables), { layout: 'loopback', reason: 'no network namespaces here: iptables is not installed; install it: `apt-get install -y iptables`' });
+});
+
 test('istio-ambient without namespaces is a usage error (exit 2) saying why and how', async () => {
   const e = await chooseLayout('auto', ['none', 'istio-ambient'], cannot).then(() => null, (x: unknown) => x);
   assert.instance(e, UsageError);
