@@ -215,7 +215,7 @@ export const ScenarioSchema = z
     platform: z
       .enum(PLATFORM_NAMES)
       .default('local')
-      .meta({ description: 'Where the trial runs. `local`: processes and HAProxy sidecars on loopback. `external`: load `target`, deploy nothing.' }),
+      .meta({ description: 'Where the trial runs. `local`: processes and sidecar proxies (Envoy by default, see `local.sidecar`) on this machine. `external`: load `target`, deploy nothing.' }),
     target: z
       .url({ protocol: /^https?$/ })
       .optional()
