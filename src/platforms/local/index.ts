@@ -44,6 +44,11 @@ export interface LocalPlatformOptions {
   components?: Readonly<Record<string, string>>;
   /** The sidecar proxy of meshed trials: Envoy (default) or the HAProxy stand-ins of older results. */
   sidecar?: LocalSidecar;
+  /**
+   * Whether any mesh of the run has sidecars (default true). A run without (none, istio-ambient)
+   * needs no proxy installed, and its environment names none.
+   */
+  sidecars?: boolean;
   /** The Envoy to run; found by create() (envoy/binary.ts) when not given. */
   envoy?: EnvoyBinary;
 }
@@ -54,7 +59,8 @@ export class LocalPlatform implements Platform {
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
   readonly layout: LocalLayout;
-  readonly sidecar: LocalSidecar;
+  /** The proxy beside each meshed pod; null when the run has no mesh with sidecars. */
+  readonly sidecar: LocalSidecar | null;
   private readonly envoy: EnvoyBinary | null;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
@@ -63,14 +69,14 @@ export class LocalPlatform implements Platform {
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
   private readonly removeWorkDirOnExit = () => removeTreeSync(this.workDir);
 
-  private constructor(options: LocalPlatformOptions, workDir: string, proxy: { sidecar: LocalSidecar; version: string; envoy: EnvoyBinary | null }) {
+  private constructor(options: LocalPlatformOptions, workDir: string, proxy: SidecarProxy | null) {
     this.options = options;
     this.workDir = workDir;
-    this.proxyVersion = proxy.version;
-    this.sidecar = proxy.sidecar;
-    this.envoy = proxy.envoy;
+    this.proxyVersion = proxy?.version ?? '';
+    this.sidecar = proxy?.sidecar ?? null;
+    this.envoy = proxy?.envoy ?? null;
     // Which proxy ran is part of the environment: results of the two do not compare.
-    const proxyComponents: Record<string, string> = proxy.envoy ? { sidecar: 'envoy', envoy: proxy.envoy.build } : { sidecar: 'haproxy', haproxy: proxy.version };
+    const proxyComponents: Record<string, string> = !proxy ? {} : proxy.envoy ? { sidecar: 'envoy', envoy: proxy.envoy.build } : { sidecar: 'haproxy', haproxy: proxy.version };
     this.components = { ...proxyComponents, ...options.components };
     this.layout = options.layout ?? 'loopback';
     process.on('exit', this.removeWorkDirOnExit);
@@ -82,9 +88,7 @@ export class LocalPlatform implements Platform {
    * before anything is started.
    */
   static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
-    const sidecar = options.sidecar ?? 'envoy';
-    const envoy = sidecar === 'envoy' ? (options.envoy ?? (await findEnvoy())) : null;
-    const version = envoy ? /\/(\d+\.\d+\.\d+)\//.exec(envoy.build)?.[1] ?? 'unknown' : await haproxyVersion();
+    const proxy = options.sidecars === false ? null : await sidecarProxy(options.sidecar ?? 'envoy', options.envoy);
     // Checked before anything starts: a run that cannot get a port would fail every trial.
     await freeLoopbackPort().catch((e: RunError) => {
       throw new PreflightError({ what: e.what, where: e.where ?? 'local platform', fix: e.fix ?? '', cause: e });
@@ -92,7 +96,7 @@ export class LocalPlatform implements Platform {
     await removeAbandonedWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
     await writeFile(join(workDir, OWNER_FILE), String(process.pid));
-    return new LocalPlatform(options, workDir, { sidecar, version, envoy });
+    return new LocalPlatform(options, workDir, proxy);
   }
 
   async deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment> {
@@ -136,6 +140,7 @@ export class LocalPlatform implements Platform {
         let before: Awaited<ReturnType<EnvoySidecars['traffic']>> | undefined;
         checks = { before: async () => void (before = await envoy.traffic()), after: async () => envoy.requireCrossed(before!) };
       } else if (profile.sidecars) {
+        if (this.sidecar !== 'haproxy') throw new Error(`LocalPlatform: ${req.mesh.name} has sidecars, and the platform was created without a sidecar proxy (options.sidecars)`);
         const certs = profile.mtls ? await this.meshCertificates() : null;
         const [inboundPort, outboundPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
         const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs };
@@ -210,6 +215,20 @@ export class LocalPlatform implements Platform {
     this.certificates ??= createMeshCertificates(this.workDir);
     return this.certificates;
   }
+}
+
+interface SidecarProxy {
+  sidecar: LocalSidecar;
+  /** "1.40.0", "2.6.12". */
+  version: string;
+  envoy: EnvoyBinary | null;
+}
+
+/** The installed proxy of the kind asked for, or a UsageError / RunError saying how to install it. */
+async function sidecarProxy(sidecar: LocalSidecar, given: EnvoyBinary | undefined): Promise<SidecarProxy> {
+  if (sidecar === 'haproxy') return { sidecar, version: await haproxyVersion(), envoy: null };
+  const envoy = given ?? (await findEnvoy());
+  return { sidecar, version: /\/(\d+\.\d+\.\d+)\//.exec(envoy.build)?.[1] ?? 'unknown', envoy };
 }
 
 /** What this machine lacks, found before anything started: exit 2, as a scenario error (DESIGN.md "Exit codes"). */

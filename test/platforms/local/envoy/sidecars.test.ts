@@ -181,4 +181,21 @@ test('the platform: Envoy by default, its build in the environment, both pods\' 
   assert.equal(processesWith(runId), []);
 });
 
+test('a run without sidecar meshes needs no proxy: nothing is looked up, and the environment names none', async () => {
+  const saved = process.env.MESHBENCH_ENVOY;
+  process.env.MESHBENCH_ENVOY = '/nonexistent/envoy';
+  try {
+    const missing = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 2_000 }).then(() => null, (e: { what?: string; fix?: string }) => e);
+    assert.match(String(missing?.what), /Envoy sidecars need the Envoy binary, and \/nonexistent\/envoy does not exist/);
+    assert.match(String(missing?.fix), /\.\/scripts\/setup\.sh/);
+    const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 2_000, sidecars: false });
+    assert.equal(platform.components, {});
+    assert.is(platform.sidecar, null);
+    await platform.close();
+  } finally {
+    if (saved === undefined) delete process.env.MESHBENCH_ENVOY;
+    else process.env.MESHBENCH_ENVOY = saved;
+  }
+});
+
 test.run();
