@@ -1,6 +1,6 @@
 /**
  * A whole `bench run` as a user runs it: the real CLI in its own process (a fresh loader, as in
- * real use), on loopback, with real HAProxy sidecars.
+ * real use), on loopback, with real Envoy sidecars.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
