@@ -4,8 +4,8 @@
  * pod's outbound listener, or `netns`, where Envoy listens on the mesh's capture ports inside the pod
  * namespace and runs with the mesh's proxy gid (1337), whose own connections the capture rules leave
  * alone (istio-init exempts uid and gid 1337 alike; keeping uid root lets Envoy read the run's keys
- * and the binary in root's cache). Each pod's outbound side calls the other pod's inbound side. traffic() reads both Envoys'
- * counters from their admin endpoints; stats.ts decides what they prove.
+ * and the binary in root's cache). Each pod's outbound side calls the other pod's inbound side.
+ * traffic() reads both Envoys' counters from their admin endpoints; stats.ts decides what they prove.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
