@@ -6,6 +6,7 @@
 import type { GateResult } from '../results/compare/types.ts';
 import type { ExpectationCheck } from '../results/decision.ts';
 import { loosenedRules } from '../results/conditions.ts';
+import { dataPlaneOf } from '../results/data-plane.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import { formatLevel, formatStatistic } from './compare-format.ts';
@@ -86,9 +87,11 @@ export const contradicts = (c: ExpectationCheck): boolean => c.position === 'bel
 /** What the page does not show: emulation, invalid repetitions, the machine. */
 export function caveats(result: RunResult, summary: RunSummary): string[] {
   const env = result.environment;
-  const emulated = summary.meshes.filter((m) => /local emulation/.test(m.label)).map((m) => m.label);
+  const emulated = summary.meshes.filter((m) => dataPlaneOf(m.label) === 'stand-in').map((m) => m.label);
+  const localEnvoy = summary.meshes.filter((m) => dataPlaneOf(m.label) === 'local-envoy').map((m) => m.label);
   const invalid = result.trials.flatMap((t) => (t.status === 'invalid' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}): ${t.reasons.join('; ')}`] : t.status === 'failed' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}) failed in ${t.stage}: ${t.error.what}`] : []));
   const out: string[] = [...env.caveats, ...loosenedRules(result).map((r) => `Validity loosened: ${r}.`)];
+  if (localEnvoy.length) out.push(`Local Envoy sidecars, not the meshes' own deployments: ${localEnvoy.join('; ')}. Envoy is the real proxy (upstream ${result.environment.components.envoy?.split('/')[1] ?? '1.40'}, without Istio's telemetry filters or App Mesh's AWS extensions), configured by meshbench with each mesh's documented defaults, not by its control plane: read the figures as the cost of that mesh's sidecar data path on this machine.`);
   if (emulated.length) out.push(`These figures are a local emulation, not the real meshes: ${emulated.join('; ')}. Read them as the cost of a sidecar data path with that mesh's defaults on this machine.`);
   if (result.source.kind === 'imported') out.push(`This result was imported from ${result.source.tool}; it lacks: ${result.source.lacks.join('; ') || 'nothing'}.`);
   out.push(invalid.length ? `Left out of every figure: ${invalid.join(' · ')}.` : 'No repetition was invalid or failed.');

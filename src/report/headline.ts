@@ -39,11 +39,17 @@ export function headlineSentences(h: Headline): string[] {
   return h.meshes.map((m) => meshSentence(m, h));
 }
 
-/** Said wherever the headline is, when any figure comes from a stand-in for the mesh's proxy. */
+/**
+ * Said wherever the headline is, when any figure comes from a stand-in for the mesh's proxy, or
+ * from the real proxy that meshbench, not the mesh's control plane, configured.
+ */
 export function emulationBanner(h: Headline): string | null {
-  if (h.emulated.length === 0) return null;
+  const envoy = h.localEnvoy.length
+    ? `Envoy sidecars configured by meshbench with each mesh's documented defaults, not by its control plane (${h.localEnvoy.join(', ')}): read ${h.localEnvoy.length === 1 ? 'its figures' : 'these figures'} as the cost of that mesh's sidecar data path on this machine (upstream Envoy, without Istio's telemetry filters).`
+    : null;
+  if (h.emulated.length === 0) return envoy;
   const names = h.emulated;
-  return `HAProxy stands in for the mesh's own proxy (${names.join(', ')}): read ${names.length === 1 ? 'its figures' : 'these figures'} as the cost of a sidecar data path with that mesh's defaults on this machine, not as a measurement of the mesh itself.`;
+  return `${envoy ? `${envoy} ` : ''}HAProxy stands in for the mesh's own proxy (${names.join(', ')}): read ${names.length === 1 ? 'its figures' : 'these figures'} as the cost of a sidecar data path with that mesh's defaults on this machine, not as a measurement of the mesh itself.`;
 }
 
 /** The headline for a terminal or a log: the sentences, then the banner. */

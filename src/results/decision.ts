@@ -9,6 +9,7 @@ import { trialMetric } from './metrics.ts';
 import type { PairedEstimate } from './paired.ts';
 import { judgedCells } from './coverage.ts';
 import type { GateResult } from './compare/types.ts';
+import { dataPlaneOf } from './data-plane.ts';
 import { validTrials, type RunResult } from './model.ts';
 
 /** Every cross-mesh gate of the scenario, at every level, for every mesh it names. */
@@ -61,8 +62,9 @@ interface MeasuredCell {
 export function whyNotComparable(result: RunResult, meshLabel: string, about: 'latency' | 'sidecar'): string | null {
   if (result.source.kind === 'imported') return null;
   if (result.environment.caveats.some((c) => /simulated/i.test(c))) return 'not comparable: simulated pods';
-  if (/haproxy/i.test(meshLabel)) return 'not comparable: HAProxy stand-in';
-  if (result.environment.platform === 'local' && /envoy/i.test(meshLabel) && about === 'latency') return "not comparable: local Envoy sidecars, not the mesh's own deployment";
+  const plane = dataPlaneOf(meshLabel);
+  if (plane === 'stand-in') return 'not comparable: HAProxy stand-in';
+  if (plane === 'local-envoy' && about === 'latency') return "not comparable: local Envoy sidecars with the mesh's defaults, not the mesh's own deployment";
   return null;
 }
 

@@ -3,6 +3,7 @@
  * run's heaviest load level, and how firm that is. The figures are the summary's paired
  * estimates (summary.ts), picked here once so the page, summary.md and the terminal say the same.
  */
+import { dataPlaneOf } from './data-plane.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
 import type { PairedEstimate } from './paired.ts';
 import type { RunSummary } from './summary.ts';
@@ -34,12 +35,14 @@ export interface Headline {
   meshes: MeshHeadline[];
   /** Display names of the meshes that ran as an emulation; empty when none did. */
   emulated: string[];
+  /** Meshes measured on local Envoy sidecars with their defaults (the real proxy, not the mesh's control plane). */
+  localEnvoy: string[];
   /** The baseline's own figures at `level`, said when there is no other mesh (a quick run of a URL). */
   baseline: { label: string; p50Us: number | null; p99Us: number | null; valid: number; measured: number } | null;
 }
 
 /** "istio (local emulation: HAProxy 2.6 sidecars, ...)": the label platforms/local gives a stand-in. */
-export const isEmulationLabel = (label: string): boolean => /\(local emulation\b/.test(label);
+export const isEmulationLabel = (label: string): boolean => dataPlaneOf(label) === 'stand-in';
 
 function heaviest(levels: readonly LoadLevel[]): LoadLevel | null {
   let best: LoadLevel | null = null;
@@ -85,6 +88,7 @@ export function headline(summary: RunSummary, displayName: (mesh: string) => str
     minFirmPairs: summary.minFirmPairs,
     meshes,
     emulated: summary.meshes.filter((m) => isEmulationLabel(m.label)).map((m) => displayName(m.name)),
+    localEnvoy: summary.meshes.filter((m) => dataPlaneOf(m.label) === 'local-envoy').map((m) => displayName(m.name)),
     baseline: baselineFigures(summary, level),
   };
 }

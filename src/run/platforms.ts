@@ -14,6 +14,7 @@ import { chooseLayout, NETNS_ONLY_MESHES } from '../platforms/local/netns/layout
 import { ambientPreflight } from '../platforms/local/ztunnel/preflight.ts';
 import { bundleClusterEntry } from '../load/bundle.ts';
 import type { PlatformName, ResolvedScenario } from '../scenario/resolve.ts';
+import { meshAdapter } from '../meshes/index.ts';
 
 export interface PlatformSetup {
   platform: Platform;
@@ -54,6 +55,9 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     requestTimeoutMs: s.load.timeoutMs,
     layout,
     layoutReason: reason,
+    sidecar: s.local.sidecar,
+    // A run of none or istio-ambient alone needs no sidecar proxy installed.
+    sidecars: s.meshes.some((m) => meshAdapter(s, m).localProfile?.({ cpuCount: 1 }).sidecars === true),
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
   });

@@ -53,7 +53,7 @@ test('bench run of the migration scenario: every cross-mesh gate judged at the t
     assert.match(section, /Claimed and measured/);
     assert.match(section, /istio P50 added at c4-r200: claimed 2\.00 ms … 5\.00 ms/);
     assert.match(section, /What this page does not show/);
-    assert.match(section, /local emulation, not the real meshes/);
+    assert.match(section, /Local Envoy sidecars, not the meshes' own deployments/);
     assert.match(section, new RegExp(`Machine: .*${result.environment.cpuCount} cores`));
   } finally {
     await browser.close();

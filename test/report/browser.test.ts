@@ -27,9 +27,9 @@ test('report.html of a real run renders its charts offline and shows a hostile n
   // The terminal ends with the headline: a sentence per mesh, then the emulation note.
   const tail = io.out().trimEnd().split('\n').slice(-3);
   // A loaded machine may leave a trial invalid (the scheduler-lag rule): then the sentence says there is no figure.
-  assert.match(tail[0]!, /^Istio \(local emulation\)( (adds|is) .* at P50 and .* at P99 at 500 rps; not firm: 1 pair, a firm figure needs 6\.|: no figure at 500 rps, as no repetition of it was valid beside a valid one of none\.)$/, io.out());
-  assert.match(tail[1]!, /^AWS App Mesh \(local emulation\) /);
-  assert.match(tail[2]!, /^Note: HAProxy stands in for the mesh's own proxy \(Istio, AWS App Mesh\)/);
+  assert.match(tail[0]!, /^Istio \(local: Envoy 1\.40 sidecars with Istio's defaults, mTLS\)( (adds|is) .* at P50 and .* at P99 at 500 rps; not firm: 1 pair, a firm figure needs 6\.|: no figure at 500 rps, as no repetition of it was valid beside a valid one of none\.)$/, io.out());
+  assert.match(tail[1]!, /^AWS App Mesh \(local: Envoy 1\.40 sidecars with App Mesh's defaults, plaintext\)[ :]/, io.out());
+  assert.match(tail[2]!, /^Note: Envoy sidecars configured by meshbench with each mesh's documented defaults, not by its control plane \(Istio, AWS App Mesh\)/);
   const [folder] = readdirSync(join(dir, 'out'));
   const report = join(dir, 'out', folder!, 'report.html');
 

@@ -38,6 +38,15 @@ test('a claim about the real mesh against a HAProxy stand-in: "not comparable", 
   assert.equal([p50.flagged, p50.muted], [false, true]);
 });
 
+test('local Envoy sidecars speak for a claim about the sidecar\'s own cost, not for one about latency; the page says what ran', () => {
+  const run = fakeRun((mesh, rep) => ({ latenciesUs: constant(mesh === 'none' ? 100 : 400), achievedRps: 1000, resources: mesh === 'none' ? [] : [{ pod: 'workload', container: 'sidecar', role: 'sidecar', cpuCores: 0.2, cpuCoresMax: 0.3, memoryBytesAvg: (66 + rep / 10) * 2 ** 20, memoryBytesMax: 70 * 2 ** 20, samples: 8, windowMs: 1000 }] }), { repetitions: 6, expectations: claims });
+  const envoy = { ...run, trials: run.trials.map((t) => ({ ...t, meshLabel: `${t.trial.mesh} (local: Envoy 1.40 sidecars with Istio's defaults, mTLS)` })) };
+  const d = decisionSection(envoy, summarizeRun(envoy))!;
+  assert.match(d.expectations.find((x) => /P50 added/.test(x.text))!.text, /not comparable: local Envoy sidecars with the mesh's defaults/);
+  assert.match(d.expectations.find((x) => /memory/.test(x.text))!.text, /measured 66\.\d MiB .*inside the claim/);
+  assert.ok(d.caveats.some((c) => /^Local Envoy sidecars, not the meshes' own deployments/.test(c)));
+});
+
 test('against a real measurement a claim is judged on the interval, and only when it is firm', () => {
   const real = (repetitions: number) => {
     const run = fakeRun((mesh, rep) => ({ latenciesUs: constant(mesh === 'none' ? 100 : 400 + rep), achievedRps: 1000 }), { repetitions, expectations: claims });

@@ -104,7 +104,8 @@ function serviceMeshConfig(result: RunResult, t: MeasuredTrial): Record<string, 
   const other = t.resources.filter((r) => r.role === 'node-proxy' || r.role === 'waypoint');
   if (t.trial.mesh === 'none' || sidecars.length + other.length === 0) return null;
   const mtls = meshMtls(result, t.trial.mesh);
-  const version = result.environment.components['proxy-image'] ?? result.environment.components['haproxy'] ?? '';
+  const c = result.environment.components;
+  const version = c['proxy-image'] ?? (c['sidecar'] === 'envoy' ? c['envoy'] : c['haproxy']) ?? '';
   return {
     smp_version: SMP_VERSION,
     id: `${trialId(result, t)}/mesh-config`,

@@ -27,9 +27,10 @@ export function differences(baseline: RunResult, candidate: RunResult): Differen
   add('memory', be.memoryBytes, ce.memoryBytes, true);
   add('layout', be.layout, ce.layout, true);
   // A proxy or control-plane version is what a mesh-upgrade gate exists to catch: reported, and
-  // blocking only for the local emulation's HAProxy, which stands in for the mesh itself.
+  // blocking only for the local emulation's HAProxy, which stands in for the mesh itself, and for
+  // which proxy the local sidecars were (Envoy or HAProxy: two different measurements).
   for (const name of [...new Set([...Object.keys(be.components), ...Object.keys(ce.components)])].sort()) {
-    add(`${name} version`, be.components[name] ?? '(none)', ce.components[name] ?? '(none)', name === 'haproxy');
+    add(`${name} version`, be.components[name] ?? '(none)', ce.components[name] ?? '(none)', name === 'haproxy' || name === 'sidecar');
   }
   add('Node major version', major(be.node), major(ce.node), true);
   // Routine updates on CI machines: worth knowing, not worth refusing.
