@@ -155,4 +155,21 @@ test('closed loop with several load pods: a saturated loader makes the trial inv
   assert.ok(t.status === 'invalid' && t.reasons.some((r) => /load generator used 95% of a core/.test(r)), JSON.stringify(t.status === 'invalid' && t.reasons));
 });
 
+test('an impossible resource figure (negative CPU) fails the trial loudly instead of entering the figures', async () => {
+  const { options, platform } = setup(1);
+  platform.containers = [{ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: 100 }];
+  const negative: Collector = {
+    name: 'broken',
+    begin: async (containers) => ({
+      cancel: () => {},
+      end: async (): Promise<ResourceUsage[]> => containers.map((c) => ({ ...c, cpuCores: -0.132, cpuCoresMax: 0.15, memoryBytesAvg: 1 << 20, memoryBytesMax: 1 << 20, samples: 3, windowMs: 1000 })),
+    }),
+  };
+  options.collectors = [negative];
+  const result = await executeRun(options);
+  const t = result.trials[0]!;
+  assert.is(t.status, 'failed', 'before: a valid trial with loadgen at -0.132 cores');
+  assert.ok(t.status === 'failed' && t.error.where === 'resource collection' && /^loadgen\/loadgen \(loadgen\): cpuCores is negative \(-0\.132\)/.test(t.error.what), JSON.stringify(t.status === 'failed' && t.error));
+});
+
 test.run();
