@@ -61,6 +61,7 @@ class Track {
   private mark: Reading;
   private markBefore: Reading | null = null;
   private maxCores = 0;
+  private maxToleranceCores = 0;
   private readonly rss: { sum: number; max: number; n: number };
   private readonly w: TreeWatch;
   private readonly hz: number;
@@ -83,7 +84,7 @@ class Track {
     this.rss.max = Math.max(this.rss.max, r.rssBytes);
     this.rss.n++;
     if (midMs(r) - midMs(this.mark) >= this.minIntervalMs) {
-      this.maxCores = Math.max(this.maxCores, this.coresBetween(this.mark, r));
+      this.noteMax(this.mark, r);
       this.markBefore = this.mark;
       this.mark = r;
     }
@@ -94,21 +95,30 @@ class Track {
     const windowMs = midMs(this.last) - midMs(this.first);
     const cpuCores = windowMs > 0 ? this.coresBetween(this.first, this.last) : 0;
     // A short tail joins the interval before it.
-    const tail = this.last !== this.mark && this.markBefore ? this.coresBetween(this.markBefore, this.last) : 0;
+    if (this.last !== this.mark && this.markBefore) this.noteMax(this.markBefore, this.last);
     const usage: ResourceUsage = {
       pod: c.pod,
       container: c.container,
       role: c.role,
       cpuCores,
-      cpuCoresMax: Math.max(this.maxCores, tail, cpuCores),
+      cpuCoresMax: Math.max(this.maxCores, cpuCores),
       memoryBytesAvg: Math.round(this.rss.sum / this.rss.n),
       memoryBytesMax: this.rss.max,
       samples: this.rss.n,
       windowMs,
     };
-    // The intervals were checked against the exact bounds; this adds the signs and the memory.
-    assertPlausible(usage, { cores: this.cores, toleranceCores: this.toleranceCores(this.first, this.last), where: 'procfs collector' });
+    // Each interval was checked against its exact bound; this adds the signs and the memory, with
+    // the resolution of the interval each figure came from.
+    const toleranceCores = Math.max(this.toleranceCores(this.first, this.last), this.maxToleranceCores);
+    assertPlausible(usage, { cores: this.cores, toleranceCores, where: 'procfs collector' });
     return usage;
+  }
+
+  private noteMax(a: Reading, b: Reading): void {
+    const cores = this.coresBetween(a, b);
+    if (cores <= this.maxCores) return;
+    this.maxCores = cores;
+    this.maxToleranceCores = this.toleranceCores(a, b);
   }
 
   private coresBetween(a: Reading, b: Reading): number {
