@@ -228,4 +228,26 @@ test('an impossible reading fails the window loudly: more CPU than the machine\'
   }
 });
 
+test('a container using every core of the machine is not taken for an impossible one: the checks allow for the ticks\' and the reads\' own resolution', async () => {
+  const proc = new FakeProc();
+  const pid = 4280;
+  try {
+    // Exactly 1 core of a 1-core machine: the ticks follow the wall clock (USER_HZ 100), written every 2 ms.
+    const t0 = performance.now();
+    proc.set(pid, { ppid: 1, utime: 0 });
+    const writer = setInterval(() => proc.stat(pid, { ppid: 1, utime: Math.floor((performance.now() - t0) / 10) }), 2);
+    try {
+      const window = await new ProcfsCollector({ intervalMs: 100, procRoot: proc.root, cores: 1 }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid }]);
+      await sleep(1_500);
+      const [usage] = await window.end();
+      assert.ok(Math.abs(usage!.cpuCores - 1) < 0.05, `${usage!.cpuCores} cores`);
+      assert.ok(usage!.cpuCoresMax >= usage!.cpuCores && usage!.cpuCoresMax < 1.2, `cpuCoresMax ${usage!.cpuCoresMax}`);
+    } finally {
+      clearInterval(writer);
+    }
+  } finally {
+    proc.cleanup();
+  }
+});
+
 test.run();
