@@ -16,7 +16,7 @@
 import { RunError } from '../errors.ts';
 import { KubeApiError, type KubeClient } from '../platforms/kubernetes/client.ts';
 import type { KubernetesContainer, WatchedContainer } from '../platforms/types.ts';
-import { MetricsApiCollector, METRICS_API_CAVEAT, parseQuantity } from './metrics-api.ts';
+import { MetricsApiCollector, METRICS_API_CAVEAT, nodeCores } from './metrics-api.ts';
 import { assertPlausible } from './plausible.ts';
 import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
@@ -149,7 +149,7 @@ export class KubeletCollector implements Collector {
       end: async (): Promise<ResourceUsage[]> => {
         await sampling.finish();
         if (unstamped.size) this.caveats.push(`the kubelets of ${[...unstamped].sort().join(', ')} stamp no samples: their CPU is timed by the reads (each read's round trip is its uncertainty)`);
-        const cores = new Map(await Promise.all(nodes.map(async (n) => [n, await this.nodeCores(n)] as const)));
+        const cores = new Map(await Promise.all(nodes.map(async (n) => [n, await nodeCores(this.o.client, n)] as const)));
         return tracks.map((t) => {
           if (!t.first || t.last!.atMs <= t.first.atMs) {
             throw new RunError({
@@ -178,25 +178,13 @@ export class KubeletCollector implements Collector {
             samples: t.memN,
             windowMs,
           };
-          const nodeCores = cores.get(t.c.node) ?? null;
+          const capacity = cores.get(t.c.node) ?? null;
           // Stamped samples are timed to the ms; unstamped ones by a read's round trip, a few % of a 1 s interval.
-          assertPlausible(usage, { cores: nodeCores, toleranceCores: nodeCores === null ? 0 : nodeCores * (unstamped.has(t.c.node) ? 0.05 : 0.01), where: 'kubelet collector' });
+          assertPlausible(usage, { cores: capacity, toleranceCores: capacity === null ? 0 : capacity * (unstamped.has(t.c.node) ? 0.05 : 0.01), where: 'kubelet collector' });
           return usage;
         });
       },
     };
-  }
-
-  /** The node's CPU capacity, the most its containers can use; null when it cannot be read. */
-  private async nodeCores(node: string): Promise<number | null> {
-    try {
-      const n = await this.o.client.get<{ status?: { capacity?: { cpu?: string } } }>(`/api/v1/nodes/${encodeURIComponent(node)}`);
-      const cpu = n.status?.capacity?.cpu;
-      return cpu === undefined ? null : parseQuantity(cpu);
-    } catch {
-      // Without `get` on nodes only the signs are checked: the figures are still the kubelet's.
-      return null;
-    }
   }
 
   private async read(node: string): Promise<Map<string, ContainerSample>> {

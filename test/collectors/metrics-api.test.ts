@@ -12,11 +12,12 @@ import type { WatchedContainer } from '../../src/platforms/types.ts';
 
 const APP: WatchedContainer = { kind: 'kubernetes', namespace: 'ns', pod: 'p', container: 'app', role: 'app', node: 'n' };
 
-/** metrics-server scraping every `scrapeMs`, each answer averaged over the scrape before it. */
+/** metrics-server scraping every `scrapeMs`, each answer averaged over the scrape before it, on a 2-core node `n`. */
 function metricsServer(o: { firstScrapeAtMs: number; scrapeMs: number; answer: (scrapeAtMs: number) => { cpu: string; memory: string } }): MetricsApiClient {
   return {
     resources: async () => ({ kind: 'APIResourceList', groupVersion: 'metrics.k8s.io/v1beta1', resources: [] }),
     get: async <T>(path: string): Promise<T> => {
+      if (path === '/api/v1/nodes/n') return { status: { capacity: { cpu: '2' } } } as T;
       assert.is(path, '/apis/metrics.k8s.io/v1beta1/namespaces/ns/pods/p');
       const scrapes = Math.floor((Date.now() - o.firstScrapeAtMs) / o.scrapeMs);
       const atMs = o.firstScrapeAtMs + scrapes * o.scrapeMs;
@@ -50,6 +51,16 @@ test('only answers whose own averaging window lies inside the measured one count
   assert.is(usage.memoryBytesMax, 100 * 1024 * 1024);
   // Whole scrapes inside the ~700 ms window: 4 to 6 of 100 ms each, on a busy machine.
   assert.ok(usage.windowMs >= 400 && usage.windowMs <= 700 && usage.windowMs % 100 === 0, `window ${usage.windowMs} ms`);
+});
+
+test('an answer above the node\'s cores fails the window instead of entering the figures', async () => {
+  const beginAtMs = Date.now();
+  const client = metricsServer({ firstScrapeAtMs: beginAtMs, scrapeMs: 100, answer: () => ({ cpu: '3500m', memory: '100Mi' }) });
+  const window = await new MetricsApiCollector({ client, intervalMs: 20 }).begin([APP]);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  const err = await window.end().then(() => null, (e: unknown) => e);
+  assert.instance(err, RunError);
+  assert.match((err as Error).message, /^metrics\.k8s\.io collector: p\/app \(app\): cpuCores is 3\.500 cores, above the machine's 2/);
 });
 
 test('metrics-server\'s window is a Go duration', () => {
