@@ -37,8 +37,29 @@ export class FakeProc {
 
   /** Writes only the process's stat (its CPU ticks), leaving its other files (and gates) as they are. */
   stat(pid: number, p: FakeProcess): void {
-    const f = [`${pid} (fake proc) S ${p.ppid} 1 1 0 -1 0 0 0 0 0`, p.utime, p.stime ?? 0, p.cutime ?? 0, 0, 20, 0, 1, 0, p.startTicks ?? 1000, 0, 0];
-    this.replace(join(this.root, String(pid), 'stat'), `${f.join(' ')}\n`);
+    this.replace(join(this.root, String(pid), 'stat'), statLine(pid, p));
+  }
+
+  /**
+   * Serves every read of `pid`'s stat with `now()`'s figures, taken when the read is made, as the
+   * kernel's are: a file written ahead of the reads could be stale when a loaded machine delays
+   * the writer. Returns what stops it.
+   */
+  serveStat(pid: number, now: () => FakeProcess): () => Promise<void> {
+    let serving = true;
+    const loop = (async () => {
+      while (serving) {
+        const gate = this.gate(pid, 'stat');
+        await gate.reached;
+        const line = statLine(pid, now());
+        await gate.release(line).catch(() => {});
+      }
+    })();
+    return async () => {
+      serving = false;
+      this.unblock();
+      await loop;
+    };
   }
 
   remove(pid: number): void {
@@ -73,9 +94,14 @@ export class FakeProc {
   }
 
   cleanup(): void {
-    // A gate never reached (a failed test) holds a thread in open(): a reader lets it go.
-    for (const fifo of this.pending) closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    this.unblock();
     rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** A gate never reached (a failed test, a stopped server) holds a thread in open(): a reader lets it go. */
+  private unblock(): void {
+    for (const fifo of this.pending) closeSync(openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK));
+    this.pending.clear();
   }
 
   /** Written whole and renamed in place: a read never sees half a file. */
@@ -83,4 +109,9 @@ export class FakeProc {
     writeFileSync(`${path}.tmp`, content);
     renameSync(`${path}.tmp`, path);
   }
+}
+
+function statLine(pid: number, p: FakeProcess): string {
+  const f = [`${pid} (fake proc) S ${p.ppid} 1 1 0 -1 0 0 0 0 0`, p.utime, p.stime ?? 0, p.cutime ?? 0, 0, 20, 0, 1, 0, p.startTicks ?? 1000, 0, 0];
+  return `${f.join(' ')}\n`;
 }

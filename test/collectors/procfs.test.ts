@@ -232,10 +232,10 @@ test('a container using every core of the machine is not taken for an impossible
   const proc = new FakeProc();
   const pid = 4280;
   try {
-    // Exactly 1 core of a 1-core machine: the ticks follow the wall clock (USER_HZ 100), written every 2 ms.
+    // Exactly 1 core of a 1-core machine: the ticks (USER_HZ 100) follow the wall clock, read fresh each time.
     const t0 = performance.now();
     proc.set(pid, { ppid: 1, utime: 0 });
-    const writer = setInterval(() => proc.stat(pid, { ppid: 1, utime: Math.floor((performance.now() - t0) / 10) }), 2);
+    const stop = proc.serveStat(pid, () => ({ ppid: 1, utime: Math.floor((performance.now() - t0) / 10) }));
     try {
       const window = await new ProcfsCollector({ intervalMs: 100, procRoot: proc.root, cores: 1 }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid }]);
       await sleep(1_500);
@@ -243,7 +243,7 @@ test('a container using every core of the machine is not taken for an impossible
       assert.ok(Math.abs(usage!.cpuCores - 1) < 0.05, `${usage!.cpuCores} cores`);
       assert.ok(usage!.cpuCoresMax >= usage!.cpuCores && usage!.cpuCoresMax < 1.2, `cpuCoresMax ${usage!.cpuCoresMax}`);
     } finally {
-      clearInterval(writer);
+      await stop();
     }
   } finally {
     proc.cleanup();
