@@ -168,7 +168,7 @@ export class OpenLoopCore {
 
   /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */
   complete(connection: number, outcome: number | ErrorClass, nowMs: number): void {
-    // A connection that stop() already settled (its request counted as a timeout) reports once
+    // A connection that stopAt() already settled (its request counted as a timeout) reports once
     // more when its socket is destroyed: that second report must not count again.
     if (!this.busy[connection]) return;
     const intended = this.intendedOf[connection]!;
@@ -195,7 +195,7 @@ export class OpenLoopCore {
    * it is far above the timeout: a request queued since the window's start has waited the whole
    * window and the drain. An "all attempts" latency (ok + non-2xx + error merged) shows them there.
    */
-  stop(nowMs: number): void {
+  stopAt(nowMs: number): void {
     this.scheduling = false;
     this.idle.length = 0;
     const unfinished: number[] = [];

@@ -92,7 +92,7 @@ test('requests still outstanding when the run stops count as timeouts, recorded 
   f.at(0);
   f.at(1);
   f.at(2);
-  f.c.stop(300);
+  f.c.stopAt(300);
   assert.is(f.c.unfinished, 3);
   assert.is(f.c.errorsByClass.timeout, 3);
   assert.is(f.c.outstanding, 0);
@@ -114,7 +114,7 @@ test('overload: 1 connection at 1000 rps for 1 s on a target that never answers;
     }
     f.at(t);
   }
-  f.c.stop(1_100);
+  f.c.stopAt(1_100);
   const e = f.c.histograms.error;
   assert.is(e.totalCount, 1_000);
   assert.is(f.c.errorsByClass.timeout, 1_000);
@@ -126,12 +126,12 @@ test('overload: 1 connection at 1000 rps for 1 s on a target that never answers;
   assert.ok(e.minNonZeroValue >= 99_000, `fastest failure ${e.minNonZeroValue} µs`);
 });
 
-test('a request settled by stop() is not counted again when its connection reports it afterwards', () => {
+test('a request settled by stopAt() is not counted again when its connection reports it afterwards', () => {
   const f = core(2);
   f.at(0);
   f.at(1);
   f.complete(0, 200, 1.5);
-  f.c.stop(300);
+  f.c.stopAt(300);
   // Destroying the sockets makes the transport report the in-flight request once more.
   f.complete(1, 'reset', 400);
   f.complete(1, 200, 401);
