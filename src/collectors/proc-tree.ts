@@ -64,7 +64,10 @@ export interface TreeWatch {
 }
 
 export interface Reading {
-  /** performance.now() when the successful read began and ended: the counters are from between. */
+  /**
+   * performance.now() before the first and after the last of the counters summed was read (the
+   * check of the tree and the memory are read after): the counters are from between.
+   */
   startMs: number;
   endMs: number;
   cpuTicks: number;
@@ -80,7 +83,7 @@ export async function readTree(procRoot: string, w: TreeWatch): Promise<Reading>
   for (let attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
     const startMs = performance.now();
     const tree = await walk(procRoot, w);
-    if (tree) return { startMs, endMs: performance.now(), ...tree };
+    if (tree) return { startMs, ...tree };
   }
   const c = w.container;
   throw new RunError({
@@ -91,7 +94,7 @@ export async function readTree(procRoot: string, w: TreeWatch): Promise<Reading>
 }
 
 /** One pass over the tree; null when it changed during the pass. */
-async function walk(procRoot: string, w: TreeWatch): Promise<Omit<Reading, 'startMs' | 'endMs'> | null> {
+async function walk(procRoot: string, w: TreeWatch): Promise<Omit<Reading, 'startMs'> | null> {
   const c = w.container;
   const root = await procStat(procRoot, c.pid).catch((cause: unknown) => {
     throw gone(c, cause);
@@ -108,6 +111,7 @@ async function walk(procRoot: string, w: TreeWatch): Promise<Omit<Reading, 'star
       tree.push({ pid: kids[k]!, stat });
     }
   }
+  const endMs = performance.now();
   const [again, rss] = await Promise.all([
     Promise.all(tree.map((n) => procStat(procRoot, n.pid).catch(() => null))),
     Promise.all(tree.map((n) => rssBytes(procRoot, n.pid).catch(() => 0))),
@@ -117,5 +121,5 @@ async function walk(procRoot: string, w: TreeWatch): Promise<Omit<Reading, 'star
   // The root's reaped children count too: a watched container among them (the loopback loader is
   // meshbench, the sidecars its children) is reaped only after the window, or fails its own read.
   const cpuTicks = tree.reduce((sum, n) => sum + n.stat.ownTicks + n.stat.childTicks, 0);
-  return { cpuTicks, rssBytes: rss.reduce((a, b) => a + b, 0), processes: tree.length };
+  return { endMs, cpuTicks, rssBytes: rss.reduce((a, b) => a + b, 0), processes: tree.length };
 }
