@@ -16,7 +16,8 @@
 import { RunError } from '../errors.ts';
 import { KubeApiError, type KubeClient } from '../platforms/kubernetes/client.ts';
 import type { KubernetesContainer, WatchedContainer } from '../platforms/types.ts';
-import { MetricsApiCollector, METRICS_API_CAVEAT } from './metrics-api.ts';
+import { MetricsApiCollector, METRICS_API_CAVEAT, nodeCores } from './metrics-api.ts';
+import { assertPlausible } from './plausible.ts';
 import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
@@ -148,6 +149,7 @@ export class KubeletCollector implements Collector {
       end: async (): Promise<ResourceUsage[]> => {
         await sampling.finish();
         if (unstamped.size) this.caveats.push(`the kubelets of ${[...unstamped].sort().join(', ')} stamp no samples: their CPU is timed by the reads (each read's round trip is its uncertainty)`);
+        const cores = new Map(await Promise.all(nodes.map(async (n) => [n, await nodeCores(this.o.client, n)] as const)));
         return tracks.map((t) => {
           if (!t.first || t.last!.atMs <= t.first.atMs) {
             throw new RunError({
@@ -156,9 +158,16 @@ export class KubeletCollector implements Collector {
               fix: 'lengthen load.duration: the kubelet refreshes its stats every 10-15 s, and the window needs two of them',
             });
           }
+          if (t.last!.cpuSeconds < t.first.cpuSeconds) {
+            throw new RunError({
+              what: `the CPU counter of ${t.c.pod}/${t.c.container} on node ${t.c.node} went down in the window (${t.first.cpuSeconds} s to ${t.last!.cpuSeconds} s): the container restarted, and its figure would be negative`,
+              where: 'kubelet collector',
+              fix: `see why it restarted: kubectl -n ${t.c.namespace} describe pod ${t.c.pod}`,
+            });
+          }
           const windowMs = t.last!.atMs - t.first.atMs;
           const cpuCores = (t.last!.cpuSeconds - t.first.cpuSeconds) / (windowMs / 1000);
-          return {
+          const usage: ResourceUsage = {
             pod: t.c.pod,
             container: t.c.container,
             role: t.c.role,
@@ -169,6 +178,10 @@ export class KubeletCollector implements Collector {
             samples: t.memN,
             windowMs,
           };
+          const capacity = cores.get(t.c.node) ?? null;
+          // Stamped samples are timed to the ms; unstamped ones by a read's round trip, a few % of a 1 s interval.
+          assertPlausible(usage, { cores: capacity, toleranceCores: capacity === null ? 0 : capacity * (unstamped.has(t.c.node) ? 0.05 : 0.01), where: 'kubelet collector' });
+          return usage;
         });
       },
     };

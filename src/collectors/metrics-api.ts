@@ -2,13 +2,17 @@
  * The fallback when the kubelet's node proxy is forbidden: metrics.k8s.io (metrics-server),
  * `/apis/metrics.k8s.io/v1beta1/namespaces/NS/pods/POD`. Each answer is metrics-server's own
  * average over its scrape window (`window`, ~15 s) ending at its `timestamp`, not a counter, so
- * the figures cannot be cut to the measured window: CPU is the mean of the distinct answers taken
- * in the window (an answer repeated with the same timestamp counts once), memory their mean and
- * maximum. Every result of this collector must carry METRICS_API_CAVEAT.
+ * the figures cannot be cut to the measured window. The kubelet path's rule holds here too: only
+ * figures from inside the window count. CPU comes from the answers whose whole averaging window
+ * lies inside the measured one (an answer from before the window, or one averaging over time
+ * before it, is left out), weighted by their windows; memory (working set at the answer's
+ * timestamp) from the answers stamped inside it. An answer repeated with the same timestamp counts
+ * once. Every result of this collector must carry METRICS_API_CAVEAT.
  */
 import { RunError } from '../errors.ts';
 import { KubeApiError, type KubeClient } from '../platforms/kubernetes/client.ts';
 import type { KubernetesContainer, WatchedContainer } from '../platforms/types.ts';
+import { assertPlausible } from './plausible.ts';
 import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
@@ -32,32 +36,62 @@ interface PodMetrics {
   containers: { name: string; usage: { cpu: string; memory: string } }[];
 }
 
+/** One distinct answer for a container: its figures, and the span its CPU average covers. */
+interface Answer {
+  cpuCores: number;
+  memoryBytes: number;
+  fromMs: number;
+  atMs: number;
+}
+
 interface Track {
   c: KubernetesContainer;
-  seen: Set<string>;
-  cpu: number[];
-  mem: number[];
-  firstAtMs?: number;
-  lastAtMs?: number;
+  answers: Map<string, Answer>;
 }
+
+const GO_DURATION_UNITS_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1, us: 1e-3, 'µs': 1e-3, ns: 1e-6 };
+
+/** A Go duration string, as metrics-server writes `window` ("15s", "20.5s", "1m0s", "500ms"), in ms. */
+export function parseGoDurationMs(d: string): number {
+  const parts = [...d.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s|us|µs|ns)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== d) throw new RangeError(`not a duration: ${JSON.stringify(d)}`);
+  return parts.reduce((ms, p) => ms + Number(p[1]) * GO_DURATION_UNITS_MS[p[2]!]!, 0);
+}
+
+/** A node's CPU capacity, the most its containers can use; null when it cannot be read. */
+export async function nodeCores(client: Pick<KubeClient, 'get'>, node: string): Promise<number | null> {
+  try {
+    const n = await client.get<{ status?: { capacity?: { cpu?: string } } }>(`/api/v1/nodes/${encodeURIComponent(node)}`);
+    const cpu = n.status?.capacity?.cpu;
+    return cpu === undefined ? null : parseQuantity(cpu);
+  } catch {
+    // Without \`get\` on nodes only the signs of the figures are checked; the figures stand.
+    return null;
+  }
+}
+
+/** What this collector asks of the cluster client. */
+export type MetricsApiClient = Pick<KubeClient, 'resources' | 'get'>;
 
 export class MetricsApiCollector implements Collector {
   readonly name = 'metrics.k8s.io';
   readonly caveats = [METRICS_API_CAVEAT];
-  private readonly client: KubeClient;
+  private readonly client: MetricsApiClient;
   private readonly intervalMs: number;
 
-  constructor(o: { client: KubeClient; intervalMs?: number }) {
+  constructor(o: { client: MetricsApiClient; intervalMs?: number }) {
     this.client = o.client;
     this.intervalMs = o.intervalMs ?? 1_000;
   }
 
   async begin(containers: readonly WatchedContainer[]): Promise<CollectorWindow> {
-    const tracks = containers.filter((c): c is KubernetesContainer => c.kind === 'kubernetes').map((c): Track => ({ c, seen: new Set(), cpu: [], mem: [] }));
+    const tracks = containers.filter((c): c is KubernetesContainer => c.kind === 'kubernetes').map((c): Track => ({ c, answers: new Map() }));
     const pods = [...new Set(tracks.map((t) => `${t.c.namespace}/${t.c.pod}`))];
     if ((await this.client.resources('metrics.k8s.io/v1beta1')) === null) {
       throw new RunError({ what: 'metrics.k8s.io is not served by this cluster (no metrics-server), and the kubelet\'s node proxy is forbidden: nothing can read container resources', where: 'kubelet collector', fix: 'grant this identity `get` on nodes/proxy (docs/kubernetes.md, "Permissions"), or install metrics-server' });
     }
+    // As the kubelet path: the harness's clock at the window's start (1 ms for the rounding of stamps).
+    const beginAtMs = Date.now() - 1;
     const take = async () => {
       const answers = new Map<string, PodMetrics | null>();
       for (const p of pods) {
@@ -68,13 +102,9 @@ export class MetricsApiCollector implements Collector {
         const a = answers.get(`${t.c.namespace}/${t.c.pod}`);
         if (!a) continue;
         const usage = a.containers.find((x) => x.name === t.c.container)?.usage;
-        if (!usage || t.seen.has(a.timestamp)) continue;
-        t.seen.add(a.timestamp);
-        t.cpu.push(parseQuantity(usage.cpu));
-        t.mem.push(parseQuantity(usage.memory));
+        if (!usage || t.answers.has(a.timestamp)) continue;
         const atMs = Date.parse(a.timestamp);
-        t.firstAtMs ??= atMs;
-        t.lastAtMs = atMs;
+        t.answers.set(a.timestamp, { cpuCores: parseQuantity(usage.cpu), memoryBytes: parseQuantity(usage.memory), fromMs: atMs - parseGoDurationMs(a.window), atMs });
       }
     };
     await take();
@@ -83,20 +113,36 @@ export class MetricsApiCollector implements Collector {
       cancel: () => sampling.cancel(),
       end: async () => {
         await sampling.finish();
+        const endAtMs = Date.now() + 1;
+        const nodes = [...new Set(tracks.map((t) => t.c.node))];
+        const cores = new Map(await Promise.all(nodes.map(async (n) => [n, await nodeCores(this.client, n)] as const)));
         return tracks.map((t): ResourceUsage => {
-          if (t.cpu.length === 0) throw new RunError({ what: `metrics.k8s.io gave no figures for ${t.c.namespace}/${t.c.pod}/${t.c.container} during the window`, where: 'metrics.k8s.io collector', fix: `metrics-server lists a new pod after its first scrape (up to a minute): lengthen load.duration, or check \`kubectl top pod -n ${t.c.namespace} ${t.c.pod} --containers\`` });
-          const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-          return {
+          const all = [...t.answers.values()];
+          const cpu = all.filter((a) => a.fromMs >= beginAtMs && a.atMs <= endAtMs);
+          const mem = all.filter((a) => a.atMs >= beginAtMs && a.atMs <= endAtMs);
+          if (cpu.length === 0) {
+            const windows = [...new Set(all.map((a) => `${Math.round((a.atMs - a.fromMs) / 1_000)} s`))].join(', ') || 'none seen';
+            throw new RunError({
+              what: `metrics.k8s.io gave no CPU figure for ${t.c.namespace}/${t.c.pod}/${t.c.container} averaged over time inside the ${endAtMs - beginAtMs} ms window (${all.length} answer(s); their averaging windows: ${windows})`,
+              where: 'metrics.k8s.io collector',
+              fix: `metrics-server averages over its scrape window (~15 s) and lists a new pod after its first scrape (up to a minute): lengthen load.duration to well over two of its windows (60s or more), or grant \`get\` on nodes/proxy so the kubelet's counters are read instead; \`kubectl top pod -n ${t.c.namespace} ${t.c.pod} --containers\` shows what it has`,
+            });
+          }
+          const spanMs = cpu.reduce((sum, a) => sum + (a.atMs - a.fromMs), 0);
+          const usage: ResourceUsage = {
             pod: t.c.pod,
             container: t.c.container,
             role: t.c.role,
-            cpuCores: mean(t.cpu),
-            cpuCoresMax: Math.max(...t.cpu),
-            memoryBytesAvg: Math.round(mean(t.mem)),
-            memoryBytesMax: Math.max(...t.mem),
-            samples: t.mem.length,
-            windowMs: (t.lastAtMs ?? 0) - (t.firstAtMs ?? 0),
+            // Each answer is an average over its own window: weighted by that window.
+            cpuCores: spanMs > 0 ? cpu.reduce((sum, a) => sum + a.cpuCores * (a.atMs - a.fromMs), 0) / spanMs : mean(cpu.map((a) => a.cpuCores)),
+            cpuCoresMax: Math.max(...cpu.map((a) => a.cpuCores)),
+            memoryBytesAvg: Math.round(mean(mem.map((a) => a.memoryBytes))),
+            memoryBytesMax: mem.length ? Math.max(...mem.map((a) => a.memoryBytes)) : 0,
+            samples: mem.length,
+            windowMs: Math.max(...cpu.map((a) => a.atMs)) - Math.min(...cpu.map((a) => a.fromMs)),
           };
+          assertPlausible(usage, { cores: cores.get(t.c.node) ?? null, where: 'metrics.k8s.io collector' });
+          return usage;
         });
       },
     };
@@ -112,3 +158,5 @@ export class MetricsApiCollector implements Collector {
     }
   }
 }
+
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);

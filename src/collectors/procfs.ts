@@ -4,12 +4,16 @@
  * what its reaped children used), differenced over exactly the measured window; never averaged
  * percentages. Memory from VmRSS of the same processes, sampled at an interval, as average and
  * maximum. A root pid whose start time changed is another process: the container is gone.
+ * Each reading is consistent (proc-tree.ts); an interval whose CPU is negative or above the
+ * machine's cores (with the ticks' and the reads' own resolution) fails the window.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { RunError } from '../errors.ts';
 import type { ProcessContainer, WatchedContainer } from '../platforms/types.ts';
+import { assertPlausible } from './plausible.ts';
+import { gone, procStat, readTree, type Reading, type TreeWatch } from './proc-tree.ts';
 import { startSampling } from './sampling.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from './types.ts';
 
@@ -17,13 +21,16 @@ export interface ProcfsCollectorOptions {
   /** Memory (and per-interval CPU) sampling period; default 1000 ms. */
   intervalMs?: number;
   procRoot?: string;
+  /** The machine's cores, the most CPU a container can use; default os.cpus().length. */
+  cores?: number;
 }
 
-interface Reading {
-  atMs: number;
-  cpuTicks: number;
-  rssBytes: number;
-}
+/**
+ * cpuCoresMax is taken over intervals at least this share of the sampling interval long (the
+ * timer fires a little early or late), never over the short tail the window's end leaves: one
+ * 10 ms tick in a 19 ms tail would read as 0.54 cores.
+ */
+const MIN_MAX_INTERVAL_SHARE = 0.9;
 
 let clockTicksPerSecond: Promise<number> | undefined;
 
@@ -36,149 +43,145 @@ function clockTicks(): Promise<number> {
   return clockTicksPerSecond;
 }
 
-interface ProcStat {
-  /** utime + stime, and cutime + cstime (what its reaped children used), in clock ticks. */
-  ownTicks: number;
-  childTicks: number;
-  /** Field 22: start time since boot, in ticks; a pid with another start time is another process. */
-  startTicks: number;
-}
-
-async function procStat(procRoot: string, pid: number): Promise<ProcStat> {
-  const stat = await readFile(`${procRoot}/${pid}/stat`, 'utf8');
-  // The command name (field 2) may hold spaces and parentheses: fields are counted after its ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state), so field n is fields[n - 3].
-  return { ownTicks: Number(fields[11]) + Number(fields[12]), childTicks: Number(fields[13]) + Number(fields[14]), startTicks: Number(fields[19]) };
-}
-
-async function rssBytes(procRoot: string, pid: number): Promise<number> {
-  const status = await readFile(`${procRoot}/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-}
-
-async function childrenOf(procRoot: string, pid: number): Promise<number[]> {
-  const tasks = await readFile(`${procRoot}/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  return tasks.split(' ').filter(Boolean).map(Number);
-}
-
-/**
- * A container's own processes: its root and the live descendants, stopping at the root of any
- * other watched container. The local loader is meshbench itself, whose children are the workload
- * and the sidecars: without that stop, loadgen would be charged for the whole deployment.
- */
-async function ownProcesses(procRoot: string, root: number, others: ReadonlySet<number>): Promise<number[]> {
-  const tree = [root];
-  for (let i = 0; i < tree.length; i++) tree.push(...(await childrenOf(procRoot, tree[i]!)).filter((p) => !others.has(p)));
-  return tree;
-}
-
-function gone(c: ProcessContainer, cause?: unknown): RunError {
-  return new RunError({
-    what: `${c.pod}/${c.container} (pid ${c.pid}) is gone: it exited during the measured window`,
-    where: 'procfs collector',
-    fix: 'look for a crash of that process; a trial whose process died has no resource figures',
-    cause,
-  });
-}
-
-interface Watch {
-  container: ProcessContainer;
-  /** Roots of the other watched containers, where this one's process tree stops. */
-  others: ReadonlySet<number>;
-  /** The root's start time at the window's start: a reused pid must not pass for it. */
-  rootStartTicks: number;
-  /**
-   * Whether the root's reaped children count. Not when other watched containers are its
-   * children: a sidecar reaped in the window would otherwise land in the loader's figures.
-   */
-  countReaped: boolean;
-}
-
-async function read(procRoot: string, w: Watch): Promise<Reading> {
-  const atMs = performance.now();
-  const c = w.container;
-  let root: ProcStat;
-  try {
-    root = await procStat(procRoot, c.pid);
-  } catch (cause) {
-    throw gone(c, cause);
-  }
-  if (root.startTicks !== w.rootStartTicks) throw gone(c);
-  const pids = await ownProcesses(procRoot, c.pid, w.others);
-  const [stats, rss] = await Promise.all([
-    Promise.all(pids.slice(1).map((p) => procStat(procRoot, p).catch(() => null))),
-    Promise.all(pids.map((p) => rssBytes(procRoot, p).catch(() => 0))),
-  ]);
-  // A descendant that just exited only loses its last ticks (its parent reaps them into cutime).
-  const descendants = stats.reduce((sum, st) => sum + (st ? st.ownTicks + st.childTicks : 0), 0);
-  const cpuTicks = root.ownTicks + (w.countReaped ? root.childTicks : 0) + descendants;
-  return { atMs, cpuTicks, rssBytes: rss.reduce((a, b) => a + b, 0) };
-}
-
-async function watchOf(procRoot: string, c: ProcessContainer, all: readonly ProcessContainer[]): Promise<Watch> {
+async function watchOf(procRoot: string, c: ProcessContainer, all: readonly ProcessContainer[]): Promise<TreeWatch> {
   const others = new Set(all.filter((o) => o.pid !== c.pid).map((o) => o.pid));
   const root = await procStat(procRoot, c.pid).catch((cause: unknown) => {
     throw gone(c, cause);
   });
-  const children = await childrenOf(procRoot, c.pid);
-  return { container: c, others, rootStartTicks: root.startTicks, countReaped: !children.some((p) => others.has(p)) };
+  return { container: c, others, rootStartTicks: root.startTicks };
+}
+
+const midMs = (r: Reading) => (r.startMs + r.endMs) / 2;
+
+/** One container's readings through the window. */
+class Track {
+  readonly first: Reading;
+  last: Reading;
+  /** Where the interval for the maximum now being measured began, and where the one before began. */
+  private mark: Reading;
+  private markBefore: Reading | null = null;
+  private maxCores = 0;
+  private maxToleranceCores = 0;
+  private readonly rss: { sum: number; max: number; n: number };
+  private readonly w: TreeWatch;
+  private readonly hz: number;
+  private readonly cores: number;
+  private readonly minIntervalMs: number;
+
+  constructor(w: TreeWatch, first: Reading, o: { hz: number; cores: number; intervalMs: number }) {
+    this.w = w;
+    this.first = this.last = this.mark = first;
+    this.rss = { sum: first.rssBytes, max: first.rssBytes, n: 1 };
+    this.hz = o.hz;
+    this.cores = o.cores;
+    this.minIntervalMs = o.intervalMs * MIN_MAX_INTERVAL_SHARE;
+  }
+
+  add(r: Reading): void {
+    this.check(this.last, r);
+    this.last = r;
+    this.rss.sum += r.rssBytes;
+    this.rss.max = Math.max(this.rss.max, r.rssBytes);
+    this.rss.n++;
+    if (midMs(r) - midMs(this.mark) >= this.minIntervalMs) {
+      this.noteMax(this.mark, r);
+      this.markBefore = this.mark;
+      this.mark = r;
+    }
+  }
+
+  usage(): ResourceUsage {
+    const c = this.w.container;
+    const windowMs = midMs(this.last) - midMs(this.first);
+    const cpuCores = windowMs > 0 ? this.coresBetween(this.first, this.last) : 0;
+    // A short tail joins the interval before it.
+    if (this.last !== this.mark && this.markBefore) this.noteMax(this.markBefore, this.last);
+    const usage: ResourceUsage = {
+      pod: c.pod,
+      container: c.container,
+      role: c.role,
+      cpuCores,
+      cpuCoresMax: Math.max(this.maxCores, cpuCores),
+      memoryBytesAvg: Math.round(this.rss.sum / this.rss.n),
+      memoryBytesMax: this.rss.max,
+      samples: this.rss.n,
+      windowMs,
+    };
+    // Each interval was checked against its exact bound; this adds the signs and the memory, with
+    // the resolution of the interval each figure came from.
+    const toleranceCores = Math.max(this.toleranceCores(this.first, this.last), this.maxToleranceCores);
+    assertPlausible(usage, { cores: this.cores, toleranceCores, where: 'procfs collector' });
+    return usage;
+  }
+
+  private noteMax(a: Reading, b: Reading): void {
+    const cores = this.coresBetween(a, b);
+    if (cores <= this.maxCores) return;
+    this.maxCores = cores;
+    this.maxToleranceCores = this.toleranceCores(a, b);
+  }
+
+  private coresBetween(a: Reading, b: Reading): number {
+    return (b.cpuTicks - a.cpuTicks) / this.hz / ((midMs(b) - midMs(a)) / 1_000);
+  }
+
+  /**
+   * What the figure between `a` and `b` may read above the machine's cores: the counters were read
+   * somewhere inside each read (the interval they span can be longer than the one between the
+   * reads' middles), and each process's ticks are rounded down.
+   */
+  private toleranceCores(a: Reading, b: Reading): number {
+    const midSpanS = (midMs(b) - midMs(a)) / 1_000;
+    if (midSpanS <= 0) return Infinity;
+    const outerSpanS = (b.endMs - a.startMs) / 1_000;
+    const roundingTicks = 2 * (a.processes + b.processes);
+    return (this.cores * outerSpanS + roundingTicks / this.hz) / midSpanS - this.cores;
+  }
+
+  /** Ticks only grow, and no machine gives more than its cores: else the reading was wrong. */
+  private check(a: Reading, b: Reading): void {
+    const c = this.w.container;
+    const ticks = b.cpuTicks - a.cpuTicks;
+    const where = 'procfs collector';
+    const fix = 'a process of this container left its tree without being reaped by it (re-parented), or procfs was misread: the trial\'s resources cannot be trusted; run it again, and report it if it comes back';
+    if (ticks < 0) {
+      throw new RunError({ what: `${c.pod}/${c.container} (pid ${c.pid}): its CPU time went down by ${-ticks} ticks between two readings ${Math.round(midMs(b) - midMs(a))} ms apart, which would give a negative CPU figure`, where, fix });
+    }
+    const limitTicks = (this.cores * (b.endMs - a.startMs)) / 1_000 * this.hz + 2 * (a.processes + b.processes);
+    if (ticks > limitTicks) {
+      throw new RunError({ what: `${c.pod}/${c.container} (pid ${c.pid}): ${ticks} ticks of CPU in ${Math.round(b.endMs - a.startMs)} ms, more than the machine's ${this.cores} cores can give (${Math.floor(limitTicks)})`, where, fix });
+    }
+  }
 }
 
 export class ProcfsCollector implements Collector {
   readonly name = 'procfs';
   private readonly intervalMs: number;
   private readonly procRoot: string;
+  private readonly cores: number;
 
   constructor(o: ProcfsCollectorOptions = {}) {
     this.intervalMs = o.intervalMs ?? 1_000;
     this.procRoot = o.procRoot ?? '/proc';
+    this.cores = o.cores ?? cpus().length;
   }
 
   async begin(containers: readonly WatchedContainer[]): Promise<CollectorWindow> {
     const processes = containers.filter((c): c is ProcessContainer => c.kind === 'process');
     const hz = await clockTicks();
     const watched = await Promise.all(processes.map((c) => watchOf(this.procRoot, c, processes)));
-    const first = await Promise.all(watched.map((w) => read(this.procRoot, w)));
-    const last = [...first];
-    const maxCores = watched.map(() => 0);
-    const rss = watched.map((_, i) => ({ sum: first[i]!.rssBytes, max: first[i]!.rssBytes, n: 1 }));
-
+    const first = await Promise.all(watched.map((w) => readTree(this.procRoot, w)));
+    const tracks = watched.map((w, i) => new Track(w, first[i]!, { hz, cores: this.cores, intervalMs: this.intervalMs }));
     const take = async () => {
-      const now = await Promise.all(watched.map((w) => read(this.procRoot, w)));
-      now.forEach((r, i) => {
-        const prev = last[i]!;
-        const seconds = (r.atMs - prev.atMs) / 1_000;
-        if (seconds > 0) maxCores[i] = Math.max(maxCores[i]!, (r.cpuTicks - prev.cpuTicks) / hz / seconds);
-        last[i] = r;
-        const m = rss[i]!;
-        m.sum += r.rssBytes;
-        m.max = Math.max(m.max, r.rssBytes);
-        m.n++;
-      });
+      const now = await Promise.all(watched.map((w) => readTree(this.procRoot, w)));
+      now.forEach((r, i) => tracks[i]!.add(r));
     };
     const sampling = startSampling(take, this.intervalMs);
-
     return {
       cancel: () => sampling.cancel(),
       end: async (): Promise<ResourceUsage[]> => {
         await sampling.finish();
-        return watched.map(({ container: c }, i) => {
-          const windowMs = last[i]!.atMs - first[i]!.atMs;
-          const cpuCores = windowMs > 0 ? (last[i]!.cpuTicks - first[i]!.cpuTicks) / hz / (windowMs / 1_000) : 0;
-          const m = rss[i]!;
-          return {
-            pod: c.pod,
-            container: c.container,
-            role: c.role,
-            cpuCores,
-            cpuCoresMax: Math.max(maxCores[i]!, cpuCores),
-            memoryBytesAvg: Math.round(m.sum / m.n),
-            memoryBytesMax: m.max,
-            samples: m.n,
-            windowMs,
-          };
-        });
+        return tracks.map((t) => t.usage());
       },
     };
   }

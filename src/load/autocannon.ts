@@ -3,11 +3,15 @@
  * Latency is recorded here in integer µs from autocannon's `response` event (its hrtime-based
  * duration); autocannon's own millisecond histogram and its coordinated-omission "correction"
  * are not used. Warmup and measurement share one autocannon run, so connections stay warm; only
- * responses that complete inside the measured window count.
+ * responses and failures that complete inside the measured window count. A failure is timed from
+ * its request's send (autocannon's `reqError` carries no time, so each client's own `request`,
+ * `timeout` and `connError` events are watched), so all-attempts percentiles see every timeout.
  */
+import type { EventEmitter } from 'node:events';
 import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { createLatencyHistogram, recordLatencyUs } from '../results/histogram.ts';
+import type { ErrorClass } from '../results/model.ts';
 import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** How often autocannon looks at its stop flag; its default (1 s) would overrun the window. */
@@ -21,6 +25,7 @@ export class AutocannonEngine implements LoadEngine {
     signal.throwIfAborted();
     const ok = createLatencyHistogram();
     const non2xx = createLatencyHistogram();
+    const error = createLatencyHistogram();
     const errorsByClass = emptyErrorCounts();
     let measuring = false;
     let windowStart = 0;
@@ -35,6 +40,13 @@ export class AutocannonEngine implements LoadEngine {
           duration: (spec.warmupMs + spec.durationMs) / 1_000 + 5,
           timeout: Math.max(1, Math.ceil(spec.timeoutMs / 1_000)),
           sampleInt: SAMPLE_INTERVAL_MS,
+          setupClient: (client) => watchFailures(client, (errorClass, sentAtMs) => {
+            const now = performance.now();
+            if (!measuring || now > windowEnd) return;
+            errorsByClass[errorClass]++;
+            // No send time known (not expected with one request per connection): counted, not timed.
+            if (sentAtMs !== undefined) recordLatencyUs(error, (now - sentAtMs) * 1_000);
+          }),
         },
         (err) => {
           clearTimeout(phaseTimer);
@@ -47,8 +59,8 @@ export class AutocannonEngine implements LoadEngine {
             engine: this.name,
             ok,
             non2xx,
-            // autocannon reports errors without timing; there is no intended time in closed loop.
-            error: createLatencyHistogram(),
+            // From each failed request's send: there is no intended time in closed loop.
+            error,
             uncorrected: null,
             schedulerLag: null,
             errorsByClass,
@@ -69,9 +81,6 @@ export class AutocannonEngine implements LoadEngine {
         if (now > windowEnd) return;
         recordLatencyUs(statusCode >= 200 && statusCode < 300 ? ok : non2xx, responseTimeMs * 1_000);
       });
-      instance.on('reqError', (error: unknown) => {
-        if (measuring && performance.now() <= windowEnd) errorsByClass[classifyError(error)]++;
-      });
 
       const startMeasuring = () => {
         measuring = true;
@@ -91,6 +100,30 @@ export class AutocannonEngine implements LoadEngine {
       signal.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/**
+ * Calls `failed` for each failed request of one autocannon client, with the time it was sent.
+ * autocannon sends one request at a time per connection (pipelining 1, its default and ours), and
+ * its events come in a known order: a `response` settles what was sent (its next request follows
+ * it); a `timeout` comes after the client has reconnected and sent the next request (the failed one
+ * is the one before); a `connError` comes before it reconnects (the failed one is the last sent).
+ */
+function watchFailures(client: autocannon.Client, failed: (errorClass: ErrorClass, sentAtMs: number | undefined) => void): void {
+  // @types/autocannon declares only a client's headers/body/response events; lib/httpClient.js
+  // (9.0.0) emits these others as well.
+  const events: EventEmitter = client;
+  let sentAtMs: number[] = [];
+  events.on('request', () => sentAtMs.push(performance.now()));
+  events.on('response', () => (sentAtMs = []));
+  events.on('timeout', () => {
+    failed('timeout', sentAtMs.at(-2));
+    sentAtMs = sentAtMs.slice(-1);
+  });
+  events.on('connError', (cause: unknown) => {
+    failed(classifyError(cause), sentAtMs.at(-1));
+    sentAtMs = [];
+  });
 }
 
 function autocannonVersion(): string {

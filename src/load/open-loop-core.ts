@@ -7,7 +7,7 @@
  * was due, minus when it was due: the loader's own error). Only requests intended inside the
  * measured window are recorded; warmup is run and discarded.
  */
-import { createLatencyHistogram, HIGHEST_US, recordLatencyUs, type Histogram } from '../results/histogram.ts';
+import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
 import type { Schedule } from './schedule.ts';
 import { emptyErrorCounts } from './types.ts';
@@ -168,7 +168,7 @@ export class OpenLoopCore {
 
   /** A response (HTTP status) or a failure (error class) arrived on `connection` at `nowMs`. */
   complete(connection: number, outcome: number | ErrorClass, nowMs: number): void {
-    // A connection that stop() already settled (its request counted as a timeout) reports once
+    // A connection that stopAt() already settled (its request counted as a timeout) reports once
     // more when its socket is destroyed: that second report must not count again.
     if (!this.busy[connection]) return;
     const intended = this.intendedOf[connection]!;
@@ -188,22 +188,29 @@ export class OpenLoopCore {
   }
 
   /**
-   * Ends the run: no more sends, and later completions are ignored. Measured requests still
-   * outstanding got no answer within the drain time: they count as timeouts and go into the
-   * error histogram at `timeoutMs`, the least they waited (the drain lasts the timeout), so an
-   * "all attempts" latency (ok + non-2xx + error merged) shows them at the timeout.
+   * Ends the run at `nowMs`: no more sends, and later completions are ignored. Measured requests
+   * still outstanding (in flight, or queued for a connection) got no answer: they count as
+   * timeouts and go into the error histogram at `nowMs` minus their intended time. That is a lower
+   * bound of their latency (they had waited that long and were still waiting), and under overload
+   * it is far above the timeout: a request queued since the window's start has waited the whole
+   * window and the drain. An "all attempts" latency (ok + non-2xx + error merged) shows them there.
    */
-  stop(timeoutMs: number): void {
+  stopAt(nowMs: number): void {
     this.scheduling = false;
     this.idle.length = 0;
+    const unfinished: number[] = [];
     for (let c = this.busy.length - 1; c >= 0; c--) {
-      if (this.busy[c] && this.isMeasured(this.intendedOf[c]!)) this.unfinished++;
+      if (this.busy[c] && this.isMeasured(this.intendedOf[c]!)) unfinished.push(this.intendedOf[c]!);
       this.busy[c] = 0;
       this.idle.push(c);
     }
-    while (this.queueLength > 0) if (this.isMeasured(this.dequeue())) this.unfinished++;
-    this.errorsByClass.timeout += this.unfinished;
-    if (this.unfinished > 0) this.histograms.error.recordValueWithCount(Math.min(HIGHEST_US, Math.max(1, Math.round(timeoutMs * 1_000))), this.unfinished);
+    while (this.queueLength > 0) {
+      const intended = this.dequeue();
+      if (this.isMeasured(intended)) unfinished.push(intended);
+    }
+    this.unfinished += unfinished.length;
+    this.errorsByClass.timeout += unfinished.length;
+    for (const intended of unfinished) recordLatencyUs(this.histograms.error, (nowMs - intended) * 1_000);
   }
 
   private isMeasured(intended: number): boolean {

@@ -147,7 +147,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   } finally {
     // Assigned inside the promise: TypeScript's narrowing does not see it.
     (sender as ThreadPacedLoop | null)?.stop();
-    core.stop(o.timeoutMs);
+    core.stopAt(epochNowMs());
     pool.close();
     await pacer?.close();
     await thread?.close();

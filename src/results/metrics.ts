@@ -1,9 +1,10 @@
 /**
  * The figures of one measured trial, by name: what summaries, gates and reports all read, so a
  * figure has one definition. Resource figures sum the containers of a role (both sidecars count
- * together); per-pod figures divide by the containers.
+ * together); sidecar memory per pod divides by the containers, sidecar CPU per pod by the sides
+ * of the traffic (resources.ts, sidecarCpuCoresPerPod).
  */
-import { byRole, coresPerKrps } from './resources.ts';
+import { byRole, coresPerKrps, sidecarCpuCoresPerPod } from './resources.ts';
 import type { MeasuredTrial } from './model.ts';
 
 export const TRIAL_METRICS = {
@@ -21,7 +22,7 @@ export const TRIAL_METRICS = {
   app_mem: (t) => byRole(t.resources, 'app')?.memoryBytesAvg ?? null,
   sidecar_cpu: (t) => byRole(t.resources, 'sidecar')?.cpuCores ?? null,
   sidecar_mem: (t) => byRole(t.resources, 'sidecar')?.memoryBytesAvg ?? null,
-  sidecar_cpu_per_pod: (t) => perContainer(t, 'sidecar', 'cpuCores'),
+  sidecar_cpu_per_pod: (t) => sidecarCpuCoresPerPod(t.resources),
   sidecar_mem_per_pod: (t) => perContainer(t, 'sidecar', 'memoryBytesAvg'),
   sidecar_cpu_per_krps: (t) => perKrps(byRole(t.resources, 'sidecar')?.cpuCores, t.load.achievedRps),
   node_proxy_cpu: (t) => byRole(t.resources, 'node-proxy')?.cpuCores ?? null,
@@ -46,7 +47,8 @@ export function trialMetric(t: MeasuredTrial, metric: TrialMetric): number | nul
   return v !== null && Number.isFinite(v) ? v : null;
 }
 
-function perContainer(t: MeasuredTrial, role: 'sidecar', field: 'cpuCores' | 'memoryBytesAvg'): number | null {
+/** Memory is each sidecar's own, whatever its share of the traffic: per container. */
+function perContainer(t: MeasuredTrial, role: 'sidecar', field: 'memoryBytesAvg'): number | null {
   const r = byRole(t.resources, role);
   return r ? r[field] / r.containers : null;
 }

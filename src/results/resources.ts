@@ -25,6 +25,34 @@ export function byRole(resources: readonly ResourceUsage[], role: ContainerRole)
   };
 }
 
+/**
+ * The busiest load generator's CPU, or null when none was measured. With several load pods each
+ * loader is its own process with its own core's worth of work to do: one of them saturated is
+ * enough to put its queueing in the latency, whatever the others did.
+ */
+export function busiestLoaderCpuCores(resources: readonly ResourceUsage[]): number | null {
+  const loaders = resources.filter((r) => r.role === 'loadgen');
+  return loaders.length ? Math.max(...loaders.map((r) => r.cpuCores)) : null;
+}
+
+/**
+ * The sidecar CPU of one meshed pod at the measured load. The sidecars sit on two sides of the
+ * traffic: the workload's pods (inbound) and, when the load generator is meshed, the load pods
+ * (outbound). With N load pods each loader sidecar carries 1/N of the traffic, so together they
+ * are one pod's outbound side: the total is divided by the sides (1 or 2), not by N + 1 sidecars,
+ * which made the figure shrink as load pods were added.
+ */
+export function sidecarCpuCoresPerPod(resources: readonly ResourceUsage[]): number | null {
+  const sidecars = resources.filter((r) => r.role === 'sidecar');
+  if (sidecars.length === 0) return null;
+  const loadPods = new Set(resources.filter((r) => r.role === 'loadgen').map((r) => r.pod));
+  const outbound = sidecars.filter((r) => loadPods.has(r.pod));
+  const inbound = sidecars.filter((r) => !loadPods.has(r.pod));
+  // Several workload pods (replicas) would share the inbound side in the same way.
+  const sides = (outbound.length > 0 ? 1 : 0) + (inbound.length > 0 ? 1 : 0);
+  return sidecars.reduce((sum, r) => sum + r.cpuCores, 0) / sides;
+}
+
 export interface PodSidecar {
   pod: string;
   cpuCores: number;

@@ -11,6 +11,7 @@ import type { Deployment, Platform } from '../platforms/types.ts';
 import { clampedCount, encodeHistogram, mergeHistograms, summarize } from '../results/histogram.ts';
 import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import { SCHEMA_VERSION } from '../results/model.ts';
+import { busiestLoaderCpuCores } from '../results/resources.ts';
 import { invalidReasons } from '../results/validity.ts';
 import { loadLevels, type Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
@@ -187,7 +188,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     sentRps: outcome.sentRps,
     clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
   };
-  const loaderCpuCores = resources.find((r) => r.role === 'loadgen')?.cpuCores ?? null;
+  const loaderCpuCores = busiestLoaderCpuCores(resources);
   const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores });
   return {
     status: reasons.length ? 'invalid' : 'valid',

@@ -3,6 +3,7 @@
  * `measure` and stop when it says `drain`, so warmup and the drain of late responses are left out.
  * Each collector reads the containers it can see; their figures are put together.
  */
+import { assertPlausible } from '../collectors/plausible.ts';
 import type { Collector, CollectorWindow, ResourceUsage } from '../collectors/types.ts';
 import type { LoadPhase } from '../load/types.ts';
 import type { WatchedContainer } from '../platforms/types.ts';
@@ -43,6 +44,9 @@ export class WindowResources {
   }
 
   private async end(windows: Promise<CollectorWindow[]>): Promise<ResourceUsage[]> {
-    return (await Promise.all((await windows).map((w) => w.end()))).flat();
+    const usage = (await Promise.all((await windows).map((w) => w.end()))).flat();
+    // Each collector checks its own figures against its machine; this holds for any collector.
+    for (const u of usage) assertPlausible(u, { cores: null, where: 'resource collection' });
+    return usage;
   }
 }

@@ -145,4 +145,14 @@ test('node proxy forbidden: falls back to metrics.k8s.io, says its figures are ~
   assert.not.match(err.message + notices[0], new RegExp(status.token.slice(0, 16)));
 });
 
+test('a figure above the node\'s cores (32 on the tier\'s nodes) fails the window instead of entering the figures', async () => {
+  // kwok's counter grows at the annotated rate, whatever the node: 40 cores is more than it has.
+  const { ns, client } = await usagePods([{ name: 'over', node: 'kwok-node-0', containers: ['app'], cpu: '40', memory: '1Mi' }]);
+  const window = await new KubeletCollector({ client, intervalMs: 500, resourcePath: kwokPath }).begin([{ kind: 'kubernetes', namespace: ns, pod: 'over', container: 'app', node: 'kwok-node-0', role: 'app' }]);
+  await sleep(2_000);
+  const err = await rejection(window.end());
+  assert.instance(err, RunError);
+  assert.match(err.message, /^kubelet collector: over\/app \(app\): cpuCores is \d+\.\d{3} cores, above the machine's 32/);
+});
+
 test.run();

@@ -6,9 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProcfsCollector } from '../../src/collectors/procfs.ts';
+import { RunError } from '../../src/errors.ts';
 import { startProcess, type ManagedProcess } from '../../src/platforms/local/processes.ts';
 import type { WatchedContainer } from '../../src/platforms/types.ts';
 import { fixture } from '../helpers.ts';
+import { FakeProc } from './fake-proc.ts';
 
 async function burner(args: string[]): Promise<ManagedProcess> {
   const p = startProcess({ name: 'burn', command: process.execPath, args: [fixture('processes/burn.js'), ...args] });
@@ -151,6 +153,101 @@ test('a reused pid is not taken for the process it replaced: its start time diff
     () => assert.unreachable('a reused pid must fail the window'),
     (e: Error) => assert.match(e.message, /p\/app \(pid 4242\) is gone/),
   );
+});
+
+test('cpuCoresMax comes from intervals of at least the sampling interval: one tick in the short tail the window\'s end leaves does not read as half a core', async () => {
+  const proc = new FakeProc();
+  const pid = 4250;
+  try {
+    proc.set(pid, { ppid: 1, utime: 0 });
+    // Every reading waits on the status file: the test lets each one finish, so it knows where the
+    // sampling stands. The first is begin()'s; then two samples, 200 ms apart, each 1 tick later.
+    const rss = 'VmRSS:\t 1024 kB\n';
+    let gate = proc.gate(pid, 'status');
+    const begun = new ProcfsCollector({ intervalMs: 200, procRoot: proc.root }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid }]);
+    await gate.release(rss);
+    const window = await begun;
+    for (const utime of [1, 2]) {
+      gate = proc.gate(pid, 'status');
+      proc.stat(pid, { ppid: 1, utime });
+      await gate.release(rss);
+    }
+    // The second sample is in; one more tick, and the window ends right away: a tail of a few ms.
+    gate = proc.gate(pid, 'status');
+    proc.stat(pid, { ppid: 1, utime: 3 });
+    const ended = window.end();
+    await gate.release(rss);
+    const [usage] = await ended;
+    const windowS = usage!.windowMs / 1_000;
+    assert.ok(Math.abs(usage!.cpuCores - 0.03 / windowS) < 1e-9, `${usage!.cpuCores} cores over ${windowS} s`);
+    // Every interval of 180 ms or more holds at most 2 ticks: about 0.1 cores. The tail alone (a
+    // few ms, one tick) read 1 core or more.
+    assert.ok(usage!.cpuCoresMax < 0.15, `cpuCoresMax ${usage!.cpuCoresMax}, average ${usage!.cpuCores}`);
+  } finally {
+    proc.cleanup();
+  }
+});
+
+test('an impossible reading fails the window loudly: CPU time that goes down (a process left the tree uncounted)', async () => {
+  const proc = new FakeProc();
+  try {
+    proc.set(4260, { ppid: 1, utime: 10, children: [4261] });
+    proc.set(4261, { ppid: 4260, utime: 500 });
+    const window = await new ProcfsCollector({ intervalMs: 60_000, procRoot: proc.root }).begin([{ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: 4260 }]);
+    // Re-parented elsewhere: no longer a child, and its ticks did not reach the parent's cutime.
+    proc.set(4260, { ppid: 1, utime: 11, children: [] });
+    await window.end().then(
+      () => assert.unreachable('a negative CPU figure must fail the window'),
+      (e: Error) => {
+        assert.instance(e, RunError);
+        assert.match(e.message, /procfs collector: loadgen\/loadgen \(pid 4260\): its CPU time went down by 499 ticks/);
+      },
+    );
+  } finally {
+    proc.cleanup();
+  }
+});
+
+test('an impossible reading fails the window loudly: more CPU than the machine\'s cores', async () => {
+  const proc = new FakeProc();
+  try {
+    proc.set(4270, { ppid: 1, utime: 0 });
+    const window = await new ProcfsCollector({ intervalMs: 60_000, procRoot: proc.root, cores: 2 }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid: 4270 }]);
+    await sleep(100);
+    // 100 s of CPU in about 0.1 s.
+    proc.set(4270, { ppid: 1, utime: 10_000 });
+    await window.end().then(
+      () => assert.unreachable('CPU above the machine\'s cores must fail the window'),
+      (e: Error) => {
+        assert.instance(e, RunError);
+        assert.match(e.message, /p\/app \(pid 4270\): 10000 ticks of CPU in \d+ ms, more than the machine's 2 cores can give/);
+      },
+    );
+  } finally {
+    proc.cleanup();
+  }
+});
+
+test('a container using every core of the machine is not taken for an impossible one: the checks allow for the ticks\' and the reads\' own resolution', async () => {
+  const proc = new FakeProc();
+  const pid = 4280;
+  try {
+    // Exactly 1 core of a 1-core machine: the ticks (USER_HZ 100) follow the wall clock, read fresh each time.
+    const t0 = performance.now();
+    proc.set(pid, { ppid: 1, utime: 0 });
+    const stop = proc.serveStat(pid, () => ({ ppid: 1, utime: Math.floor((performance.now() - t0) / 10) }));
+    try {
+      const window = await new ProcfsCollector({ intervalMs: 100, procRoot: proc.root, cores: 1 }).begin([{ kind: 'process', pod: 'p', container: 'app', role: 'app', pid }]);
+      await sleep(1_500);
+      const [usage] = await window.end();
+      assert.ok(Math.abs(usage!.cpuCores - 1) < 0.05, `${usage!.cpuCores} cores`);
+      assert.ok(usage!.cpuCoresMax >= usage!.cpuCores && usage!.cpuCoresMax < 1.2, `cpuCoresMax ${usage!.cpuCoresMax}`);
+    } finally {
+      await stop();
+    }
+  } finally {
+    proc.cleanup();
+  }
 });
 
 test.run();

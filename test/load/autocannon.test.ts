@@ -4,7 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AutocannonEngine } from '../../src/load/autocannon.ts';
 import type { LoadPhase } from '../../src/load/types.ts';
+import { mergeHistograms } from '../../src/results/histogram.ts';
 import { createWorkloadServer } from '../../src/workload/service.ts';
+import { startHoldingTarget } from './holding-target.ts';
 
 async function start(errorRate: number, serviceDelayUs = 0): Promise<{ server: Server; url: URL }> {
   const server = createWorkloadServer({ payloadBytes: 100, serviceDelayUs, errorRate });
@@ -71,6 +73,23 @@ test('abort stops the load promptly and rejects with the reason', async () => {
     assert.ok(performance.now() - t0 < 1_000, `stopped after ${performance.now() - t0} ms`);
   } finally {
     await stop(server);
+  }
+});
+
+test('a timeout is timed from its request\'s send, so all-attempts percentiles see it: one failure time per counted error', async () => {
+  // Every 10th request is never answered: its connection waits out autocannon's 1 s timeout.
+  const target = await startHoldingTarget((n) => n % 10 !== 9);
+  try {
+    const outcome = await new AutocannonEngine().run({ connections: 2, targetRps: null, warmupMs: 0, durationMs: 2_500, timeoutMs: 1_000 }, target.url, new AbortController().signal);
+    const errors = Object.values(outcome.errorsByClass).reduce((a, b) => a + b, 0);
+    assert.ok(outcome.errorsByClass.timeout >= 2, JSON.stringify(outcome.errorsByClass));
+    assert.is(outcome.error.totalCount, errors, 'every counted failure has a time');
+    assert.ok(outcome.error.minNonZeroValue >= 990_000, `fastest timeout ${outcome.error.minNonZeroValue} µs`);
+    assert.ok(outcome.error.maxValue < 1_500_000, `slowest timeout ${outcome.error.maxValue} µs`);
+    const all = mergeHistograms([outcome.ok, outcome.non2xx, outcome.error]);
+    assert.ok(all.maxValue >= 990_000, `all-attempts max ${all.maxValue} µs`);
+  } finally {
+    await target.close();
   }
 });
 

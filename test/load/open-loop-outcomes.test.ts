@@ -95,4 +95,22 @@ for (const pacing of PACINGS) {
   });
 }
 
+test('overload on a target that never answers (1 connection, 1000 rps, 1 s, 100 ms timeout): a request still queued at the end is recorded at its wait, not at the timeout', async () => {
+  const target = await startHoldingTarget(() => false);
+  try {
+    const outcome = await new OpenLoopEngine().run({ connections: 1, targetRps: 1_000, warmupMs: 100, durationMs: 1_000, timeoutMs: 100 }, target.url, new AbortController().signal);
+    const all = mergeHistograms([outcome.ok, outcome.non2xx, outcome.error]);
+    assert.is(all.totalCount, outcome.scheduledRequests);
+    assert.is(outcome.error.totalCount, outcome.scheduledRequests);
+    const p50Ms = all.getValueAtPercentile(50) / 1_000;
+    const p99Ms = all.getValueAtPercentile(99) / 1_000;
+    // They waited from their intended time to the drain's end (window 1 s + drain 100 ms): P50
+    // near 600 ms, P99 near 1.1 s. Before, P50 = P99 = 100 ms. Wide margins: a shared, busy machine.
+    assert.ok(p50Ms > 450 && p50Ms < 900, `all-attempts P50 ${p50Ms} ms`);
+    assert.ok(p99Ms > 950 && p99Ms < 1_600, `all-attempts P99 ${p99Ms} ms`);
+  } finally {
+    await target.close();
+  }
+});
+
 test.run();

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Collector, ResourceUsage } from '../../src/collectors/types.ts';
 import { decodeHistogram } from '../../src/results/histogram.ts';
 import type { RunResult } from '../../src/results/model.ts';
 import { executeRun, type RunOptions } from '../../src/run/orchestrator.ts';
@@ -132,6 +133,43 @@ test('a failed load cancels the collection window', async () => {
   engine.onHang = () => controller.abort(new Error('stop'));
   await executeRun(options);
   assert.equal(log, ['collect begin', 'collect cancel']);
+});
+
+test('closed loop with several load pods: a saturated loader makes the trial invalid even when it is not the first listed', async () => {
+  const { options, platform } = setup(1);
+  options.scenario = resolveScenario(ScenarioSchema.parse({ name: 'orchestrated', repetitions: 1, load: { mode: 'max' } }));
+  options.trials = expandPlan(options.scenario);
+  platform.containers = [0, 1].map((i) => ({ kind: 'process', pod: `loadgen-${i}`, container: 'loadgen', role: 'loadgen', pid: 100 + i }));
+  // The second load pod uses 95 % of its core; the first only 20 %.
+  const busy: Collector = {
+    name: 'per-pod',
+    begin: async (containers) => ({
+      cancel: () => {},
+      end: async (): Promise<ResourceUsage[]> => containers.map((c, i) => ({ ...c, cpuCores: i === 0 ? 0.2 : 0.95, cpuCoresMax: 1, memoryBytesAvg: 1 << 20, memoryBytesMax: 1 << 20, samples: 3, windowMs: 1000 })),
+    }),
+  };
+  options.collectors = [busy];
+  const result = await executeRun(options);
+  const t = result.trials[0]!;
+  assert.is(t.status, 'invalid', 'before: only loadgen-0 (20 %) was read');
+  assert.ok(t.status === 'invalid' && t.reasons.some((r) => /load generator used 95% of a core/.test(r)), JSON.stringify(t.status === 'invalid' && t.reasons));
+});
+
+test('an impossible resource figure (negative CPU) fails the trial loudly instead of entering the figures', async () => {
+  const { options, platform } = setup(1);
+  platform.containers = [{ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: 100 }];
+  const negative: Collector = {
+    name: 'broken',
+    begin: async (containers) => ({
+      cancel: () => {},
+      end: async (): Promise<ResourceUsage[]> => containers.map((c) => ({ ...c, cpuCores: -0.132, cpuCoresMax: 0.15, memoryBytesAvg: 1 << 20, memoryBytesMax: 1 << 20, samples: 3, windowMs: 1000 })),
+    }),
+  };
+  options.collectors = [negative];
+  const result = await executeRun(options);
+  const t = result.trials[0]!;
+  assert.is(t.status, 'failed', 'before: a valid trial with loadgen at -0.132 cores');
+  assert.ok(t.status === 'failed' && t.error.where === 'resource collection' && /^loadgen\/loadgen \(loadgen\): cpuCores is negative \(-0\.132\)/.test(t.error.what), JSON.stringify(t.status === 'failed' && t.error));
 });
 
 test.run();
