@@ -241,7 +241,9 @@ test('a container using every core of the machine is not taken for an impossible
       await sleep(1_500);
       const [usage] = await window.end();
       assert.ok(Math.abs(usage!.cpuCores - 1) < 0.05, `${usage!.cpuCores} cores`);
-      assert.ok(usage!.cpuCoresMax >= usage!.cpuCores && usage!.cpuCoresMax < 1.2, `cpuCoresMax ${usage!.cpuCoresMax}`);
+      // The point: the impossible-figure check did not trip. An interval's max carries the reads' own
+      // timing (1.44 once under a load average of 9 on 2 cores), so it is bounded loosely here.
+      assert.ok(usage!.cpuCoresMax >= usage!.cpuCores && usage!.cpuCoresMax < 2, `cpuCoresMax ${usage!.cpuCoresMax}`);
     } finally {
       await stop();
     }
