@@ -7,6 +7,7 @@ import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 import type { Interval } from './compare/intervals.ts';
+import type { MeshRedline } from './redline-types.ts';
 
 export const SCHEMA_VERSION = 3;
 
@@ -187,6 +188,11 @@ export interface RunResult {
   trials: TrialResult[];
   /** Null until a gate has judged the run (`bench run --baseline`, `bench compare`, `bench accept`). */
   gate: GateRecord | null;
+  /**
+   * Mode `redline`: each mesh's redline, its interval and why its searches stopped (results/redline.ts),
+   * rewritten after every trial. Absent in other runs. Optional: added without a schema bump yet.
+   */
+  redline?: MeshRedline[];
 }
 
 export function isMeasured(t: TrialResult): t is MeasuredTrial {

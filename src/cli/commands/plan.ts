@@ -6,10 +6,13 @@ import { estimatePlanMs, estimateTrialMs, expandPlan } from '../../scenario/plan
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { textTable } from '../../report/format.ts';
 import type { Command } from '../command.ts';
+import { renderRedlinePlan } from '../redline-plan.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
 /** The plan as `bench plan` and `bench run --dry-run` print it: what it needs first, then the trials. */
 export function renderPlan(scenario: ResolvedScenario): string {
+  const redline = renderRedlinePlan(scenario);
+  if (redline) return redline;
   const trials = expandPlan(scenario);
   const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
   const l = scenario.load;
