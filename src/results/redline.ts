@@ -60,6 +60,8 @@ export interface RedlineSearch {
   brokeRps: number | null;
   /** What this search says the redline is: the highest rate that held below the lowest that broke. */
   redlineRps: number | null;
+  /** The last step's loader fell behind for the first time at this rate: the search runs it again. */
+  retryRps: number | null;
 }
 
 const redlineTrials = (result: RunResult, mesh: string, repetition: number) =>
@@ -78,8 +80,13 @@ export function redlineSearches(result: RunResult, mesh: string): RedlineSearch[
     });
     const steps: SearchStep[] = points.flatMap((p) => (p.verdict === 'held' || p.verdict === 'broke' ? [{ rateRps: p.rateRps, verdict: p.verdict }] : []));
     const last = points.at(-1);
+    const before = points.at(-2);
     let end: RedlineSearch['end'];
-    if (last?.verdict === 'loader-limited') end = 'loader-limited';
+    // A loader that fell behind once may have been paused by a neighbour; behind twice running at
+    // one rate, it is the limit.
+    const retryRps = last?.verdict === 'loader-limited' && !(before?.verdict === 'loader-limited' && before.rateRps === last.rateRps) ? last.rateRps : null;
+    if (retryRps !== null) end = 'unfinished';
+    else if (last?.verdict === 'loader-limited') end = 'loader-limited';
     else if (last?.verdict === 'failed') end = 'failed';
     else {
       const next = steps.length ? nextStep(o, steps, trials[0]!.t.trial.redline!.growth) : null;
@@ -87,7 +94,7 @@ export function redlineSearches(result: RunResult, mesh: string): RedlineSearch[
     }
     const { heldRps, brokeRps } = bracket(steps);
     const redlineRps = end === 'converged' || end === 'budget' || end === 'above-max' ? heldRps : null;
-    return { mesh, repetition, points, end, heldRps, brokeRps, redlineRps };
+    return { mesh, repetition, points, end, heldRps, brokeRps, redlineRps, retryRps };
   });
 }
 

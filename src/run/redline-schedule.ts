@@ -53,8 +53,12 @@ function nextTrialOf(result: RunResult, mesh: string): Trial | null {
   const searches = redlineSearches(result, mesh);
   const last = searches.at(-1);
   if (last?.end === 'unfinished') {
-    const steps = last.points.flatMap((p) => (p.verdict === 'held' || p.verdict === 'broke' ? [{ rateRps: p.rateRps, verdict: p.verdict }] : []));
     const growth = result.trials[last.points[0]!.trialIndex]!.trial.redline!.growth;
+    if (last.retryRps !== null) {
+      const phase = result.trials[last.points.at(-1)!.trialIndex]!.trial.redline!.phase;
+      return make(last.repetition, last.retryRps, phase, last.points.length + 1, growth);
+    }
+    const steps = last.points.flatMap((p) => (p.verdict === 'held' || p.verdict === 'broke' ? [{ rateRps: p.rateRps, verdict: p.verdict }] : []));
     const next = nextStep(o, steps, growth);
     return 'end' in next ? null : make(last.repetition, next.rateRps, next.phase, last.points.length + 1, growth);
   }

@@ -99,12 +99,17 @@ export const VALIDITY_DEFAULTS = { schedulerLagLimit: '1ms', schedulerLagLimitUs
 
 /** "0.1%", "5%": a fraction written as a percentage. */
 export const PERCENT_PATTERN = /^\d+(\.\d+)?%$/;
-const percentage = (description: string, max: number) =>
-  z
+/** Percentage fields, so that errors about them can show how one is written. */
+export const percentSchemas = new WeakSet<z.ZodType>();
+const percentage = (description: string, max: number) => {
+  const schema = z
     .string()
     .regex(PERCENT_PATTERN)
     .refine((text) => !PERCENT_PATTERN.test(text) || Number.parseFloat(text) <= max, { message: `must be at most ${max}%`, params: { fix: `write a percentage from 0% to ${max}%` } })
     .meta({ description, examples: ['0.1%', '5%'] });
+  percentSchemas.add(schema);
+  return schema;
+};
 
 /** Defaults of `load.redline` that the scenario may leave out. */
 export const REDLINE_DEFAULTS = { errors: '0.1%', tolerance: '5%', steps: 12 } as const;
