@@ -6,6 +6,7 @@
 import { meshRedlines, redlineSearches, type MeshRedline, type RedlineSearch } from '../../results/redline.ts';
 import { meshLabel, type RunResult } from '../../results/model.ts';
 import { escapeHtml } from '../escape.ts';
+import { formatRps } from '../format.ts';
 import { MESH_COLOURS } from './charts.ts';
 
 const e = escapeHtml;
@@ -15,7 +16,6 @@ const M = { left: 64, right: 16, top: 16, bottom: 44 };
 const plotW = W - M.left - M.right;
 const plotH = H - M.top - M.bottom;
 
-export const formatRps = (rps: number): string => (rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1));
 const level = (l: number) => `${Math.round(l * 100)} %`;
 
 export function redlineCell(r: MeshRedline): string {
@@ -49,7 +49,8 @@ function capacityTable(result: RunResult, redlines: readonly MeshRedline[]): str
 function rateChart(mesh: string, searches: readonly RedlineSearch[], r: MeshRedline, objectiveUs: number, maxRps: number): string {
   const points = searches.flatMap((s) => s.points.filter((p) => p.p99Us !== null));
   const maxMs = (objectiveUs / 1000) * 3;
-  const xMax = Math.max(maxRps, ...points.map((p) => p.rateRps)) * 1.05;
+  // The probed rates, not the search's max, set the scale: a redline far under max stays readable.
+  const xMax = Math.min(maxRps, Math.max(1, ...points.map((p) => p.rateRps))) * 1.1;
   const px = (rps: number) => M.left + (rps / xMax) * plotW;
   const py = (ms: number) => M.top + plotH * (1 - Math.min(ms, maxMs) / maxMs);
   const colour = MESH_COLOURS[mesh] ?? '#2a9d8f';
