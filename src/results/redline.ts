@@ -98,6 +98,16 @@ export function redlineSearches(result: RunResult, mesh: string): RedlineSearch[
   });
 }
 
+/**
+ * What gates read: each search's redline by repetition (searches that found none are left out; a
+ * mesh stopped by the load generator has no figure at all).
+ */
+export function searchRedlines(result: RunResult, mesh: string): Map<number, number> {
+  const searches = redlineSearches(result, mesh);
+  if (searches.some((s) => s.end === 'loader-limited')) return new Map();
+  return new Map(searches.flatMap((s) => (s.redlineRps === null ? [] : [[s.repetition, s.redlineRps] as const])));
+}
+
 /** Each mesh's redline, in the scenario's mesh order; empty when the run is not a redline search. */
 export function meshRedlines(result: RunResult): MeshRedline[] {
   const o = result.scenario.load.redline;

@@ -123,6 +123,9 @@ function gateIssues(s: ScenarioInput): RuleIssue[] {
       // A mesh a gate names but the run lacks would leave the gate inconclusive for ever: say so now.
       const named = [gate.mesh, gate.kind === 'cross' ? gate.reference.mesh : null].filter((m): m is string => m !== null);
       const missing = s.meshes === undefined ? [] : named.filter((m) => !meshes.includes(m));
+      if (gate.metric === 'redline' && s.load.mode !== 'redline') {
+        return [{ paths: [['gates', i]], what: `gate "${text}" judges the redline, which only \`load.mode: redline\` measures`, fix: 'set `load.mode: redline` with its `redline` objective, or gate on p99, rps, ...' }];
+      }
       return missing.map((m) => ({ paths: [['gates', i]], what: `gate "${text}" names mesh "${m}", which this scenario does not run`, fix: `add ${m} to \`meshes\`, or correct the gate (meshes: ${meshes.join(', ')})` }));
     } catch (e) {
       const error = e as MeshbenchError;
