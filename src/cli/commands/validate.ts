@@ -1,5 +1,5 @@
 import { ExitCode, ScenarioError } from '../../errors.ts';
-import { expandPlan } from '../../scenario/plan.ts';
+import { expandPlan, plannedTrialCount } from '../../scenario/plan.ts';
 import { formatError, formatIssue } from '../errors-display.ts';
 import type { Command } from '../command.ts';
 import type { CliIO } from '../io.ts';
@@ -21,8 +21,8 @@ async function validate(files: readonly string[], io: CliIO, debug: boolean): Pr
     try {
       const loaded = await loadScenario(file, io.cwd);
       const notYet = notYetRunnable(loaded);
-      const trials = expandPlan(loaded.scenario).length;
-      io.stdout.write(`${file}: valid (${trials} trials)\n`);
+      const trials = plannedTrialCount(loaded.scenario, expandPlan(loaded.scenario));
+      io.stdout.write(`${file}: valid (${loaded.scenario.load.redline ? `a redline search of at most ${trials}` : trials} trials)\n`);
       for (const issue of notYet) io.stdout.write(formatIssue({ ...issue, what: `note: ${issue.what}` }).replace(': error: ', ': '));
     } catch (error) {
       if (!(error instanceof ScenarioError) && !(error instanceof Error && 'exitCode' in error)) throw error;
