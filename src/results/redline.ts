@@ -120,7 +120,8 @@ export function meshRedlines(result: RunResult): MeshRedline[] {
     const found = values(mesh);
     const limited = own.find((s) => s.end === 'loader-limited');
     const loaderLimitedAtRps = limited ? limited.points.at(-1)!.rateRps : null;
-    const atRedline = heldStepsAtRedline(result, own);
+    // A mesh the load generator stopped has no redline, so no figure at it either.
+    const atRedline = loaderLimitedAtRps === null ? heldStepsAtRedline(result, own) : [];
     return {
       mesh,
       redlineRps: found.length && loaderLimitedAtRps === null ? medianInterval(found) : null,

@@ -57,13 +57,19 @@ function rateChart(mesh: string, searches: readonly RedlineSearch[], r: MeshRedl
   const grid = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => `<line x1="${M.left}" x2="${M.left + plotW}" y1="${py(maxMs * f)}" y2="${py(maxMs * f)}" class="grid"/><text x="${M.left - 6}" y="${py(maxMs * f) + 4}" text-anchor="end">${(maxMs * f).toFixed(0)}</text>`)
     .join('');
-  const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${px(xMax * f)}" y="${M.top + plotH + 16}" text-anchor="middle">${formatRps(xMax * f)}</text>`).join('');
+  const xTicks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<text x="${px(xMax * f)}" y="${M.top + plotH + 16}" text-anchor="middle">${Math.round(xMax * f).toLocaleString('en-US')}</text>`).join('');
   const objective = `<line class="objective" x1="${M.left}" x2="${M.left + plotW}" y1="${py(objectiveUs / 1000)}" y2="${py(objectiveUs / 1000)}" stroke="#c0392b" stroke-dasharray="6 4"/><text x="${M.left + plotW - 4}" y="${py(objectiveUs / 1000) - 4}" text-anchor="end" fill="#c0392b">objective P99 ${(objectiveUs / 1000).toFixed(0)} ms</text>`;
   const dots = points
     .map((p) => {
       const ms = p.p99Us! / 1000;
       const held = p.verdict === 'held';
       const title = `${formatRps(p.rateRps)} rps: P99 ${ms.toFixed(1)} ms, ${p.verdict} (${p.why})`;
+      if (p.verdict === 'loader-limited') {
+        // The loader's own lateness is in this P99: a cross, apart from what the mesh held or broke.
+        const x = px(p.rateRps);
+        const y = py(ms);
+        return `<path d="M${(x - 4).toFixed(1)},${(y - 4).toFixed(1)}L${(x + 4).toFixed(1)},${(y + 4).toFixed(1)}M${(x - 4).toFixed(1)},${(y + 4).toFixed(1)}L${(x + 4).toFixed(1)},${(y - 4).toFixed(1)}" stroke="#9b9b9b" stroke-width="2"><title>${e(title)}</title></path>`;
+      }
       return `<circle cx="${px(p.rateRps).toFixed(1)}" cy="${py(ms).toFixed(1)}" r="4" fill="${held ? colour : 'white'}" stroke="${colour}" stroke-width="2"><title>${e(title)}</title></circle>`;
     })
     .join('');
@@ -75,7 +81,7 @@ function rateChart(mesh: string, searches: readonly RedlineSearch[], r: MeshRedl
     mark = `<text x="${M.left + 8}" y="${M.top + 12}" class="invalid">limited by the load generator at ${formatRps(r.loaderLimitedAtRps)} rps</text>`;
   }
   const title = `${mesh}: P99 against rate`;
-  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(title)}" xmlns="http://www.w3.org/2000/svg"><title>${e(title)}</title>${grid}${xTicks}<text transform="translate(14,${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">P99 (ms)</text><text x="${M.left + plotW / 2}" y="${H - 14}" text-anchor="middle">rate (rps); filled: held the objective, hollow: broke it, top edge: off the scale</text>${mark}${objective}<g class="series" data-points="${points.length}">${dots}</g></svg>`;
+  return `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${e(title)}" xmlns="http://www.w3.org/2000/svg"><title>${e(title)}</title>${grid}${xTicks}<text transform="translate(14,${M.top + plotH / 2}) rotate(-90)" text-anchor="middle">P99 (ms)</text><text x="${M.left + plotW / 2}" y="${H - 14}" text-anchor="middle">rate (rps); filled: held the objective, hollow: broke it, ×: the loader fell behind; top edge: off the scale</text>${mark}${objective}<g class="series" data-points="${points.length}">${dots}</g></svg>`;
 }
 
 /** The whole section; empty when the run is not a redline search. */
