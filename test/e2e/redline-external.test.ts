@@ -23,6 +23,7 @@ test('external: a target of 4 slots × 10 ms (400 rps) gives a redline within 10
     const [none] = result.redline ?? [];
     assert.ok(none, 'result.json has no redline summary');
     const found = none.redlineRps!;
+    process.stdout.write(`  external: redline ${JSON.stringify(found)} of a 400 rps target\n`);
     assert.ok(found.estimate >= 360 && found.estimate <= 440, `redline ${JSON.stringify(found)}; steps ${steps(result)}`);
     assert.is(found.level, 0.75, 'three searches: [min, max] of three is a 75 % sign-test interval');
     assert.equal(none.ends, ['converged', 'converged', 'converged']);

@@ -33,9 +33,9 @@ export function bench(dir: string, args: string[], timeoutMs: number) {
   return spawnSync(process.execPath, [join(repoRoot, 'bin/bench.js'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true' }, timeout: timeoutMs });
 }
 
-export function readResult(dir: string): RunResult {
-  const [folder] = readdirSync(join(dir, 'out'));
-  return JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+export function readResult(dir: string, output = 'out'): RunResult {
+  const [folder] = readdirSync(join(dir, output));
+  return JSON.parse(readFileSync(join(dir, output, folder!, 'result.json'), 'utf8')) as RunResult;
 }
 
 export const steps = (r: RunResult) => r.trials.map((t) => `${t.trial.mesh}@${t.trial.level.targetRps}:${t.status}`).join(' ');
