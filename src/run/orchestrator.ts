@@ -59,7 +59,7 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     source: { kind: 'measured' },
     gate: null,
   };
-  o.progress.runStarted(o.trials, o.estimatedMs);
+  o.progress.runStarted(o.trials, o.estimatedMs, result.plannedTrials);
   // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.
   let stopped = false;
   try {
