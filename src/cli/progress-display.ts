@@ -60,10 +60,10 @@ export class PlainProgress implements ProgressSink {
     this.out = out;
   }
 
-  runStarted(trials: readonly Trial[], estimatedMs: number): void {
-    this.total = trials.length;
-    this.clock.start(trials.length, estimatedMs);
-    this.out.write(`${stamp()} run started: ${trials.length} trials, about ${formatDurationMs(estimatedMs)}\n`);
+  runStarted(trials: readonly Trial[], estimatedMs: number, plannedTrials = trials.length): void {
+    this.total = plannedTrials;
+    this.clock.start(plannedTrials, estimatedMs);
+    this.out.write(`${stamp()} run started: ${trialCount(trials, plannedTrials)} trials, about ${formatDurationMs(estimatedMs)}\n`);
   }
 
   trialStage(trial: Trial, stage: TrialStage): void {
@@ -116,10 +116,10 @@ export class TerminalProgress implements ProgressSink {
     this.timing = timing;
   }
 
-  runStarted(trials: readonly Trial[], estimatedMs: number): void {
-    this.total = trials.length;
-    this.clock.start(trials.length, estimatedMs);
-    this.out.write(`Running ${trials.length} trials, about ${formatDurationMs(estimatedMs)}. Ctrl-C stops and keeps finished trials.\n`);
+  runStarted(trials: readonly Trial[], estimatedMs: number, plannedTrials = trials.length): void {
+    this.total = plannedTrials;
+    this.clock.start(plannedTrials, estimatedMs);
+    this.out.write(`Running ${trialCount(trials, plannedTrials)} trials, about ${formatDurationMs(estimatedMs)}. Ctrl-C stops and keeps finished trials.\n`);
     this.timer = setInterval(() => this.render(), 500);
     this.timer.unref();
   }
@@ -192,3 +192,6 @@ function isCI(env: CliEnv): boolean {
 }
 
 type CliEnv = Readonly<Record<string, string | undefined>>;
+
+/** A redline search chooses its trials as it runs: its budget is a ceiling, not a count. */
+const trialCount = (trials: readonly Trial[], planned: number): string => (planned > trials.length ? `up to ${planned}` : String(planned));

@@ -10,6 +10,7 @@ import { displayNames, headline } from '../results/headline.ts';
 import { emulationBanner, headlineSentences } from './headline.ts';
 import { overridesLine } from './overrides.ts';
 import { verdictFootnote, verdictTables } from './verdict.ts';
+import { renderRedlineText } from './redline-text.ts';
 
 export function renderMarkdown(result: RunResult, summary: RunSummary, options: ReportOptions): string {
   const s = result.scenario;
@@ -33,6 +34,9 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
     if (decision.expectations.length) out.push('', '**Claimed and measured**', '', ...decision.expectations.map((x) => `- ${x.flagged ? '⚠️ ' : ''}${escapeMarkdown(x.text)}`));
     out.push('', '**What this page does not show**', '', ...decision.caveats.map((c) => `- ${escapeMarkdown(c)}`), '');
   }
+  const redline = renderRedlineText(result);
+  // In a fenced block nothing is markup; a backtick in a mesh's name must not close the fence.
+  if (redline) out.push('### Redline', '', '```text', redline.replaceAll('`', "'"), '```', '');
   for (const table of verdictTables(summary)) {
     if (table.cells.length === 0) continue;
     out.push(`### Level \`${table.level.id}\` (${table.level.connections} connections${table.level.targetRps ? `, ${table.level.targetRps} rps` : ', max rate'})`, '');

@@ -2,7 +2,7 @@
  * The migration decision inside one run: the scenario's cross-mesh gates ("is Istio at least as good
  * as App Mesh, within the margin we accept?") and claimed ranges next to measured figures.
  */
-import { parseGates } from '../scenario/gates.ts';
+import { gateFitsLevel, parseGates } from '../scenario/gates.ts';
 import { evaluateCrossGate } from './compare/cross.ts';
 import { DEFAULT_CONFIDENCE, medianInterval } from './compare/intervals.ts';
 import { trialMetric } from './metrics.ts';
@@ -18,7 +18,7 @@ export function crossMeshDecisions(result: RunResult, confidence = DEFAULT_CONFI
   const cells = judgedCells(result);
   return gates.flatMap((gate) =>
     cells
-      .filter((c) => c.mesh !== gate.reference.mesh && (gate.mesh === null || gate.mesh === c.mesh) && (gate.level === null || gate.level === c.level))
+      .filter((c) => c.mesh !== gate.reference.mesh && gateFitsLevel(gate.metric, c.level) && (gate.mesh === null || gate.mesh === c.mesh) && (gate.level === null || gate.level === c.level))
       .map((c) => evaluateCrossGate(gate, c, { candidate: result, confidence })),
   );
 }

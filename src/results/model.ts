@@ -7,6 +7,7 @@ import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 import type { Interval } from './compare/intervals.ts';
+import type { MeshRedline } from './redline-types.ts';
 
 export const SCHEMA_VERSION = 3;
 
@@ -192,6 +193,11 @@ export interface RunResult {
    * `scenario` already holds them. Absent when none was given, and in files written before.
    */
   overrides?: RunOverride[];
+  /**
+   * Mode `redline`: each mesh's redline, its interval and why its searches stopped (results/redline.ts),
+   * rewritten after every trial. Absent in other runs. (schema v3)
+   */
+  redline?: MeshRedline[];
   /**
    * The layout (as environment.layout) and why it was chosen: "no network namespaces here:
    * iptables is not installed; ...". Absent in files written before.

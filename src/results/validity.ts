@@ -21,6 +21,10 @@ export interface ValidityInput {
   loaderCpuCores: number | null;
 }
 
+/** The reasons that say the load generator, not the target, was the limit (they all begin so). */
+const LOADER_REASON_START = 'the load generator';
+export const isLoaderReason = (reason: string): boolean => reason.startsWith(LOADER_REASON_START);
+
 export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores }: ValidityInput): string[] {
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;

@@ -13,10 +13,12 @@ import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } f
 import { SCHEMA_VERSION } from '../results/model.ts';
 import { busiestLoaderCpuCores } from '../results/resources.ts';
 import { invalidReasons } from '../results/validity.ts';
+import { meshRedlines } from '../results/redline.ts';
 import { loadLevels, type Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { ProgressSink } from './progress.ts';
 import { runLoadStage } from './load-stage.ts';
+import { fixedSchedule, redlineSchedule } from './redline-schedule.ts';
 
 export interface RunOptions {
   runId: string;
@@ -25,7 +27,10 @@ export interface RunOptions {
   scenarioFile: string;
   scenarioHash: string;
   scenario: ResolvedScenario;
+  /** The planned trials; a redline search (scenario.load.redline) chooses its own as it runs. */
   trials: readonly Trial[];
+  /** What `plannedTrials` says: the trials' count, or a redline search's whole budget. */
+  plannedTrials?: number;
   estimatedMs: number;
   environment: Environment;
   platform: Platform;
@@ -54,22 +59,25 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
     scenario: o.scenario,
     environment: o.environment,
     levels: loadLevels(o.scenario),
-    plannedTrials: o.trials.length,
+    plannedTrials: o.plannedTrials ?? o.trials.length,
     trials: [],
     source: { kind: 'measured' },
     gate: null,
     ...(o.overrides?.length ? { overrides: o.overrides } : {}),
     ...(o.layoutReason ? { layout: { name: o.environment.layout, reason: o.layoutReason } } : {}),
   };
-  o.progress.runStarted(o.trials, o.estimatedMs);
+  o.progress.runStarted(o.trials, o.estimatedMs, result.plannedTrials);
   // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.
   let stopped = false;
   try {
     await o.persist(result);
-    for (const trial of o.trials) {
+    const schedule = o.scenario.load.redline ? redlineSchedule(o.scenario.meshes) : fixedSchedule(o.trials);
+    for (let trial = schedule.next(result); trial; trial = schedule.next(result)) {
       if (o.signal.aborted) break;
       const outcome = await runTrial(trial, o);
+      if (!result.levels.some((l) => l.id === trial.level.id)) result.levels.push(trial.level);
       result.trials.push(outcome);
+      if (o.scenario.load.redline) result.redline = meshRedlines(result);
       o.progress.trialFinished(outcome);
       // A failed trial is kept with its stage and cause; the run goes on (DESIGN.md).
       await o.persist(result);

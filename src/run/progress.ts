@@ -3,7 +3,8 @@ import type { RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import type { Trial } from '../scenario/plan.ts';
 
 export interface ProgressSink {
-  runStarted(trials: readonly Trial[], estimatedMs: number): void;
+  /** `plannedTrials`: more than `trials` when the run chooses its trials as it goes (a redline search: its budget). */
+  runStarted(trials: readonly Trial[], estimatedMs: number, plannedTrials?: number): void;
   trialStage(trial: Trial, stage: TrialStage): void;
   trialFinished(result: TrialResult): void;
   runFinished(result: RunResult): void;

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { ScenarioIssue } from '../errors.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { dotPath, keyNodeOf, type Path } from './yaml-nodes.ts';
-import { durationSchemas, ScenarioSchema } from './schema.ts';
+import { durationSchemas, percentSchemas, ScenarioSchema } from './schema.ts';
 import { knownKeysAt, schemaAt } from './schema-walk.ts';
 
 function describeValue(value: unknown): string {
@@ -38,6 +38,8 @@ interface IssueContext {
   /** The value in the file at the path. */
   value: unknown;
   isDurationField: boolean;
+  /** A percentage written with its sign ("0.1%"): a bare 0.1 could mean 0.1 % or 10 %. */
+  isPercentField: boolean;
   at: (offset: number) => string;
   locate: (path: Path) => string;
 }
@@ -75,8 +77,9 @@ const invalidKey: Explainer<'invalid_key'> = (_issue, { doc, path, where, p, at 
   ];
 };
 
-const invalidType: Explainer<'invalid_type'> = (issue, { path, where, p, value, isDurationField }) => {
+const invalidType: Explainer<'invalid_type'> = (issue, { path, where, p, value, isDurationField, isPercentField }) => {
   if (value === undefined) return [{ what: `missing required key \`${p}\``, where, path: p, fix: `add \`${String(path.at(-1))}:\` here` }];
+  if (isPercentField) return [{ what: `\`${p}\` must be a percentage with its % sign, not ${describeValue(value)}`, where, path: p, fix: `write it as a percentage${typeof value === 'number' ? `: "${value}%" or, for the fraction ${value}, "${+(value * 100).toFixed(6)}%"` : ', e.g. "0.1%"'}` }];
   const expected = typeNames[issue.expected] ?? issue.expected;
   return [
     {
@@ -94,7 +97,8 @@ const invalidValue: Explainer<'invalid_value'> = (issue, { where, p, value }) =>
   return [{ what: `\`${p}\` is ${describeValue(value)}; expected one of: ${allowed.join(', ')}`, where, path: p, fix: guess ? `did you mean "${guess}"?` : `use one of: ${allowed.join(', ')}` }];
 };
 
-const invalidFormat: Explainer<'invalid_format'> = (issue, { where, p, value, isDurationField }) => {
+const invalidFormat: Explainer<'invalid_format'> = (issue, { where, p, value, isDurationField, isPercentField }) => {
+  if (isPercentField) return [{ what: `\`${p}\` is not a percentage: ${JSON.stringify(value)}`, where, path: p, fix: 'write a number and a % sign, e.g. "0.1%" or "5%"' }];
   if (issue.format === 'url') {
     return [{ what: `\`${p}\` is not an http:// or https:// URL: ${JSON.stringify(value)}`, where, path: p, fix: 'write the whole URL with its scheme, e.g. http://127.0.0.1:8080/' }];
   }
@@ -165,6 +169,7 @@ export function explain(issue: z.core.$ZodIssue, doc: Document, at: (offset: num
     p: dotPath(path) || '(top level)',
     value: isCollection(raw) ? raw.toJSON() : raw,
     isDurationField: leaf !== undefined && durationSchemas.has(leaf),
+    isPercentField: leaf !== undefined && percentSchemas.has(leaf),
     at,
     locate,
   };

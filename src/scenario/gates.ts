@@ -16,8 +16,15 @@ export const GATE_METRICS = {
   sidecar_cpu: { unit: 'cores', description: 'CPU of both sidecars' },
   app_cpu: { unit: 'cores', description: 'CPU of the app' },
   sidecar_mem: { unit: 'bytes', description: 'resident memory of both sidecars' },
+  redline: { unit: 'rps', description: 'mode redline: the highest rate a mesh holds under the objective, one value per search (judged at level `redline`)' },
 } as const;
 export type GateMetric = keyof typeof GATE_METRICS;
+
+/** The level a redline run's `redline` figures sit at; no load level is named so (`c16`, `c16-r400`). */
+export const REDLINE_LEVEL = 'redline';
+
+/** A gate on `redline` judges the level `redline` only, and every other metric the load levels only. */
+export const gateFitsLevel = (metric: GateMetric, level: string): boolean => (metric === 'redline') === (level === REDLINE_LEVEL);
 
 interface GateBase {
   /** As written, for reports. */

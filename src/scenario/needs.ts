@@ -1,7 +1,7 @@
 /** What a plan will need (time, connections, descriptors, processes), and the soft ceilings it passes. */
 import { SOFT_CEILINGS } from './ceilings.ts';
 import { formatDurationMs } from './duration.ts';
-import { estimatePlanMs, type EstimateLayout, type Trial } from './plan.ts';
+import { estimatePlanMs, plannedTrialCount, type EstimateLayout, type Trial } from './plan.ts';
 import type { ResolvedScenario } from './resolve.ts';
 
 export interface PlanNeeds {
@@ -22,10 +22,10 @@ export function planNeeds(s: ResolvedScenario, trials: readonly Trial[], layout?
   const meshed = s.meshes.some((m) => m !== 'none');
   const hops = s.platform === 'local' && meshed ? 3 : 1;
   return {
-    trials: trials.length,
+    trials: plannedTrialCount(s, trials),
     estimatedMs: estimatePlanMs(s, trials, layout),
     peakConnections,
-    peakRateRps: s.load.ratesRps ? Math.max(...s.load.ratesRps) : null,
+    peakRateRps: s.load.redline ? s.load.redline.maxRps : s.load.ratesRps ? Math.max(...s.load.ratesRps) : null,
     processesPerTrial: s.platform === 'local' ? (meshed ? 3 : 1) : 0,
     fileDescriptors: peakConnections * 2 * hops,
   };

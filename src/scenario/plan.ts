@@ -3,6 +3,7 @@
  * so the order is none, istio, appmesh, none, istio, ... and drift on the machine hits every mesh
  * alike (DESIGN.md "Measurement rules").
  */
+import { redlineBudget, type RedlineStep } from './redline-plan.ts';
 import type { ResolvedScenario } from './resolve.ts';
 
 export interface LoadLevel {
@@ -21,9 +22,18 @@ export interface Trial {
   level: LoadLevel;
   /** 1-based. */
   repetition: number;
+  /** Mode `redline`: the step of the search this trial is (its repetition is the search's). */
+  redline?: RedlineStep;
+}
+
+/** The level of one redline step: the same connections, the rate the search chose. */
+export function redlineLevel(connections: number, targetRps: number): LoadLevel {
+  return { id: `c${connections}-r${targetRps}`, connections, targetRps };
 }
 
 export function loadLevels(s: ResolvedScenario): LoadLevel[] {
+  // A redline search finds its levels as it runs (the result lists them as they come).
+  if (s.load.redline) return [];
   const rates: (number | null)[] = s.load.ratesRps ?? [null];
   return s.load.connections.flatMap((connections) =>
     rates.map((targetRps) => ({
@@ -34,7 +44,12 @@ export function loadLevels(s: ResolvedScenario): LoadLevel[] {
   );
 }
 
+/**
+ * The trials known before the run. A redline search is adaptive: each step's rate depends on the
+ * last, so it has no fixed list (redline-plan.ts gives its bounds and budget instead).
+ */
 export function expandPlan(s: ResolvedScenario): Trial[] {
+  if (s.load.redline) return [];
   const trials: Trial[] = [];
   const levels = loadLevels(s);
   for (let repetition = 1; repetition <= s.repetitions; repetition++) {
@@ -73,6 +88,10 @@ export function estimateTrialMs(s: ResolvedScenario, layout: EstimateLayout = de
   return s.load.warmupMs + s.load.durationMs + TRIAL_OVERHEAD_MS[layout];
 }
 
+/** A redline search has no fixed list: the most trials its budget allows. */
+export const plannedTrialCount = (s: ResolvedScenario, trials: readonly Trial[]): number => redlineBudget(s)?.maxTrials ?? trials.length;
+
+/** For a redline search, the longest it can take: every search using its whole step budget. */
 export function estimatePlanMs(s: ResolvedScenario, trials: readonly Trial[], layout?: EstimateLayout): number {
-  return trials.length * estimateTrialMs(s, layout);
+  return plannedTrialCount(s, trials) * estimateTrialMs(s, layout);
 }

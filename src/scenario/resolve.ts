@@ -11,7 +11,24 @@ import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kube
 import { MEMORY_PATTERN, type ScenarioInput } from './schema.ts';
 
 export type PlatformName = ScenarioInput['platform'];
-export type LoadMode = ScenarioInput['load']['mode'];
+/**
+ * The mode the engines run: mode `redline` is a search over open-loop (`rate`) trials, so it
+ * resolves to `rate` with `load.redline` set.
+ */
+export type LoadMode = Exclude<ScenarioInput['load']['mode'], 'redline'>;
+
+/** Mode `redline`: the objective a step must hold and the bounds of the search. */
+export interface RedlineObjective {
+  p99Us: number;
+  /** Largest fraction of failed requests (non-2xx and errors) a holding step may have. */
+  errorFraction: number;
+  minRps: number;
+  maxRps: number;
+  /** The search ends when (broke − held) / held is at most this. */
+  tolerance: number;
+  /** Step budget of one search (one mesh, one repetition). */
+  maxSteps: number;
+}
 
 export interface ResolvedScenario {
   name: string;
@@ -29,8 +46,10 @@ export interface ResolvedScenario {
     mode: LoadMode;
     engine: ScenarioInput['load']['engine'];
     connections: number[];
-    /** Target rates of mode `rate`; null in mode `max`. */
+    /** Target rates of mode `rate`; null in mode `max` and in a redline search (its rates are found as it runs). */
     ratesRps: number[] | null;
+    /** Mode `redline` (resolved to `rate`): the search; absent otherwise, so other scenarios keep their hash. */
+    redline?: RedlineObjective;
     durationMs: number;
     warmupMs: number;
     timeoutMs: number;
@@ -100,6 +119,12 @@ function resolveExpectation(e: ScenarioInput['expectations'][string]): Expectati
   };
 }
 
+const percentFraction = (text: string): number => Number.parseFloat(text) / 100;
+
+function resolveRedline(r: NonNullable<ScenarioInput['load']['redline']>): RedlineObjective {
+  return { p99Us: parseDurationUs(r.p99), errorFraction: percentFraction(r.errors), minRps: r.min, maxRps: r.max, tolerance: percentFraction(r.tolerance), maxSteps: r.steps };
+}
+
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const { loaderStartLead, ...kubernetes } = input.kubernetes;
   return {
@@ -123,7 +148,8 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       ]),
     ),
     load: {
-      mode: input.load.mode,
+      mode: input.load.mode === 'redline' ? 'rate' : input.load.mode,
+      ...(input.load.redline ? { redline: resolveRedline(input.load.redline) } : {}),
       engine: input.load.engine,
       connections: list(input.load.connections),
       ratesRps: input.load.rate === undefined ? null : list(input.load.rate),

@@ -50,6 +50,31 @@ const maxModeHasNoRates: Rule = (s) =>
     ? { paths: [['load', 'rate']], what: '`rate` is only used with `mode: rate`', fix: 'remove `rate`, or set `mode: rate` to run at fixed rates' }
     : undefined;
 
+const redlineModeHasObjective: Rule = (s) =>
+  s.load.mode === 'redline' && s.load.redline === undefined
+    ? { paths: [['load', 'mode']], what: 'mode `redline` needs `load.redline`: the objective and the search range', fix: 'add `redline: { p99: 50ms, errors: 0.1%, min: 50, max: 5000 }` under `load`' }
+    : undefined;
+
+const objectiveOnlyInRedline: Rule = (s) =>
+  s.load.mode !== 'redline' && s.load.redline !== undefined
+    ? { paths: [['load', 'redline']], what: '`redline` is only used with `mode: redline`', fix: 'remove `redline`, or set `mode: redline` to search for the highest rate that holds it' }
+    : undefined;
+
+const redlineFindsItsRates: Rule = (s) =>
+  s.load.mode === 'redline' && s.load.rate !== undefined
+    ? { paths: [['load', 'rate']], what: 'mode `redline` finds its own rates between `redline.min` and `redline.max`; `rate` is not used', fix: 'remove `rate`, or set `mode: rate` to run fixed rates' }
+    : undefined;
+
+const redlineOneLevel: Rule = (s) =>
+  s.load.mode === 'redline' && Array.isArray(s.load.connections) && s.load.connections.length > 1
+    ? { paths: [['load', 'connections']], what: 'mode `redline` searches one connection count; a list would make one search per value', fix: 'give one number, e.g. `connections: 16`, and a scenario per connection count' }
+    : undefined;
+
+const redlineRangeRises: Rule = (s) =>
+  s.load.redline !== undefined && s.load.redline.min >= s.load.redline.max
+    ? { paths: [['load', 'redline', 'max'], ['load', 'redline', 'min']], what: `redline.min (${s.load.redline.min}) must be below redline.max (${s.load.redline.max})`, fix: 'set min to a rate every mesh holds and max to one none should not reach' }
+    : undefined;
+
 const budgetCoversInjectedErrors: Rule = (s) =>
   s.load.errorBudget < s.workload.errorRate
     ? {
@@ -98,6 +123,9 @@ function gateIssues(s: ScenarioInput): RuleIssue[] {
       // A mesh a gate names but the run lacks would leave the gate inconclusive for ever: say so now.
       const named = [gate.mesh, gate.kind === 'cross' ? gate.reference.mesh : null].filter((m): m is string => m !== null);
       const missing = s.meshes === undefined ? [] : named.filter((m) => !meshes.includes(m));
+      if (gate.metric === 'redline' && s.load.mode !== 'redline') {
+        return [{ paths: [['gates', i]], what: `gate "${text}" judges the redline, which only \`load.mode: redline\` measures`, fix: 'set `load.mode: redline` with its `redline` objective, or gate on p99, rps, ...' }];
+      }
       return missing.map((m) => ({ paths: [['gates', i]], what: `gate "${text}" names mesh "${m}", which this scenario does not run`, fix: `add ${m} to \`meshes\`, or correct the gate (meshes: ${meshes.join(', ')})` }));
     } catch (e) {
       const error = e as MeshbenchError;
@@ -158,7 +186,7 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

@@ -16,7 +16,7 @@ import { DURATION_PATTERN, formatDurationMs, isDuration, parseDurationMs } from 
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
-export const LOAD_MODES = ['max', 'rate'] as const;
+export const LOAD_MODES = ['max', 'rate', 'redline'] as const;
 /** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
 export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
 
@@ -98,12 +98,41 @@ export const WorkloadSchema = z
 /** The validity rules' defaults; a scenario that loosens them is said so in every report. */
 export const VALIDITY_DEFAULTS = { schedulerLagLimit: '1ms', schedulerLagLimitUs: 1_000, errorBudget: 0.01 } as const;
 
+/** "0.1%", "5%": a fraction written as a percentage. */
+export const PERCENT_PATTERN = /^\d+(\.\d+)?%$/;
+/** Percentage fields, so that errors about them can show how one is written. */
+export const percentSchemas = new WeakSet<z.ZodType>();
+const percentage = (description: string, max: number) => {
+  const schema = z
+    .string()
+    .regex(PERCENT_PATTERN)
+    .refine((text) => !PERCENT_PATTERN.test(text) || Number.parseFloat(text) <= max, { message: `must be at most ${max}%`, params: { fix: `write a percentage from 0% to ${max}%` } })
+    .meta({ description, examples: ['0.1%', '5%'] });
+  percentSchemas.add(schema);
+  return schema;
+};
+
+/** Defaults of `load.redline` that the scenario may leave out. */
+export const REDLINE_DEFAULTS = { errors: '0.1%', tolerance: '5%', steps: 12 } as const;
+
+const RedlineSchema = z
+  .strictObject({
+    p99: duration('The latency objective: a step holds while the P99 of its 2xx responses is at or under this (from the intended send time).', HARD_CEILINGS.timeoutMs),
+    errors: percentage('The error objective: a step holds while its failed requests (non-2xx and errors) are at or under this fraction of all.', 100).default(REDLINE_DEFAULTS.errors),
+    min: rateRps.meta({ description: 'First rate of the search (requests per second); a mesh that breaks the objective here is reported as below it.' }),
+    max: rateRps.meta({ description: 'Highest rate the search tries; a mesh that holds here is reported as at least this.' }),
+    tolerance: percentage('The search ends when the rate that broke is within this of the rate that held.', 50).default(REDLINE_DEFAULTS.tolerance),
+    steps: z.number().int().min(2).max(64).default(REDLINE_DEFAULTS.steps).meta({ description: 'Step budget of one search (one mesh, one repetition): a search that has not converged by then reports the bracket it reached.' }),
+  })
+  .meta({ description: 'Mode `redline`: the objective and the search range. Each step is an open-loop trial with its own warmup; the search doubles the rate from `min` until a step breaks the objective, then bisects; `repetitions` repeats the whole search, so the redline has an interval.' });
+
 const LoadSchema = z
   .strictObject({
     mode: z
       .enum(LOAD_MODES)
       .default('max')
-      .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates.' }),
+      .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates. `redline`: a search for the highest open-loop rate that holds a latency objective (see `redline`).' }),
+    redline: RedlineSchema.optional(),
     engine: z
       .enum(LOAD_ENGINES)
       .default('meshbench')

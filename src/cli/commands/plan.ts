@@ -9,10 +9,13 @@ import { booleanFlag, stringFlag, type Command } from '../command.ts';
 import { JSON_OPTION, KUBE_OPTIONS } from '../options.ts';
 import type { PrerequisiteReport } from '../../run/prerequisites.ts';
 import { planJson, renderJson } from '../../report/json.ts';
+import { renderRedlinePlan } from '../redline-plan.ts';
 import { assertRunnable, loadScenario } from '../scenario-input.ts';
 
 /** The plan as `bench plan` and `bench run --dry-run` print it: what it needs first, then the trials. */
 export function renderPlan(scenario: ResolvedScenario, layout?: EstimateLayout): string {
+  const redline = renderRedlinePlan(scenario);
+  if (redline) return redline;
   const trials = expandPlan(scenario);
   const rows = trials.map((t) => [String(t.index + 1), t.mesh, t.level.id, String(t.level.connections), t.level.targetRps === null ? 'max' : String(t.level.targetRps), String(t.repetition)]);
   const l = scenario.load;

@@ -9,6 +9,7 @@ import { ExitCode } from '../../errors.ts';
 import { gateInWords } from '../../report/decision.ts';
 import { renderComparisonText } from '../../report/compare-text.ts';
 import { REPORT_FORMATS } from '../../report/index.ts';
+import { renderRedlineText } from '../../report/redline-text.ts';
 import { renderTerminalTable } from '../../report/terminal-table.ts';
 import type { Comparison } from '../../results/compare/types.ts';
 import { outcomeFails } from '../../results/compare/verdict.ts';
@@ -43,6 +44,8 @@ async function judgeAndReport(result: RunResult, folder: ResultFolder, shown: st
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
   const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags), summary);
   io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
+  const redline = renderRedlineText(result);
+  if (redline) io.stdout.write(`\n${redline}\n`);
   warnings(result, io);
 
   if (summary.decisions.length) io.stdout.write(`\nThe decision (cross-mesh gates of the scenario):\n${summary.decisions.map((r) => `  ${gateInWords(r, (m) => m)}`).join('\n')}\n`);

@@ -9,7 +9,7 @@ import { ResultFolder } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
 import type { Platform } from '../../platforms/types.ts';
 import { describeNeeds, overSoftCeilings, planNeeds } from '../../scenario/needs.ts';
-import { estimatePlanMs, expandPlan } from '../../scenario/plan.ts';
+import { estimatePlanMs, expandPlan, plannedTrialCount } from '../../scenario/plan.ts';
 import { scenarioHash } from '../../scenario/resolve.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
@@ -116,6 +116,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       scenarioHash: scenarioHash(scenario),
       scenario,
       trials,
+      plannedTrials: plannedTrialCount(scenario, trials),
       estimatedMs: estimatePlanMs(scenario, trials, platform.layout),
       environment: liveEnvironment(platform, caveats),
       platform,

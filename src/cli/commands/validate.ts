@@ -1,7 +1,7 @@
 import { ExitCode, MeshbenchError, ScenarioError } from '../../errors.ts';
 import type { ValidatedFile } from '../../report/json.ts';
 import { JSON_OPTION } from '../options.ts';
-import { expandPlan } from '../../scenario/plan.ts';
+import { expandPlan, plannedTrialCount } from '../../scenario/plan.ts';
 import { formatError, formatIssue } from '../errors-display.ts';
 import { booleanFlag, type Command } from '../command.ts';
 import type { CliIO } from '../io.ts';
@@ -26,9 +26,9 @@ async function validate(files: readonly string[], io: CliIO, debug: boolean, jso
     try {
       const loaded = await loadScenario(file, io.cwd);
       const notYet = notYetRunnable(loaded);
-      const trials = expandPlan(loaded.scenario).length;
+      const trials = plannedTrialCount(loaded.scenario, expandPlan(loaded.scenario));
       validated.push({ file, trials, issues: [], notes: notYet });
-      text.write(`${file}: valid (${trials} trials)\n`);
+      text.write(`${file}: valid (${loaded.scenario.load.redline ? `a redline search of at most ${trials}` : trials} trials)\n`);
       for (const issue of notYet) text.write(formatIssue({ ...issue, what: `note: ${issue.what}` }).replace(': error: ', ': '));
     } catch (error) {
       if (!(error instanceof ScenarioError) && !(error instanceof MeshbenchError)) throw error;

@@ -5,6 +5,7 @@ import type { RunSummary } from '../../results/summary.ts';
 import type { ReportOptions } from '../types.ts';
 import { escapeHtml } from '../escape.ts';
 import { costSection, decisionHtml, distributionSection, repetitionSection, resourcesSection, sweepSection, trialsSection, verdictSection } from './sections.ts';
+import { redlineSection } from './redline.ts';
 import { STYLE } from './style.ts';
 import { displayNames, headline } from '../../results/headline.ts';
 import { emulationBanner, headlineSentences } from '../headline.ts';
@@ -19,6 +20,7 @@ export function renderHtml(result: RunResult, summary: RunSummary, options: Repo
   const decision = decisionHtml(result, summary);
   const sections: [string, string][] = [
     ...(decision ? [['The decision', decision] as [string, string]] : []),
+    ...(s.load.redline ? [['Redline: the highest rate each mesh holds', redlineSection(result)] as [string, string]] : []),
     ['What each mesh adds over no mesh', verdictSection(summary)],
     ['Latency distribution', distributionSection(result, summary)],
     ['Latency against load', sweepSection(summary)],

@@ -5,7 +5,7 @@
  * else is inconclusive; a side with nothing to judge is no data, which fails.
  */
 import { DEFAULT_CONFIDENCE, median, medianInterval, minCandidatesFor, minValuesFor, shiftInterval, type Interval } from './intervals.ts';
-import type { Gate, ThresholdGate } from '../../scenario/gates.ts';
+import { gateFitsLevel, type Gate, type ThresholdGate } from '../../scenario/gates.ts';
 import { evaluateCrossGate, type CrossSource } from './cross.ts';
 import { cellKey, type Samples } from './samples.ts';
 import type { Cell, GateResult, Outcome } from './types.ts';
@@ -105,7 +105,7 @@ export function evaluateGates(baseline: Samples, candidate: Samples, o: CompareO
   const results: GateResult[] = [];
   for (const cell of o.cells) {
     for (const gate of o.gates) {
-      if ((gate.mesh && gate.mesh !== cell.mesh) || (gate.level && gate.level !== cell.level)) continue;
+      if ((gate.mesh && gate.mesh !== cell.mesh) || (gate.level && gate.level !== cell.level) || !gateFitsLevel(gate.metric, cell.level)) continue;
       if (gate.kind === 'cross') {
         if (o.cross && cell.mesh !== gate.reference.mesh) results.push(evaluateCrossGate(gate, cell, { ...o.cross, confidence: o.confidence ?? DEFAULT_CONFIDENCE }));
       } else if (applies(gate, cell, baseline, candidate)) results.push(evaluateGate(gate, cell, baseline, candidate, o));

@@ -13,6 +13,7 @@ import { DEFAULT_CONFIDENCE, median, medianInterval, minValuesFor, type Interval
 import type { Cell, GateResult } from './types.ts';
 import { cellKey, type Samples } from './samples.ts';
 import { judge, resolution } from './verdict.ts';
+import { evaluateRedlineCrossGate } from './redline-cross.ts';
 
 export interface CrossReference {
   samples: Samples;
@@ -33,10 +34,14 @@ export interface CrossSource {
 }
 
 function values(run: RunResult, mesh: string, level: string, gate: CrossMeshGate): number[] {
-  return [...byRepetition(run, mesh, level, gate.metric).values()].flatMap((t) => trialMetric(t, gate.metric) ?? []);
+  const metric = gate.metric;
+  // The redline is one figure per search, not per trial: redline-cross.ts judges it.
+  if (metric === 'redline') return [];
+  return [...byRepetition(run, mesh, level, metric).values()].flatMap((t) => trialMetric(t, metric) ?? []);
 }
 
 export function evaluateCrossGate(gate: CrossMeshGate, cell: Cell, src: CrossSource): GateResult {
+  if (gate.metric === 'redline') return evaluateRedlineCrossGate(gate, cell, src);
   const confidence = src.confidence ?? DEFAULT_CONFIDENCE;
   const ref = gate.reference.mesh;
   const own = values(src.candidate, cell.mesh, cell.level, gate);

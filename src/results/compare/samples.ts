@@ -3,8 +3,9 @@
  * result), or one median per run (from a folder of past results: a rolling baseline). Failed and
  * aborted trials never enter.
  */
-import { GATE_METRICS, type GateMetric } from '../../scenario/gates.ts';
-import { readsEveryMeasuredTrial, trialMetric } from '../metrics.ts';
+import { GATE_METRICS, REDLINE_LEVEL, type GateMetric } from '../../scenario/gates.ts';
+import { readsEveryMeasuredTrial, trialMetric, type TrialMetric } from '../metrics.ts';
+import { searchRedlines } from '../redline.ts';
 import { isMeasured, type RunResult } from '../model.ts';
 import { median } from './intervals.ts';
 
@@ -14,7 +15,8 @@ export const cellKey = (mesh: string, level: string): CellKey => `${mesh}|${leve
 /** cell → metric → samples */
 export type Samples = Map<CellKey, Map<GateMetric, number[]>>;
 
-const METRICS = Object.keys(GATE_METRICS) as GateMetric[];
+/** The gate metrics a single trial has; `redline` is one value per search, added apart. */
+const METRICS = (Object.keys(GATE_METRICS) as GateMetric[]).filter((m): m is GateMetric & TrialMetric => m !== 'redline');
 
 /** One sample per trial: valid ones, and invalid ones for errors and rps. */
 export function trialSamples(result: RunResult): Samples {
@@ -29,6 +31,9 @@ export function trialSamples(result: RunResult): Samples {
       const value = trialMetric(t, metric);
       if (value !== null) cell.set(metric, [...(cell.get(metric) ?? []), value]);
     }
+  }
+  if (result.scenario.load.redline) {
+    for (const mesh of result.scenario.meshes) samples.set(cellKey(mesh, REDLINE_LEVEL), new Map([['redline', [...searchRedlines(result, mesh).values()]]]));
   }
   return samples;
 }
