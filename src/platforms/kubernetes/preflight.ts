@@ -7,7 +7,7 @@
 import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { KubeApiError, type ApiResource, type KubeClient } from './client.ts';
-import { installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
+import { APPMESH_END_OF_SUPPORT, installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
 import { placementProblems, type NodeLike } from './placement.ts';
 import type { Problem } from './problems.ts';
 import { describePermission, metricsApiPods, missingPermissions, NODE_PROXY, trialPermissions, type Permission } from './rbac.ts';
@@ -51,9 +51,25 @@ export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   return null;
 }
 
+/**
+ * Meshes whose control plane no longer exists: a trial could only wait out its readiness timeout
+ * (no controller ever answers), once per repetition. Refused before the cluster is even asked.
+ */
+export function endedMeshProblems(meshes: readonly string[]): Problem[] {
+  return meshes
+    .filter((m) => m === 'appmesh')
+    .map((m) => ({
+      where: `meshes: ${m}`,
+      what: `AWS App Mesh's control plane is an AWS service that ended on ${APPMESH_END_OF_SUPPORT}: no appmesh-controller can configure its Envoys any more, so a trial would only wait out its readiness timeout and measure nothing`,
+      fix: `remove ${m} from meshes; bring archived App Mesh results in with \`bench import FILE... --mesh appmesh\` and compare this run against them (\`bench compare ARCHIVE/result.json RUN/result.json\`); the local platform's App Mesh emulation still runs`,
+    }));
+}
+
 export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   const { client, scenario: s, runId, signal } = o;
   const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {} };
+  const ended = endedMeshProblems(s.meshes);
+  if (ended.length > 0) return { ...report, problems: ended };
   try {
     const version = await client.get<{ gitVersion?: string }>('/version', signal);
     if (version.gitVersion) report.components.kubernetes = version.gitVersion;
