@@ -21,6 +21,8 @@ import { waitReady, type PodLike } from './ready.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
+import { ranImages } from './images.ts';
+import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
 import { loaderJob } from './loader/job.ts';
 import { loaderRequest } from './loader/from-scenario.ts';
@@ -73,11 +75,11 @@ export class KubernetesPlatform implements Platform {
   private readonly o: KubernetesPlatformOptions;
   /** Proxy images and native-sidecar use seen in the trials' pods so far. */
   private readonly watches = new Map<string, PodWatch>();
-  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null } = { proxyImages: {}, nativeSidecars: null };
+  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {} };
 
-  /** For the run's environment: cluster, provider, nodes, mesh control planes, and the proxies seen in pods. */
+  /** For the run's environment: cluster, provider, nodes, mesh control planes, the proxies seen in pods, and the images that ran (with their digests). */
   get components(): Readonly<Record<string, string>> {
-    return componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars);
+    return { ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars), ...this.seen.images };
   }
 
   private constructor(o: KubernetesPlatformOptions, report: PreflightReport, cluster: ClusterFacts) {
@@ -106,7 +108,8 @@ export class KubernetesPlatform implements Platform {
       this.o.onStage?.('ready', req.trial);
       const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? 300_000, signal });
       this.o.onStage?.('verify', req.trial);
-      const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId));
+      // The mesh's own pods (ztunnel) where preflight found them, which need not be the usual namespace.
+      const overlay = withFoundNamespaces(meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId)), this.preflight.foundIn);
       const dataPlane = checkDataPlane({ mesh, namespace, overlay, placement: s.kubernetes.placement, pods });
       if (dataPlane.problems.length > 0) {
         throw new RunError({ what: `mesh ${mesh} is not in the trial's pods:\n${dataPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${namespace}`, fix: dataPlane.problems[0]!.fix });
@@ -116,6 +119,7 @@ export class KubernetesPlatform implements Platform {
       this.watches.set(namespace, watch);
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
+      Object.assign(this.seen.images, ranImages(WORKLOAD.name, pods));
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
       const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`);
       const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
@@ -174,6 +178,7 @@ export class KubernetesPlatform implements Platform {
       decode: (line) => ({ outcome: ctx.decode(line), line: shareAndWindow(line) }),
       merge: ctx.merge,
     });
+    Object.assign(this.seen.images, ranImages(LOADGEN.name, load.run.ended));
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
 
@@ -255,16 +260,10 @@ function trialContainers(pods: PodLike[], dataPlane: string[]): KubernetesContai
   );
 }
 
-/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh. */
+/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh; a node without its node proxy fails the trial. */
 async function meshPodContainers(client: KubeClient, overlay: ReturnType<ReturnType<typeof meshAdapter>['kubernetesOverlay']>, pods: PodLike[], signal: AbortSignal): Promise<KubernetesContainer[]> {
-  const nodes = new Set(pods.map((p) => p.spec.nodeName));
+  const nodes = new Set(pods.map((p) => p.spec.nodeName ?? ''));
   const out: KubernetesContainer[] = [];
-  for (const d of overlay.dataPlanePods) {
-    const selector = Object.entries(d.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    const found = await client.list<PodLike>(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, signal);
-    for (const p of found.filter((x) => !d.nodesInvolvedOnly || nodes.has(x.spec.nodeName))) {
-      out.push({ kind: 'kubernetes', namespace: p.metadata.namespace, pod: p.metadata.name, container: d.container, node: p.spec.nodeName ?? '', role: d.role });
-    }
-  }
+  for (const d of overlay.dataPlanePods) out.push(...(await findNodeProxies(client, d, nodes, signal)));
   return out;
 }

@@ -13,6 +13,7 @@ import type { Problem } from './problems.ts';
 import { describePermission, metricsApiPods, missingPermissions, NODE_PROXY, trialPermissions, type Permission } from './rbac.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { checkRequirement } from './requirement-checks.ts';
+import { selectorQuery } from './label-selector.ts';
 
 export interface PreflightOptions {
   client: KubeClient;
@@ -30,6 +31,8 @@ export interface PreflightReport {
   components: Record<string, string>;
   /** Per mesh, whether its control plane injects native sidecars (meshed Jobs then end by themselves), when it says. */
   nativeSidecars: Record<string, boolean>;
+  /** Where each mesh workload was found, by its label selector (`app=ztunnel` → `istio-system`): trials look there. */
+  foundIn: Record<string, string>;
 }
 
 /** The problem a failed call to the API server means for access, or null when it is another failure. */
@@ -67,7 +70,7 @@ export function endedMeshProblems(meshes: readonly string[]): Problem[] {
 
 export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   const { client, scenario: s, runId, signal } = o;
-  const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {} };
+  const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {}, foundIn: {} };
   const ended = endedMeshProblems(s.meshes);
   if (ended.length > 0) return { ...report, problems: ended };
   try {
@@ -121,6 +124,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       const result = await checkRequirement(client, mesh, r, target, signal);
       Object.assign(report.components, result.versions);
       if (result.nativeSidecars !== undefined) report.nativeSidecars[mesh] = result.nativeSidecars;
+      if (result.foundIn && r.kind === 'workload') report.foundIn[selectorQuery(r.selector)] = result.foundIn;
       if (result.problem) report.problems.push(result.problem);
     }
     const probesLoader = overlay.dataPlaneContainers.length > 0 && on.loadgen;
