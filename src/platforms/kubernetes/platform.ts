@@ -179,6 +179,13 @@ export class KubernetesPlatform implements Platform {
       merge: ctx.merge,
     });
     Object.assign(this.seen.images, ranImages(LOADGEN.name, load.run.ended));
+    // With placement both, the loader must have carried the mesh too: a declined injection (or an
+    // ambient enrolment that did not happen) would otherwise be measured as server-only.
+    const loaderPods = load.run.ended.map((p): PodLike => ({ metadata: { ...p.metadata, namespace: t.namespace }, spec: { containers: p.spec.containers ?? [], ...(p.spec.initContainers ? { initContainers: p.spec.initContainers } : {}) } }));
+    const loaderPlane = checkDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement, pods: loaderPods });
+    if (loaderPlane.problems.length > 0) {
+      throw new RunError({ what: `mesh ${t.trial.mesh} was not in the load generator's pods:\n${loaderPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${t.namespace}`, fix: loaderPlane.problems[0]!.fix });
+    }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
 

@@ -8,7 +8,7 @@ import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { renderLoader } from './loader/from-scenario.ts';
 import { BUNDLE_KEY } from './loader/job.ts';
-import { LOADGEN, OWNER_LABELS, WORKLOAD, loadgenRbac, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
+import { LOADGEN, OWNER_LABELS, WORKLOAD, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
 
 export { OWNER_LABELS };
 
@@ -42,7 +42,6 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     ...overlay.clusterObjects.map(owned),
     namespace(names, overlay.namespaceLabels, overlay.namespaceAnnotations),
     ...serviceAccounts(names),
-    ...loadgenRbac(names),
     ...overlay.namespacedObjects.map(owned),
     workloadService(names),
     workloadDeployment(s, names, overlay.workloadPod),

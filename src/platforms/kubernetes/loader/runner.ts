@@ -110,7 +110,7 @@ interface ContainerState {
 
 export interface JobPod {
   metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
-  spec: { nodeName?: string; containers?: { name: string; image?: string }[] };
+  spec: { nodeName?: string; containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string; restartPolicy?: string }[] };
   status?: { phase?: string; reason?: string; message?: string; containerStatuses?: { name: string; image?: string; imageID?: string; state?: ContainerState }[] };
 }
 
