@@ -18,10 +18,11 @@ import { preflight, type PreflightReport } from './preflight.ts';
 import { formatProblem, PreflightError } from './problems.ts';
 import { watchPods, type PodWatch } from './pod-watch.ts';
 import { waitReady, type PodLike } from './ready.ts';
-import { meshOptions, renderTrial, trialNamespace } from './render.ts';
+import { clusterDomainOf, meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
 import { ranImages } from './images.ts';
+import { readClusterDomain } from './cluster-domain.ts';
 import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
 import { loaderJob } from './loader/job.ts';
@@ -53,9 +54,9 @@ export interface KubernetesPlatformOptions {
   scenario: ResolvedScenario;
   runId: string;
   declared?: Record<string, MeshRequirement[]>;
-  /** Bound on pods becoming ready (default 5 min: image pulls on fresh nodes). */
+  /** Bound on pods becoming ready (default: the scenario's kubernetes.readyTimeout, 5 min). */
   readyTimeoutMs?: number;
-  /** Bound on deletion (default 3 min: namespace finalization). */
+  /** Bound on deletion (default: the scenario's kubernetes.teardownTimeout, 3 min). */
   teardownTimeoutMs?: number;
   onStage?: (stage: DeployStage, trial: Trial | null) => void;
   /** How often a deployed trial's pods are checked for Deployment.lost (default 2 s). */
@@ -92,7 +93,11 @@ export class KubernetesPlatform implements Platform {
   static async create(o: KubernetesPlatformOptions): Promise<KubernetesPlatform> {
     const report = await preflight({ client: o.client, scenario: o.scenario, runId: o.runId, ...(o.declared ? { declared: o.declared } : {}), ...(o.signal ? { signal: o.signal } : {}) });
     if (report.problems.length > 0) throw new PreflightError(report.problems);
-    return new KubernetesPlatform(o, report, await readClusterFacts(o.client, o.signal));
+    // Every trial renders the workload's address with the cluster's own domain.
+    const domain = await readClusterDomain(o.client, o.scenario.kubernetes.clusterDomain, o.signal);
+    report.components['cluster domain'] = `${domain.domain} (from ${domain.source})`;
+    const scenario = { ...o.scenario, kubernetes: { ...o.scenario.kubernetes, clusterDomain: domain.domain } };
+    return new KubernetesPlatform({ ...o, scenario }, report, await readClusterFacts(o.client, o.signal));
   }
 
   async deploy(req: { trial: Trial }, signal: AbortSignal): Promise<KubernetesDeployment> {
@@ -106,7 +111,7 @@ export class KubernetesPlatform implements Platform {
       this.o.onStage?.('apply', req.trial);
       await applyObjects(client, objects.filter((o) => !(loader.has(o.kind) && o.metadata.labels?.app === LOADGEN.name)), { signal });
       this.o.onStage?.('ready', req.trial);
-      const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? 300_000, signal });
+      const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? s.kubernetes.readyTimeoutMs, signal });
       this.o.onStage?.('verify', req.trial);
       // The mesh's own pods (ztunnel) where preflight found them, which need not be the usual namespace.
       const overlay = withFoundNamespaces(meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId)), this.preflight.foundIn);
@@ -121,7 +126,7 @@ export class KubernetesPlatform implements Platform {
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
       Object.assign(this.seen.images, ranImages(WORKLOAD.name, pods));
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
-      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`);
+      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.${clusterDomainOf(s)}:${WORKLOAD.port}/`);
       const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
@@ -216,10 +221,10 @@ export class KubernetesPlatform implements Platform {
   }
 
   private async deleteOrFail(owned: Awaited<ReturnType<typeof findOwned>>): Promise<void> {
-    const { remaining } = await deleteOwned(this.o.client, owned, { timeoutMs: this.o.teardownTimeoutMs ?? 180_000 });
+    const { remaining } = await deleteOwned(this.o.client, owned, { timeoutMs: this.o.teardownTimeoutMs ?? this.o.scenario.kubernetes.teardownTimeoutMs });
     if (remaining.length > 0) {
       throw new RunError({
-        what: `teardown left ${remaining.map((r) => `${r.kind}/${r.name}`).join(', ')} after ${Math.round((this.o.teardownTimeoutMs ?? 180_000) / 1000)} s`,
+        what: `teardown left ${remaining.map((r) => `${r.kind}/${r.name}`).join(', ')} after ${Math.round((this.o.teardownTimeoutMs ?? this.o.scenario.kubernetes.teardownTimeoutMs) / 1000)} s`,
         where: `run ${this.o.runId}`,
         fix: `see what holds them (kubectl get namespace NAME -o yaml: finalizers, conditions), then \`bench cleanup --run ${this.o.runId}\``,
       });
