@@ -122,7 +122,9 @@ export class KubeClient {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (e) {
       // An exec plugin or token file failed; its message names the plugin, not a secret.
-      throw new KubeApiError({ status: 0, reason: 'AuthenticationSetup', method, path, message: `the credentials of context "${this.context}" could not be obtained (${e instanceof Error ? e.message.split('\n')[0] : 'unknown error'})` });
+      // A plugin's stderr says why (an expired SSO session, `aws` not on PATH): its last lines, trimmed.
+      const said = e instanceof Error ? e.message.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).join(' / ').slice(0, 400) : '';
+      throw new KubeApiError({ status: 0, reason: 'AuthenticationSetup', method, path, message: `the credentials of context "${this.context}" could not be obtained (${said || 'unknown error'})` });
     }
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: o.text ? 'text/plain, */*' : 'application/json' };
     if (o.body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';

@@ -39,6 +39,9 @@ export interface PreflightReport {
 export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   if (!(e instanceof KubeApiError)) return null;
   const where = `context ${client.context} (${client.server})`;
+  if (e.reason === 'AuthenticationSetup') {
+    return { where, what: e.message.replace(/^\S+ \S+: /, ''), fix: "run the kubeconfig's credential plugin yourself to see it fail (`kubectl get --raw /version -v=6`): install it or put it on PATH (e.g. the AWS CLI for `aws eks get-token`), or renew its session (e.g. `aws sso login`, `gcloud auth login`)" };
+  }
   if (e.status === 0 && /CERT|SSL|TLS|SIGNATURE|HOSTNAME|ALTNAME/i.test(e.reason)) {
     return { where, what: `the API server's certificate is not trusted (${e.reason})`, fix: "check the cluster's certificate-authority(-data) in the kubeconfig, or that the server address matches its certificate (`kubectl cluster-info`)" };
   }
@@ -50,6 +53,12 @@ export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   }
   if (e.status === 403) {
     return { where, what: `the API server refused the request (403 Forbidden: ${e.message.split(': ').pop()})`, fix: 'give this identity the ClusterRole of docs/kubernetes.md ("Permissions")' };
+  }
+  if (e.status === 404) {
+    return { where, what: `the server answered ${e.message.split(': ')[0]} with 404 Not Found: it is not a Kubernetes API server, or the address has a wrong path`, fix: 'check the cluster\'s server address in the kubeconfig (`kubectl config view --minify`); a proxy or gateway in front of the API server may need its path prefix' };
+  }
+  if (e.status >= 500) {
+    return { where, what: `the API server failed (HTTP ${e.status} ${e.reason}: ${e.message.split(': ').pop()})`, fix: 'the cluster is unwell or overloaded: check its health (`kubectl get --raw /readyz?verbose`), or the load balancer in front of it, then run again' };
   }
   return null;
 }
