@@ -52,6 +52,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Return the body as text (pod logs, a kubelet's metrics through the node proxy), not parsed JSON. */
   text?: boolean;
+  /** Told the answer's Date header (the answering server's clock, whole seconds), when it has one. */
+  onDate?: (dateMs: number) => void;
 }
 
 /** One API resource as discovery describes it. */
@@ -144,6 +146,8 @@ export class KubeClient {
       const code = timeout.aborted ? 'Timeout' : (cause?.code ?? 'NetworkError');
       throw new KubeApiError({ status: 0, reason: code, method, path, message: `no answer from ${this.server} (${code}${cause?.message && !cause.code ? `: ${cause.message}` : ''})` });
     }
+    const date = res.headers.get('date');
+    if (date && o.onDate) o.onDate(Date.parse(date));
     const text = await res.text();
     if (res.ok) return (o.text ? text : text ? JSON.parse(text) : {}) as T;
     let status: { reason?: string; message?: string } = {};
