@@ -5,6 +5,7 @@
  * the second came back. Through the API server's node proxy the Date is the kubelet's own (the
  * proxy passes the node's headers on), so a node's offset is the one its CPU samples are stamped with.
  */
+import { RunError } from '../../errors.ts';
 import type { KubeClient } from './client.ts';
 
 export interface ClockOffset {
@@ -49,3 +50,35 @@ export async function nodeClockOffsets(client: KubeClient, nodes: readonly strin
 }
 
 export const formatOffset = (c: ClockOffset | null): string => (c ? `${c.offsetMs >= 0 ? '+' : ''}${c.offsetMs} ms (±${c.uncertaintyMs})` : 'not measurable (no Date header)');
+
+/**
+ * The clocks of the nodes a run's trials use, each measured once. The kubelets stamp CPU samples
+ * with their nodes' clocks and the window's edges are this process's: a node further off than
+ * MAX_CLOCK_OFFSET_MS would shift the window the figures are taken over, so a trial on it fails.
+ */
+export class NodeClocks {
+  private readonly client: KubeClient;
+  private readonly offsets = new Map<string, ClockOffset | null>();
+
+  constructor(client: KubeClient) {
+    this.client = client;
+  }
+
+  async check(nodes: Iterable<string>, signal?: AbortSignal): Promise<void> {
+    const wanted = [...new Set(nodes)].filter(Boolean);
+    for (const [n, c] of await nodeClockOffsets(this.client, wanted.filter((n) => !this.offsets.has(n)), signal)) this.offsets.set(n, c);
+    const off = wanted.map((n) => [n, this.offsets.get(n) ?? null] as const).filter(([, c]) => c && Math.abs(c.offsetMs) + c.uncertaintyMs > MAX_CLOCK_OFFSET_MS);
+    if (off.length > 0) {
+      throw new RunError({
+        what: `the clock of ${off.map(([n, c]) => `node ${n} is ${formatOffset(c)} off`).join(', ')} from this machine's: the kubelet's samples could not be aligned with the measured window within ${MAX_CLOCK_OFFSET_MS} ms`,
+        where: 'node clocks',
+        fix: "synchronise the nodes' clocks (chrony or NTP; `chronyc tracking` on the node) and this machine's, then run again",
+      });
+    }
+  }
+
+  /** For the run's environment. */
+  components(): Record<string, string> {
+    return this.offsets.size ? { 'node clock offsets': [...this.offsets].map(([n, c]) => `${n} ${formatOffset(c)}`).join(', ') } : {};
+  }
+}

@@ -22,7 +22,7 @@ import { clusterDomainOf, meshOptions, renderTrial, trialNamespace } from './ren
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
 import { ranImages } from './images.ts';
-import { formatOffset, MAX_CLOCK_OFFSET_MS, nodeClockOffsets, type ClockOffset } from './clock.ts';
+import { NodeClocks } from './clock.ts';
 import { readClusterDomain } from './cluster-domain.ts';
 import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
@@ -82,7 +82,7 @@ export class KubernetesPlatform implements Platform {
   private readonly watches = new Map<string, PodWatch>();
   private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {} };
   /** Each node's clock against this process's, measured once per run when a trial first uses the node. */
-  private readonly clocks = new Map<string, ClockOffset | null>();
+  private readonly clocks: NodeClocks;
   /** The widest spread of the load pods' window starts so far, ms. */
   private startSpreadMs: number | null = null;
 
@@ -91,34 +91,16 @@ export class KubernetesPlatform implements Platform {
     return {
       ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars),
       ...this.seen.images,
-      ...(this.clocks.size ? { 'node clock offsets': [...this.clocks].map(([n, c]) => `${n} ${formatOffset(c)}`).join(', ') } : {}),
+      ...this.clocks.components(),
       ...(this.startSpreadMs === null ? {} : { "load pods' window start spread (widest)": `${this.startSpreadMs} ms` }),
     };
-  }
-
-  /**
-   * The kubelets stamp CPU samples with their nodes' clocks and the window's edges are this
-   * process's: a node whose clock is further off than MAX_CLOCK_OFFSET_MS would shift the window
-   * the figures are taken over, so a trial on it fails. A node whose offset cannot be read (no
-   * Date header) is stated as such.
-   */
-  private async checkClocks(nodes: Iterable<string>, signal: AbortSignal): Promise<void> {
-    const fresh = [...new Set(nodes)].filter((n) => n && !this.clocks.has(n));
-    for (const [n, c] of await nodeClockOffsets(this.o.client, fresh, signal)) this.clocks.set(n, c);
-    const off = [...new Set(nodes)].map((n) => [n, this.clocks.get(n)] as const).filter(([, c]) => c && Math.abs(c.offsetMs) + c.uncertaintyMs > MAX_CLOCK_OFFSET_MS);
-    if (off.length > 0) {
-      throw new RunError({
-        what: `the clock of ${off.map(([n, c]) => `node ${n} is ${formatOffset(c ?? null)} off`).join(', ')} from this machine's: the kubelet's samples could not be aligned with the measured window within ${MAX_CLOCK_OFFSET_MS} ms`,
-        where: 'node clocks',
-        fix: 'synchronise the nodes\' clocks (chrony or NTP; `chronyc tracking` on the node) and this machine\'s, then run again',
-      });
-    }
   }
 
   private constructor(o: KubernetesPlatformOptions, report: PreflightReport, cluster: ClusterFacts) {
     this.o = o;
     this.preflight = report;
     this.cluster = cluster;
+    this.clocks = new NodeClocks(o.client);
   }
 
   /** Preflight, then a platform ready to deploy; PreflightError (exit 2) when the cluster is not ready, with nothing created. */
@@ -152,7 +134,7 @@ export class KubernetesPlatform implements Platform {
         throw new RunError({ what: `mesh ${mesh} is not in the trial's pods:\n${dataPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${namespace}`, fix: dataPlane.problems[0]!.fix });
       }
       const containers = [...trialContainers(pods, overlay.dataPlaneContainers), ...(await meshPodContainers(client, overlay, pods, signal))];
-      await this.checkClocks(pods.map((p) => p.spec.nodeName ?? ''), signal);
+      await this.clocks.check(pods.map((p) => p.spec.nodeName ?? ''), signal);
       const watch = watchPods(client, namespace, pods, this.o.podWatchIntervalMs === undefined ? {} : { intervalMs: this.o.podWatchIntervalMs });
       this.watches.set(namespace, watch);
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
@@ -217,7 +199,7 @@ export class KubernetesPlatform implements Platform {
       merge: ctx.merge,
     });
     Object.assign(this.seen.images, ranImages(LOADGEN.name, load.run.ended));
-    await this.checkClocks(load.results.perPod.map((p) => p.node), ctx.signal);
+    await this.clocks.check(load.results.perPod.map((p) => p.node), ctx.signal);
     // The pods' windows are merged as one: pods that began apart measured different windows.
     this.startSpreadMs = Math.max(this.startSpreadMs ?? 0, load.results.startSpreadMs);
     if (load.results.startSpreadMs > MAX_START_SPREAD_MS) {
