@@ -43,12 +43,16 @@ resources:
 repetitions: 2
 `;
 
-function bench(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The CLI in its own process; `onStderr` sees the progress as it comes (and may signal the process). */
+function bench(args: string[], cwd: string, env: Record<string, string>, onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [join(repoRoot, 'bin/bench.js'), ...args], { cwd, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr, (sig) => child.kill(sig));
+  });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
@@ -175,6 +179,29 @@ test('bench run with none on two real nodes: real requests through a Service, di
     assert.ok(app.memoryBytesAvg > 1024 ** 2 && loader.memoryBytesAvg > 10 * 1024 ** 2, JSON.stringify({ app, loader }));
   }
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test('SIGINT during the measured window on real nodes: the engine Job and the trial namespace are torn down, the run is kept as interrupted (3)', async () => {
+  const t = realTier();
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-real-int-'));
+  writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, t.workloadImage).replace('duration: 20s', 'duration: 60s').replace('repetitions: 2', 'repetitions: 1'));
+  let sent = false;
+  const cli = await bench(['run', 'real.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' }, (err, kill) => {
+    if (!sent && /: measure\n/.test(err)) {
+      sent = true;
+      kill('SIGINT');
+    }
+  });
+  assert.ok(sent, `the window never began:\n${cli.stderr}`);
+  assert.is(cli.code, 3, cli.stderr);
+  const [folder] = readdirSync(join(dir, 'out'));
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'interrupted');
+  assert.equal(result.trials.map((x) => x.status), ['aborted']);
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+  assert.equal(await t.client.list('/apis/batch/v1/jobs', { labelSelector: `meshbench.io/run-id=${result.runId.toLowerCase()}` }), []);
+  // The real containers are gone with their pods: no Fortio server and no loader left on the host.
+  assert.equal([...fortioCgroups().keys()], []);
 });
 
 test.run();
