@@ -158,8 +158,13 @@ EOF
 metrics_list() { [[ $(apicurl -f "$API/api/v1/nodes/$1/proxy/metrics/nodes/$1/metrics/resource") == *"pod=\"$2\""* ]]; }
 
 start() {
-  built || { echo "the tier is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
-  [[ $MODE == real ]] && real_preconditions
+  if [[ $MODE == real ]]; then
+    # kwok is not needed here: only the control plane and the node binaries.
+    control_plane_built || { echo "the tier's control plane is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
+    real_preconditions
+  else
+    built || { echo "the tier is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
+  fi
   mkdir -p "$RUN" "$LOGS" "$PIDS"
   local t0=$SECONDS n
   pick_ports
