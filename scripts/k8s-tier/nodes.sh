@@ -30,6 +30,9 @@ IMAGES=$WORK/images
 PAUSE_REF=localhost/meshbench/pause:3.10.1
 FORTIO_REF=localhost/meshbench/fortio:${FORTIO_VERSION#v}
 LOADER_REF_BASE=localhost/meshbench/loader
+# Paths fixed in containerd 1.6, libcni and the kubelet whatever their configuration (the device
+# plugins' socket folder, the container log links): removed at stop when a start made them.
+FIXED_PATHS="/run/containerd /var/lib/cni /var/lib/kubelet /var/log/containers"
 # What the nodes may change; saved once at the first start, restored at stop.
 SYSCTLS="net.ipv4.ip_forward vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops
 kernel.keys.root_maxkeys kernel.keys.root_maxbytes net.ipv4.conf.all.route_localnet
@@ -96,7 +99,8 @@ build_loader_image() {
   tag=$(cat "$node" "$bundle" | sha256sum | cut -c1-12)
   LOADER_REF=$LOADER_REF_BASE:node$("$NODE_BIN" -p 'process.versions.node')-$tag
   if [[ ! -f $IMAGES/loader-$tag.tar ]]; then
-    rm -f "$IMAGES"/loader-*.tar "$IMAGES"/loader-*.tar.ref
+    # Other checkouts' loader images (other tags) may be in use: only day-old ones go.
+    find "$IMAGES" -maxdepth 1 -name 'loader-*.tar*' -mtime +1 -delete
     python3 "$REPO/scripts/k8s-tier/mkimage.py" "$IMAGES/loader-$tag.tar" "$LOADER_REF" "${files[@]}" --user 1000:1000 >&2
     echo "$LOADER_REF" > "$IMAGES/loader-$tag.tar.ref"
   fi
@@ -131,7 +135,7 @@ host_snapshot() {
   awk -v a="$RUN/" '{ if (index($2, a) == 1 || $2 ~ /^\/run\/containerd/) print "mount " $2 }' /proc/mounts | sort
   for t in $SYSCTLS; do echo "sysctl $t=$(sysctl -n "$t" 2> /dev/null || echo '?')"; done
   for t in /sys/fs/cgroup/*/meshbench-tier-node-* /sys/fs/cgroup/*/kubepods; do [[ -d $t ]] && echo "cgroup $t"; done
-  for t in /run/containerd /var/lib/cni; do [[ -e $t ]] && echo "path $t"; done
+  for t in $FIXED_PATHS; do [[ -e $t ]] && echo "path $t"; done
   return 0
 }
 
@@ -139,7 +143,7 @@ host_net_up() {
   mkdir -p "$RUN"
   if [[ ! -f $RUN/host.orig ]]; then
     for s in $SYSCTLS; do echo "$s=$(sysctl -n "$s" 2> /dev/null || echo '?')"; done > "$RUN/sysctl.orig"
-    { for p in /run/containerd /var/lib/cni; do [[ -e $p ]] && echo "$p"; done; } > "$RUN/paths.orig" || true
+    { for p in $FIXED_PATHS; do [[ -e $p ]] && echo "$p"; done; } > "$RUN/paths.orig" || true
     touch "$RUN/host.orig"
   fi
   ip link show "$NET_BR" > /dev/null 2>&1 || ip link add "$NET_BR" type bridge
@@ -207,7 +211,7 @@ host_restore() {
   # the machine is shared).
   rm -f /var/lib/cni/results/meshbench-tier-* 2> /dev/null || true
   if [[ -f $RUN/paths.orig ]]; then
-    for p in /run/containerd /var/lib/cni; do
+    for p in $FIXED_PATHS; do
       if [[ -e $p ]] && ! grep -qx "$p" "$RUN/paths.orig"; then rm -rf "$p"; fi
     done
   fi
