@@ -21,7 +21,7 @@ extendedKeyUsage=clientAuth"
     sign apiserver /CN=kube-apiserver "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1,IP:$HOST_IP,IP:${REAL_SERVICE_CIDR%.0/*}.1"
     sign admin /O=system:masters/CN=kubernetes-admin "$client"
     sign apiserver-kubelet-client /O=system:masters/CN=kube-apiserver-kubelet-client "$client"
     sign kwok /CN=kwok "basicConstraints=CA:FALSE
@@ -64,6 +64,8 @@ egressSelections:
 - name: cluster
   connection: {proxyProtocol: HTTPConnect, transport: {uds: {udsName: $RUN/egress.sock}}}
 EOF
+  # The kwok tier's stages and node metrics; the real nodes have none.
+  [[ $MODE == real ]] && return 0
   local k=$SHARE/kwok first=${NODES%% *} f
   {
     # kwokctl's default stages: nodes become Ready and heartbeat; pods become Ready, Job pods complete, deleted pods go.
