@@ -11,6 +11,8 @@ import type { RunResult } from '../../results/model.ts';
 import { summarizeRun, type RunSummary } from '../../results/summary.ts';
 import { gateInWords } from '../../report/decision.ts';
 import { describeEnvironment } from '../../run/environment.ts';
+import { probeHostPauses } from '../../run/host-pauses.ts';
+import { lagLimitCaveat } from '../../results/host-pauses.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder, writeReports } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
@@ -84,6 +86,8 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   // Filled by the platform's set-up and its collectors during the run; the environment holds this same array.
   const caveats: string[] = [];
+  const loosened = scenario.load.mode === 'rate' ? lagLimitCaveat(scenario.load.schedulerLagLimitUs) : null;
+  if (loosened) caveats.push(loosened);
   const { platform, collectors } = await platformSetups[scenario.platform](scenario, runId, {
     access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') },
     env: io.env,
@@ -113,6 +117,8 @@ async function compose(file: string, flags: Flags, io: CliIO): Promise<Composed 
       engine: engineForScenario(scenario.load),
       collectors,
       progress: progressFor(io.stderr, io.env),
+      // Kubernetes loaders run on the cluster's nodes: this machine's pauses say nothing of them.
+      ...(scenario.platform !== 'kubernetes' && scenario.load.mode === 'rate' && { probeHost: (signal: AbortSignal) => probeHostPauses({ signal }) }),
       persist: (r) => folder.persist(r),
       signal: io.signal,
     },
