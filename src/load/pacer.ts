@@ -20,7 +20,7 @@
  */
 import { Worker } from 'node:worker_threads';
 
-export type PacingKind = 'sleep' | 'adaptive' | 'spin' | 'thread';
+export type PacingKind = 'writer' | 'sleep' | 'adaptive' | 'spin' | 'thread';
 
 export interface Pacing {
   kind: PacingKind;
@@ -66,8 +66,12 @@ const FINAL_SPIN_MS = 0.03;
 /** The pacing a worker uses at `rateRpsPerWorker` to a target of `protocol`; `kind` forces one (benchmarks compare them). */
 export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US, protocol = 'http:'): Pacing {
   let chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
-  // The sender thread writes plain HTTP only: over TLS the event loop sleeps and sends.
-  if (chosen === 'thread' && protocol !== 'http:') chosen = 'sleep';
+  // The sender and writer threads write plain HTTP only: over TLS the event loop sleeps and sends.
+  if ((chosen === 'thread' || chosen === 'writer') && protocol !== 'http:') chosen = 'sleep';
+  if (chosen === 'writer') {
+    const us = spinUs ?? WRITER_FIRST_WINDOW_US;
+    return { kind: 'writer', spinUs: us, pollUs: 0, label: `writer thread+adaptive spin ${WINDOW_MIN_US}-${WINDOW_MAX_US}µs` };
+  }
   if (chosen === 'thread') {
     const us = spinUs ?? THREAD_SPIN_US;
     return { kind: 'thread', spinUs: us, pollUs: 0, label: `sender thread+spin ${us}µs` };
@@ -78,6 +82,17 @@ export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs
   if (chosen === 'adaptive') return { kind: 'adaptive', spinUs: ADAPTIVE_MAX_US, pollUs, label: `sleep+adaptive spin${poll}` };
   return { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' };
 }
+
+/** writer: the spin window before the thread has seen its own wake-ups (it adapts from there). */
+export const WRITER_FIRST_WINDOW_US = 60;
+/**
+ * writer: the spin window's bounds, and the lag it aims for at P99: the thread sizes the window
+ * from its own recent wake-ups, to the shortest that would have kept the P99 of its sends'
+ * lateness at WINDOW_TARGET_LAG_US (writer-thread.ts).
+ */
+export const WINDOW_MIN_US = 20;
+export const WINDOW_MAX_US = 400;
+export const WINDOW_TARGET_LAG_US = 20;
 
 /** After each send the event loop polls this long (while a request is out) before it sleeps. */
 export const SLEEP_POLL_US = 0;

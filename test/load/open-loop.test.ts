@@ -20,9 +20,9 @@ async function withWorkload(o: WorkloadOptions, fn: (url: URL) => Promise<void>)
   }
 }
 
-// The default pacing (sleep: the event loop sends), and the sender thread (which writes requests
-// from a thread of its own).
-for (const pacing of ['sleep', 'thread'] as const) {
+// The writer thread (it keeps the clock and writes the requests), the sleeping event loop (it
+// sends), and the sender thread (which writes requests armed one at a time).
+for (const pacing of ['writer', 'sleep', 'thread'] as const) {
   test(`a 300 ms stall of the server: the corrected P99 shows it, the uncorrected one hides it, the loader keeps time (pacing: ${pacing})`, async () => {
     // 500 rps for 2 s after a 200 ms warmup; the server freezes once, 500 ms into the measured window.
     // Theory: requests intended during the stall wait for its end, so latencies spread evenly over
