@@ -55,6 +55,9 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     layout,
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
+    // The loader runs as its own process on either layout: the bundle keeps it lean (no
+    // TypeScript loaded). Without esbuild or a prebuilt bundle, the entry's source runs instead.
+    ...(await loaderBundle().then((loaderSource) => ({ loaderSource }), () => ({}))),
   });
   return { platform, collectors: [collectors.procfs({ sampleIntervalMs: s.resources.sampleIntervalMs })] };
 }

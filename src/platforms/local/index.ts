@@ -23,6 +23,8 @@ import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
 import type { LocalLayout } from './netns/layout.ts';
 import { deployNetns, type NetnsDeployContext, type NetnsTrial } from './netns-deploy.ts';
+import type { PodLoader } from './netns/pod-loader.ts';
+import { loopbackLoader, writeLoaderEntry } from './process-loader.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -38,6 +40,11 @@ export interface LocalPlatformOptions {
   ztunnelPath?: string;
   /** Versions of what else the run uses (ztunnel), for the result's environment. */
   components?: Readonly<Record<string, string>>;
+  /**
+   * The bundled engine's source: with `load`, every layout runs it as a process of its own
+   * (process-loader.ts). Without `load` the loopback layout loads from this process.
+   */
+  loaderSource?: string;
 }
 
 export class LocalPlatform implements Platform {
@@ -48,6 +55,8 @@ export class LocalPlatform implements Platform {
   readonly layout: LocalLayout;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
+  private readonly loaders = new Map<Deployment, PodLoader>();
+  private loaderEntry: Promise<string> | undefined;
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
@@ -115,18 +124,21 @@ export class LocalPlatform implements Platform {
         );
         targetPort = outboundPort;
       }
-      containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
+      const targetUrl = new URL(`http://127.0.0.1:${targetPort}/`);
+      const loader = await this.ownLoader(req, targetUrl, containers);
+      if (!loader) containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
       await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
       const lost = new AbortController();
       const deployment: Deployment = {
-        load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`) },
+        load: loader ? { where: 'remote', targetUrl, run: loader.run } : { where: 'in-process', targetUrl },
         meshLabel: localEmulationLabel(req.mesh, profile, this.proxyVersion),
         containers,
         lost: lost.signal,
       };
       const watched: Watched = { started, tearingDown: false };
       this.processes.set(deployment, watched);
+      if (loader) this.loaders.set(deployment, loader);
       for (const p of started) void p.exited.then((code) => {
         // An exit during teardown is the one we asked for.
         if (watched.tearingDown || lost.signal.aborted) return;
@@ -146,6 +158,9 @@ export class LocalPlatform implements Platform {
       this.netnsTrials.delete(d);
       await trial.teardown();
     }
+    const loader = this.loaders.get(d);
+    this.loaders.delete(d);
+    await loader?.stop();
     const watched = this.processes.get(d);
     this.processes.delete(d);
     if (!watched) return;
@@ -162,7 +177,23 @@ export class LocalPlatform implements Platform {
   private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
     const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
     if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
-    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => localEmulationLabel(mesh, p, this.proxyVersion) };
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => localEmulationLabel(mesh, p, this.proxyVersion), loaderEntry: () => this.bundledEntry() };
+  }
+
+  /** The loopback layout's loader as a process of its own, when the run gave its load settings. */
+  private async ownLoader(req: DeployRequest, target: URL, containers: Deployment['containers']): Promise<PodLoader | null> {
+    const { load, runId } = this.options;
+    if (!load) return null;
+    const { level } = req.trial;
+    const settingsFile = join(this.workDir, `load-t${req.trial.index}.json`);
+    return loopbackLoader({ load, target, connections: level.connections, targetRps: level.targetRps, entry: await this.bundledEntry(), settingsFile, runId, containers });
+  }
+
+  private async bundledEntry(): Promise<string | undefined> {
+    const source = this.options.loaderSource;
+    if (source === undefined) return undefined;
+    this.loaderEntry ??= writeLoaderEntry(this.workDir, source);
+    return this.loaderEntry;
   }
 
   private meshCertificates(): Promise<MeshCertificates> {

@@ -39,6 +39,8 @@ export interface NetnsDeployContext {
   requestTimeoutMs: number;
   /** The scenario's load, less what each trial sets (target, rate, connections). */
   load: Omit<LoaderSettings, 'target' | 'rateRps' | 'connections'>;
+  /** The bundled engine's file, when the run made one (process-loader.ts); else the entry's source runs. */
+  loaderEntry?: () => Promise<string | undefined>;
   ztunnelPath: string | null;
   meshCertificates(): Promise<MeshCertificates>;
   /** The name outputs use for an emulated mesh (localEmulationLabel). */
@@ -118,8 +120,10 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
     const { level } = req.trial;
     const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
+    const entry = (c.load.workers ?? 1) > 1 ? undefined : await c.loaderEntry?.();
     const loader = podLoad({
       netns: loadgen.netns,
+      ...(entry && { entry }),
       settings,
       settingsFile: join(trialDir, 'load.json'),
       runId: c.runId,
