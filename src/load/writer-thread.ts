@@ -51,12 +51,11 @@ const { minMs, maxMs, targetMs, every } = workerData;
 const late = new Float64Array(workerData.samples);
 let lateN = 0, sinceSized = 0, notifiedFor = -1;
 const sorted = new Float64Array(late.length);
+const windowFor = ${spinWindowMs.toString()};
 function resize() {
   const n = Math.min(lateN, late.length);
   sorted.set(late.subarray(0, n));
-  const s = sorted.subarray(0, n).sort();
-  const p99 = s[Math.min(n - 1, Math.floor(n * 0.99))];
-  clock[2] = Math.min(maxMs, Math.max(minMs, p99 - targetMs));
+  clock[2] = windowFor(sorted.subarray(0, n), minMs, maxMs, targetMs);
 }
 function event() {
   Atomics.add(control, 1, 1);
@@ -117,6 +116,19 @@ for (;;) {
   if (clock[0] !== notifiedFor && clock[0] <= now()) { notifiedFor = clock[0]; event(); }
 }
 `;
+
+/**
+ * The spin window for the thread's recent wake-up lateness (ms, any order; sorted in place): a
+ * send is late by what its wake-up was late beyond the window, so the shortest window that keeps
+ * the sends' lag P99 at `targetMs` is the lateness P99 less that, within the bounds. (The thread
+ * runs this function's own source.)
+ */
+export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number, targetMs: number): number {
+  if (lateMs.length === 0) return maxMs;
+  const sorted = lateMs.sort();
+  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
+  return Math.min(maxMs, Math.max(minMs, p99 - targetMs));
+}
 
 /** How the spin window went over a run, for the engine's description. */
 export interface WindowFigures {
