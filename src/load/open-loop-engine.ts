@@ -103,7 +103,7 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => say('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the

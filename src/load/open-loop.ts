@@ -40,6 +40,8 @@ export interface OpenLoopRunOptions {
   spinUs?: number;
   /** sleep pacing: how long to poll after a send before sleeping. */
   pollUs?: number;
+  /** The lag P99 past which the run counts as saturated: the writer spins no wider than can keep it. */
+  lagLimitUs: number;
   signal: AbortSignal;
 }
 
@@ -85,7 +87,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
     if (pacing.kind === 'thread') thread = await SendThread.start(pool.request, pacing.spinUs);
-    else if (pacing.kind === 'writer') writerThread = await WriterThread.start(o.connections, pool.request, pacing.spinUs);
+    else if (pacing.kind === 'writer') writerThread = await WriterThread.start(o.connections, pool.request, pacing.spinUs, o.lagLimitUs);
     else if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;

@@ -47,7 +47,7 @@ const at = new Float64Array(workerData.at);
 const sent = new Float64Array(workerData.sent);
 const request = Buffer.from(workerData.request);
 const C = state.length;
-const { minMs, maxMs, targetMs, every } = workerData;
+const { minMs, maxMs, targetMs, limitMs, every } = workerData;
 const late = new Float64Array(workerData.samples);
 let lateN = 0, sinceSized = 0, notifiedFor = -1;
 const sorted = new Float64Array(late.length);
@@ -55,7 +55,7 @@ const windowFor = ${spinWindowMs.toString()};
 function resize() {
   const n = Math.min(lateN, late.length);
   sorted.set(late.subarray(0, n));
-  clock[2] = windowFor(sorted.subarray(0, n), minMs, maxMs, targetMs);
+  clock[2] = windowFor(sorted.subarray(0, n), minMs, maxMs, targetMs, limitMs);
 }
 function event() {
   Atomics.add(control, 1, 1);
@@ -120,14 +120,20 @@ for (;;) {
 /**
  * The spin window for the thread's recent wake-up lateness (ms, any order; sorted in place): a
  * send is late by what its wake-up was late beyond the window, so the shortest window that keeps
- * the sends' lag P99 at `targetMs` is the lateness P99 less that, within the bounds. (The thread
- * runs this function's own source.)
+ * the sends' lag P99 at `targetMs` is the lateness P99 less that, within the bounds. Past the
+ * upper bound, the widest window is kept while it still keeps the lag P99 within `limitMs` (the
+ * trial's validity); when even that cannot, spinning buys nothing the result can use, and the
+ * window falls to the lower bound: on a machine that stops its threads for milliseconds, the
+ * loader then costs little while the trial is invalid anyway. (The thread runs this function's
+ * own source.)
  */
-export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number, targetMs: number): number {
+export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number, targetMs: number, limitMs: number): number {
   if (lateMs.length === 0) return maxMs;
   const sorted = lateMs.sort();
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
-  return Math.min(maxMs, Math.max(minMs, p99 - targetMs));
+  const needed = p99 - targetMs;
+  if (needed <= maxMs) return Math.max(minMs, needed);
+  return p99 - maxMs <= limitMs ? maxMs : minMs;
 }
 
 /** How the spin window went over a run, for the engine's description. */
@@ -149,7 +155,7 @@ export class WriterThread {
   private readonly clock = new Float64Array(new SharedArrayBuffer(8 * 7));
   private readonly worker: Worker;
 
-  private constructor(connections: number, request: Buffer, firstWindowUs: number) {
+  private constructor(connections: number, request: Buffer, firstWindowUs: number, lagLimitUs: number) {
     const i32 = () => new Int32Array(new SharedArrayBuffer(4 * connections));
     const f64 = () => new Float64Array(new SharedArrayBuffer(8 * connections));
     this.state = i32();
@@ -162,13 +168,14 @@ export class WriterThread {
     shared.set(request);
     this.clock.set([Infinity, Infinity, firstWindowUs / 1_000, 0, 0, Infinity, 0]);
     const buffers = { control: this.control.buffer, clock: this.clock.buffer, state: this.state.buffer, fds: this.fds.buffer, bytes: this.bytes.buffer, errs: this.errs.buffer, at: this.at.buffer, sent: this.sent.buffer };
-    const window = { minMs: WINDOW_MIN_US / 1_000, maxMs: WINDOW_MAX_US / 1_000, targetMs: WINDOW_TARGET_LAG_US / 1_000, every: WINDOW_EVERY, samples: new SharedArrayBuffer(8 * WINDOW_SAMPLES) };
+    const window = { minMs: WINDOW_MIN_US / 1_000, maxMs: WINDOW_MAX_US / 1_000, targetMs: WINDOW_TARGET_LAG_US / 1_000, limitMs: lagLimitUs / 1_000, every: WINDOW_EVERY, samples: new SharedArrayBuffer(8 * WINDOW_SAMPLES) };
     // No execArgv: the source is CommonJS, whatever flags started this process.
     this.worker = new Worker(WRITER_SOURCE, { eval: true, execArgv: [], workerData: { ...buffers, ...window, request: shared } });
   }
 
-  static async start(connections: number, request: Buffer, firstWindowUs: number): Promise<WriterThread> {
-    const thread = new WriterThread(connections, request, firstWindowUs);
+  /** `lagLimitUs`: the trial's lag limit, past which no spin window is worth its CPU (spinWindowMs). */
+  static async start(connections: number, request: Buffer, firstWindowUs: number, lagLimitUs: number): Promise<WriterThread> {
+    const thread = new WriterThread(connections, request, firstWindowUs, lagLimitUs);
     await new Promise<void>((resolve, reject) => {
       thread.worker.once('online', resolve);
       thread.worker.once('error', reject);
