@@ -94,12 +94,12 @@ for (;;) {
     timedOut = true;
     rest = wakeAt - now();
   }
-  if (Atomics.load(control, 0) !== seq) continue;
   if (timedOut) {
-    // How late the sleep ended: what the window has to cover.
+    // How late the sleep ended: what the window has to cover (whether or not an arm came meanwhile).
     late[lateN++ % late.length] = now() - wakeAt;
     if (++sinceSized >= every) { sinceSized = 0; resize(); }
   }
+  if (Atomics.load(control, 0) !== seq) continue;
   while (now() < next) {}
   // Every armed request now due, oldest first (one, unless the thread itself was late).
   for (;;) {
