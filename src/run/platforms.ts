@@ -58,6 +58,8 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     // The loader runs as its own process on either layout: the bundle keeps it lean (no
     // TypeScript loaded). Without esbuild or a prebuilt bundle, the entry's source runs instead.
     ...(await loaderBundle().then((loaderSource) => ({ loaderSource }), () => ({}))),
+    // autocannon runs only in this process (the loader process carries meshbench's engine alone).
+    loadInProcess: s.load.engine === 'autocannon',
   });
   return { platform, collectors: [collectors.procfs({ sampleIntervalMs: s.resources.sampleIntervalMs })] };
 }

@@ -9,8 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { SCHEDULER_LAG_P99_LIMIT_US } from '../../src/load/open-loop-engine.ts';
 import type { HostPauses } from '../../src/results/model.ts';
-import { hostPauseExplanation } from '../../src/results/host-pauses.ts';
+import { DEFAULT_LAG_LIMIT_US, hostPauseExplanation, lagLimitCaveat } from '../../src/results/host-pauses.ts';
 import { invalidReasons } from '../../src/results/validity.ts';
 
 const PROBE = fileURLToPath(new URL('../../src/run/host-pauses.ts', import.meta.url));
@@ -101,6 +102,12 @@ test('a trial invalid for lag carries the one-line explanation only when the pau
   assert.equal(invalidReasons({ load, errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: 0.1, hostPauses: noisy }), []);
   const busy = { ...noisy, pausedPct: 4, runQueuePct: 3.5 };
   assert.match(hostPauseExplanation(busy)!, /^other processes on this machine kept a running thread waiting for a CPU 3\.5 %/);
+});
+
+test('a raised lag limit is a caveat that names it; the default is none', () => {
+  assert.is(DEFAULT_LAG_LIMIT_US, SCHEDULER_LAG_P99_LIMIT_US, 'the engine\'s default and the caveat\'s agree');
+  assert.is(lagLimitCaveat(DEFAULT_LAG_LIMIT_US), null);
+  assert.match(lagLimitCaveat(5_000)!, /^load\.schedulerLagLimit is 5,000 µs \(default 1,000 µs\): a trial stayed valid with its loader up to that late at P99/);
 });
 
 test.run();

@@ -45,6 +45,8 @@ export interface LocalPlatformOptions {
    * (process-loader.ts). Without `load` the loopback layout loads from this process.
    */
   loaderSource?: string;
+  /** Loopback: the load runs in this process all the same (autocannon, which the loader process does not carry). */
+  loadInProcess?: boolean;
 }
 
 export class LocalPlatform implements Platform {
@@ -182,8 +184,8 @@ export class LocalPlatform implements Platform {
 
   /** The loopback layout's loader as a process of its own, when the run gave its load settings. */
   private async ownLoader(req: DeployRequest, target: URL, containers: Deployment['containers']): Promise<PodLoader | null> {
-    const { load, runId } = this.options;
-    if (!load) return null;
+    const { load, runId, loadInProcess } = this.options;
+    if (!load || loadInProcess) return null;
     const { level } = req.trial;
     const settingsFile = join(this.workDir, `load-t${req.trial.index}.json`);
     return loopbackLoader({ load, target, connections: level.connections, targetRps: level.targetRps, entry: await this.bundledEntry(), settingsFile, runId, containers });
