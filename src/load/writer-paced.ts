@@ -74,10 +74,11 @@ export class WriterPacedLoop {
 
   private readonly onEvent = () => {
     if (this.o.signal.aborted || this.stopped || this.ended) return;
+    // Listen again first: an event the thread raises from here on resolves the next wait.
+    this.listen();
     const now = epochNowMs();
     // Failed or partial writes: the event loop finishes them.
     for (let c = 0; c < this.armed.length; c++) if (this.armed[c] && this.o.thread.state[c] !== ARMED) this.settle(c, now);
-    this.listen();
     this.arm(now);
   };
 
