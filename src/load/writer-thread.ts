@@ -122,10 +122,10 @@ for (;;) {
  * send is late by what its wake-up was late beyond the window, so the shortest window that keeps
  * the sends' lag P99 at `targetMs` is the lateness P99 less that, within the bounds. Past the
  * upper bound, the widest window is kept while it still keeps the lag P99 within `limitMs` (the
- * trial's validity); when even that cannot, spinning buys nothing the result can use, and the
- * window falls to the lower bound: on a machine that stops its threads for milliseconds, the
- * loader then costs little while the trial is invalid anyway. (The thread runs this function's
- * own source.)
+ * trial's validity); when even that cannot, spinning buys nothing the result can use (a wake-up
+ * milliseconds late at P99 is some 100 µs late at P50 too), and the thread does not spin at all:
+ * on a machine that stops its threads for milliseconds the loader then costs least while the
+ * trial is invalid anyway. (The thread runs this function's own source.)
  */
 export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number, targetMs: number, limitMs: number): number {
   if (lateMs.length === 0) return maxMs;
@@ -133,7 +133,7 @@ export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number,
   const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
   const needed = p99 - targetMs;
   if (needed <= maxMs) return Math.max(minMs, needed);
-  return p99 - maxMs <= limitMs ? maxMs : minMs;
+  return p99 - maxMs <= limitMs ? maxMs : 0;
 }
 
 /** How the spin window went over a run, for the engine's description. */

@@ -66,10 +66,11 @@ test('a run names the pacing it used in its outcome', async () => {
     assert.match(threaded.engine, /pacing: sender thread\+spin \d+µs/);
     assert.is(threaded.ok.totalCount, 40);
     const written = await new OpenLoopEngine().run(spec, target.url, new AbortController().signal);
-    // The windows it used: the first one at least, and within the bounds.
+    // The windows it used: within the bounds, or none at all where no window could keep the run valid.
     const used = /pacing: writer thread\+adaptive spin \d+-\d+µs \(used (\d+)µs mean, (\d+)-(\d+)µs\)/.exec(written.engine);
     assert.ok(used, written.engine);
-    assert.ok(Number(used[2]) >= WINDOW_MIN_US && Number(used[3]) <= WINDOW_MAX_US && Number(used[2]) <= Number(used[1]) && Number(used[1]) <= Number(used[3]), written.engine);
+    const [mean, least, most] = [Number(used[1]), Number(used[2]), Number(used[3])];
+    assert.ok((least === 0 || least >= WINDOW_MIN_US) && most <= WINDOW_MAX_US && least <= mean && mean <= most, written.engine);
     assert.is(written.ok.totalCount, 40);
     const slept = await new OpenLoopEngine({ pacing: 'sleep' }).run(spec, target.url, new AbortController().signal);
     assert.match(slept.engine, /pacing: sleep\+spin \d+µs/);
