@@ -37,7 +37,7 @@ test('pacing: the writer thread over plain HTTP up to its rate per worker, sleep
   // "As documented": the README states the numbers; a change to one must change the other.
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
   assert.ok(readme.includes(`up to ${WRITER_UP_TO_RPS.toLocaleString('en-US')} rps per worker a writer thread keeps the schedule`), `README: the writer up to ${WRITER_UP_TO_RPS} rps per worker`);
-  assert.ok(readme.includes(`(${WINDOW_MIN_US}-${WINDOW_MAX_US} µs)`), 'README: the writer\'s window bounds');
+  assert.ok(readme.includes(`(${WINDOW_MIN_US}-${WINDOW_MAX_US} µs;`), 'README: the writer\'s window bounds');
   assert.ok(readme.includes(`up to ${SLEEP_UP_TO_RPS.toLocaleString('en-US')} rps per worker the loader sleeps`), `README: sleeps up to ${SLEEP_UP_TO_RPS} rps per worker`);
   assert.ok(readme.includes(`spins only the last ${SLEEP_SPIN_US} µs before each send (\`pacing: sleep+spin ${SLEEP_SPIN_US}µs\``), `README: spin window ${SLEEP_SPIN_US} µs`);
 });
