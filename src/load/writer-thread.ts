@@ -51,11 +51,17 @@ const { minMs, maxMs, targetMs, limitMs, every } = workerData;
 const late = new Float64Array(workerData.samples);
 let lateN = 0, sinceSized = 0, notifiedFor = -1;
 const sorted = new Float64Array(late.length);
+// The lag of the sends since the last sizing (sent − intended), for the give-up rule.
+const sendLag = new Float64Array(late.length);
+let sendLagN = 0;
+let sized = { windowMs: clock[2], gaveUp: false };
 const windowFor = ${spinWindowMs.toString()};
 function resize() {
   const n = Math.min(lateN, late.length);
   sorted.set(late.subarray(0, n));
-  clock[2] = windowFor(sorted.subarray(0, n), minMs, maxMs, targetMs, limitMs);
+  sized = windowFor(sorted.subarray(0, n), sendLag.subarray(0, Math.min(sendLagN, sendLag.length)), sized, minMs, maxMs, targetMs, limitMs);
+  clock[2] = sized.windowMs;
+  sendLagN = 0;
 }
 function event() {
   Atomics.add(control, 1, 1);
@@ -109,6 +115,7 @@ for (;;) {
     if (c0 < 0) break;
     if (Atomics.compareExchange(state, c0, 1, 2) !== 1) continue;
     write(c0);
+    sendLag[sendLagN++ % sendLag.length] = sent[c0] - t0;
     clock[3] += spinMs; clock[4]++;
     if (spinMs < clock[5]) clock[5] = spinMs;
     if (spinMs > clock[6]) clock[6] = spinMs;
@@ -121,19 +128,22 @@ for (;;) {
  * The spin window for the thread's recent wake-up lateness (ms, any order; sorted in place): a
  * send is late by what its wake-up was late beyond the window, so the shortest window that keeps
  * the sends' lag P99 at `targetMs` is the lateness P99 less that, within the bounds. Past the
- * upper bound, the widest window is kept while it still keeps the lag P99 within `limitMs` (the
- * trial's validity); when even that cannot, spinning buys nothing the result can use (a wake-up
- * milliseconds late at P99 is some 100 µs late at P50 too), and the thread does not spin at all:
- * on a machine that stops its threads for milliseconds the loader then costs least while the
- * trial is invalid anyway. (The thread runs this function's own source.)
+ * upper bound, the widest window is tried while it could keep the lag P99 within `limitMs` (the
+ * trial's validity). When it could not, or when the sends made at the widest window (`sendLagMs`,
+ * since the last sizing) were later than that all the same (a thread preempted while it spins),
+ * spinning buys nothing a result can use, and the thread does not spin at all until its wake-ups
+ * are back within reach of the window (`gaveUp` holds that between sizings): on a machine that
+ * stops its threads for milliseconds the loader then costs least while the trial is invalid
+ * anyway. (The thread runs this function's own source.)
  */
-export function spinWindowMs(lateMs: Float64Array, minMs: number, maxMs: number, targetMs: number, limitMs: number): number {
-  if (lateMs.length === 0) return maxMs;
-  const sorted = lateMs.sort();
-  const p99 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!;
-  const needed = p99 - targetMs;
-  if (needed <= maxMs) return Math.max(minMs, needed);
-  return p99 - maxMs <= limitMs ? maxMs : 0;
+export function spinWindowMs(lateMs: Float64Array, sendLagMs: Float64Array, w: { windowMs: number; gaveUp: boolean }, minMs: number, maxMs: number, targetMs: number, limitMs: number): { windowMs: number; gaveUp: boolean } {
+  const p99 = (xs: Float64Array) => xs.sort()[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))]!;
+  if (lateMs.length === 0) return { windowMs: maxMs, gaveUp: false };
+  const needed = p99(lateMs) - targetMs;
+  if (needed <= maxMs) return { windowMs: Math.max(minMs, needed), gaveUp: false };
+  if (w.gaveUp || needed + targetMs - maxMs > limitMs) return { windowMs: 0, gaveUp: w.gaveUp };
+  if (w.windowMs === maxMs && sendLagMs.length > 0 && p99(sendLagMs) > limitMs) return { windowMs: 0, gaveUp: true };
+  return { windowMs: maxMs, gaveUp: false };
 }
 
 /** How the spin window went over a run, for the engine's description. */

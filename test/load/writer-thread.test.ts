@@ -90,15 +90,21 @@ test('an arm taken back before its time writes nothing', async () => {
   }
 });
 
-test('the spin window: the wake-up lateness P99 less the lag aimed for, within its bounds; none worth spinning when no window can keep the trial valid', () => {
-  const late = (values: number[]) => Float64Array.from(values);
-  const window = (values: number[]) => spinWindowMs(late(values), 0.02, 0.4, 0.02, 1);
+test('the spin window: the wake-up lateness P99 less the lag aimed for, within its bounds; none when no window keeps the trial valid, or the widest did not', () => {
+  const ms = (values: number[]) => Float64Array.from(values);
+  const of = (n: number, v: number) => Array.from({ length: n }, () => v);
+  const size = (late: number[], sendLag: number[] = [], w = { windowMs: 0.06, gaveUp: false }) => spinWindowMs(ms(late), ms(sendLag), w, 0.02, 0.4, 0.02, 1);
   // 100 wake-ups, the P99 is the 100th: 0.15 ms late, aiming at 0.02 ms of lag: 0.13 ms.
-  assert.ok(Math.abs(window(Array.from({ length: 100 }, (_, i) => (i === 99 ? 0.15 : 0.01))) - 0.13) < 1e-9);
-  assert.is(window(Array.from({ length: 100 }, () => 0.005)), 0.02, 'never under the lower bound');
-  assert.is(window(Array.from({ length: 100 }, () => 1.2)), 0.4, 'late 1.2 ms: the widest window keeps the lag P99 (0.8 ms) within the 1 ms limit');
-  assert.is(window(Array.from({ length: 100 }, () => 3)), 0, 'late 3 ms: no window keeps the trial valid, so it does not spin');
-  assert.is(window([]), 0.4, 'nothing seen yet: the widest');
+  const quiet = size([...of(99, 0.01), 0.15]);
+  assert.ok(Math.abs(quiet.windowMs - 0.13) < 1e-9 && !quiet.gaveUp);
+  assert.is(size(of(100, 0.005)).windowMs, 0.02, 'never under the lower bound');
+  assert.equal(size(of(100, 1.2)), { windowMs: 0.4, gaveUp: false }, 'late 1.2 ms: the widest window could keep the lag P99 (0.8 ms) within the 1 ms limit');
+  assert.equal(size(of(100, 3)), { windowMs: 0, gaveUp: false }, 'late 3 ms: no window keeps the trial valid, so it does not spin');
+  assert.equal(size(of(100, 1.2), of(100, 2), { windowMs: 0.4, gaveUp: false }), { windowMs: 0, gaveUp: true }, 'the widest was tried and its sends were 2 ms late: it gives up');
+  assert.equal(size(of(100, 1.2), [], { windowMs: 0, gaveUp: true }), { windowMs: 0, gaveUp: true }, 'and stays given up while its wake-ups are out of reach');
+  const back = size(of(100, 0.2), [], { windowMs: 0, gaveUp: true });
+  assert.ok(Math.abs(back.windowMs - 0.18) < 1e-9 && !back.gaveUp, 'until they are within reach again');
+  assert.equal(size([]), { windowMs: 0.4, gaveUp: false }, 'nothing seen yet: the widest');
 });
 
 test.run();
