@@ -1,6 +1,6 @@
 /**
- * bench:load section 5: the pacings across rates, which is where SLEEP_UP_TO_RPS and WRITER_UP_TO_RPS in
- * src/load/pacer.ts come from (section 4, the candidates at 1k rps, is in pacing-candidates.ts).
+ * bench:load section 5: the pacings across rates, which is where SLEEP_UP_TO_RPS in
+ * src/load/pacer.ts comes from (section 4, the candidates at 1k rps, is in pacing-candidates.ts).
  */
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
 import { SLEEP_SPIN_US, THREAD_SPIN_US } from '../../src/load/pacer.ts';
@@ -14,8 +14,8 @@ export async function rateFidelity(): Promise<void> {
   for (const rate of [1_000, 2_500, 5_000, 10_000, 20_000]) {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
-      ['writer thread+adaptive spin (the default up to 10k)', new OpenLoopEngine({ pacing: 'writer' })],
-      [`sleep+spin ${SLEEP_SPIN_US}µs (the default over TLS)`, new OpenLoopEngine({ pacing: 'sleep' })],
+      [`sleep+spin ${SLEEP_SPIN_US}µs (the default)`, new OpenLoopEngine({ pacing: 'sleep' })],
+      ['writer thread+adaptive spin', new OpenLoopEngine({ pacing: 'writer' })],
       ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
       [`sender thread+spin ${THREAD_SPIN_US}µs`, new OpenLoopEngine({ pacing: 'thread' })],
     ];

@@ -1,9 +1,10 @@
 /**
  * Pacing: how the open loop waits for the next intended send time. Node's timers step in whole
  * milliseconds, far coarser than the µs the loader must keep, so there are these ways (measured
- * in ../shared/research/pacing.md and bench/README.md); `writer` is the default over plain HTTP up
- * to WRITER_UP_TO_RPS per worker, `sleep` over TLS up to SLEEP_UP_TO_RPS, `spin` above; the others
- * are measured candidates:
+ * in ../shared/research/pacing.md and bench/README.md); `sleep` is the default up to
+ * SLEEP_UP_TO_RPS per worker, `spin` above it; the others are measured candidates (`writer`, issue
+ * 29's, is the cheapest at 1k rps against a bare target, but in `bench run` on 2026-12-07 it left
+ * more trials invalid and the P99s higher than `sleep`: bench/README.md, section 7):
  *
  * - `writer`: a thread keeps the schedule and writes the requests itself; it sleeps in
  *   `Atomics.wait` (timer slack 1 ns) and spins a window before each send that it sizes from its
@@ -70,7 +71,7 @@ const FINAL_SPIN_MS = 0.03;
 
 /** The pacing a worker uses at `rateRpsPerWorker` to a target of `protocol`; `kind` forces one (benchmarks compare them). */
 export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US, protocol = 'http:'): Pacing {
-  let chosen = kind ?? (protocol === 'http:' && rateRpsPerWorker <= WRITER_UP_TO_RPS ? 'writer' : rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
+  let chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
   // The sender and writer threads write plain HTTP only: over TLS the event loop sleeps and sends.
   if ((chosen === 'thread' || chosen === 'writer') && protocol !== 'http:') chosen = 'sleep';
   if (chosen === 'writer') {
@@ -88,11 +89,6 @@ export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs
   return { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' };
 }
 
-/**
- * Up to this rate per worker over plain HTTP the writer thread paces (sends 100 µs apart at most:
- * its window, sized for a quiet machine, still sleeps between them).
- */
-export const WRITER_UP_TO_RPS = 10_000;
 /** writer: the spin window before the thread has seen its own wake-ups (it adapts from there). */
 export const WRITER_FIRST_WINDOW_US = 60;
 /**

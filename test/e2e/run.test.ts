@@ -42,7 +42,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   }
   // The loader ran as a process of its own (the bundled engine a cluster's Job runs, one loader's
   // result line decoded), with the default pacing; the machine was probed before the first trial.
-  for (const t of result.trials) if (t.status === 'valid') assert.match(t.load.engine, /^meshbench open loop \(http\/1\.1, 1 worker, pacing: writer thread\+adaptive spin .*\) × 1$/);
+  for (const t of result.trials) if (t.status === 'valid') assert.match(t.load.engine, /^meshbench open loop \(http\/1\.1, 1 worker, pacing: sleep\+spin \d+µs\) × 1$/);
   assert.ok((result.environment.hostPauses?.durationMs ?? 0) >= 1_500, JSON.stringify(result.environment.hostPauses));
   const istio = result.trials[1]!;
   assert.ok(istio.status === 'valid' && /istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)/.test(istio.meshLabel));

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AutocannonEngine } from '../../src/load/autocannon.ts';
 import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
-import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, WINDOW_MAX_US, WINDOW_MIN_US, WRITER_UP_TO_RPS } from '../../src/load/index.ts';
+import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, WINDOW_MAX_US, WINDOW_MIN_US } from '../../src/load/index.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
 import { SleepPacer, SpinWindow, THREAD_SPIN_US, WRITER_FIRST_WINDOW_US } from '../../src/load/pacer.ts';
 import { startHoldingTarget } from './holding-target.ts';
@@ -17,28 +17,24 @@ test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode
   assert.throws(() => engineFor({ mode: 'rate', engine: 'autocannon' }), /autocannon has no fixed-rate mode/);
 });
 
-test('pacing: the writer thread over plain HTTP up to its rate per worker, sleep over TLS up to its own, spin above; forced when asked; never a writing thread over TLS', () => {
-  assert.equal(choosePacing(1_000), { kind: 'writer', spinUs: WRITER_FIRST_WINDOW_US, pollUs: 0, label: `writer thread+adaptive spin ${WINDOW_MIN_US}-${WINDOW_MAX_US}µs` });
-  assert.is(choosePacing(WRITER_UP_TO_RPS).kind, 'writer');
-  assert.is(choosePacing(WRITER_UP_TO_RPS + 1).kind, 'spin');
-  assert.equal(choosePacing(1_000, undefined, undefined, undefined, 'https:'), { kind: 'sleep', spinUs: SLEEP_SPIN_US, pollUs: 0, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+test('pacing: sleep up to the documented rate per worker, spin above it; forced when asked; never a writing thread over TLS', () => {
+  assert.equal(choosePacing(1_000), { kind: 'sleep', spinUs: SLEEP_SPIN_US, pollUs: 0, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+  assert.equal(choosePacing(1_000, 'writer'), { kind: 'writer', spinUs: WRITER_FIRST_WINDOW_US, pollUs: 0, label: `writer thread+adaptive spin ${WINDOW_MIN_US}-${WINDOW_MAX_US}µs` });
   assert.is(choosePacing(1_000, 'writer', undefined, 0, 'https:').kind, 'sleep', 'the writer thread cannot write TLS records');
   assert.equal(choosePacing(1_000, 'thread'), { kind: 'thread', spinUs: THREAD_SPIN_US, pollUs: 0, label: `sender thread+spin ${THREAD_SPIN_US}µs` });
   assert.is(choosePacing(1_000, 'sleep', 100, 150).label, 'sleep+spin 100µs+poll 150µs');
-  assert.is(choosePacing(SLEEP_UP_TO_RPS, undefined, undefined, 0, 'https:').kind, 'sleep');
-  assert.equal(choosePacing(SLEEP_UP_TO_RPS + 1, undefined, undefined, 0, 'https:'), { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' });
+  assert.is(choosePacing(SLEEP_UP_TO_RPS).kind, 'sleep');
+  assert.equal(choosePacing(SLEEP_UP_TO_RPS + 1), { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' });
   assert.is(choosePacing(100, 'spin').kind, 'spin');
   assert.is(choosePacing(50_000, 'sleep', 80).label, 'sleep+spin 80µs');
   assert.is(choosePacing(1_000, 'thread', 100, 0, 'https:').kind, 'sleep', 'the sender thread cannot write TLS records');
   assert.match(new OpenLoopEngine({ pacing: 'thread' }).describe(1_000, 'https:'), /pacing: sleep\+spin/);
-  // The rate per worker decides: two workers at twice the limit each keep their writer.
-  assert.match(new OpenLoopEngine({ workers: 2 }).describe(2 * WRITER_UP_TO_RPS), /2 workers, pacing: writer thread/);
-  assert.match(new OpenLoopEngine({ workers: 1 }).describe(2 * WRITER_UP_TO_RPS), /1 worker, pacing: spin\)$/);
-  // "As documented": the README states the numbers; a change to one must change the other.
+  // The rate per worker decides: two workers at twice the limit each sleep.
+  assert.match(new OpenLoopEngine({ workers: 2 }).describe(2 * SLEEP_UP_TO_RPS), /2 workers, pacing: sleep\+spin/);
+  assert.match(new OpenLoopEngine({ workers: 1 }).describe(2 * SLEEP_UP_TO_RPS), /1 worker, pacing: spin\)$/);
+  // "As documented": the README states both numbers; a change to one must change the other.
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
-  assert.ok(readme.includes(`up to ${WRITER_UP_TO_RPS.toLocaleString('en-US')} rps per worker a writer thread keeps the schedule`), `README: the writer up to ${WRITER_UP_TO_RPS} rps per worker`);
-  assert.ok(readme.includes(`(${WINDOW_MIN_US}-${WINDOW_MAX_US} µs;`), 'README: the writer\'s window bounds');
-  assert.ok(readme.includes(`up to ${SLEEP_UP_TO_RPS.toLocaleString('en-US')} rps per worker the loader sleeps`), `README: sleeps up to ${SLEEP_UP_TO_RPS} rps per worker`);
+  assert.ok(readme.includes(`Up to ${SLEEP_UP_TO_RPS.toLocaleString('en-US')} rps per worker the loader sleeps`), `README: sleeps up to ${SLEEP_UP_TO_RPS} rps per worker`);
   assert.ok(readme.includes(`spins only the last ${SLEEP_SPIN_US} µs before each send (\`pacing: sleep+spin ${SLEEP_SPIN_US}µs\``), `README: spin window ${SLEEP_SPIN_US} µs`);
 });
 
@@ -65,14 +61,14 @@ test('a run names the pacing it used in its outcome', async () => {
     const threaded = await new OpenLoopEngine({ pacing: 'thread' }).run(spec, target.url, new AbortController().signal);
     assert.match(threaded.engine, /pacing: sender thread\+spin \d+µs/);
     assert.is(threaded.ok.totalCount, 40);
-    const written = await new OpenLoopEngine().run(spec, target.url, new AbortController().signal);
+    const written = await new OpenLoopEngine({ pacing: 'writer' }).run(spec, target.url, new AbortController().signal);
     // The windows it used: within the bounds, or none at all where no window could keep the run valid.
     const used = /pacing: writer thread\+adaptive spin \d+-\d+µs \(used (\d+)µs mean, (\d+)-(\d+)µs\)/.exec(written.engine);
     assert.ok(used, written.engine);
     const [mean, least, most] = [Number(used[1]), Number(used[2]), Number(used[3])];
     assert.ok((least === 0 || least >= WINDOW_MIN_US) && most <= WINDOW_MAX_US && least <= mean && mean <= most, written.engine);
     assert.is(written.ok.totalCount, 40);
-    const slept = await new OpenLoopEngine({ pacing: 'sleep' }).run(spec, target.url, new AbortController().signal);
+    const slept = await new OpenLoopEngine().run(spec, target.url, new AbortController().signal);
     assert.match(slept.engine, /pacing: sleep\+spin \d+µs/);
     assert.is(slept.ok.totalCount, 40);
     const spun = await new OpenLoopEngine({ pacing: 'spin' }).run(spec, target.url, new AbortController().signal);
