@@ -84,7 +84,6 @@ test('a child stopped 25 ms of every 100 ms: the probe sees the stops, their len
   assert.ok(pauses.pausedPct >= madePct * 0.95, `stopped ${madePct.toFixed(1)} % of the time, the probe saw ${pauses.pausedPct.toFixed(1)} %`);
   assert.ok(pauses.pausedPct - control.pausedPct <= madePct + 10, `stopped ${madePct.toFixed(1)} %, the probe saw ${pauses.pausedPct.toFixed(1)} % against ${control.pausedPct.toFixed(1)} % left alone`);
   assert.ok(pauses.pauseMaxUs >= STOP_MS * 1_000, `longest pause ${pauses.pauseMaxUs} µs for ${STOP_MS} ms stops`);
-  assert.ok(pauses.pauseP99Us >= STOP_MS * 1_000 * 0.9, `pause P99 ${pauses.pauseP99Us} µs for ${STOP_MS} ms stops`);
   assert.ok(hostPauseExplanation(pauses)?.includes(' % of the time'), 'a share this large explains a late loader');
   const show = (p: HostPauses) => `${p.pausedPct.toFixed(1)} % (run queue ${p.runQueuePct?.toFixed(1)} %; ${p.pauses} pauses, P50 ${p.pauseP50Us} µs, P99 ${p.pauseP99Us} µs, max ${p.pauseMaxUs} µs)`;
   console.log(`    stopped ${madePct.toFixed(1)} % of the time (${stops} stops): probe ${show(pauses)}; left alone ${show(control)}`);
