@@ -27,7 +27,7 @@ const REFERENCE_MEMORY_SIZES = (process.env.BENCH_REFERENCE_MEMORY_REQUESTS ?? M
 const MEMORY_RATE = 20_000;
 const MEMORY_CONNECTIONS = 16;
 const WRITER = 'meshbench, writer thread (issue 29\'s candidate)';
-const DEFAULT = 'meshbench, default pacing (sleep+spin 200 µs)';
+const DEFAULT = 'meshbench, default pacing (sleep+spin 200 µs up to 2,500 rps, spin above)';
 /** Issue 29's targets. */
 const CORES_AT_1K = 0.1;
 const CORES_AT_10K = 0.5;
