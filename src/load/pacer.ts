@@ -3,8 +3,9 @@
  * milliseconds, far coarser than the µs the loader must keep, so there are these ways (measured
  * in ../shared/research/pacing.md and bench/README.md); `sleep` is the default up to
  * SLEEP_UP_TO_RPS per worker, `spin` above it; the others are measured candidates (`writer`, issue
- * 29's, is the cheapest at 1k rps against a bare target, but in `bench run` on 2026-12-07 it left
- * more trials invalid and the P99s higher than `sleep`: bench/README.md, section 7):
+ * 29's, was cheaper than `sleep` at 1k rps against a bare target only while the machine was too
+ * busy for either to be on time, and in `bench run` on 2026-12-07 it left more trials invalid and
+ * the P99s higher than `sleep`: bench/README.md, section 7):
  *
  * - `writer`: a thread keeps the schedule and writes the requests itself; it sleeps in
  *   `Atomics.wait` (timer slack 1 ns) and spins a window before each send that it sizes from its
