@@ -1,18 +1,19 @@
 /**
  * `npm run bench:load`: the load engines against references measured in the same run, all on
  * loopback: wrk, wrk2, Fortio and HAProxy (see bench/README.md). Prints every figure as a ratio
- * or a difference, with the targets of issues 10 and 15 marked MET or MISSED. BENCH_SECTIONS
+ * or a difference, with the targets of issues 10, 15 and 29 marked MET or MISSED. BENCH_SECTIONS
  * (e.g. "1,4") runs some sections only.
  */
 import { closedLoopVsWrk } from './lib/closed-loop-section.ts';
 import { fixedRate, stall } from './lib/fixed-rate-section.ts';
 import { SECONDS } from './lib/measure.ts';
+import { loaderProcess } from './lib/loader-process-section.ts';
 import { memory } from './lib/memory-section.ts';
 import { pacingCandidates } from './lib/pacing-candidates.ts';
 import { rateFidelity } from './lib/pacing-by-rate.ts';
 import { checkTools } from './lib/references.ts';
 
-const SECTIONS: Record<string, () => Promise<void>> = { 1: closedLoopVsWrk, 2: fixedRate, 3: stall, 4: pacingCandidates, 5: rateFidelity, 6: memory };
+const SECTIONS: Record<string, () => Promise<void>> = { 1: closedLoopVsWrk, 2: fixedRate, 3: stall, 4: pacingCandidates, 5: rateFidelity, 6: memory, 7: loaderProcess };
 const chosen = (process.env.BENCH_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',');
 
 const missing = await checkTools();

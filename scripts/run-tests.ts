@@ -42,8 +42,7 @@ if (suites.length === 0) {
 
 /** uvu's own runner over the given files, in a process of their own; stdout is passed through and kept. */
 function runFiles(files: Suite[]): Promise<{ code: number; output: string }> {
-  const script = "import { run } from 'uvu/run'; await run(JSON.parse(process.env.MESHBENCH_TEST_SUITES), {});";
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+  const child = spawn(process.execPath, [join(repo, 'scripts', 'run-test-files.mjs')], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, NO_COLOR: '1', TMPDIR: testTmp, MESHBENCH_TEST_SUITES: JSON.stringify(files) },

@@ -21,6 +21,8 @@ export interface LoaderSettings {
   /** How many loaders share the load, and which one this is (an Indexed Job's completion index). */
   pods?: number;
   podIndex?: number;
+  /** Open loop: forces a pacing (benchmarks compare them); by default the engine picks it per rate (load/pacer.ts). */
+  pacing?: 'writer' | 'sleep' | 'adaptive' | 'spin' | 'thread';
   /** The mesh's quit endpoint (Istio :15020/quitquitquit ...), POSTed once the result is out; left out when the proxy ends by itself. */
   quitUrl?: string;
 }

@@ -15,6 +15,7 @@ export async function rateFidelity(): Promise<void> {
     const runs: [string, OpenLoopEngine][] = [
       ['spin', new OpenLoopEngine({ pacing: 'spin' })],
       [`sleep+spin ${SLEEP_SPIN_US}µs (the default)`, new OpenLoopEngine({ pacing: 'sleep' })],
+      ['writer thread+adaptive spin', new OpenLoopEngine({ pacing: 'writer' })],
       ['sleep+adaptive spin', new OpenLoopEngine({ pacing: 'adaptive' })],
       [`sender thread+spin ${THREAD_SPIN_US}µs`, new OpenLoopEngine({ pacing: 'thread' })],
     ];

@@ -28,6 +28,7 @@ const CANDIDATES: Candidate[] = [
   { name: 'sleep+spin 60 µs', pacing: 'sleep', spinUs: 60 },
   { name: 'sleep+spin 100 µs', pacing: 'sleep', spinUs: 100, bias: true },
   { name: 'sleep+spin 200 µs (the default)', pacing: 'sleep', spinUs: 200, bias: true },
+  { name: 'writer thread+adaptive spin (issue 29): the thread keeps the clock and writes; the event loop reads', pacing: 'writer', bias: true },
   { name: 'sleep+spin 300 µs', pacing: 'sleep', spinUs: 300 },
   { name: 'sleep+adaptive spin (window: recent worst hand-off lateness + 30 µs)', pacing: 'adaptive' },
   { name: 'sleep+spin 100 µs, poll 150 µs after each send', pacing: 'sleep', spinUs: 100, pollUs: 150, bias: true },

@@ -10,11 +10,11 @@
  * sleep+spin 100 µs, with HTTP, was earlier at P99 than the busy-wait; at 23:58 the sleeping
  * thread was ten times later).
  */
-import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { epochNowMs } from '../../src/load/http1.ts';
 import { finalSpin, SLEEP_SPIN_US, SleepPacer, THREAD_SPIN_US, TIMING_THREAD_PRELUDE } from '../../src/load/pacer.ts';
 import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../../src/results/histogram.ts';
+import { probeHostPauses } from '../../src/run/host-pauses.ts';
 import { SECONDS } from './measure.ts';
 
 export interface FloorFigures {
@@ -22,11 +22,11 @@ export interface FloorFigures {
   lagP50: number;
   lagP99: number;
   lagP999: number;
-  /** The busy-wait only: the share of the wall time (%) its clock jumped by more than PAUSE_US at once. */
+  /** The busy-wait only, from the host-pause probe run right after it: the share of the wall time (%) a running thread was paused. */
   pausedPct?: number;
   pauseP50?: number;
   pauseP99?: number;
-  /** The busy-wait only: the share of the wall time (%) the guest kernel kept it waiting for a core (schedstat). */
+  /** The busy-wait only, from the probe: the share of the wall time (%) the guest kernel kept it waiting for a core (schedstat). */
   runqueuePct?: number;
 }
 
@@ -86,55 +86,25 @@ function spinAlone(): Promise<FloorFigures> {
   });
 }
 
-/** A clock jump bigger than this inside a busy-wait is a pause: no loop turn takes so long. */
-const PAUSE_US = 20;
-
-/** This thread's guest-side scheduling: ns on a core, ns waiting in a run queue (Linux schedstat). */
-function schedstat(): [number, number] | undefined {
-  try {
-    const [onCpu, waiting] = readFileSync('/proc/thread-self/schedstat', 'utf8').trim().split(' ').map(Number);
-    return [onCpu!, waiting!];
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * A synchronous busy-wait: nothing between the due times but the clock (blocks this thread). It
- * also times the thread's pauses, the clock jumps between two turns of its loop, and reads how
- * long the guest kernel itself held the thread off a core: pauses the guest did not make are the
- * host's (on 2026-12-01 at 23:32 UTC the guest counted 2.8 ms of 10 s, the loop 628 ms).
+ * A synchronous busy-wait: nothing between the due times but the clock (blocks this thread). Then
+ * the host-pause probe that a run makes at its start (src/run/host-pauses.ts): how often and how
+ * long a running thread was paused, and how much of that the guest kernel itself accounted for
+ * (on 2026-12-01 at 23:32 UTC the guest counted 2.8 ms of 10 s, the loop 628 ms: the host's).
  */
 async function busyAlone(): Promise<FloorFigures> {
   const { startMs, lagUs, done } = floorRun();
-  const pauses = createLatencyHistogram();
-  const sched0 = schedstat();
-  const t0 = performance.now();
-  let prev = t0;
-  let pausedMs = 0;
   for (let i = 0; i < COUNT; i++) {
     // One clock read per turn: the due time on performance.now()'s clock.
     const due = startMs + i - performance.timeOrigin;
-    for (;;) {
-      const t = performance.now();
-      if (t - prev > PAUSE_US / 1_000) {
-        pausedMs += t - prev;
-        recordLatencyUs(pauses, (t - prev) * 1_000);
-      }
-      prev = t;
-      if (t >= due) break;
+    while (performance.now() < due) {
+      // nothing but the clock
     }
     recordLatencyUs(lagUs, (performance.now() - due) * 1_000);
   }
-  const sched1 = schedstat();
-  const wallMs = performance.now() - t0;
-  return {
-    ...done(),
-    pausedPct: (100 * pausedMs) / wallMs,
-    pauseP50: pauses.getValueAtPercentile(50),
-    pauseP99: pauses.getValueAtPercentile(99),
-    ...(sched0 && sched1 ? { runqueuePct: (100 * (sched1[1] - sched0[1])) / 1e6 / wallMs } : {}),
-  };
+  const figures = done();
+  const p = await probeHostPauses();
+  return { ...figures, pausedPct: p.pausedPct, pauseP50: p.pauseP50Us, pauseP99: p.pauseP99Us, ...(p.runQueuePct === null ? {} : { runqueuePct: p.runQueuePct }) };
 }
 
 // The thread records its lags itself, into shared memory, so no hand-off is measured.

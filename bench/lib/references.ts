@@ -17,6 +17,8 @@ export interface ReferenceFigures {
   percentilesUs: Record<number, number>;
   /** The tool's own CPU over its whole run, in cores. */
   cpuCores: number;
+  /** The tool's maximum resident set over its run (GNU time's %M). */
+  maxRssBytes: number;
 }
 
 /** Where bench:load looks for wrk2 and Fortio (built by the commands in bench/README.md). */
@@ -41,11 +43,11 @@ export async function checkTools(): Promise<string[]> {
   return missing;
 }
 
-/** Runs a tool under /usr/bin/time; returns its stdout and its CPU in cores over its wall time. */
-async function timed(tool: string, args: string[]): Promise<{ stdout: string; cpuCores: number }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'MESHBENCH-TIME %U %S %e', tool, ...args], { maxBuffer: 1 << 24 });
-  const [, user, system, wall] = /MESHBENCH-TIME ([\d.]+) ([\d.]+) ([\d.]+)/.exec(stderr) ?? [];
-  return { stdout, cpuCores: (Number(user) + Number(system)) / Number(wall) };
+/** Runs a tool under /usr/bin/time; returns its stdout, its CPU in cores over its wall time and its maxRSS. */
+export async function timed(tool: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; cpuCores: number; maxRssBytes: number }> {
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'MESHBENCH-TIME %U %S %e %M', tool, ...args], { maxBuffer: 1 << 24, ...(env && { env }) });
+  const [, user, system, wall, rssKiB] = /MESHBENCH-TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(stderr) ?? [];
+  return { stdout, cpuCores: (Number(user) + Number(system)) / Number(wall), maxRssBytes: Number(rssKiB) * 1024 };
 }
 
 function toUs(value: string, unit: string): number {
@@ -55,11 +57,11 @@ function toUs(value: string, unit: string): number {
 
 /** `wrk -t1 -cN -dS --latency`: closed loop, the C reference for throughput. */
 export async function wrk(url: URL, connections: number, seconds: number): Promise<ReferenceFigures> {
-  const { stdout, cpuCores } = await timed('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url.href]);
+  const { stdout, cpuCores, maxRssBytes } = await timed('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url.href]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const percentilesUs: Record<number, number> = {};
   for (const [, p, value, unit] of stdout.matchAll(/^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)$/gm)) percentilesUs[Number(p)] = toUs(value!, unit!);
-  return { rps, percentilesUs, cpuCores };
+  return { rps, percentilesUs, cpuCores, maxRssBytes };
 }
 
 /**
@@ -68,12 +70,12 @@ export async function wrk(url: URL, connections: number, seconds: number): Promi
  * than `seconds` and its figures cover the last `seconds`.
  */
 export async function wrk2(url: URL, rate: number, connections: number, seconds: number): Promise<ReferenceFigures> {
-  const { stdout, cpuCores } = await timed(wrk2Binary(), ['-t1', `-c${connections}`, `-d${seconds + WRK2_CALIBRATION_S}s`, `-R${rate}`, '--latency', url.href]);
+  const { stdout, cpuCores, maxRssBytes } = await timed(wrk2Binary(), ['-t1', `-c${connections}`, `-d${seconds + WRK2_CALIBRATION_S}s`, `-R${rate}`, '--latency', url.href]);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const percentilesUs: Record<number, number> = {};
   // " 99.900%   76.48ms": the spectrum's summary lines.
   for (const [, p, value, unit] of stdout.matchAll(/^\s*(\d+\.\d+)%\s+([\d.]+)(us|ms|s)$/gm)) percentilesUs[Number(p)] = toUs(value!, unit!);
-  return { rps, percentilesUs, cpuCores };
+  return { rps, percentilesUs, cpuCores, maxRssBytes };
 }
 
 /** wrk2's calibration, rounded up: its stall-free lead-in. */
@@ -88,11 +90,11 @@ interface FortioJson {
 export async function fortio(url: URL, qps: number, connections: number, seconds: number): Promise<ReferenceFigures> {
   const out = join(tmpdir(), `meshbench-fortio-${process.pid}-${Date.now()}.json`);
   try {
-    const { cpuCores } = await timed(fortioBinary(), ['load', '-qps', String(qps), '-c', String(connections), '-t', `${seconds}s`, '-p', '50,90,99,99.9', '-r', '0.00001', '-json', out, '-quiet', url.href]);
+    const { cpuCores, maxRssBytes } = await timed(fortioBinary(), ['load', '-qps', String(qps), '-c', String(connections), '-t', `${seconds}s`, '-p', '50,90,99,99.9', '-r', '0.00001', '-json', out, '-quiet', url.href]);
     const json = JSON.parse(await readFile(out, 'utf8')) as FortioJson;
     const percentilesUs: Record<number, number> = {};
     for (const p of json.DurationHistogram.Percentiles) percentilesUs[p.Percentile] = p.Value * 1_000_000;
-    return { rps: json.ActualQPS, percentilesUs, cpuCores };
+    return { rps: json.ActualQPS, percentilesUs, cpuCores, maxRssBytes };
   } finally {
     await rm(out, { force: true });
   }

@@ -18,9 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
+import type { PacingKind } from './pacer.ts';
 import type { LoaderSettings } from '../loader-settings.ts';
 import { encodeResultLine } from './result-line.ts';
 import type { LoadEngine, LoadPhase } from './types.ts';
+
+const PACINGS: readonly string[] = ['writer', 'sleep', 'adaptive', 'spin', 'thread'] satisfies PacingKind[];
 
 export const DEFAULT_SETTINGS_PATH = '/etc/meshbench/load.json';
 /** A pod must be running this long before the common start, to connect and start its pacing thread. */
@@ -54,6 +57,7 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   if (s.workers !== undefined && !(Number.isInteger(s.workers) && s.workers >= 1)) problems.push(`workers must be a whole number from 1, not ${JSON.stringify(s.workers)}`);
   // Worker threads run open-loop-worker.ts from beside this module; the one-file bundle has none.
   if ((s.workers ?? 1) > 1 && !existsSync(fileURLToPath(new URL('./open-loop-worker.ts', import.meta.url)))) problems.push(`workers: ${s.workers} needs the unbundled engine; the bundled loader runs one worker per pod: use more pods`);
+  if (s.pacing !== undefined && !PACINGS.includes(s.pacing)) problems.push(`pacing must be one of ${PACINGS.join(', ')}, not ${JSON.stringify(s.pacing)}`);
   if (problems.length) throw new Error(`invalid load settings (${path} and environment): ${problems.join('; ')}`);
   return s;
 }
@@ -68,7 +72,7 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
     if (leadMs < MIN_START_LEAD_MS) throw new Error(`pod ${index} started ${Math.round(MIN_START_LEAD_MS - leadMs)} ms too late for the common start at ${new Date(s.startEpochMs).toISOString()}: its window would not match the others'`);
   }
   let engine: LoadEngine;
-  if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, share: { index, count: pods }, startEpochMs: s.startEpochMs });
+  if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, pacing: s.pacing, share: { index, count: pods }, startEpochMs: s.startEpochMs });
   else {
     // A closed loop has no schedule to share; each pod drives its own connections flat out.
     if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));

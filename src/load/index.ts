@@ -5,7 +5,7 @@ import { OpenLoopEngine } from './open-loop-engine.ts';
 import type { LoadEngine } from './types.ts';
 
 export type { LoadEngine, LoadOutcome, LoadSpec } from './types.ts';
-export { choosePacing, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, type Pacing, type PacingKind } from './pacer.ts';
+export { choosePacing, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, WINDOW_MAX_US, WINDOW_MIN_US, type Pacing, type PacingKind } from './pacer.ts';
 
 export { LOAD_ENGINES } from '../scenario/schema.ts';
 export type LoadEngineName = ResolvedScenario['load']['engine'];

@@ -50,6 +50,8 @@ interface Merged {
   errorsByClass: Record<ErrorClass, number>;
   sentInWindow: number;
   scheduledInWindow: number;
+  /** How each worker's pacing went (the writer's spin windows), when it says more than its name. */
+  pacingLabels: string[];
 }
 
 export class OpenLoopEngine implements LoadEngine {
@@ -79,7 +81,11 @@ export class OpenLoopEngine implements LoadEngine {
   /** The engine as a result names it: workers and the pacing chosen for this rate (and target's protocol). */
   describe(targetRps: number, protocol = 'http:'): string {
     const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs, protocol);
-    return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacing.label})`;
+    return this.named(pacing.label);
+  }
+
+  private named(pacingLabel: string): string {
+    return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
   }
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
@@ -97,16 +103,16 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => say('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs };
       const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the
       // timers are cleared (collectors close their window on 'drain').
       if (told.phase === 'warmup') say('measure');
       if (told.phase === 'measure') say('drain');
-      const { sentInWindow, scheduledInWindow, ...histograms } = merged;
+      const { sentInWindow, scheduledInWindow, pacingLabels, ...histograms } = merged;
       return {
-        engine: this.describe(spec.targetRps, target.protocol),
+        engine: pacingLabels.length ? this.named(pacingLabels.join('; ')) : this.describe(spec.targetRps, target.protocol),
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps / this.share.count,
@@ -123,9 +129,9 @@ export class OpenLoopEngine implements LoadEngine {
   }
 
   private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
-    const { core } = await runOpenLoop({ ...base, connections, offset: this.share.index, stride: this.share.count, target, signal });
+    const { core, pacingLabel } = await runOpenLoop({ ...base, connections, offset: this.share.index, stride: this.share.count, target, signal });
     const h = core.histograms;
-    return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow, scheduledInWindow: core.scheduledInWindow };
+    return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow, scheduledInWindow: core.scheduledInWindow, pacingLabels: [pacingLabel] };
   }
 
   private async runInWorkers(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
@@ -160,7 +166,7 @@ export class OpenLoopEngine implements LoadEngine {
       for (const o of outputs) for (const [k, v] of Object.entries(o.errorsByClass)) errorsByClass[k as ErrorClass] += v;
       const sentInWindow = outputs.reduce((sum, o) => sum + o.sentInWindow, 0);
       const scheduledInWindow = outputs.reduce((sum, o) => sum + o.scheduledInWindow, 0);
-      return { ok: merge('ok'), non2xx: merge('non2xx'), error: merge('error'), uncorrected: merge('uncorrected'), schedulerLag: merge('schedulerLag'), errorsByClass, sentInWindow, scheduledInWindow };
+      return { ok: merge('ok'), non2xx: merge('non2xx'), error: merge('error'), uncorrected: merge('uncorrected'), schedulerLag: merge('schedulerLag'), errorsByClass, sentInWindow, scheduledInWindow, pacingLabels: outputs.map((o) => o.pacingLabel) };
     } finally {
       signal.removeEventListener('abort', onAbort);
       await Promise.all(threads.map((t) => t.terminate()));

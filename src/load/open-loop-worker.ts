@@ -12,6 +12,7 @@ export interface WorkerOutput {
   errorsByClass: Record<string, number>;
   sentInWindow: number;
   scheduledInWindow: number;
+  pacingLabel: string;
 }
 
 const input = workerData as WorkerInput;
@@ -20,7 +21,7 @@ parentPort!.on('message', (message: unknown) => {
   if (message === 'abort') controller.abort(new Error('aborted'));
 });
 
-const { core } = await runOpenLoop({ ...input, target: new URL(input.target), signal: controller.signal });
+const { core, pacingLabel } = await runOpenLoop({ ...input, target: new URL(input.target), signal: controller.signal });
 const h = core.histograms;
 const output: WorkerOutput = {
   histograms: {
@@ -33,5 +34,6 @@ const output: WorkerOutput = {
   errorsByClass: core.errorsByClass,
   sentInWindow: core.sentInWindow,
   scheduledInWindow: core.scheduledInWindow,
+  pacingLabel,
 };
 parentPort!.postMessage(output);

@@ -10,6 +10,8 @@ import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type Paci
 import { Schedule } from './schedule.ts';
 import { SendThread } from './send-thread.ts';
 import { ThreadPacedLoop } from './thread-paced.ts';
+import { WriterPacedLoop } from './writer-paced.ts';
+import { WriterThread } from './writer-thread.ts';
 
 export { epochNowMs } from './http1.ts';
 
@@ -38,12 +40,16 @@ export interface OpenLoopRunOptions {
   spinUs?: number;
   /** sleep pacing: how long to poll after a send before sleeping. */
   pollUs?: number;
+  /** The lag P99 past which the run counts as saturated: the writer spins no wider than can keep it. */
+  lagLimitUs: number;
   signal: AbortSignal;
 }
 
 export interface OpenLoopRunResult {
   core: OpenLoopCore;
   pacing: Pacing;
+  /** How the pacing went, for the engine's description: the writer's spin windows as used. */
+  pacingLabel: string;
 }
 
 export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunResult> {
@@ -55,25 +61,33 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   const pollMs = pacing.pollUs / 1_000;
   let core!: OpenLoopCore;
   let sender: ThreadPacedLoop | null = null;
+  let writer: WriterPacedLoop | null = null;
   const pool = new Http1Pool({
     target: o.target,
     connections: o.connections,
     timeoutMs: o.timeoutMs,
     complete: (c, outcome, nowMs) => {
       sender?.beforeComplete(c, nowMs);
+      writer?.beforeComplete(c, nowMs);
       core.complete(c, outcome, nowMs);
+      writer?.afterComplete();
     },
-    beforeClose: (c) => sender?.beforeClose(c),
+    beforeClose: (c) => {
+      sender?.beforeClose(c);
+      writer?.beforeClose(c);
+    },
   });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   const spin = new SpinWindow(pacing);
   let pacer: SleepPacer | null = null;
   let thread: SendThread | null = null;
+  let writerThread: WriterThread | null = null;
 
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
     if (pacing.kind === 'thread') thread = await SendThread.start(pool.request, pacing.spinUs);
+    else if (pacing.kind === 'writer') writerThread = await WriterThread.start(o.connections, pool.request, pacing.spinUs, o.lagLimitUs);
     else if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -91,6 +105,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
         clearTimeout(timer);
         pacer?.wakeNow();
         sender?.stop();
+        writer?.stop();
         reject(o.signal.reason);
       };
       o.signal.addEventListener('abort', onAbort, { once: true });
@@ -139,7 +154,10 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
           } else return void setImmediate(loop);
         }
       };
-      if (thread) {
+      if (writerThread) {
+        writer = new WriterPacedLoop({ core, pool, thread: writerThread, measureEndMs, signal: o.signal, onWindowEnd: drain });
+        writer.start();
+      } else if (thread) {
         sender = new ThreadPacedLoop({ core, pool, thread, measureEndMs, signal: o.signal, onWindowEnd: drain });
         sender.start();
       } else loop();
@@ -147,10 +165,18 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   } finally {
     // Assigned inside the promise: TypeScript's narrowing does not see it.
     (sender as ThreadPacedLoop | null)?.stop();
+    (writer as WriterPacedLoop | null)?.stop();
     core.stopAt(epochNowMs());
     pool.close();
     await pacer?.close();
     await thread?.close();
+    await writerThread?.close();
   }
-  return { core, pacing };
+  return { core, pacing, pacingLabel: writerThread ? writerLabel(pacing, (writerThread as WriterThread).window()) : pacing.label };
+}
+
+/** The writer's label with the spin windows it used: "writer thread+adaptive spin 20-400µs (used 35 µs mean, 20-60)". */
+function writerLabel(pacing: Pacing, w: ReturnType<WriterThread['window']>): string {
+  if (w.sends === 0) return pacing.label;
+  return `${pacing.label} (used ${Math.round(w.meanUs)}µs mean, ${Math.round(w.minUs)}-${Math.round(w.maxUs)}µs)`;
 }

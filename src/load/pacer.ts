@@ -2,8 +2,15 @@
  * Pacing: how the open loop waits for the next intended send time. Node's timers step in whole
  * milliseconds, far coarser than the µs the loader must keep, so there are these ways (measured
  * in ../shared/research/pacing.md and bench/README.md); `sleep` is the default up to
- * SLEEP_UP_TO_RPS per worker, `spin` above it; `thread` and `adaptive` are measured candidates:
+ * SLEEP_UP_TO_RPS per worker, `spin` above it; the others are measured candidates (`writer`, issue
+ * 29's, was cheaper than `sleep` at 1k rps against a bare target only while the machine was too
+ * busy for either to be on time, and in `bench run` on 2026-12-07 it left more trials invalid and
+ * the P99s higher than `sleep`: bench/README.md, section 7):
  *
+ * - `writer`: a thread keeps the schedule and writes the requests itself; it sleeps in
+ *   `Atomics.wait` (timer slack 1 ns) and spins a window before each send that it sizes from its
+ *   own recent wake-ups (WINDOW_*). The event loop arms idle connections and is woken by responses
+ *   (writer-thread.ts, writer-paced.ts). Plain HTTP only: over TLS the bytes are not the request.
  * - `sleep`: a pacing thread sleeps in `Atomics.wait` (a futex with a µs timeout, its timer slack
  *   set to 1 ns) until `spinUs` before the send, then wakes the event loop through
  *   `Atomics.waitAsync`; the event loop polls its sockets with `setImmediate` until the last
@@ -12,15 +19,15 @@
  * - `adaptive`: `sleep` with a spin window sized from the hand-off's lateness as the loader sees
  *   it (its recent worst, decaying slowly, plus a margin): small on a quiet machine, wider on a busy one.
  * - `thread`: a sender thread sleeps to `spinUs` before the send, busy-waits the rest and
- *   writes the request to the socket itself; the event loop only arms it and reads responses
- *   (send-thread.ts, thread-paced.ts). Plain HTTP only: over TLS the bytes are not the request.
+ *   writes the request to the socket itself, one armed send at a time; the event loop arms each
+ *   (send-thread.ts, thread-paced.ts). Plain HTTP only.
  * - `spin`: a timer to ~2 ms before the send, then `setImmediate` turns. A full core at any rate,
  *   but no hand-off between threads: at high rates, where the sends are closer together than a
  *   spin window, sleeping saves nothing and the hand-off only adds lag.
  */
 import { Worker } from 'node:worker_threads';
 
-export type PacingKind = 'sleep' | 'adaptive' | 'spin' | 'thread';
+export type PacingKind = 'writer' | 'sleep' | 'adaptive' | 'spin' | 'thread';
 
 export interface Pacing {
   kind: PacingKind;
@@ -66,8 +73,12 @@ const FINAL_SPIN_MS = 0.03;
 /** The pacing a worker uses at `rateRpsPerWorker` to a target of `protocol`; `kind` forces one (benchmarks compare them). */
 export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs?: number, pollUs = SLEEP_POLL_US, protocol = 'http:'): Pacing {
   let chosen = kind ?? (rateRpsPerWorker <= SLEEP_UP_TO_RPS ? DEFAULT_SLEEP : 'spin');
-  // The sender thread writes plain HTTP only: over TLS the event loop sleeps and sends.
-  if (chosen === 'thread' && protocol !== 'http:') chosen = 'sleep';
+  // The sender and writer threads write plain HTTP only: over TLS the event loop sleeps and sends.
+  if ((chosen === 'thread' || chosen === 'writer') && protocol !== 'http:') chosen = 'sleep';
+  if (chosen === 'writer') {
+    const us = spinUs ?? WRITER_FIRST_WINDOW_US;
+    return { kind: 'writer', spinUs: us, pollUs: 0, label: `writer thread+adaptive spin ${WINDOW_MIN_US}-${WINDOW_MAX_US}µs` };
+  }
   if (chosen === 'thread') {
     const us = spinUs ?? THREAD_SPIN_US;
     return { kind: 'thread', spinUs: us, pollUs: 0, label: `sender thread+spin ${us}µs` };
@@ -79,11 +90,22 @@ export function choosePacing(rateRpsPerWorker: number, kind?: PacingKind, spinUs
   return { kind: 'spin', spinUs: 0, pollUs: 0, label: 'spin' };
 }
 
+/** writer: the spin window before the thread has seen its own wake-ups (it adapts from there). */
+export const WRITER_FIRST_WINDOW_US = 60;
+/**
+ * writer: the spin window's bounds, and the lag it aims for at P99: the thread sizes the window
+ * from its own recent wake-ups, to the shortest that would have kept the P99 of its sends'
+ * lateness at WINDOW_TARGET_LAG_US (writer-thread.ts).
+ */
+export const WINDOW_MIN_US = 20;
+export const WINDOW_MAX_US = 400;
+export const WINDOW_TARGET_LAG_US = 20;
+
 /** After each send the event loop polls this long (while a request is out) before it sleeps. */
 export const SLEEP_POLL_US = 0;
 
 /**
- * Below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). Not the sender
+ * Over TLS below SLEEP_UP_TO_RPS: which sleeping pacing (bench/README.md's pacing table). Not the sender
  * thread, though in bench:load section 4 it was cheaper (0.225 against 0.251 cores), as late
  * (lag P99 177 against 179 µs) and alone unbiased (+9 against +35 µs from 0 to 300 µs of service):
  * in `bench run` (the ambient scenario, 36 trials each, alternately) it raised the no-mesh P99 to

@@ -5,7 +5,6 @@
  */
 import type { GateResult } from '../results/compare/types.ts';
 import type { ExpectationCheck } from '../results/decision.ts';
-import { loosenedRules } from '../results/conditions.ts';
 import { dataPlaneOf } from '../results/data-plane.ts';
 import type { RunResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
@@ -90,7 +89,7 @@ export function caveats(result: RunResult, summary: RunSummary): string[] {
   const emulated = summary.meshes.filter((m) => dataPlaneOf(m.label) === 'stand-in').map((m) => m.label);
   const localEnvoy = summary.meshes.filter((m) => dataPlaneOf(m.label) === 'local-envoy').map((m) => m.label);
   const invalid = result.trials.flatMap((t) => (t.status === 'invalid' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}): ${t.reasons.join('; ')}`] : t.status === 'failed' ? [`trial ${t.trial.index + 1} (${t.trial.mesh} ${t.trial.level.id} rep ${t.trial.repetition}) failed in ${t.stage}: ${t.error.what}`] : []));
-  const out: string[] = [...env.caveats, ...loosenedRules(result).map((r) => `Validity loosened: ${r}.`)];
+  const out: string[] = [...env.caveats];
   if (localEnvoy.length) out.push(`Local Envoy sidecars, not the meshes' own deployments: ${localEnvoy.join('; ')}. Envoy is the real proxy (upstream ${result.environment.components.envoy?.split('/')[1] ?? '1.40'}, without Istio's telemetry filters or App Mesh's AWS extensions), configured by meshbench with each mesh's documented defaults, not by its control plane: read the figures as the cost of that mesh's sidecar data path on this machine.`);
   if (emulated.length) out.push(`These figures are a local emulation, not the real meshes: ${emulated.join('; ')}. Read them as the cost of a sidecar data path with that mesh's defaults on this machine.`);
   if (result.source.kind === 'imported') out.push(`This result was imported from ${result.source.tool}; it lacks: ${result.source.lacks.join('; ') || 'nothing'}.`);
@@ -100,7 +99,7 @@ export function caveats(result: RunResult, summary: RunSummary): string[] {
 }
 
 export function decisionSection(result: RunResult, summary: RunSummary): DecisionSection | null {
-  if (summary.decisions.length === 0 && summary.expectations.length === 0 && result.environment.caveats.length === 0 && loosenedRules(result).length === 0) return null;
+  if (summary.decisions.length === 0 && summary.expectations.length === 0 && result.environment.caveats.length === 0) return null;
   const label = (mesh: string) => mesh;
   return {
     gates: summary.decisions.map((r) => ({ text: gateInWords(r, label), verdict: r.verdict })),

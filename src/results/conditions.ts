@@ -3,6 +3,7 @@
  * from the files for an imported one, where what they do not record is unknown (null), never the
  * defaults of a scenario that never ran.
  */
+import type { ResolvedScenario } from '../scenario/resolve.ts';
 import { VALIDITY_DEFAULTS } from '../scenario/schema.ts';
 import { isMeasured, type RunResult } from './model.ts';
 
@@ -39,13 +40,16 @@ export function memoryMeasure(result: RunResult): 'RSS' | 'working set' {
 const DEFAULT_LAG_LIMIT_US = VALIDITY_DEFAULTS.schedulerLagLimitUs;
 const DEFAULT_ERROR_BUDGET = VALIDITY_DEFAULTS.errorBudget;
 
-/** Validity rules a scenario loosened: a reader must know that "valid" meant less here. */
-export function loosenedRules(result: RunResult): string[] {
-  const load = result.scenario.load;
+/**
+ * Validity rules a scenario loosened, as caveats: a reader must know that "valid" meant less here.
+ * `bench run` puts them in the environment's caveats, which every output states.
+ */
+export function loosenedRules(scenario: ResolvedScenario): string[] {
+  const load = scenario.load;
   const out: string[] = [];
   if (load.mode === 'rate' && load.schedulerLagLimitUs > DEFAULT_LAG_LIMIT_US) {
-    out.push(`load.schedulerLagLimit is ${load.schedulerLagLimitUs / 1000} ms (default ${DEFAULT_LAG_LIMIT_US / 1000} ms): trials whose loader was up to that late at P99 count as valid, and that lateness is in their latency`);
+    out.push(`Validity loosened: load.schedulerLagLimit is ${load.schedulerLagLimitUs / 1000} ms (default ${DEFAULT_LAG_LIMIT_US / 1000} ms): trials whose loader was up to that late at P99 count as valid, and that lateness is in their latency.`);
   }
-  if (load.errorBudget > DEFAULT_ERROR_BUDGET) out.push(`load.errorBudget is ${(load.errorBudget * 100).toFixed(1)} % (default ${DEFAULT_ERROR_BUDGET * 100} %): trials with that share of failed requests count as valid`);
+  if (load.errorBudget > DEFAULT_ERROR_BUDGET) out.push(`Validity loosened: load.errorBudget is ${(load.errorBudget * 100).toFixed(1)} % (default ${DEFAULT_ERROR_BUDGET * 100} %): trials with that share of failed requests count as valid.`);
   return out;
 }

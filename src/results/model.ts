@@ -36,6 +36,28 @@ export interface Environment {
    * cluster), resource figures that are ~15 s averages (metrics.k8s.io), and the like.
    */
   caveats: string[];
+  /**
+   * How often the machine stopped a running thread (run/host-pauses.ts), probed once at the start
+   * of a run whose loader runs on this machine; absent otherwise, and in older files.
+   */
+  hostPauses?: HostPauses;
+}
+
+/** A busy-waiting thread's pauses over a short probe: the machine's own lateness, apart from any loader. */
+export interface HostPauses {
+  measuredAt: string;
+  durationMs: number;
+  /** Share of the probe's wall time (%) the thread did not run: the sum of its pauses over 20 µs. */
+  pausedPct: number;
+  pauses: number;
+  pauseP50Us: number;
+  pauseP99Us: number;
+  pauseMaxUs: number;
+  /**
+   * Share of the wall time (%) the guest kernel itself kept the thread waiting for a CPU (other
+   * processes of this machine); the rest of `pausedPct` is the host's. Null where schedstat is unreadable.
+   */
+  runQueuePct: number | null;
 }
 
 export const ERROR_CLASSES = ['timeout', 'refused', 'reset', 'other'] as const;

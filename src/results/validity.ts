@@ -2,7 +2,8 @@
  * When a trial's numbers cannot be trusted (DESIGN.md "Measurement rules"): it is kept, flagged
  * invalid with the reasons, and left out of comparisons.
  */
-import type { LoadFigures } from './model.ts';
+import { hostPauseExplanation } from './host-pauses.ts';
+import type { HostPauses, LoadFigures } from './model.ts';
 
 /** Achieved rate may miss the target by at most this fraction. */
 export const RATE_TOLERANCE = 0.01;
@@ -19,13 +20,15 @@ export interface ValidityInput {
   loaderSaturated: boolean;
   /** CPU the load generator's process used in the window; null when not measured. */
   loaderCpuCores: number | null;
+  /** The run's host-pause probe, when it ran: it may explain a loader that fell behind. */
+  hostPauses?: HostPauses;
 }
 
 /** The reasons that say the load generator, not the target, was the limit (they all begin so). */
 const LOADER_REASON_START = 'the load generator';
 export const isLoaderReason = (reason: string): boolean => reason.startsWith(LOADER_REASON_START);
 
-export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores }: ValidityInput): string[] {
+export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses }: ValidityInput): string[] {
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;
   if (load.responses2xx === 0) reasons.push('no successful (2xx) response in the measured window');
@@ -42,7 +45,10 @@ export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCo
   if (load.targetRps !== null && completedRps < load.targetRps * (1 - RATE_TOLERANCE)) {
     reasons.push(`completed ${completedRps.toFixed(1)} responses/s, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
-  if (loaderSaturated) reasons.push('the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency');
+  if (loaderSaturated) {
+    const why = hostPauseExplanation(hostPauses);
+    reasons.push(`the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency${why ? `; ${why}` : ''}`);
+  }
   if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {
     reasons.push(`the load generator used ${Math.round(loaderCpuCores * 100)}% of a core: in closed loop its own queueing is in the latency`);
   }

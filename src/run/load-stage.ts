@@ -31,10 +31,9 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
   try {
     const placement = deployment.load;
     let outcome: LoadOutcome;
+    await placement.checks?.before();
     if (placement.where === 'in-process') {
-      await placement.checks?.before();
       outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase);
-      await placement.checks?.after();
     } else {
       const r = await placement.run<LoadOutcome>({
         signal: o.signal,
@@ -47,6 +46,7 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
       });
       outcome = r.merged;
     }
+    await placement.checks?.after();
     return { outcome, resources: await collection.result() };
   } catch (error) {
     collection.cancel();

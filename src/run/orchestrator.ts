@@ -9,7 +9,7 @@ import type { LoadEngine, LoadOutcome } from '../load/types.ts';
 import { meshAdapter } from '../meshes/index.ts';
 import type { Deployment, Platform } from '../platforms/types.ts';
 import { clampedCount, encodeHistogram, mergeHistograms, summarize } from '../results/histogram.ts';
-import type { Environment, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
+import type { Environment, HostPauses, MeasuredTrial, RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import { SCHEMA_VERSION } from '../results/model.ts';
 import { busiestLoaderCpuCores } from '../results/resources.ts';
 import { invalidReasons } from '../results/validity.ts';
@@ -44,6 +44,11 @@ export interface RunOptions {
   overrides?: RunResult['overrides'];
   /** Why the platform's layout (RunResult.layout). */
   layoutReason?: string;
+  /**
+   * Probes how often the machine pauses a running thread (run/host-pauses.ts), once before the
+   * first trial; set when the loader runs on this machine. Its figures go into the environment.
+   */
+  probeHost?: (signal: AbortSignal) => Promise<HostPauses>;
 }
 
 export async function executeRun(o: RunOptions): Promise<RunResult> {
@@ -70,6 +75,11 @@ export async function executeRun(o: RunOptions): Promise<RunResult> {
   // Set when the run stops for a reason other than Ctrl-C: results that cannot be written, a bug.
   let stopped = false;
   try {
+    if (o.probeHost && !o.signal.aborted) {
+      // A probe that cannot run leaves the figure out: it explains results, it is not one.
+      const pauses = await o.probeHost(o.signal).catch(() => undefined);
+      if (pauses) result.environment.hostPauses = pauses;
+    }
     await o.persist(result);
     const schedule = o.scenario.load.redline ? redlineSchedule(o.scenario.meshes) : fixedSchedule(o.trials);
     for (let trial = schedule.next(result); trial; trial = schedule.next(result)) {
@@ -197,7 +207,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
   };
   const loaderCpuCores = busiestLoaderCpuCores(resources);
-  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores });
+  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses });
   return {
     status: reasons.length ? 'invalid' : 'valid',
     reasons,

@@ -60,6 +60,11 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     sidecars: s.meshes.some((m) => meshAdapter(s, m).localProfile?.({ cpuCount: 1 }).sidecars === true),
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
+    // The loader runs as its own process on either layout: the bundle keeps it lean (no
+    // TypeScript loaded). Without esbuild or a prebuilt bundle, the entry's source runs instead.
+    ...(await loaderBundle().then((loaderSource) => ({ loaderSource }), () => ({}))),
+    // autocannon runs only in this process (the loader process carries meshbench's engine alone).
+    loadInProcess: s.load.engine === 'autocannon',
   });
   return { platform, collectors: [collectors.procfs({ sampleIntervalMs: s.resources.sampleIntervalMs })] };
 }

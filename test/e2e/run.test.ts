@@ -41,6 +41,10 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
     assert.is(h.getValueAtPercentile(50), t.latency.p50Us);
     assert.ok(t.latency.p50Us > 0 && t.latency.p99Us! >= t.latency.p50Us);
   }
+  // The loader ran as a process of its own (the bundled engine a cluster's Job runs, one loader's
+  // result line decoded), with the default pacing; the machine was probed before the first trial.
+  for (const t of result.trials) if (t.status === 'valid') assert.match(t.load.engine, /^meshbench open loop \(http\/1\.1, 1 worker, pacing: sleep\+spin \d+µs\) × 1$/);
+  assert.ok((result.environment.hostPauses?.durationMs ?? 0) >= 1_500, JSON.stringify(result.environment.hostPauses));
   const istio = result.trials[1]!;
   assert.ok(istio.status === 'valid' && istio.meshLabel === 'istio (local: Envoy 1.40 sidecars with Istio\'s defaults, mTLS)', JSON.stringify(istio));
 

@@ -1,9 +1,9 @@
-/** A load engine that answers at once with fixed figures, or fails, or waits to be aborted. */
+/** A load engine that answers at once with fixed figures, or fails, or waits to be aborted, or says it fell behind. */
 import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from '../../src/load/types.ts';
 import { emptyErrorCounts } from '../../src/load/types.ts';
 import { createLatencyHistogram, recordLatencyUs } from '../../src/results/histogram.ts';
 
-export type FakeBehaviour = 'ok' | 'fail' | 'hang' | 'errors';
+export type FakeBehaviour = 'ok' | 'fail' | 'hang' | 'errors' | 'late';
 
 export class FakeEngine implements LoadEngine {
   readonly name = 'fake engine';
@@ -31,6 +31,6 @@ export class FakeEngine implements LoadEngine {
     for (let i = 0; i < 100; i++) recordLatencyUs(ok, 100 + i);
     const errorsByClass = emptyErrorCounts();
     if (what === 'errors') errorsByClass.timeout = 50;
-    return { engine: this.name, ok, non2xx: createLatencyHistogram(), error: createLatencyHistogram(), uncorrected: null, schedulerLag: null, errorsByClass, durationMs: spec.durationMs, targetRps: spec.targetRps, achievedRps: 100, sentRps: 100, scheduledRequests: 100 + errorsByClass.timeout, loaderSaturated: false };
+    return { engine: this.name, ok, non2xx: createLatencyHistogram(), error: createLatencyHistogram(), uncorrected: null, schedulerLag: null, errorsByClass, durationMs: spec.durationMs, targetRps: spec.targetRps, achievedRps: 100, sentRps: 100, scheduledRequests: 100 + errorsByClass.timeout, loaderSaturated: what === 'late' };
   }
 }

@@ -4,9 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { AutocannonEngine } from '../../src/load/autocannon.ts';
 import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
-import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS } from '../../src/load/index.ts';
+import { choosePacing, engineFor, SLEEP_SPIN_US, SLEEP_UP_TO_RPS, WINDOW_MAX_US, WINDOW_MIN_US } from '../../src/load/index.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { SleepPacer, SpinWindow, THREAD_SPIN_US } from '../../src/load/pacer.ts';
+import { SleepPacer, SpinWindow, THREAD_SPIN_US, WRITER_FIRST_WINDOW_US } from '../../src/load/pacer.ts';
 import { startHoldingTarget } from './holding-target.ts';
 
 test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode rate: the open loop, never autocannon', () => {
@@ -17,8 +17,10 @@ test('mode max: meshbench\'s closed loop by default, autocannon when asked; mode
   assert.throws(() => engineFor({ mode: 'rate', engine: 'autocannon' }), /autocannon has no fixed-rate mode/);
 });
 
-test('pacing: sleep up to the documented rate per worker, spin above it; forced when asked; never the sender thread over TLS', () => {
+test('pacing: sleep up to the documented rate per worker, spin above it; forced when asked; never a writing thread over TLS', () => {
   assert.equal(choosePacing(1_000), { kind: 'sleep', spinUs: SLEEP_SPIN_US, pollUs: 0, label: `sleep+spin ${SLEEP_SPIN_US}µs` });
+  assert.equal(choosePacing(1_000, 'writer'), { kind: 'writer', spinUs: WRITER_FIRST_WINDOW_US, pollUs: 0, label: `writer thread+adaptive spin ${WINDOW_MIN_US}-${WINDOW_MAX_US}µs` });
+  assert.is(choosePacing(1_000, 'writer', undefined, 0, 'https:').kind, 'sleep', 'the writer thread cannot write TLS records');
   assert.equal(choosePacing(1_000, 'thread'), { kind: 'thread', spinUs: THREAD_SPIN_US, pollUs: 0, label: `sender thread+spin ${THREAD_SPIN_US}µs` });
   assert.is(choosePacing(1_000, 'sleep', 100, 150).label, 'sleep+spin 100µs+poll 150µs');
   assert.is(choosePacing(SLEEP_UP_TO_RPS).kind, 'sleep');
@@ -59,6 +61,13 @@ test('a run names the pacing it used in its outcome', async () => {
     const threaded = await new OpenLoopEngine({ pacing: 'thread' }).run(spec, target.url, new AbortController().signal);
     assert.match(threaded.engine, /pacing: sender thread\+spin \d+µs/);
     assert.is(threaded.ok.totalCount, 40);
+    const written = await new OpenLoopEngine({ pacing: 'writer' }).run(spec, target.url, new AbortController().signal);
+    // The windows it used: within the bounds, or none at all where no window could keep the run valid.
+    const used = /pacing: writer thread\+adaptive spin \d+-\d+µs \(used (\d+)µs mean, (\d+)-(\d+)µs\)/.exec(written.engine);
+    assert.ok(used, written.engine);
+    const [mean, least, most] = [Number(used[1]), Number(used[2]), Number(used[3])];
+    assert.ok((least === 0 || least >= WINDOW_MIN_US) && most <= WINDOW_MAX_US && least <= mean && mean <= most, written.engine);
+    assert.is(written.ok.totalCount, 40);
     const slept = await new OpenLoopEngine().run(spec, target.url, new AbortController().signal);
     assert.match(slept.engine, /pacing: sleep\+spin \d+µs/);
     assert.is(slept.ok.totalCount, 40);
@@ -76,7 +85,7 @@ test('a finished run has said warmup, measure and drain, in order, whichever end
   // window then never closed); the engine now says what the timers have not said yet.
   const target = await startHoldingTarget(() => true);
   try {
-    for (const pacing of ['spin', 'sleep', 'thread', 'spin', 'sleep', 'thread'] as const) {
+    for (const pacing of ['spin', 'sleep', 'thread', 'writer', 'spin', 'sleep', 'thread', 'writer'] as const) {
       const said: string[] = [];
       await new OpenLoopEngine({ pacing }).run({ connections: 2, targetRps: 200, warmupMs: 30, durationMs: 100, timeoutMs: 1_000 }, target.url, new AbortController().signal, (p) => said.push(p));
       assert.equal(said, ['warmup', 'measure', 'drain'], pacing);

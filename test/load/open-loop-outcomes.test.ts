@@ -10,8 +10,8 @@ import { mergeHistograms } from '../../src/results/histogram.ts';
 import { startClosingTarget } from './closing-target.ts';
 import { startHoldingTarget } from './holding-target.ts';
 
-/** The default pacing (sleep: the event loop sends), and the sender thread (reserve, write, settle). */
-const PACINGS = ['sleep', 'thread'] as const;
+/** The writer thread (arms, writes, settles), the sleeping event loop (it sends), and the sender thread (reserve, write, settle). */
+const PACINGS = ['writer', 'sleep', 'thread'] as const;
 
 const outcomes = (o: LoadOutcome) => o.ok.totalCount + o.non2xx.totalCount + Object.values(o.errorsByClass).reduce((a, b) => a + b, 0);
 

@@ -20,9 +20,9 @@ async function withWorkload(o: WorkloadOptions, fn: (url: URL) => Promise<void>)
   }
 }
 
-// The default pacing (sleep: the event loop sends), and the sender thread (which writes requests
-// from a thread of its own).
-for (const pacing of ['sleep', 'thread'] as const) {
+// The writer thread (it keeps the clock and writes the requests), the sleeping event loop (it
+// sends), and the sender thread (which writes requests armed one at a time).
+for (const pacing of ['writer', 'sleep', 'thread'] as const) {
   test(`a 300 ms stall of the server: the corrected P99 shows it, the uncorrected one hides it, the loader keeps time (pacing: ${pacing})`, async () => {
     // 500 rps for 2 s after a 200 ms warmup; the server freezes once, 500 ms into the measured window.
     // Theory: requests intended during the stall wait for its end, so latencies spread evenly over
@@ -70,7 +70,9 @@ test('an overloaded external target: the trial is kept, marked invalid, with the
     const dir = mkdtempSync(join(tmpdir(), 'meshbench-overload-'));
     writeFileSync(join(dir, 'overload.yaml'), `name: overload\nplatform: external\ntarget: ${url.href}\nload:\n  mode: rate\n  rate: 200\n  connections: 1\n  warmup: 100ms\n  duration: 1s\n  timeout: 1s\nrepetitions: 1\n`);
     const io = captureIO({ cwd: dir });
-    assert.is(await main(['run', 'overload.yaml', '--output', 'out'], io), 0, io.err());
+    // Exit 3: the run's one mesh has no valid trial, and it says so (a run that measured nothing usable is not a success).
+    assert.is(await main(['run', 'overload.yaml', '--output', 'out'], io), 3, io.err());
+    assert.match(io.err(), /error: no valid trial for none/);
     const [folder] = readdirSync(join(dir, 'out'));
     const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
     const [trial] = result.trials;

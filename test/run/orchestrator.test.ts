@@ -172,4 +172,31 @@ test('an impossible resource figure (negative CPU) fails the trial loudly instea
   assert.ok(t.status === 'failed' && t.error.where === 'resource collection' && /^loadgen\/loadgen \(loadgen\): cpuCores is negative \(-0\.132\)/.test(t.error.what), JSON.stringify(t.status === 'failed' && t.error));
 });
 
+test('the host-pause probe runs once before the first trial; a trial late for the loader names it, and a probe that fails leaves it out', async () => {
+  const { options, engine, snapshots } = setup(1);
+  const pauses = { measuredAt: 't', durationMs: 2_000, pausedPct: 5.7, pauses: 700, pauseP50Us: 51, pauseP99Us: 355, pauseMaxUs: 900, runQueuePct: 0.1 };
+  let probes = 0;
+  options.probeHost = async () => {
+    probes++;
+    return pauses;
+  };
+  engine.behaviour.set(1, 'late');
+  const result = await executeRun(options);
+  assert.is(probes, 1);
+  assert.equal(snapshots[0]!.environment.hostPauses, pauses, 'in the file before the first trial');
+  assert.equal(result.trials.map((t) => t.status), ['valid', 'invalid', 'valid']);
+  const late = result.trials[1]!;
+  assert.match(late.status === 'invalid' ? late.reasons.join('; ') : '', /the host paused this machine's running threads 5\.7 % of the time \(P50 51 µs, P99 355 µs/);
+
+  const failing = setup(1);
+  failing.options.probeHost = async () => {
+    throw new Error('no thread');
+  };
+  failing.engine.behaviour.set(0, 'late');
+  const without = await executeRun(failing.options);
+  assert.is(without.environment.hostPauses, undefined);
+  assert.is(without.trials[0]!.status, 'invalid');
+  assert.is(without.status, 'completed');
+});
+
 test.run();

@@ -4,6 +4,8 @@ import { relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { engineForScenario } from '../../load/index.ts';
 import { describeEnvironment } from '../../run/environment.ts';
+import { probeHostPauses } from '../../run/host-pauses.ts';
+import { loosenedRules } from '../../results/conditions.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
@@ -91,6 +93,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   // Filled by the platform's set-up and its collectors during the run; the environment holds this same array.
   const caveats: string[] = [];
+  caveats.push(...loosenedRules(scenario));
   const { platform, collectors } = await platformSetups[scenario.platform](scenario, runId, {
     access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') },
     env: io.env,
@@ -123,6 +126,8 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       engine: engineForScenario(scenario.load),
       collectors,
       progress: progressFor(io.stderr, io.env, scenario.load),
+      // Kubernetes loaders run on the cluster's nodes: this machine's pauses say nothing of them.
+      ...(scenario.platform !== 'kubernetes' && scenario.load.mode === 'rate' && { probeHost: (signal: AbortSignal) => probeHostPauses({ signal }) }),
       persist: (r) => folder.persist(r),
       signal: io.signal,
       overrides,

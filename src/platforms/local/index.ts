@@ -27,6 +27,8 @@ import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
 import type { LocalLayout } from './netns/layout.ts';
 import { deployNetns, type NetnsDeployContext, type NetnsTrial } from './netns-deploy.ts';
+import type { PodLoader } from './netns/pod-loader.ts';
+import { loopbackLoader, writeLoaderEntry } from './process-loader.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -53,6 +55,13 @@ export interface LocalPlatformOptions {
   sidecars?: boolean;
   /** The Envoy to run; found by create() (envoy/binary.ts) when not given. */
   envoy?: EnvoyBinary;
+  /**
+   * The bundled engine's source: with `load`, every layout runs it as a process of its own
+   * (process-loader.ts). Without `load` the loopback layout loads from this process.
+   */
+  loaderSource?: string;
+  /** Loopback: the load runs in this process all the same (autocannon, which the loader process does not carry). */
+  loadInProcess?: boolean;
 }
 
 export class LocalPlatform implements Platform {
@@ -67,6 +76,8 @@ export class LocalPlatform implements Platform {
   private readonly envoy: EnvoyBinary | null;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
+  private readonly loaders = new Map<Deployment, PodLoader>();
+  private loaderEntry: Promise<string> | undefined;
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
@@ -160,18 +171,21 @@ export class LocalPlatform implements Platform {
         );
         targetPort = outboundPort;
       }
-      containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
+      const targetUrl = new URL(`http://127.0.0.1:${targetPort}/`);
+      const loader = await this.ownLoader(req, targetUrl, containers);
+      if (!loader) containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
       await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
       const lost = new AbortController();
       const deployment: Deployment = {
-        load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`), ...(checks && { checks }) },
+        load: loader ? { where: 'remote', targetUrl, run: loader.run, ...(checks && { checks }) } : { where: 'in-process', targetUrl, ...(checks && { checks }) },
         meshLabel: this.label(req.mesh, profile),
         containers,
         lost: lost.signal,
       };
       const watched: Watched = { started, tearingDown: false };
       this.processes.set(deployment, watched);
+      if (loader) this.loaders.set(deployment, loader);
       for (const p of started) void p.exited.then((code) => {
         // An exit during teardown is the one we asked for.
         if (watched.tearingDown || lost.signal.aborted) return;
@@ -191,6 +205,9 @@ export class LocalPlatform implements Platform {
       this.netnsTrials.delete(d);
       await trial.teardown();
     }
+    const loader = this.loaders.get(d);
+    this.loaders.delete(d);
+    await loader?.stop();
     const watched = this.processes.get(d);
     this.processes.delete(d);
     if (!watched) return;
@@ -207,12 +224,28 @@ export class LocalPlatform implements Platform {
   private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
     const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
     if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
-    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p) };
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p), loaderEntry: () => this.bundledEntry() };
   }
 
   /** "istio (local: Envoy 1.40 sidecars with Istio's defaults, mTLS)", or the HAProxy emulation's name. */
   private label(mesh: MeshAdapter, profile: LocalMeshProfile): string {
     return localEmulationLabel(mesh, profile, this.proxyVersion, this.envoy && profile.envoy ? 'envoy' : 'haproxy');
+  }
+
+  /** The loopback layout's loader as a process of its own, when the run gave its load settings. */
+  private async ownLoader(req: DeployRequest, target: URL, containers: Deployment['containers']): Promise<PodLoader | null> {
+    const { load, runId, loadInProcess } = this.options;
+    if (!load || loadInProcess) return null;
+    const { level } = req.trial;
+    const settingsFile = join(this.workDir, `load-t${req.trial.index}.json`);
+    return loopbackLoader({ load, target, connections: level.connections, targetRps: level.targetRps, entry: await this.bundledEntry(), settingsFile, runId, containers });
+  }
+
+  private async bundledEntry(): Promise<string | undefined> {
+    const source = this.options.loaderSource;
+    if (source === undefined) return undefined;
+    this.loaderEntry ??= writeLoaderEntry(this.workDir, source);
+    return this.loaderEntry;
   }
 
   private meshCertificates(): Promise<MeshCertificates> {

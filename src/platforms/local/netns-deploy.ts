@@ -44,6 +44,8 @@ export interface NetnsDeployContext {
   requestTimeoutMs: number;
   /** The scenario's load, less what each trial sets (target, rate, connections). */
   load: Omit<LoaderSettings, 'target' | 'rateRps' | 'connections'>;
+  /** The bundled engine's file, when the run made one (process-loader.ts); else the entry's source runs. */
+  loaderEntry?: () => Promise<string | undefined>;
   ztunnelPath: string | null;
   /** The Envoy of the sidecars; null: HAProxy sidecars (`sidecar: haproxy`). */
   envoy: EnvoyBinary | null;
@@ -147,8 +149,10 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     let sidecarsBefore: Record<SidecarPod, SidecarTraffic> | undefined;
     const { level } = req.trial;
     const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
+    const entry = (c.load.workers ?? 1) > 1 ? undefined : await c.loaderEntry?.();
     const loader = podLoad({
       netns: loadgen.netns,
+      ...(entry && { entry }),
       settings,
       settingsFile: join(trialDir, 'load.json'),
       runId: c.runId,

@@ -17,8 +17,10 @@ import type { LoaderSettings } from '../../../loader-settings.ts';
 const LOAD_ENTRY = fileURLToPath(new URL('../../../load/cluster-entry.ts', import.meta.url));
 
 export interface PodLoaderOptions {
-  /** The loader pod's namespace. */
-  netns: string;
+  /** The loader pod's namespace; none: the loader runs on this machine's loopback (process-loader.ts). */
+  netns?: string;
+  /** The engine file to run: the one-file bundle when the run made one (lean: no TypeScript loaded), else the entry's source. */
+  entry?: string;
   settings: LoaderSettings;
   settingsFile: string;
   /** Marks the loader's command line (the entry ignores it), so a run's processes can be found. */
@@ -63,7 +65,8 @@ export function podLoad(o: PodLoaderOptions): PodLoader {
     let onPhase: ((p: LoadWindowPhase) => void) | undefined;
     let onExit: (code: number) => void = () => {};
     const exited = new Promise<number>((resolve) => (onExit = resolve));
-    const argv = inNetns(o.netns, 'sh', ['-c', HOLDER, 'meshbench-loader', 'env', `MESHBENCH_LOAD_SETTINGS=${o.settingsFile}`, process.execPath, LOAD_ENTRY, '--run', o.runId]);
+    const args = ['-c', HOLDER, 'meshbench-loader', 'env', `MESHBENCH_LOAD_SETTINGS=${o.settingsFile}`, process.execPath, o.entry ?? LOAD_ENTRY, '--run', o.runId];
+    const argv = o.netns ? inNetns(o.netns, 'sh', args) : { command: 'sh', args };
     const p = startProcess({
       name: 'loadgen',
       ...argv,
@@ -90,7 +93,7 @@ export function podLoad(o: PodLoaderOptions): PodLoader {
       });
       const line = await Promise.race([result, noResult]).catch((cause: unknown) => {
         if (ctx.signal.aborted) throw ctx.signal.reason;
-        throw new RunError({ what: `the loader in pod loadgen gave no result: ${(cause as Error).message}`, where: `local platform (namespace ${o.netns})`, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}`, cause });
+        throw new RunError({ what: `the loader in pod loadgen gave no result: ${(cause as Error).message}`, where: o.netns ? `local platform (namespace ${o.netns})` : 'local platform (loopback)', fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}`, cause });
       });
       // Once it has exited its connections are closed: a mesh's per-connection counters are final.
       await Promise.race([exited, aborted]);

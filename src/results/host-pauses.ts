@@ -1,0 +1,31 @@
+/**
+ * What the run's host-pause probe (run/host-pauses.ts) says of a trial that was invalid for
+ * loader lag, in words every output can show as they are: a lag P99 over the limit on a machine
+ * that stops running threads often is the machine's doing, not the loader's, and no pacing fixes it.
+ */
+import { VALIDITY_DEFAULTS } from '../scenario/schema.ts';
+import type { HostPauses } from './model.ts';
+
+/**
+ * At or above this share of the time spent in pauses, one due time in a hundred or more falls
+ * inside a pause and is late by what is left of it: a lag P99 then measures the machine.
+ */
+export const PAUSES_EXPLAIN_LAG_PCT = 1;
+/** The scenario default of `load.schedulerLagLimit`, µs. */
+export const DEFAULT_LAG_LIMIT_US = VALIDITY_DEFAULTS.schedulerLagLimitUs;
+
+const pct = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
+const us = (n: number) => `${Math.round(n).toLocaleString('en-US')} µs`;
+
+/** One line when the machine's pauses explain a loader that fell behind; null when they do not. */
+export function hostPauseExplanation(p: HostPauses | undefined): string | null {
+  if (!p || p.pausedPct < PAUSES_EXPLAIN_LAG_PCT) return null;
+  const guestPct = Math.min(p.pausedPct, p.runQueuePct ?? 0);
+  const hostPct = p.pausedPct - guestPct;
+  const shape = `P50 ${us(p.pauseP50Us)}, P99 ${us(p.pauseP99Us)}; probed for ${(p.durationMs / 1_000).toFixed(1)} s at the run's start`;
+  const advice = 'raise load.schedulerLagLimit, which the report will then state';
+  if (hostPct >= guestPct) {
+    return `the host paused this machine's running threads ${pct(p.pausedPct)} % of the time (${shape}): the loader cannot be on time here; use a dedicated-CPU machine or ${advice}`;
+  }
+  return `other processes on this machine kept a running thread waiting for a CPU ${pct(guestPct)} % of the time (all pauses ${pct(p.pausedPct)} %, ${shape}): the loader cannot be on time here; run on an idle machine or ${advice}`;
+}
