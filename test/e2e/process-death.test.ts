@@ -67,7 +67,9 @@ test('the target stops answering (SIGSTOP): timeouts at load.timeout, a bounded 
   // not wait out the SIGKILL grace (2 s) for a stopped process.
   const exit = await exitWithin(run, 15_000);
   report('target stopped answering (SIGSTOP) until the run ended', Math.round(performance.now() - stoppedMs), exit.code);
-  assert.is(exit.code, 0, run.stderr());
+  // Exit 3: the run's one mesh has no valid trial (the fault made it invalid), and it says so.
+  assert.is(exit.code, 3, run.stderr());
+  assert.match(run.stderr(), /no valid trial for/);
   const result = currentResult(run)!;
   assert.is(result.status, 'completed');
   const t = result.trials[0]!;

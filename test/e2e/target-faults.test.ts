@@ -23,7 +23,9 @@ test('the target resets connections for 2 s: errors classified reset (an HTTP er
   const run = startBench(scenarioYaml({ name: 'rst for 2s', meshes: '[none, appmesh]', duration: '2500ms', extra: fault('reset') }));
   const exit = await exitWithin(run, 45_000);
   report('target resets connections for 2 s (whole run, 2 trials)', exit.ms, exit.code);
-  assert.is(exit.code, 0, run.stderr());
+  // Exit 3: the run's one mesh has no valid trial (the fault made it invalid), and it says so.
+  assert.is(exit.code, 3, run.stderr());
+  assert.match(run.stderr(), /no valid trial for/);
   const result = currentResult(run)!;
   assert.is(result.status, 'completed');
   assert.is(result.trials.length, 2);
@@ -56,7 +58,9 @@ test('a 5xx burst (half the requests for 2 s): counted non-2xx in its own histog
   const run = startBench(scenarioYaml({ name: '5xx burst', duration: '2500ms', extra: fault('errors', '      rate: 0.5\n') }));
   const exit = await exitWithin(run, 30_000);
   report('5xx burst, half of the requests for 2 s (whole run)', exit.ms, exit.code);
-  assert.is(exit.code, 0, run.stderr());
+  // Exit 3: the one trial is invalid by the budget, so its mesh has no valid trial, and the run says so.
+  assert.is(exit.code, 3, run.stderr());
+  assert.match(run.stderr(), /no valid trial for/);
   const result = currentResult(run)!;
   const t = measured(result.trials[0]);
   assert.is(t.load.requests, 500);
