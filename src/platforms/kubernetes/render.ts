@@ -37,7 +37,16 @@ export function meshOptions(s: ResolvedScenario, ns: string, runId: string): Kub
   return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, clusterDomain: clusterDomainOf(s), istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
 }
 
-export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = loadLevels(s)[0]!, o: RenderOptions = {}): KubernetesObject[] {
+/** The first level a run has: a redline search has none until it runs, so its first step (at `min`). */
+function firstLevel(s: ResolvedScenario): LoadLevel {
+  const first = loadLevels(s)[0];
+  if (first) return first;
+  const connections = s.load.connections[0]!;
+  const rps = s.load.redline!.minRps;
+  return { id: `c${connections}-r${rps}`, connections, targetRps: rps };
+}
+
+export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = firstLevel(s), o: RenderOptions = {}): KubernetesObject[] {
   const ns = trialNamespace(s, mesh, runId);
   const names: TrialNames = { namespace: ns, ownerLabels: OWNER_LABELS(runId) };
   const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, ns, runId));
