@@ -10,7 +10,10 @@ import { LOCAL_SIDECARS } from '../meshes/types.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { FAULT_KINDS } from '../workload/faults.ts';
 import { HARD_CEILINGS } from './ceilings.ts';
-import { DURATION_PATTERN, formatDurationMs, isDuration, parseDurationMs } from './duration.ts';
+import { DURATION_PATTERN } from './duration.ts';
+import { duration, percentage, printable } from './schema-fields.ts';
+
+export { durationSchemas, PERCENT_PATTERN, percentSchemas } from './schema-fields.ts';
 
 /** The Fortio server, pinned, as the workload of Istio's own benchmarks. */
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
@@ -19,35 +22,6 @@ export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
 export const LOAD_MODES = ['max', 'rate', 'redline'] as const;
 /** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
 export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
-
-/** Duration fields, so that errors about them can show how a duration is written. */
-export const durationSchemas = new WeakSet<z.ZodType>();
-
-/** A duration up to `maxMs` (see ceilings.ts): `duration: 100000h` is a typo, not a plan. */
-function duration(description: string, maxMs: number) {
-  const schema = z
-    .string()
-    .regex(DURATION_PATTERN)
-    .refine((text) => !isDuration(text) || parseDurationMs(text) <= maxMs, {
-      message: `must be at most ${formatDurationMs(maxMs)} (meshbench's ceiling)`,
-      params: { fix: `use a duration up to ${formatDurationMs(maxMs)}; the ceilings are listed in docs/reliability.md` },
-    })
-    .meta({ description: `${description} At most ${formatDurationMs(maxMs)}.`, examples: ['500ms', '10s', '1m30s'] });
-  durationSchemas.add(schema);
-  return schema;
-}
-
-/**
- * Control characters (NUL, ESC, DEL, C1) in a string that reaches terminals, file names and
- * reports: an escape sequence in a name could rewrite a CI log. `multiline` lets tab and newline in.
- */
-function printable(schema: z.ZodString, multiline = false) {
-  const control = multiline ? /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/ : /[\u0000-\u001f\u007f-\u009f]/;
-  return schema.refine((text) => !control.test(text), {
-    message: 'holds a control character (NUL, an escape sequence, ...), which would reach terminals and file names',
-    params: { fix: 'remove it; write plain text' },
-  });
-}
 
 const oneOrMany = (item: z.ZodNumber, description: string) =>
   z.union([item, z.array(item).min(1)]).meta({ description });
@@ -97,20 +71,6 @@ export const WorkloadSchema = z
 
 /** The validity rules' defaults; a scenario that loosens them is said so in every report. */
 export const VALIDITY_DEFAULTS = { schedulerLagLimit: '1ms', schedulerLagLimitUs: 1_000, errorBudget: 0.01 } as const;
-
-/** "0.1%", "5%": a fraction written as a percentage. */
-export const PERCENT_PATTERN = /^\d+(\.\d+)?%$/;
-/** Percentage fields, so that errors about them can show how one is written. */
-export const percentSchemas = new WeakSet<z.ZodType>();
-const percentage = (description: string, max: number) => {
-  const schema = z
-    .string()
-    .regex(PERCENT_PATTERN)
-    .refine((text) => !PERCENT_PATTERN.test(text) || Number.parseFloat(text) <= max, { message: `must be at most ${max}%`, params: { fix: `write a percentage from 0% to ${max}%` } })
-    .meta({ description, examples: ['0.1%', '5%'] });
-  percentSchemas.add(schema);
-  return schema;
-};
 
 /** Defaults of `load.redline` that the scenario may leave out. */
 export const REDLINE_DEFAULTS = { errors: '0.1%', tolerance: '5%', steps: 12 } as const;
