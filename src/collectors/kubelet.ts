@@ -73,14 +73,52 @@ export function parseResourceMetrics(text: string, readAtMs: number): Map<string
   return out;
 }
 
-interface Track {
+export interface Track {
   c: KubernetesContainer;
   first?: { cpuSeconds: number; atMs: number };
   last?: { cpuSeconds: number; atMs: number };
+  /**
+   * The counter fell to zero: the container exited (a finished load Job) and its cgroup is
+   * gone, so the kubelet reports zeros. Its window ends at its last sample before that.
+   */
+  exited?: boolean;
+  /** The counter went down and then counted again: the container restarted. */
+  restarted?: { from: number; to: number };
   maxCores: number;
   memSum: number;
   memMax: number;
   memN: number;
+}
+
+/** One scrape's sample into a container's track. */
+export function advanceTrack(t: Track, s: ContainerSample | undefined, beginAtMs: number): void {
+  if (t.restarted || !s) return;
+  const cpu = s.cpuSeconds;
+  if (cpu !== undefined && t.last && cpu < t.last.cpuSeconds) {
+    if (cpu === 0 && !t.exited) t.exited = true;
+    else if (cpu > 0) t.restarted = { from: t.last.cpuSeconds, to: cpu };
+    return;
+  }
+  if (t.exited) {
+    if (cpu !== undefined && cpu > 0) t.restarted = { from: t.last!.cpuSeconds, to: cpu };
+    return;
+  }
+  if (s.memoryBytes !== undefined) {
+    t.memSum += s.memoryBytes;
+    t.memMax = Math.max(t.memMax, s.memoryBytes);
+    t.memN++;
+  }
+  if (cpu === undefined || s.cpuAtMs === undefined) return;
+  const cur = { cpuSeconds: cpu, atMs: s.cpuAtMs };
+  // Stats taken before the window began do not count: the first edge must be inside it.
+  if (!t.first) {
+    if (cur.atMs >= beginAtMs - 1) t.first = t.last = cur;
+    return;
+  }
+  if (cur.atMs > t.last!.atMs) {
+    t.maxCores = Math.max(t.maxCores, (cur.cpuSeconds - t.last!.cpuSeconds) / ((cur.atMs - t.last!.atMs) / 1000));
+    t.last = cur;
+  }
 }
 
 export class KubeletCollector implements Collector {
@@ -104,23 +142,8 @@ export class KubeletCollector implements Collector {
       const samples = new Map(nodes.map((n, i) => [n, byNode[i]!]));
       for (const t of tracks) {
         const s = samples.get(t.c.node)!.get(key(t.c.namespace, t.c.pod, t.c.container));
-        if (s?.memoryBytes !== undefined) {
-          t.memSum += s.memoryBytes;
-          t.memMax = Math.max(t.memMax, s.memoryBytes);
-          t.memN++;
-        }
-        if (s?.cpuSeconds === undefined || s.cpuAtMs === undefined) continue;
-        if (!s.cpuStamped) unstamped.add(t.c.node);
-        const cur = { cpuSeconds: s.cpuSeconds, atMs: s.cpuAtMs };
-        // Stats taken before the window began do not count: the first edge must be inside it.
-        if (!t.first) {
-          if (cur.atMs >= beginAtMs - 1) t.first = t.last = cur;
-          continue;
-        }
-        if (cur.atMs > t.last!.atMs) {
-          t.maxCores = Math.max(t.maxCores, (cur.cpuSeconds - t.last!.cpuSeconds) / ((cur.atMs - t.last!.atMs) / 1000));
-          t.last = cur;
-        }
+        if (s?.cpuSeconds !== undefined && s.cpuAtMs !== undefined && !s.cpuStamped) unstamped.add(t.c.node);
+        advanceTrack(t, s, beginAtMs);
       }
     };
     try {
@@ -158,9 +181,9 @@ export class KubeletCollector implements Collector {
               fix: 'lengthen load.duration: the kubelet refreshes its stats every 10-15 s, and the window needs two of them',
             });
           }
-          if (t.last!.cpuSeconds < t.first.cpuSeconds) {
+          if (t.restarted) {
             throw new RunError({
-              what: `the CPU counter of ${t.c.pod}/${t.c.container} on node ${t.c.node} went down in the window (${t.first.cpuSeconds} s to ${t.last!.cpuSeconds} s): the container restarted, and its figure would be negative`,
+              what: `the CPU counter of ${t.c.pod}/${t.c.container} on node ${t.c.node} went down in the window (${t.restarted.from} s to ${t.restarted.to} s) and counted again: the container restarted, and its figure would mix two lives`,
               where: 'kubelet collector',
               fix: `see why it restarted: kubectl -n ${t.c.namespace} describe pod ${t.c.pod}`,
             });

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { KubeletCollector, parseResourceMetrics } from '../../src/collectors/kubelet.ts';
+import { advanceTrack, KubeletCollector, parseResourceMetrics, type Track } from '../../src/collectors/kubelet.ts';
 import { parseQuantity } from '../../src/collectors/metrics-api.ts';
 import { RunError } from '../../src/errors.ts';
 import { applyObjects } from '../../src/platforms/kubernetes/apply.ts';
@@ -38,6 +38,21 @@ test('a kubelet\'s samples are timed by their own timestamps; kwok\'s, which car
   assert.equal([...parseResourceMetrics(kubelet, 42).entries()], [['mb-istio-r1/workload-7d9f/istio-proxy', { cpuSeconds: 12.5, cpuAtMs: 1767225600123, cpuStamped: true, memoryBytes: 54525952 }]]);
   const kwok = '# HELP container_cpu_usage_seconds_total [ALPHA] Cumulative cpu time\\n\ncontainer_cpu_usage_seconds_total{container="app",namespace="n",pod="p"} 2.53\n';
   assert.equal(parseResourceMetrics(kwok, 42).get('n/p/app'), { cpuSeconds: 2.53, cpuAtMs: 42, cpuStamped: false });
+});
+
+test('a counter that falls to zero is the container\'s exit (a finished load Job): its window ends at its last sample; one that counts again is a restart', () => {
+  const container: KubernetesContainer = { kind: 'kubernetes', namespace: 'n', pod: 'loadgen-0', container: 'loadgen', node: 'tier-node-0', role: 'loadgen' };
+  const feed = (cpus: number[]): Track => {
+    const t: Track = { c: container, maxCores: 0, memSum: 0, memMax: 0, memN: 0 };
+    cpus.forEach((cpu, i) => advanceTrack(t, { cpuSeconds: cpu, cpuAtMs: 1_000 + i * 1_000, cpuStamped: true, memoryBytes: cpu === 0 ? 0 : 50e6 }, 1_000));
+    return t;
+  };
+  const exited = feed([1, 1.5, 2, 0, 0]);
+  assert.equal([exited.first, exited.last, exited.exited, exited.restarted], [{ cpuSeconds: 1, atMs: 1_000 }, { cpuSeconds: 2, atMs: 3_000 }, true, undefined]);
+  assert.is(exited.memSum / exited.memN, 50e6, 'the zeros after the exit are not memory samples');
+  assert.equal(feed([1, 2, 0, 0.3]).restarted, { from: 2, to: 0.3 });
+  assert.equal(feed([1, 2, 0.4]).restarted, { from: 2, to: 0.4 });
+  assert.is(feed([1, 2, 3]).restarted, undefined);
 });
 
 test('Kubernetes quantities, as metrics.k8s.io writes them', () => {
