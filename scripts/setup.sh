@@ -10,6 +10,14 @@ command -v haproxy >/dev/null 2>&1 || missing+=(haproxy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The test tier's real nodes (k8s-tier.sh start --nodes real): a container runtime, the CNI
+  # plugins, conntrack for kube-proxy, and a C compiler for the pause image (pause.c, static).
+  command -v containerd >/dev/null 2>&1 || missing+=(containerd)
+  command -v runc >/dev/null 2>&1 || missing+=(runc)
+  [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
+  command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
+  command -v iptables >/dev/null 2>&1 || missing+=(iptables)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -83,8 +91,11 @@ for arg in "$@"; do
         fi
         export GO=$k8s_dest/bin/go
       fi
-      echo "Building the Kubernetes test tier (once per version, about 12 min on 2 cores)..."
+      echo "Building the Kubernetes test tier (once per version, about 12 min on 2 cores, +6-7 min for kubelet and kube-proxy)..."
       scripts/k8s-tier.sh build
+    elif ! scripts/k8s-tier.sh is-node-built; then
+      echo "Building kubelet and kube-proxy for the tier's real nodes (once per version)..."
+      scripts/k8s-tier.sh build-node
     fi
     echo "Kubernetes test tier: built in $(dirname "$(dirname "$(scripts/k8s-tier.sh kubeconfig)")")"
     break

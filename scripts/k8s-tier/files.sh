@@ -21,7 +21,7 @@ extendedKeyUsage=clientAuth"
     sign apiserver /CN=kube-apiserver "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth
-subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+subjectAltName=DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1,IP:$HOST_IP,IP:${REAL_SERVICE_CIDR%.0/*}.1"
     sign admin /O=system:masters/CN=kubernetes-admin "$client"
     sign apiserver-kubelet-client /O=system:masters/CN=kube-apiserver-kubelet-client "$client"
     sign kwok /CN=kwok "basicConstraints=CA:FALSE

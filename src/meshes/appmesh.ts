@@ -10,7 +10,7 @@ export const appmeshName = (runId: string) => `meshbench-${runId.toLowerCase()}`
 function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
   const on = injected(o.placement);
   const mesh = appmeshName(o.runId);
-  const host = `${o.workload.name}.${o.namespace}.svc.cluster.local`;
+  const host = `${o.workload.name}.${o.namespace}.svc.${o.clusterDomain}`;
   // mTLS per virtual node: SPIFFE identities through SDS (SPIRE), App Mesh's mutual TLS option.
   const sds = (name: string) => ({ sds: { secretName: `${TRUST_DOMAIN}/${name}` } });
   const trust = { trust: { sds: { secretName: TRUST_DOMAIN } } };

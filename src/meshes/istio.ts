@@ -36,7 +36,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
       apiVersion: 'networking.istio.io/v1',
       kind: 'DestinationRule',
       metadata: { name: `${o.workload.name}-plaintext`, namespace: o.namespace },
-      spec: { host: `${o.workload.name}.${o.namespace}.svc.cluster.local`, trafficPolicy: { tls: { mode: 'DISABLE' } } },
+      spec: { host: `${o.workload.name}.${o.namespace}.svc.${o.clusterDomain}`, trafficPolicy: { tls: { mode: 'DISABLE' } } },
     });
   }
   return {

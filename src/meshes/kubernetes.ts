@@ -17,6 +17,8 @@ export interface KubernetesMeshOptions {
   placement: Placement;
   workload: { name: string; port: number };
   loadgen: { name: string };
+  /** The cluster's DNS domain (cluster.local unless the cluster says otherwise). */
+  clusterDomain: string;
   istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
   appmesh: { router: boolean };
 }

@@ -50,8 +50,18 @@ export function expandPlan(s: ResolvedScenario): Trial[] {
 /** What one trial costs besides load: starting processes, health checks, teardown. */
 export const TRIAL_OVERHEAD_ESTIMATE_MS = 1_500;
 
+/**
+ * Kubernetes: a trial's pods becoming ready (images present) and its namespace going, as measured
+ * on the test tier's real nodes (docs/kubernetes.md); a cluster pulling images takes longer.
+ */
+export const KUBERNETES_READY_ESTIMATE_MS = 10_000;
+export const KUBERNETES_TEARDOWN_ESTIMATE_MS = 10_000;
+
 export function estimateTrialMs(s: ResolvedScenario): number {
-  return s.load.warmupMs + s.load.durationMs + TRIAL_OVERHEAD_ESTIMATE_MS;
+  const load = s.load.warmupMs + s.load.durationMs;
+  if (s.platform !== 'kubernetes') return load + TRIAL_OVERHEAD_ESTIMATE_MS;
+  // The load Job's start lead, its drain (one timeout) and the readiness and teardown around it.
+  return load + s.kubernetes.loaderStartLeadMs + s.load.timeoutMs + KUBERNETES_READY_ESTIMATE_MS + KUBERNETES_TEARDOWN_ESTIMATE_MS;
 }
 
 export function estimatePlanMs(s: ResolvedScenario, trials: readonly Trial[]): number {

@@ -55,6 +55,11 @@ export interface ResolvedScenario {
     /** The image the engine Job runs on, and the time from creating it to its pods' common start. */
     loaderImage: string;
     loaderStartLeadMs: number;
+    /** Bounds on a trial's readiness and teardown. */
+    readyTimeoutMs: number;
+    teardownTimeoutMs: number;
+    /** As the scenario names it; null: read from the kubelets (else cluster.local). */
+    clusterDomain: string | null;
     istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
     appmesh: { router: boolean };
   };
@@ -100,7 +105,7 @@ function resolveExpectation(e: ScenarioInput['expectations'][string]): Expectati
 }
 
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
-  const { loaderStartLead, ...kubernetes } = input.kubernetes;
+  const { loaderStartLead, readyTimeout, teardownTimeout, clusterDomain, ...kubernetes } = input.kubernetes;
   return {
     name: input.name,
     description: input.description ?? null,
@@ -142,6 +147,9 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       nodeSelector: input.kubernetes.nodeSelector ?? null,
       loadgenNodeSelector: input.kubernetes.loadgenNodeSelector ?? null,
       loaderStartLeadMs: parseDurationMs(loaderStartLead),
+      readyTimeoutMs: parseDurationMs(readyTimeout),
+      teardownTimeoutMs: parseDurationMs(teardownTimeout),
+      clusterDomain: clusterDomain ?? null,
       istio: {
         revision: input.kubernetes.istio.revision ?? null,
         concurrency: input.kubernetes.istio.concurrency,
@@ -165,7 +173,9 @@ export function scenarioHash(s: ResolvedScenario): string {
   const { name: _name, description: _description, output: _output, gates: _gates, expectations: _expectations, kubernetes, local: _local, ...measured } = s;
   // Kubernetes settings change only what runs on Kubernetes. The local layout asked for is left
   // out: `auto` resolves per machine, and the layout used is in the environment, which compare checks.
-  const identity = s.platform === 'kubernetes' ? { ...measured, kubernetes } : measured;
+  // How long the harness waits, and the DNS name it reaches the workload by, measure nothing.
+  const { readyTimeoutMs: _ready, teardownTimeoutMs: _teardown, clusterDomain: _domain, ...k8s } = kubernetes;
+  const identity = s.platform === 'kubernetes' ? { ...measured, kubernetes: k8s } : measured;
   return createHash('sha256').update(canonicalJson(identity)).digest('hex').slice(0, 16);
 }
 

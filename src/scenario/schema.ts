@@ -264,6 +264,9 @@ export const ScenarioSchema = z
         loadgenNodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the load generator must run on (it is also kept off the workload\'s node).' }),
         loaderImage: z.string().min(1).default('node:24-alpine').meta({ description: 'Image the load Job runs meshbench\'s engine on (any image with Node >= 22.19 as `node`); set it to a mirror in air-gapped clusters.' }),
         loaderStartLead: duration('Time from creating the load Job to its pods\' common start: scheduling and a cold pull of the loader image. A pod not running by then fails the trial.', HARD_CEILINGS.timeoutMs).default('45s'),
+        readyTimeout: duration('How long a trial\'s pods may take to be ready (scheduling, image pulls on fresh nodes, a sidecar\'s start) before the trial fails.', HARD_CEILINGS.warmupMs).default('5m'),
+        teardownTimeout: duration('How long a trial\'s namespace may take to go (finalizers, pods\' grace periods) before the run says what is left.', HARD_CEILINGS.warmupMs).default('3m'),
+        clusterDomain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/).max(253).optional().meta({ description: 'The cluster\'s DNS domain, in the workload\'s address (workload.NAMESPACE.svc.DOMAIN). Default: what the kubelets say (their clusterDomain), else cluster.local.' }),
         istio: z
           .strictObject({
             revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
@@ -286,7 +289,7 @@ export const ScenarioSchema = z
           })
           .default({ router: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', loaderImage: 'node:24-alpine', loaderStartLead: '45s', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
+      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', loaderImage: 'node:24-alpine', loaderStartLead: '45s', readyTimeout: '5m', teardownTimeout: '3m', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({

@@ -52,6 +52,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Return the body as text (pod logs, a kubelet's metrics through the node proxy), not parsed JSON. */
   text?: boolean;
+  /** Told the answer's Date header (the answering server's clock, whole seconds), when it has one. */
+  onDate?: (dateMs: number) => void;
 }
 
 /** One API resource as discovery describes it. */
@@ -122,7 +124,9 @@ export class KubeClient {
       await this.kc.applySecurityAuthentication(ctx);
     } catch (e) {
       // An exec plugin or token file failed; its message names the plugin, not a secret.
-      throw new KubeApiError({ status: 0, reason: 'AuthenticationSetup', method, path, message: `the credentials of context "${this.context}" could not be obtained (${e instanceof Error ? e.message.split('\n')[0] : 'unknown error'})` });
+      // A plugin's stderr says why (an expired SSO session, `aws` not on PATH): its last lines, trimmed.
+      const said = e instanceof Error ? e.message.trim().split('\n').map((l) => l.trim()).filter(Boolean).slice(-3).join(' / ').slice(0, 400) : '';
+      throw new KubeApiError({ status: 0, reason: 'AuthenticationSetup', method, path, message: `the credentials of context "${this.context}" could not be obtained (${said || 'unknown error'})` });
     }
     const headers: Record<string, string> = { ...ctx.getHeaders(), Accept: o.text ? 'text/plain, */*' : 'application/json' };
     if (o.body !== undefined) headers['Content-Type'] = o.contentType ?? 'application/json';
@@ -142,6 +146,8 @@ export class KubeClient {
       const code = timeout.aborted ? 'Timeout' : (cause?.code ?? 'NetworkError');
       throw new KubeApiError({ status: 0, reason: code, method, path, message: `no answer from ${this.server} (${code}${cause?.message && !cause.code ? `: ${cause.message}` : ''})` });
     }
+    const date = res.headers.get('date');
+    if (date && o.onDate) o.onDate(Date.parse(date));
     const text = await res.text();
     if (res.ok) return (o.text ? text : text ? JSON.parse(text) : {}) as T;
     let status: { reason?: string; message?: string } = {};

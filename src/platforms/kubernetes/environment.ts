@@ -20,6 +20,8 @@ export interface ClusterFacts {
 }
 
 export const KWOK_ANNOTATION = 'kwok.x-k8s.io/node';
+/** Set by scripts/k8s-tier.sh on its real nodes: what they are (kubelets sharing one machine's CPUs). */
+export const TEST_TIER_LABEL = 'meshbench.io/test-tier';
 
 /** The provider a node's labels, annotations and provider id point to. */
 export function guessProvider(n: NodeLike): string {
@@ -27,6 +29,7 @@ export function guessProvider(n: NodeLike): string {
   const id = n.spec?.providerID ?? '';
   const has = (prefix: string) => Object.keys(labels).some((k) => k.startsWith(prefix));
   if (n.metadata.annotations?.[KWOK_ANNOTATION]) return 'kwok';
+  if (labels[TEST_TIER_LABEL]) return `meshbench test tier (${labels[TEST_TIER_LABEL]})`;
   if (has('eks.amazonaws.com/')) return 'EKS';
   if (has('cloud.google.com/gke-')) return 'GKE';
   if (has('kubernetes.azure.com/')) return 'AKS';

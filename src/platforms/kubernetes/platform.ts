@@ -18,9 +18,13 @@ import { preflight, type PreflightReport } from './preflight.ts';
 import { formatProblem, PreflightError } from './problems.ts';
 import { watchPods, type PodWatch } from './pod-watch.ts';
 import { waitReady, type PodLike } from './ready.ts';
-import { meshOptions, renderTrial, trialNamespace } from './render.ts';
+import { clusterDomainOf, meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
+import { ranImages } from './images.ts';
+import { NodeClocks } from './clock.ts';
+import { readClusterDomain } from './cluster-domain.ts';
+import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
 import { loaderJob } from './loader/job.ts';
 import { loaderRequest } from './loader/from-scenario.ts';
@@ -46,14 +50,17 @@ export interface KubernetesDeployment {
 
 export type DeployStage = 'apply' | 'ready' | 'verify' | 'teardown';
 
+/** How far apart the load pods may begin their windows: past it, they measured different windows. */
+export const MAX_START_SPREAD_MS = 100;
+
 export interface KubernetesPlatformOptions {
   client: KubeClient;
   scenario: ResolvedScenario;
   runId: string;
   declared?: Record<string, MeshRequirement[]>;
-  /** Bound on pods becoming ready (default 5 min: image pulls on fresh nodes). */
+  /** Bound on pods becoming ready (default: the scenario's kubernetes.readyTimeout, 5 min). */
   readyTimeoutMs?: number;
-  /** Bound on deletion (default 3 min: namespace finalization). */
+  /** Bound on deletion (default: the scenario's kubernetes.teardownTimeout, 3 min). */
   teardownTimeoutMs?: number;
   onStage?: (stage: DeployStage, trial: Trial | null) => void;
   /** How often a deployed trial's pods are checked for Deployment.lost (default 2 s). */
@@ -73,24 +80,38 @@ export class KubernetesPlatform implements Platform {
   private readonly o: KubernetesPlatformOptions;
   /** Proxy images and native-sidecar use seen in the trials' pods so far. */
   private readonly watches = new Map<string, PodWatch>();
-  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null } = { proxyImages: {}, nativeSidecars: null };
+  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {} };
+  /** Each node's clock against this process's, measured once per run when a trial first uses the node. */
+  private readonly clocks: NodeClocks;
+  /** The widest spread of the load pods' window starts so far, ms. */
+  private startSpreadMs: number | null = null;
 
-  /** For the run's environment: cluster, provider, nodes, mesh control planes, and the proxies seen in pods. */
+  /** For the run's environment: cluster, provider, nodes, mesh control planes, the proxies seen in pods, and the images that ran (with their digests). */
   get components(): Readonly<Record<string, string>> {
-    return componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars);
+    return {
+      ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars),
+      ...this.seen.images,
+      ...this.clocks.components(),
+      ...(this.startSpreadMs === null ? {} : { "load pods' window start spread (widest)": `${this.startSpreadMs} ms` }),
+    };
   }
 
   private constructor(o: KubernetesPlatformOptions, report: PreflightReport, cluster: ClusterFacts) {
     this.o = o;
     this.preflight = report;
     this.cluster = cluster;
+    this.clocks = new NodeClocks(o.client);
   }
 
   /** Preflight, then a platform ready to deploy; PreflightError (exit 2) when the cluster is not ready, with nothing created. */
   static async create(o: KubernetesPlatformOptions): Promise<KubernetesPlatform> {
     const report = await preflight({ client: o.client, scenario: o.scenario, runId: o.runId, ...(o.declared ? { declared: o.declared } : {}), ...(o.signal ? { signal: o.signal } : {}) });
     if (report.problems.length > 0) throw new PreflightError(report.problems);
-    return new KubernetesPlatform(o, report, await readClusterFacts(o.client, o.signal));
+    // Every trial renders the workload's address with the cluster's own domain.
+    const domain = await readClusterDomain(o.client, o.scenario.kubernetes.clusterDomain, o.signal);
+    report.components['cluster domain'] = `${domain.domain} (from ${domain.source})`;
+    const scenario = { ...o.scenario, kubernetes: { ...o.scenario.kubernetes, clusterDomain: domain.domain } };
+    return new KubernetesPlatform({ ...o, scenario }, report, await readClusterFacts(o.client, o.signal));
   }
 
   async deploy(req: { trial: Trial }, signal: AbortSignal): Promise<KubernetesDeployment> {
@@ -104,20 +125,23 @@ export class KubernetesPlatform implements Platform {
       this.o.onStage?.('apply', req.trial);
       await applyObjects(client, objects.filter((o) => !(loader.has(o.kind) && o.metadata.labels?.app === LOADGEN.name)), { signal });
       this.o.onStage?.('ready', req.trial);
-      const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? 300_000, signal });
+      const pods = await waitReady(client, namespace, { timeoutMs: this.o.readyTimeoutMs ?? s.kubernetes.readyTimeoutMs, signal });
       this.o.onStage?.('verify', req.trial);
-      const overlay = meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId));
+      // The mesh's own pods (ztunnel) where preflight found them, which need not be the usual namespace.
+      const overlay = withFoundNamespaces(meshAdapter(s, mesh).kubernetesOverlay(meshOptions(s, namespace, runId)), this.preflight.foundIn);
       const dataPlane = checkDataPlane({ mesh, namespace, overlay, placement: s.kubernetes.placement, pods });
       if (dataPlane.problems.length > 0) {
         throw new RunError({ what: `mesh ${mesh} is not in the trial's pods:\n${dataPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${namespace}`, fix: dataPlane.problems[0]!.fix });
       }
       const containers = [...trialContainers(pods, overlay.dataPlaneContainers), ...(await meshPodContainers(client, overlay, pods, signal))];
+      await this.clocks.check(pods.map((p) => p.spec.nodeName ?? ''), signal);
       const watch = watchPods(client, namespace, pods, this.o.podWatchIntervalMs === undefined ? {} : { intervalMs: this.o.podWatchIntervalMs });
       this.watches.set(namespace, watch);
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
+      Object.assign(this.seen.images, ranImages(WORKLOAD.name, pods));
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
-      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}/`);
+      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.${clusterDomainOf(s)}:${WORKLOAD.port}/`);
       const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,
@@ -174,6 +198,24 @@ export class KubernetesPlatform implements Platform {
       decode: (line) => ({ outcome: ctx.decode(line), line: shareAndWindow(line) }),
       merge: ctx.merge,
     });
+    Object.assign(this.seen.images, ranImages(LOADGEN.name, load.run.ended));
+    await this.clocks.check(load.results.perPod.map((p) => p.node), ctx.signal);
+    // The pods' windows are merged as one: pods that began apart measured different windows.
+    this.startSpreadMs = Math.max(this.startSpreadMs ?? 0, load.results.startSpreadMs);
+    if (load.results.startSpreadMs > MAX_START_SPREAD_MS) {
+      throw new RunError({
+        what: `the ${load.results.perPod.length} load pods began their windows ${load.results.startSpreadMs} ms apart (more than ${MAX_START_SPREAD_MS} ms): their results are not of one window`,
+        where: `the load Job in namespace ${t.namespace}`,
+        fix: 'synchronise the nodes\' clocks (chrony or NTP), and give the pods more start lead on a busy cluster (kubernetes.loaderStartLead)',
+      });
+    }
+    // With placement both, the loader must have carried the mesh too: a declined injection (or an
+    // ambient enrolment that did not happen) would otherwise be measured as server-only.
+    const loaderPods = load.run.ended.map((p): PodLike => ({ metadata: { ...p.metadata, namespace: t.namespace }, spec: { containers: p.spec.containers ?? [], ...(p.spec.initContainers ? { initContainers: p.spec.initContainers } : {}) } }));
+    const loaderPlane = checkDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement, pods: loaderPods });
+    if (loaderPlane.problems.length > 0) {
+      throw new RunError({ what: `mesh ${t.trial.mesh} was not in the load generator's pods:\n${loaderPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${t.namespace}`, fix: loaderPlane.problems[0]!.fix });
+    }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
 
@@ -204,10 +246,10 @@ export class KubernetesPlatform implements Platform {
   }
 
   private async deleteOrFail(owned: Awaited<ReturnType<typeof findOwned>>): Promise<void> {
-    const { remaining } = await deleteOwned(this.o.client, owned, { timeoutMs: this.o.teardownTimeoutMs ?? 180_000 });
+    const { remaining } = await deleteOwned(this.o.client, owned, { timeoutMs: this.o.teardownTimeoutMs ?? this.o.scenario.kubernetes.teardownTimeoutMs });
     if (remaining.length > 0) {
       throw new RunError({
-        what: `teardown left ${remaining.map((r) => `${r.kind}/${r.name}`).join(', ')} after ${Math.round((this.o.teardownTimeoutMs ?? 180_000) / 1000)} s`,
+        what: `teardown left ${remaining.map((r) => `${r.kind}/${r.name}`).join(', ')} after ${Math.round((this.o.teardownTimeoutMs ?? this.o.scenario.kubernetes.teardownTimeoutMs) / 1000)} s`,
         where: `run ${this.o.runId}`,
         fix: `see what holds them (kubectl get namespace NAME -o yaml: finalizers, conditions), then \`bench cleanup --run ${this.o.runId}\``,
       });
@@ -255,16 +297,10 @@ function trialContainers(pods: PodLike[], dataPlane: string[]): KubernetesContai
   );
 }
 
-/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh. */
+/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh; a node without its node proxy fails the trial. */
 async function meshPodContainers(client: KubeClient, overlay: ReturnType<ReturnType<typeof meshAdapter>['kubernetesOverlay']>, pods: PodLike[], signal: AbortSignal): Promise<KubernetesContainer[]> {
-  const nodes = new Set(pods.map((p) => p.spec.nodeName));
+  const nodes = new Set(pods.map((p) => p.spec.nodeName ?? ''));
   const out: KubernetesContainer[] = [];
-  for (const d of overlay.dataPlanePods) {
-    const selector = Object.entries(d.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    const found = await client.list<PodLike>(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, signal);
-    for (const p of found.filter((x) => !d.nodesInvolvedOnly || nodes.has(x.spec.nodeName))) {
-      out.push({ kind: 'kubernetes', namespace: p.metadata.namespace, pod: p.metadata.name, container: d.container, node: p.spec.nodeName ?? '', role: d.role });
-    }
-  }
+  for (const d of overlay.dataPlanePods) out.push(...(await findNodeProxies(client, d, nodes, signal)));
   return out;
 }

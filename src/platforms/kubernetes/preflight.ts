@@ -7,12 +7,13 @@
 import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { KubeApiError, type ApiResource, type KubeClient } from './client.ts';
-import { installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
+import { APPMESH_END_OF_SUPPORT, installHintForGroup, meshRequirements, type MeshRequirement } from './mesh-requirements.ts';
 import { placementProblems, type NodeLike } from './placement.ts';
 import type { Problem } from './problems.ts';
 import { describePermission, metricsApiPods, missingPermissions, NODE_PROXY, trialPermissions, type Permission } from './rbac.ts';
 import { meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { checkRequirement } from './requirement-checks.ts';
+import { selectorQuery } from './label-selector.ts';
 
 export interface PreflightOptions {
   client: KubeClient;
@@ -30,12 +31,17 @@ export interface PreflightReport {
   components: Record<string, string>;
   /** Per mesh, whether its control plane injects native sidecars (meshed Jobs then end by themselves), when it says. */
   nativeSidecars: Record<string, boolean>;
+  /** Where each mesh workload was found, by its label selector (`app=ztunnel` → `istio-system`): trials look there. */
+  foundIn: Record<string, string>;
 }
 
 /** The problem a failed call to the API server means for access, or null when it is another failure. */
 export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   if (!(e instanceof KubeApiError)) return null;
   const where = `context ${client.context} (${client.server})`;
+  if (e.reason === 'AuthenticationSetup') {
+    return { where, what: e.message.replace(/^\S+ \S+: /, ''), fix: "run the kubeconfig's credential plugin yourself to see it fail (`kubectl get --raw /version -v=6`): install it or put it on PATH (e.g. the AWS CLI for `aws eks get-token`), or renew its session (e.g. `aws sso login`, `gcloud auth login`)" };
+  }
   if (e.status === 0 && /CERT|SSL|TLS|SIGNATURE|HOSTNAME|ALTNAME/i.test(e.reason)) {
     return { where, what: `the API server's certificate is not trusted (${e.reason})`, fix: "check the cluster's certificate-authority(-data) in the kubeconfig, or that the server address matches its certificate (`kubectl cluster-info`)" };
   }
@@ -48,12 +54,34 @@ export function accessProblem(client: KubeClient, e: unknown): Problem | null {
   if (e.status === 403) {
     return { where, what: `the API server refused the request (403 Forbidden: ${e.message.split(': ').pop()})`, fix: 'give this identity the ClusterRole of docs/kubernetes.md ("Permissions")' };
   }
+  if (e.status === 404) {
+    return { where, what: `the server answered ${e.message.split(': ')[0]} with 404 Not Found: it is not a Kubernetes API server, or the address has a wrong path`, fix: 'check the cluster\'s server address in the kubeconfig (`kubectl config view --minify`); a proxy or gateway in front of the API server may need its path prefix' };
+  }
+  if (e.status >= 500) {
+    return { where, what: `the API server failed (HTTP ${e.status} ${e.reason}: ${e.message.split(': ').pop()})`, fix: 'the cluster is unwell or overloaded: check its health (`kubectl get --raw /readyz?verbose`), or the load balancer in front of it, then run again' };
+  }
   return null;
+}
+
+/**
+ * Meshes whose control plane no longer exists: a trial could only wait out its readiness timeout
+ * (no controller ever answers), once per repetition. Refused before the cluster is even asked.
+ */
+export function endedMeshProblems(meshes: readonly string[]): Problem[] {
+  return meshes
+    .filter((m) => m === 'appmesh')
+    .map((m) => ({
+      where: `meshes: ${m}`,
+      what: `AWS App Mesh's control plane is an AWS service that ended on ${APPMESH_END_OF_SUPPORT}: no appmesh-controller can configure its Envoys any more, so a trial would only wait out its readiness timeout and measure nothing`,
+      fix: `remove ${m} from meshes; bring archived App Mesh results in with \`bench import FILE... --mesh appmesh\` and compare this run against them (\`bench compare ARCHIVE/result.json RUN/result.json\`); the local platform's App Mesh emulation still runs`,
+    }));
 }
 
 export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
   const { client, scenario: s, runId, signal } = o;
-  const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {} };
+  const report: PreflightReport = { problems: [], warnings: [], components: {}, nativeSidecars: {}, foundIn: {} };
+  const ended = endedMeshProblems(s.meshes);
+  if (ended.length > 0) return { ...report, problems: ended };
   try {
     const version = await client.get<{ gitVersion?: string }>('/version', signal);
     if (version.gitVersion) report.components.kubernetes = version.gitVersion;
@@ -105,6 +133,7 @@ export async function preflight(o: PreflightOptions): Promise<PreflightReport> {
       const result = await checkRequirement(client, mesh, r, target, signal);
       Object.assign(report.components, result.versions);
       if (result.nativeSidecars !== undefined) report.nativeSidecars[mesh] = result.nativeSidecars;
+      if (result.foundIn && r.kind === 'workload') report.foundIn[selectorQuery(r.selector)] = result.foundIn;
       if (result.problem) report.problems.push(result.problem);
     }
     const probesLoader = overlay.dataPlaneContainers.length > 0 && on.loadgen;

@@ -24,6 +24,8 @@ export interface PodLike {
 
 interface ContainerStatus {
   name: string;
+  image?: string;
+  imageID?: string;
   ready?: boolean;
   restartCount?: number;
   state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } };

@@ -8,7 +8,7 @@ import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { renderLoader } from './loader/from-scenario.ts';
 import { BUNDLE_KEY } from './loader/job.ts';
-import { LOADGEN, OWNER_LABELS, WORKLOAD, loadgenRbac, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
+import { LOADGEN, OWNER_LABELS, WORKLOAD, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
 
 export { OWNER_LABELS };
 
@@ -25,12 +25,16 @@ export interface RenderOptions {
   startEpochMs?: number;
 }
 
+/** The domain the workload's address ends in: the scenario's, or the one the platform read from the cluster into it. */
+export const clusterDomainOf = (s: ResolvedScenario): string => s.kubernetes.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
+
 export function trialNamespace(s: ResolvedScenario, mesh: string, runId: string): string {
   return `${s.kubernetes.namespacePrefix}-${mesh}-${runId.toLowerCase()}`.slice(0, 63).replace(/-+$/, '');
 }
 
 export function meshOptions(s: ResolvedScenario, ns: string, runId: string): KubernetesMeshOptions {
-  return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
+  return { namespace: ns, runId, mtls: s.kubernetes.mtls, placement: s.kubernetes.placement, workload: WORKLOAD, loadgen: LOADGEN, clusterDomain: clusterDomainOf(s), istio: s.kubernetes.istio, appmesh: s.kubernetes.appmesh };
 }
 
 export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, level: LoadLevel = loadLevels(s)[0]!, o: RenderOptions = {}): KubernetesObject[] {
@@ -42,7 +46,6 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     ...overlay.clusterObjects.map(owned),
     namespace(names, overlay.namespaceLabels, overlay.namespaceAnnotations),
     ...serviceAccounts(names),
-    ...loadgenRbac(names),
     ...overlay.namespacedObjects.map(owned),
     workloadService(names),
     workloadDeployment(s, names, overlay.workloadPod),

@@ -20,6 +20,8 @@ export interface RequirementResult {
   versions: Record<string, string>;
   /** Whether the control plane injects native sidecars, when it says (see WorkloadRequirement.nativeSidecars). */
   nativeSidecars?: boolean;
+  /** Where a workload requirement was found (it is looked up in every namespace): its namespace. */
+  foundIn?: string;
 }
 
 interface Workload {
@@ -63,6 +65,7 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
   const container = (r.versionContainer && w.spec.template.spec.containers.find((c) => c.name === r.versionContainer)) || w.spec.template.spec.containers[0];
   const tag = imageTag(container?.image);
   const versions: Record<string, string> = tag ? { [r.component]: tag } : {};
+  const foundIn = w.metadata.namespace;
   let native = r.nativeSidecars ? nativeSidecarsOf(r.nativeSidecars, container?.env, tag) : undefined;
   // istiod's verdict also weighs the Kubernetes version, and says why, in the run's environment.
   if (r.component === 'istiod') {
@@ -73,6 +76,7 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
   if (!ready) {
     return {
       versions,
+      foundIn,
       problem: {
         where,
         what: `${r.component} (${r.workloadKind} ${w.metadata.namespace}/${w.metadata.name}) has no ready pod`,
@@ -80,7 +84,7 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
       },
     };
   }
-  return { versions, ...(native === undefined ? {} : { nativeSidecars: native }) };
+  return { versions, foundIn, ...(native === undefined ? {} : { nativeSidecars: native }) };
 }
 
 export function nativeSidecarsOf(rule: { env: string; sinceVersion: string }, env: { name: string; value?: string }[] | undefined, tag: string | null): boolean | undefined {

@@ -21,33 +21,15 @@ export function namespace(names: TrialNames, meshLabels: Record<string, string>,
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: names.namespace, labels: { ...names.ownerLabels, ...meshLabels }, ...annotations } };
 }
 
+/**
+ * One identity per pod, so a mesh's policies can tell them apart. Neither calls the API (the
+ * loader reads its settings from a mounted file and waits for nothing: the harness starts it when
+ * the workload is ready), so neither gets a token nor a Role: least privilege.
+ */
 export function serviceAccounts(names: TrialNames): KubernetesObject[] {
   return [
-    // The workload calls nothing in the API; no token is mounted.
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(WORKLOAD.name, names), automountServiceAccountToken: false },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(LOADGEN.name, names), automountServiceAccountToken: true },
-  ];
-}
-
-/** The load generator may only watch the workload's pods and endpoints in its own namespace, to wait for them. */
-export function loadgenRbac(names: TrialNames): KubernetesObject[] {
-  return [
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'Role',
-      metadata: meta(LOADGEN.name, names),
-      rules: [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] },
-      ],
-    },
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: meta(LOADGEN.name, names),
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: LOADGEN.name },
-      subjects: [{ kind: 'ServiceAccount', name: LOADGEN.name, namespace: names.namespace }],
-    },
+    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(LOADGEN.name, names), automountServiceAccountToken: false },
   ];
 }
 

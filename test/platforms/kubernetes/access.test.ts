@@ -3,7 +3,9 @@
  * give their preflight problem, and no credential ever appears in a message. The restricted
  * identity is a real ServiceAccount token bound to a narrow ClusterRole on the tier.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,9 +71,11 @@ test('a restricted identity: every permission it lacks is listed, the ones it ha
   const ns = `meshbench-none-${runId}`;
   // Neither way of reading CPU and memory is allowed: said apart, with both grants that would do.
   assert.is(resources.what, `CPU and memory cannot be read: it may neither get nodes/proxy (cluster-wide) nor get pods.metrics.k8s.io in namespace ${ns}`);
-  for (const missing of [`create configmaps in namespace ${ns}`, `create deployments.apps in namespace ${ns}`, `patch serviceaccounts in namespace ${ns}`, `create roles.rbac.authorization.k8s.io in namespace ${ns}`, `create jobs.batch in namespace ${ns}`, `list pods in namespace ${ns}`, `get pods/log in namespace ${ns}`, `list events in namespace ${ns}`, `watch pods in namespace ${ns}`, `list endpointslices.discovery.k8s.io in namespace ${ns}`]) {
+  for (const missing of [`create configmaps in namespace ${ns}`, `create deployments.apps in namespace ${ns}`, `patch serviceaccounts in namespace ${ns}`, `create services in namespace ${ns}`, `create jobs.batch in namespace ${ns}`, `list pods in namespace ${ns}`, `get pods/log in namespace ${ns}`, `list events in namespace ${ns}`]) {
     assert.ok(p.what.includes(missing), `"${missing}" not listed in:\n${p.what}`);
   }
+  // The trial's pods call no API: no Role is created, so none of what one would grant is asked for.
+  for (const notNeeded of ['roles.rbac.authorization.k8s.io', 'rolebindings', 'endpointslices', 'watch pods']) assert.not.ok(p.what.includes(notNeeded), `"${notNeeded}" is listed:\n${p.what}`);
   for (const granted of ['create namespaces', 'list namespaces', 'list nodes']) assert.not.ok(p.what.includes(granted), `"${granted}" is granted but listed`);
   assert.match(p.fix, /docs\/kubernetes\.md/);
   assert.not.ok(JSON.stringify(r).includes(token));
@@ -101,6 +105,59 @@ test('an unreachable API server: says which server and context, and stops there'
   const r = await preflight({ client: clientWithToken('x', url), scenario: await k8sScenario(['istio']), runId });
   assert.equal(r.problems.map((p) => p.where), [`context narrow@tier (${url})`]);
   assert.match(r.problems[0]!.what, /does not answer \(ECONNREFUSED\)/);
+});
+
+/** A kubeconfig whose user runs `command` as its exec credential plugin. */
+function clientWithExec(command: string, args: string[]): KubeClient {
+  const cluster = tier().client.kc.getCurrentCluster()!;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'tier', server: cluster.server, caData: cluster.caData, skipTLSVerify: false }],
+    users: [{ name: 'sso', exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command, args, interactiveMode: 'Never' } }],
+    contexts: [{ name: 'sso@tier', cluster: 'tier', user: 'sso' }],
+    currentContext: 'sso@tier',
+  });
+  return new KubeClient(kc);
+}
+
+test('a credential plugin that fails: its own stderr, as a credentials problem (not as an unreachable server)', async () => {
+  const r = await preflight({ client: clientWithExec('sh', ['-c', 'echo "Error when retrieving token from sso: Token has expired and refresh failed" >&2; exit 255']), scenario: await k8sScenario(['none']), runId });
+  assert.is(r.problems.length, 1, JSON.stringify(r.problems));
+  assert.match(r.problems[0]!.what, /the credentials of context "sso@tier" could not be obtained \(.*Token has expired and refresh failed/);
+  assert.not.match(r.problems[0]!.what, /does not answer/);
+  assert.match(r.problems[0]!.fix, /aws sso login/);
+  const missing = await preflight({ client: clientWithExec('meshbench-no-such-plugin', ['eks', 'get-token']), scenario: await k8sScenario(['none']), runId });
+  assert.match(missing.problems[0]!.what, /could not be obtained \(.*(ENOENT|not found)/);
+  assert.match(missing.problems[0]!.fix, /on PATH/);
+});
+
+/** A self-signed certificate for the stand-in servers below. */
+function selfSigned(): { tlsKey: Buffer; tlsCert: Buffer } {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  return { tlsKey: readFileSync(join(dir, 'key.pem')), tlsCert: readFileSync(join(dir, 'cert.pem')) };
+}
+
+test('a server that answers 404 or 503 instead of the API: a preflight problem with its status (exit 2), not an internal error', async () => {
+  const { tlsKey, tlsCert } = selfSigned();
+  for (const [status, expected] of [[404, /answered GET \/version with 404 Not Found: it is not a Kubernetes API server/], [503, /the API server failed \(HTTP 503 Service Unavailable: /]] as const) {
+    const server = createHttpsServer({ key: tlsKey, cert: tlsCert }, (_req, res) => {
+      res.writeHead(status, { 'Content-Type': 'text/plain' });
+      res.end(status === 404 ? '404 page not found' : 'upstream connect error');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const kc = new KubeConfig();
+      kc.loadFromOptions({ clusters: [{ name: 'x', server: url, skipTLSVerify: true }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'x', user: 'u' }], currentContext: 'x' });
+      const r = await preflight({ client: new KubeClient(kc), scenario: await k8sScenario(['none']), runId });
+      assert.is(r.problems.length, 1, JSON.stringify(r.problems));
+      assert.match(r.problems[0]!.what, expected);
+      assert.is(r.problems[0]!.where, `context x (${url})`);
+    } finally {
+      server.close();
+    }
+  }
 });
 
 test('a server certificate the kubeconfig does not trust: said as such, not as an unreachable server', async () => {

@@ -2,15 +2,15 @@
  * The mesh must really be in the pods before any load. A real mutating webhook (a loopback HTTPS
  * server the API server calls) plays Istio's injector: when it adds the proxy the trial deploys
  * and says so; when it admits the pods untouched, deploy fails with the documented message and
- * tears down, so no run labels a no-sidecar measurement "istio".
+ * tears down, so no run labels a no-sidecar measurement "istio". (App Mesh is refused at preflight
+ * since its control plane ended: preflight.test.ts.)
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { RunError } from '../../../src/errors.ts';
 import { KubernetesPlatform } from '../../../src/platforms/kubernetes/platform.ts';
 import { loadLevels } from '../../../src/scenario/plan.ts';
-import { install, installControlPlane, installCrds, istioInjector, mutatingWebhook, ownedNamespaces, remove, removeControlPlane } from './cluster-fixtures.ts';
-import { ownerSelector } from '../../../src/platforms/kubernetes/teardown.ts';
+import { install, installControlPlane, installCrds, istioInjector, ownedNamespaces, remove, removeControlPlane } from './cluster-fixtures.ts';
 import { PROXY_IMAGE, startInjectionWebhook, type InjectionWebhook } from './injection-webhook.ts';
 import { k8sScenario } from './scenarios.ts';
 import { hook, tier, uniqueRunId } from './tier.ts';
@@ -67,33 +67,6 @@ test('the injector admits the pods without a proxy: deploy fails naming the pod,
   assert.match(err.message, /measuring it would label a no-sidecar run "istio"/);
   assert.match(err.fix ?? '', /istio-injection=enabled \(or istio\.io\/rev=REVISION\) must match an installed injector/);
   assert.equal(await ownedNamespaces(tier().client, runId), []);
-});
-
-test('App Mesh: its injector adds envoy; the run\'s cluster-scoped Mesh exists while deployed and goes with the teardown', async () => {
-  const { client } = tier();
-  await installCrds(client, 'appmesh');
-  await installControlPlane(client, 'appmesh-controller');
-  await install(client, mutatingWebhook({ name: APPMESH_INJECTOR.metadata.name, webhookName: 'mpod.appmesh.k8s.aws', namespaceSelector: { matchLabels: { 'appmesh.k8s.aws/sidecarInjectorWebhook': 'enabled' } }, url: webhook.url, caBundle: webhook.caBundle }));
-  webhook.mode = 'container';
-  webhook.proxy = { name: 'envoy', image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29.12.1-prod' };
-  const runId = uniqueRunId('am');
-  // Without SPIRE on the tier, App Mesh runs plaintext here.
-  const scenario = await k8sScenario(['appmesh'], { mtls: false });
-  const platform = await KubernetesPlatform.create({ client, scenario, runId, readyTimeoutMs: 60_000, teardownTimeoutMs: 90_000 });
-  assert.ok(platform.preflight.warnings.some((w) => /support ended on 2026-09-30/.test(w)));
-  const d = await platform.deploy({ trial: { index: 0, mesh: 'appmesh', level: loadLevels(scenario)[0]!, repetition: 1 } }, new AbortController().signal);
-  try {
-    assert.equal(d.containers.map((c) => `${c.role}:${c.container}`).sort(), ['app:app', 'sidecar:envoy']);
-    assert.is(d.components['envoy image'], webhook.proxy.image);
-    assert.is(d.components['appmesh-controller'], 'v1.13.1');
-    const meshes = await client.list<{ metadata: { name: string } }>('/apis/appmesh.k8s.aws/v1beta2/meshes', { labelSelector: ownerSelector(runId) });
-    assert.equal(meshes.map((m) => m.metadata.name), [`meshbench-${runId}`]);
-  } finally {
-    await platform.teardown(d);
-    await remove(client, APPMESH_INJECTOR);
-  }
-  assert.equal(await ownedNamespaces(client, runId), []);
-  assert.equal(await client.list('/apis/appmesh.k8s.aws/v1beta2/meshes', { labelSelector: ownerSelector(runId) }), []);
 });
 
 test.after(hook(async () => {

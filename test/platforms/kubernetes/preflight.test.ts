@@ -3,12 +3,17 @@
  * where, how to install it), and nothing is created. The components are added one by one, so each
  * message is seen to go away when what it asks for is there.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { preflight, type PreflightReport } from '../../../src/platforms/kubernetes/preflight.ts';
 import { KubernetesPlatform } from '../../../src/platforms/kubernetes/platform.ts';
 import { PreflightError } from '../../../src/platforms/kubernetes/problems.ts';
 import { ExitCode } from '../../../src/errors.ts';
+import { main } from '../../../src/cli/main.ts';
+import { captureIO } from '../../helpers.ts';
 import { install, installControlPlane, installCrds, istioInjector, mutatingWebhook, ownedNamespaces, remove, removeControlPlane, removeCrds, CONTROL_PLANES } from './cluster-fixtures.ts';
 import { k8sScenario } from './scenarios.ts';
 import { hook, tier, uniqueRunId } from './tier.ts';
@@ -93,26 +98,27 @@ test('istio-ambient with a waypoint: ztunnel, istio-cni and the Gateway API CRDs
   assert.equal((await check(['istio-ambient'])).problems, []);
 });
 
-test('appmesh: its CRDs, the controller and its webhook; a warning that support ended', async () => {
-  const { client } = tier();
-  let r = await check(['appmesh']);
-  for (const kind of ['Mesh', 'VirtualNode', 'VirtualService']) assert.match(text(r), new RegExp(`does not serve ${kind} \\(appmesh\\.k8s\\.aws/v1beta2\\).*fix: install the App Mesh CRDs`));
-  assert.match(text(r), /appmesh-controller is not installed: no Deployment labelled app\.kubernetes\.io\/name=appmesh-controller/);
-  assert.match(text(r), /no App Mesh sidecar injector webhook would inject.*no such MutatingWebhookConfiguration exists/);
-  assert.ok(r.warnings.some((w) => /App Mesh support ended on 2026-09-30/.test(w)), r.warnings.join());
+test('appmesh on Kubernetes: refused (exit 2) in under 10 s with the end of App Mesh\'s service and `bench import` as the way in; nothing created', async () => {
+  const { client, kubeconfig } = tier();
+  // Even with everything App Mesh needs installed: its control plane is an AWS service that is gone.
   await installCrds(client, 'appmesh');
   await installControlPlane(client, 'appmesh-controller');
-  await install(client, mutatingWebhook({ name: 'appmesh-controller-mutating-webhook-configuration', webhookName: 'mpod.appmesh.k8s.aws', namespaceSelector: { matchLabels: { 'appmesh.k8s.aws/sidecarInjectorWebhook': 'enabled' } }, url: CLOSED_PORT_URL }));
-  r = await check(['appmesh']);
-  // The scenario asks for mutual TLS, which App Mesh gets from SPIRE.
-  assert.equal(r.problems.map((p) => p.where), ['mesh appmesh: spire-agent'], text(r));
-  assert.match(text(r), /spire-agent is not installed.*fix: install SPIRE .*or set kubernetes\.mtls: false/);
-  assert.equal((await check(['appmesh'], { mtls: false })).problems, []);
-  await installControlPlane(client, 'spire-agent');
-  r = await check(['appmesh']);
-  assert.equal(r.problems, [], text(r));
-  assert.is(r.components['appmesh-controller'], 'v1.13.1');
-  assert.ok(r.warnings.length === 1);
+  const t0 = Date.now();
+  const r = await check(['none', 'appmesh']);
+  assert.equal(r.problems.map((p) => p.where), ['meshes: appmesh'], text(r));
+  assert.match(text(r), /AWS App Mesh's control plane is an AWS service that ended on 2026-09-30.*would only wait out its readiness timeout/);
+  assert.match(text(r), /fix: remove appmesh from meshes; bring archived App Mesh results in with `bench import FILE\.\.\. --mesh appmesh`/);
+
+  // The whole command, as a user meets it: exit 2, the reason on stderr, well within 10 s.
+  const io = captureIO();
+  assert.is(await main(['run', 'scenarios/k8s-istio-vs-appmesh.yaml', '--kubeconfig', kubeconfig, '--output', mkdtempSync(join(tmpdir(), 'meshbench-appmesh-'))], io), 2);
+  assert.match(io.err(), /ended on 2026-09-30/);
+  assert.match(io.err(), /bench import/);
+  const elapsedMs = Date.now() - t0;
+  assert.ok(elapsedMs < 10_000, `refused after ${elapsedMs} ms`);
+  assert.equal(await ownedNamespaces(client, runId), []);
+  await removeControlPlane(client, 'appmesh-controller');
+  await removeCrds(client, 'appmesh');
 });
 
 test('linkerd: the proxy injector', async () => {
@@ -137,7 +143,7 @@ test('a custom mesh is checked against the requirements its scenario declares (c
 test('the platform refuses to start with exit 2, listing every problem, and creates nothing', async () => {
   const { client } = tier();
   await removeControlPlane(client, 'istiod');
-  const scenario = await k8sScenario(['istio', 'appmesh'], { nodeSelector: { 'meshbench.io/no-such-node': 'x' } });
+  const scenario = await k8sScenario(['istio', 'linkerd'], { nodeSelector: { 'meshbench.io/no-such-node': 'x' } });
   try {
     await KubernetesPlatform.create({ client, scenario, runId });
     assert.unreachable('preflight passed');

@@ -55,7 +55,7 @@ test('validation fails when a required field is dropped or an unknown one added'
   };
   assert.match(without(find(objects, 'Deployment'), (d) => delete d.spec.selector).join(), /must have required property 'selector'/);
   assert.match(without(find(objects, 'Job'), (j) => delete j.spec.template.spec.containers[0].name).join(), /must have required property 'name'/);
-  assert.match(without(find(objects, 'RoleBinding'), (b) => delete b.roleRef).join(), /must have required property 'roleRef'/);
+  assert.match(without(find(objects, 'ServiceAccount'), (a) => (a.automountServiceAccountTokn = false)).join(), /must NOT have additional properties "automountServiceAccountTokn"/);
   assert.match(without(find(objects, 'VirtualNode', 'workload'), (v) => delete v.spec.listeners[0].portMapping.protocol).join(), /must have required property 'protocol'/);
   assert.match(without(find(objects, 'Service'), (v) => (v.spec.ports[0].nodePortt = 1)).join(), /must NOT have additional properties "nodePortt"/);
   assert.equal(validator.validate({ apiVersion: 'example.com/v1', kind: 'Unknown', metadata: { name: 'x' } }), ['no upstream schema for example.com/v1/Unknown']);
@@ -74,11 +74,11 @@ test('every object carries the run ownership label; namespaced ones sit in the t
   }
 });
 
-test('apply order: cluster-scoped mesh objects, namespace, accounts and RBAC, mesh objects, workload, load Job', async () => {
+test('apply order: cluster-scoped mesh objects, namespace, accounts (no RBAC: neither pod calls the API), mesh objects, workload, load Job', async () => {
   const s = await load('k8s-istio-vs-appmesh.yaml');
-  assert.equal(renderTrial(s, 'appmesh', 'r').map((o) => o.kind), ['Mesh', 'Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'VirtualNode', 'VirtualNode', 'VirtualService', 'Service', 'Deployment', 'ConfigMap', 'Job']);
-  assert.equal(renderTrial(s, 'istio', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
-  assert.equal(renderTrial(s, 'none', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(renderTrial(s, 'appmesh', 'r').map((o) => o.kind), ['Mesh', 'Namespace', 'ServiceAccount', 'ServiceAccount', 'VirtualNode', 'VirtualNode', 'VirtualService', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(renderTrial(s, 'istio', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(renderTrial(s, 'none', 'r').map((o) => o.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Service', 'Deployment', 'ConfigMap', 'Job']);
 });
 
 test('App Mesh wiring: the load generator’s VirtualNode reaches the workload’s VirtualService, whose DNS name is the Service', async () => {
@@ -134,7 +134,7 @@ test('placement: both pods, the server only, or none carry a sidecar', async () 
 });
 
 test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
-  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } };
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } };
   const istio = meshes.istio.kubernetesOverlay(opts);
   const appmesh = meshes.appmesh.kubernetesOverlay(opts);
   assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
@@ -158,7 +158,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], undefined);
   const serverOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'istio-ambient', 'r') as Obj[];
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
-  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
+  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
   assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
@@ -181,7 +181,7 @@ test('Linkerd: injection by annotation, opt-out per pod, its proxy container, sh
   assert.equal(objects.find((o) => o.kind === 'Namespace')!.metadata.annotations, { 'linkerd.io/inject': 'enabled' });
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.annotations, { 'linkerd.io/inject': 'disabled' });
   assert.equal(objects.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations, {});
-  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
+  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, ['linkerd-proxy']);
   assert.equal(overlay.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:4191/shutdown' });
 });
@@ -193,7 +193,7 @@ test('App Mesh through a router: a VirtualRouter with a weighted Route to the wo
   const vs = objects.find((o) => o.kind === 'VirtualService')!;
   assert.equal(router.spec.routes[0].httpRoute.action.weightedTargets, [{ virtualNodeRef: { name: 'workload' }, weight: 100 }]);
   assert.equal(vs.spec.provider, { virtualRouter: { virtualRouterRef: { name: router.metadata.name } } });
-  assert.equal(objects.map((o) => o.kind).slice(6, 10), ['VirtualNode', 'VirtualNode', 'VirtualRouter', 'VirtualService']);
+  assert.equal(objects.map((o) => o.kind).slice(4, 8), ['VirtualNode', 'VirtualNode', 'VirtualRouter', 'VirtualService']);
 });
 
 test('a custom mesh from the scenario: its labels, opt-out, manifests in the trial namespace, data-plane containers and Job ending', async () => {
@@ -228,7 +228,7 @@ test('bench render prints YAML documents or a JSON List, in apply order; an unkn
   const io = captureIO();
   assert.is(await main(['render', 'scenarios/k8s-istio-vs-appmesh.yaml', '--mesh', 'istio'], io), 0, io.err());
   const docs = parseAllDocuments(io.out()).map((d) => d.toJS() as KubernetesObject);
-  assert.equal(docs.map((d) => d.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'Role', 'RoleBinding', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
+  assert.equal(docs.map((d) => d.kind), ['Namespace', 'ServiceAccount', 'ServiceAccount', 'PeerAuthentication', 'Service', 'Deployment', 'ConfigMap', 'Job']);
   // The load is meshbench's own engine on a stock Node image, its bundle elided, not Fortio.
   const job = docs.at(-1) as unknown as { spec: { completionMode: string; template: { spec: { containers: { name: string; image: string; command: string[] }[] } } } };
   const loader = job.spec.template.spec.containers[0]!;

@@ -2,7 +2,8 @@
  * The real Kubernetes tier (scripts/k8s-tier.sh) for the tests: started on first use, once for the
  * whole test process (uvu runs every file in one process), and stopped when the process exits
  * unless it was already running before (a developer's own tier stays up). A tier that is not built
- * fails the test with what to run; it never skips.
+ * fails the test with what to run; it never skips. `tier()` has kwok's simulated nodes;
+ * `realTier()` is the other tier, with real kubelets running real pods (`--nodes real`).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -23,8 +24,8 @@ export interface Tier {
 
 let started: Tier | undefined;
 
-function run(cmd: string): { code: number; out: string; err: string } {
-  const r = spawnSync('bash', [SCRIPT, cmd], { encoding: 'utf8', timeout: 180_000 });
+function run(cmd: string, ...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync('bash', [SCRIPT, cmd, ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
 }
 
@@ -71,3 +72,53 @@ export const hook =
       throw e;
     }
   };
+
+export interface RealTier extends Tier {
+  /** The two real nodes' names. */
+  nodes: string[];
+  /** The loader image the tier built and imported (Node + this checkout's engine bundle), and the workload's (Fortio). */
+  loaderImage: string;
+  workloadImage: string;
+}
+
+let real: RealTier | undefined;
+let stopRealAtExit = false;
+
+/** The tier with real nodes, started on first use (as root: bridges, iptables, mounts) and stopped at exit unless it ran before. */
+export function realTier(): RealTier {
+  if (real) return real;
+  const kubeconfig = run('kubeconfig', '--nodes', 'real').out.trim();
+  let startMs = 0;
+  if (run('status', '--nodes', 'real').code !== 0) {
+    const t0 = Date.now();
+    const r = run('start', '--nodes', 'real');
+    if (r.code !== 0) {
+      throw new Error(`the Kubernetes test tier with real nodes did not start (scripts/k8s-tier.sh start --nodes real, exit ${r.code}); it needs root and ./scripts/setup.sh --test (containerd, runc, CNI plugins, kubelet).\n${r.err.split('\n').slice(-25).join('\n')}`);
+    }
+    startMs = Date.now() - t0;
+    if (!stopRealAtExit) process.once('exit', () => stopRealTier());
+    stopRealAtExit = true;
+  }
+  real = {
+    kubeconfig,
+    kubectl: join(run('bin').out.trim(), 'kubectl'),
+    client: KubeClient.fromAccess({ kubeconfig }),
+    startMs,
+    nodes: ['tier-node-0', 'tier-node-1'],
+    loaderImage: run('loader-image', '--nodes', 'real').out.trim(),
+    workloadImage: 'localhost/meshbench/fortio:1.66.0',
+  };
+  return real;
+}
+
+/** Stops the real tier (every host change undone); the next realTier() starts it again. */
+export function stopRealTier(): { code: number; err: string } {
+  real = undefined;
+  const r = run('stop', '--nodes', 'real');
+  return { code: r.code, err: r.err };
+}
+
+/** What the real nodes may change on the host (chains, links, mounts, sysctls, cgroups, paths), one line each. */
+export function hostState(): string[] {
+  return run('host-state', '--nodes', 'real').out.split('\n').filter(Boolean);
+}

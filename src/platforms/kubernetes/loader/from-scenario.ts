@@ -28,7 +28,7 @@ export interface LoaderTrial {
 export const loaderJobName = (level: LoadLevel): string => `${LOADGEN.name}-${level.id}`;
 
 export function loaderTarget(s: ResolvedScenario, namespace: string): string {
-  return `http://${WORKLOAD.name}.${namespace}.svc.cluster.local:${WORKLOAD.port}${workloadPath(s)}`;
+  return `http://${WORKLOAD.name}.${namespace}.svc.${s.kubernetes.clusterDomain ?? 'cluster.local'}:${WORKLOAD.port}${workloadPath(s)}`;
 }
 
 export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination: LoaderTermination): LoaderSettings {

@@ -11,6 +11,7 @@ import type { KubernetesOverlay } from '../../../meshes/kubernetes.ts';
 import type { KubernetesContainer } from '../../types.ts';
 import type { KubeClient } from '../client.ts';
 import { LOADER_CONTAINER } from './job.ts';
+import { findNodeProxies } from '../node-proxies.ts';
 import { collectPodResults, type Decoded, type PodResults } from './pod-results.ts';
 import { finishLoader, startLoader, type LoaderRun, type RunLoaderOptions } from './runner.ts';
 import { followWindow, pause, type WindowPhase } from './window.ts';
@@ -58,13 +59,11 @@ export async function loaderContainers(client: KubeClient, o: LoaderContainersOp
     const proxies = [...p.spec.containers, ...(p.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')].filter((c) => o.overlay.dataPlaneContainers.includes(c.name));
     for (const c of proxies) add({ ...at, container: c.name, role: 'sidecar' });
   }
-  // Node proxies (ztunnel) on the loaders' nodes carry the client side of the traffic: charged per node.
-  const nodes = new Set(pods.map((p) => p.spec.nodeName));
+  // Node proxies (ztunnel) on the loaders' nodes carry the client side of the traffic: charged per
+  // node; a loader's node without one fails the trial.
+  const nodes = new Set(pods.map((p) => p.spec.nodeName ?? ''));
   for (const d of o.overlay.dataPlanePods.filter((x) => x.nodesInvolvedOnly)) {
-    const selector = Object.entries(d.selector).map(([k, v]) => `${k}=${v}`).join(',');
-    for (const p of await client.list<ScheduledPod>(`/api/v1/namespaces/${d.namespace}/pods`, { labelSelector: selector }, o.signal)) {
-      if (nodes.has(p.spec.nodeName)) add({ kind: 'kubernetes', namespace: p.metadata.namespace, pod: p.metadata.name, node: p.spec.nodeName!, container: d.container, role: d.role });
-    }
+    for (const c of await findNodeProxies(client, d, nodes, o.signal ?? undefined)) add(c);
   }
   return out;
 }

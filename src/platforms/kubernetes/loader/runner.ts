@@ -39,6 +39,8 @@ export interface LoaderPodOutput {
 }
 
 export interface LoaderRun {
+  /** The loader pods as they ended (the images they ran are in their status). */
+  ended: JobPod[];
   startEpochMs: number;
   /** The measured window every pod aims at, epoch ms (the pods' own windows are in their result lines). */
   window: { startEpochMs: number; endEpochMs: number };
@@ -97,7 +99,7 @@ export async function finishLoader(client: KubeClient, st: StartedLoader, o: { p
   const ended = await waitLoaderPods(client, { namespace: st.namespace, jobName: st.jobName, pods: st.pods, startEpochMs: st.startEpochMs, deadlineEpochMs: st.deadlineEpochMs, pollMs: o.pollMs ?? 1_000, signal: o.signal });
   const pods: LoaderPodOutput[] = [];
   for (const e of ended) pods.push(await readLoaderOutput(client, e, o.signal));
-  return { startEpochMs: st.startEpochMs, window: st.window, pods };
+  return { ended: ended.map((e) => e.pod), startEpochMs: st.startEpochMs, window: st.window, pods };
 }
 
 interface ContainerState {
@@ -108,8 +110,8 @@ interface ContainerState {
 
 export interface JobPod {
   metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> };
-  spec: { nodeName?: string };
-  status?: { phase?: string; reason?: string; message?: string; containerStatuses?: { name: string; state?: ContainerState }[] };
+  spec: { nodeName?: string; containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string; restartPolicy?: string }[] };
+  status?: { phase?: string; reason?: string; message?: string; containerStatuses?: { name: string; image?: string; imageID?: string; state?: ContainerState }[] };
 }
 
 interface JobLike {

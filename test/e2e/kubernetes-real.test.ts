@@ -1,0 +1,207 @@
+/**
+ * `bench run` of a Kubernetes scenario on REAL nodes (scripts/k8s-tier.sh start --nodes real: two
+ * kubelets with their own containerd, CNI bridge and cgroup root, one kube-proxy, CoreDNS), as a
+ * user runs it: real Fortio pods behind a real Service found by cluster DNS, the engine as the
+ * Indexed Job on the other node, CPU and memory from the kubelets' own timestamped samples.
+ * Nothing is replayed: two repetitions must give different histograms.
+ *
+ * While the run goes on, this process reads what the collector reads (each node's
+ * /metrics/resource through the API server) and, beside it, the workload container's own cgroup
+ * counter (cpuacct.usage) from the host every 100 ms, so the figure in result.json is checked
+ * against the kernel's over the very samples the kubelet stamped.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseResourceMetrics } from '../../src/collectors/kubelet.ts';
+import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
+import { SIMULATED_CAVEAT } from '../../src/run/platforms.ts';
+import { repoRoot } from '../helpers.ts';
+import { ownedNamespaces } from '../platforms/kubernetes/cluster-fixtures.ts';
+import { realTier } from '../platforms/kubernetes/tier.ts';
+
+const scenario = (loaderImage: string, workloadImage: string) => `name: k8s real nodes
+platform: kubernetes
+meshes: [none]
+load:
+  mode: rate
+  rate: 200
+  connections: 4
+  warmup: 2s
+  duration: 20s
+  timeout: 1s
+  schedulerLagLimit: 50ms
+kubernetes:
+  image: ${workloadImage}
+  loaderImage: ${loaderImage}
+  loaderStartLead: 10s
+resources:
+  sampleInterval: 500ms
+repetitions: 2
+`;
+
+/** The CLI in its own process; `onStderr` sees the progress as it comes (and may signal the process). */
+function bench(args: string[], cwd: string, env: Record<string, string>, onStderr?: (all: string, kill: (s: NodeJS.Signals) => void) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/bench.js'), ...args], { cwd, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    onStderr?.(stderr, (sig) => child.kill(sig));
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A counter with the time it was read, epoch ms. */
+interface Reading {
+  atMs: number;
+  value: number;
+}
+
+/** The workload's app container(s) on this host: Fortio servers, by pod name (the container's hostname). */
+function fortioCgroups(): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmd[0] !== '/usr/bin/fortio' || cmd[1] !== 'server') continue;
+      const pod = readFileSync(`/proc/${pid}/root/etc/hostname`, 'utf8').trim();
+      const cpuacct = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:(cpu,)?cpuacct(,cpu)?:/.test(l));
+      if (cpuacct) out.set(pod, `/sys/fs/cgroup/${cpuacct.split(':')[1]}${cpuacct.split(':')[2]}/cpuacct.usage`);
+    } catch {
+      // A process that ended meanwhile.
+    }
+  }
+  return out;
+}
+
+/** The counter at a time, linearly between the two readings around it. */
+function at(series: Reading[], tMs: number): number {
+  const i = series.findIndex((r) => r.atMs >= tMs);
+  assert.ok(i > 0, `no cgroup readings around ${new Date(tMs).toISOString()} (${series.length} readings, ${series[0] ? new Date(series[0].atMs).toISOString() : '-'} to ${series.at(-1) ? new Date(series.at(-1)!.atMs).toISOString() : '-'})`);
+  const a = series[i - 1]!;
+  const b = series[i]!;
+  return a.value + ((b.value - a.value) * (tMs - a.atMs)) / (b.atMs - a.atMs);
+}
+
+test('bench run with none on two real nodes: real requests through a Service, distinct histograms per repetition, the loader off the workload\'s node, the kubelet\'s CPU within 5 % of the cgroup\'s', async () => {
+  const t = realTier();
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-real-'));
+  writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, t.workloadImage));
+
+  // What the collector reads, and the kernel's own counter, while the run goes on.
+  const kubeletSamples = new Map<string, Reading[]>(); // namespace/pod/container -> distinct stamped samples
+  const podNode = new Map<string, string>();
+  const cgroup = new Map<string, Reading[]>(); // workload pod -> cpuacct.usage (ns)
+  let watching = true;
+  const watchKubelets = (async () => {
+    while (watching) {
+      for (const node of t.nodes) {
+        const text = await t.client.getText(`/api/v1/nodes/${node}/proxy/metrics/resource`).catch(() => '');
+        for (const [k, s] of parseResourceMetrics(text, Date.now())) {
+          podNode.set(k.split('/')[1]!, node);
+          if (s.cpuSeconds === undefined || !s.cpuStamped) continue;
+          const list = kubeletSamples.get(k) ?? [];
+          if (list.at(-1)?.atMs !== s.cpuAtMs) list.push({ atMs: s.cpuAtMs!, value: s.cpuSeconds });
+          kubeletSamples.set(k, list);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 400));
+    }
+  })();
+  const watchCgroups = (async () => {
+    while (watching) {
+      for (const [pod, file] of fortioCgroups()) {
+        try {
+          const value = Number(readFileSync(file, 'utf8'));
+          cgroup.set(pod, [...(cgroup.get(pod) ?? []), { atMs: Date.now(), value }]);
+        } catch {
+          // Gone between listing and reading.
+        }
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  let cli: Awaited<ReturnType<typeof bench>>;
+  try {
+    cli = await bench(['run', 'real.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' });
+  } finally {
+    watching = false;
+    await Promise.all([watchKubelets, watchCgroups]);
+  }
+  assert.is(cli.code, 0, `${cli.stderr}\n${cli.stdout}`);
+
+  const [folder] = readdirSync(join(dir, 'out'));
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'completed');
+  assert.is(result.environment.layout, 'cluster');
+  assert.not.ok(result.environment.caveats.includes(SIMULATED_CAVEAT), 'real nodes are not simulated');
+  assert.match(result.environment.components['container runtimes'] ?? '', /^containerd:\/\/1\.6\./);
+  // The images that ran, with the digests the kubelet reported.
+  assert.match(result.environment.components['image workload/app'] ?? '', new RegExp(`^${t.workloadImage.replace(/[.]/g, '\\.')} \\(sha256:[0-9a-f]{64}\\)$`), JSON.stringify(result.environment.components));
+  assert.match(result.environment.components['image loadgen/loadgen'] ?? '', /^localhost\/meshbench\/loader:node24\.[0-9.]+-[0-9a-f]{12} \(sha256:[0-9a-f]{64}\)$/, JSON.stringify(result.environment.components));
+
+  // Both nodes' clocks were read against this machine's (the same clock here: an offset within its uncertainty), and the load pods' window start spread is stated.
+  assert.match(result.environment.components['node clock offsets'] ?? '', /^tier-node-[01] [+-]\d+ ms \(±\d+\), tier-node-[01] [+-]\d+ ms \(±\d+\)$/, JSON.stringify(result.environment.components));
+  for (const m of (result.environment.components['node clock offsets'] ?? '').matchAll(/([+-]\d+) ms \(±(\d+)\)/g)) assert.ok(Math.abs(Number(m[1])) <= Number(m[2]) + 1, result.environment.components['node clock offsets']);
+  assert.match(result.environment.components["load pods' window start spread (widest)"] ?? '', /^0 ms$/);
+  assert.equal(result.trials.map((x) => `${x.trial.mesh}#${x.trial.repetition}:${x.status}`), ['none#1:valid', 'none#2:valid'], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
+  const valid = result.trials.filter((x): x is MeasuredTrial => x.status === 'valid');
+  // Real requests: about 200 rps over 20 s, and two real runs never give the same histogram.
+  for (const trial of valid) assert.ok(trial.load.responses2xx > 3_500 && trial.load.errors === 0, JSON.stringify(trial.load));
+  assert.is.not(valid[0]!.histograms.latencyUs, valid[1]!.histograms.latencyUs);
+
+  for (const trial of valid) {
+    const app = trial.resources.find((r) => r.role === 'app' && r.container === 'app')!;
+    const loader = trial.resources.find((r) => r.role === 'loadgen')!;
+    assert.ok(app && loader, JSON.stringify(trial.resources));
+    const workloadNode = podNode.get(app.pod);
+    const loaderNode = podNode.get(loader.pod);
+    assert.ok(workloadNode && loaderNode && workloadNode !== loaderNode, `workload on ${workloadNode}, loader on ${loaderNode}`);
+
+    // The collector's figure is the kubelet's: a pair of its stamped samples spans the window it reports.
+    const k = [...kubeletSamples.keys()].find((x) => x.endsWith(`/${app.pod}/app`))!;
+    const samples = kubeletSamples.get(k) ?? [];
+    const pair = samples.flatMap((a, i) => samples.slice(i + 1).map((b) => [a, b] as const)).find(([a, b]) => b.atMs - a.atMs === app.windowMs && Math.abs((b.value - a.value) / ((b.atMs - a.atMs) / 1000) - app.cpuCores) < 1e-9);
+    assert.ok(pair, `no two kubelet samples of ${k} give ${app.cpuCores} cores over ${app.windowMs} ms: ${JSON.stringify(samples)}`);
+    assert.ok(app.windowMs >= 10_000, `the kubelet's samples span ${app.windowMs} ms of the 20 s window`);
+    // ... and the kernel's counter over the same span agrees within 5 %.
+    const series = cgroup.get(app.pod) ?? [];
+    const cgroupCores = (at(series, pair[1].atMs) - at(series, pair[0].atMs)) / 1e9 / ((pair[1].atMs - pair[0].atMs) / 1000);
+    const off = Math.abs(app.cpuCores - cgroupCores) / cgroupCores;
+    process.stdout.write(`\n  ${trial.trial.mesh}#${trial.trial.repetition}: workload ${app.pod} on ${workloadNode}, loader on ${loaderNode}; app CPU kubelet ${app.cpuCores.toFixed(4)} cores vs cgroup ${cgroupCores.toFixed(4)} over ${app.windowMs} ms (${(off * 100).toFixed(2)} %); p50 ${trial.latency.p50Us} µs, p99 ${trial.latency.p99Us} µs, ${trial.load.achievedRps.toFixed(1)} rps\n`);
+    assert.ok(cgroupCores > 0.001, `the workload used ${cgroupCores} cores: no load reached it`);
+    assert.ok(off < 0.05, `kubelet ${app.cpuCores} vs cgroup ${cgroupCores} cores: ${(off * 100).toFixed(2)} % apart`);
+    assert.ok(app.memoryBytesAvg > 1024 ** 2 && loader.memoryBytesAvg > 10 * 1024 ** 2, JSON.stringify({ app, loader }));
+  }
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test('SIGINT during the measured window on real nodes: the engine Job and the trial namespace are torn down, the run is kept as interrupted (3)', async () => {
+  const t = realTier();
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-real-int-'));
+  writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, t.workloadImage).replace('duration: 20s', 'duration: 60s').replace('repetitions: 2', 'repetitions: 1'));
+  let sent = false;
+  const cli = await bench(['run', 'real.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' }, (err, kill) => {
+    if (!sent && /: measure\n/.test(err)) {
+      sent = true;
+      kill('SIGINT');
+    }
+  });
+  assert.ok(sent, `the window never began:\n${cli.stderr}`);
+  assert.is(cli.code, 3, cli.stderr);
+  const [folder] = readdirSync(join(dir, 'out'));
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.is(result.status, 'interrupted');
+  assert.equal(result.trials.map((x) => x.status), ['aborted']);
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+  assert.equal(await t.client.list('/apis/batch/v1/jobs', { labelSelector: `meshbench.io/run-id=${result.runId.toLowerCase()}` }), []);
+  // The real containers are gone with their pods: no Fortio server and no loader left on the host.
+  assert.equal([...fortioCgroups().keys()], []);
+});
+
+test.run();
