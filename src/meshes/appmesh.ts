@@ -1,8 +1,26 @@
-import type { MeshAdapter } from './types.ts';
+import type { EnvoySidecarDefaults, MeshAdapter } from './types.ts';
 import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 
 const API = 'appmesh.k8s.aws/v1beta2';
 const TRUST_DOMAIN = 'spiffe://meshbench.local';
+
+/**
+ * What App Mesh put in its Envoys for a virtual node / virtual service pair with no route policy
+ * (sources in docs/local-envoy.md): concurrency unset, ingress :15000 and egress :15001 for uid
+ * 1337's proxy, admin :9901, the default route retry policy of meshes made after 2020-07-29, the
+ * 15 s request timeout, circuit breakers opened up to 2^31-1. Envoy's own defaults elsewhere.
+ */
+export const APPMESH_ENVOY_DEFAULTS: EnvoySidecarDefaults = {
+  naming: 'appmesh',
+  concurrency: null,
+  ports: { outbound: 15001, inbound: 15000, admin: 9901, proxyUid: 1337, inboundExcluded: [] },
+  routeTimeoutMs: 15_000,
+  retry: { numRetries: 2, retryOn: 'connect-failure,refused-stream,reset,retriable-status-codes', retriableStatusCodes: [503], previousHosts: false, hostSelectionRetryMaxAttempts: null },
+  connectTimeoutMs: null,
+  circuitBreakerLimit: 2_147_483_647,
+  upstreamIdleTimeoutMs: null,
+  forwardClientCert: false,
+};
 
 /** Mesh is cluster-scoped: one per run, selecting the run's namespace by label. */
 export const appmeshName = (runId: string) => `meshbench-${runId.toLowerCase()}`;
@@ -80,6 +98,7 @@ export const appmesh: MeshAdapter = {
     mtls: false,
     proxyThreads: Math.max(1, cpuCount),
     rationale: 'App Mesh defaults: plaintext between Envoys, Envoy concurrency unset (one worker per core)',
+    envoy: APPMESH_ENVOY_DEFAULTS,
   }),
   kubernetesOverlay,
 };

@@ -1,8 +1,26 @@
-import type { MeshAdapter } from './types.ts';
+import type { EnvoySidecarDefaults, MeshAdapter } from './types.ts';
 import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 
 /** Istio's default proxy concurrency is 2 worker threads per sidecar (meshConfig defaultConfig.concurrency). */
 export const ISTIO_DEFAULT_PROXY_CONCURRENCY = 2;
+
+/**
+ * Istio's sidecar defaults, as istiod renders them for a plain HTTP service with no VirtualService
+ * or DestinationRule (sources in docs/local-envoy.md): capture ports and uid of istio-iptables,
+ * admin on 127.0.0.1:15000, no route timeout, the default retry policy, 10 s connect timeout,
+ * circuit breakers opened up to 2^32-1, 1 h upstream idle timeout, XFCC set on inbound.
+ */
+export const ISTIO_ENVOY_DEFAULTS: EnvoySidecarDefaults = {
+  naming: 'istio',
+  concurrency: ISTIO_DEFAULT_PROXY_CONCURRENCY,
+  ports: { outbound: 15001, inbound: 15006, admin: 15000, proxyUid: 1337, inboundExcluded: [15008, 15020, 15021, 15090] },
+  routeTimeoutMs: 0,
+  retry: { numRetries: 2, retryOn: 'connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes', retriableStatusCodes: [503], previousHosts: true, hostSelectionRetryMaxAttempts: 5 },
+  connectTimeoutMs: 10_000,
+  circuitBreakerLimit: 4_294_967_295,
+  upstreamIdleTimeoutMs: 3_600_000,
+  forwardClientCert: true,
+};
 
 const RESOURCE_ANNOTATIONS = { cpu: 'proxyCPU', memory: 'proxyMemory', cpuLimit: 'proxyCPULimit', memoryLimit: 'proxyMemoryLimit' } as const;
 
@@ -60,6 +78,7 @@ export const istio: MeshAdapter = {
     mtls: true,
     proxyThreads: ISTIO_DEFAULT_PROXY_CONCURRENCY,
     rationale: 'Istio sidecar mode defaults: mutual TLS between sidecars (auto mTLS), proxy concurrency 2',
+    envoy: ISTIO_ENVOY_DEFAULTS,
   }),
   kubernetesOverlay,
 };

@@ -33,7 +33,17 @@ export interface DeployRequest {
  * the loader pod's network namespace) and hands its raw result lines back; run/ gives them to
  * load/ to decode and merge, so a platform never parses load results (DESIGN.md).
  */
-export type LoadPlacement = { where: 'in-process'; targetUrl: URL } | { where: 'remote'; targetUrl: URL; run: RemoteLoad };
+export type LoadPlacement = { where: 'in-process'; targetUrl: URL; checks?: LoadChecks } | { where: 'remote'; targetUrl: URL; run: RemoteLoad };
+
+/**
+ * A data plane's own evidence that the load went through it (the sidecars' counters): read once
+ * before the load starts, and checked once it has ended; a throw from `after` fails the trial.
+ * (A remote loader runs such checks itself, around its own process.)
+ */
+export interface LoadChecks {
+  before(): Promise<void>;
+  after(): Promise<void>;
+}
 
 /** A loader's measured phases, as the engine names them. */
 export type LoadWindowPhase = 'warmup' | 'measure' | 'drain';

@@ -32,7 +32,9 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
     const placement = deployment.load;
     let outcome: LoadOutcome;
     if (placement.where === 'in-process') {
+      await placement.checks?.before();
       outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase);
+      await placement.checks?.after();
     } else {
       const r = await placement.run<LoadOutcome>({
         signal: o.signal,

@@ -53,6 +53,7 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     cpuCount: cpus().length,
     requestTimeoutMs: s.load.timeoutMs,
     layout,
+    sidecar: s.local.sidecar,
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
   });

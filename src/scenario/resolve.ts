@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
+import type { LocalSidecar } from '../meshes/types.ts';
 import type { WorkloadFault } from '../workload/faults.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
 import { MEMORY_PATTERN, type ScenarioInput } from './schema.ts';
@@ -44,7 +45,7 @@ export interface ResolvedScenario {
   };
   resources: { sampleIntervalMs: number };
   /** Platform `local`: the layout asked for; the one used is in the result's environment. */
-  local: { layout: 'auto' | 'netns' | 'loopback' };
+  local: { layout: 'auto' | 'netns' | 'loopback'; sidecar: LocalSidecar };
   kubernetes: {
     image: string;
     namespacePrefix: string;
@@ -141,7 +142,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
-    local: { layout: input.local.layout },
+    local: { layout: input.local.layout, sidecar: input.local.sidecar },
     kubernetes: {
       ...kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MESH_NAMES } from '../meshes/index.ts';
+import { LOCAL_SIDECARS } from '../meshes/types.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { FAULT_KINDS } from '../workload/faults.ts';
 import { HARD_CEILINGS } from './ceilings.ts';
@@ -217,7 +218,7 @@ export const ScenarioSchema = z
     platform: z
       .enum(PLATFORM_NAMES)
       .default('local')
-      .meta({ description: 'Where the trial runs. `local`: processes and HAProxy sidecars on loopback. `external`: load `target`, deploy nothing.' }),
+      .meta({ description: 'Where the trial runs. `local`: processes and sidecar proxies (Envoy by default, see `local.sidecar`) on this machine. `external`: load `target`, deploy nothing.' }),
     target: z
       .url({ protocol: /^https?$/ })
       .optional()
@@ -251,8 +252,12 @@ export const ScenarioSchema = z
           .enum(['auto', 'netns', 'loopback'])
           .default('auto')
           .meta({ description: 'How the pods are laid out. `netns`: each pod a network namespace, the loader on one node and the workload on another, joined by a veth pair (needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN; sidecars capture traffic with iptables as istio-init does; istio-ambient runs the real ztunnel). `loopback`: processes on 127.0.0.1. `auto`: netns when this process can create namespaces, else loopback.' }),
+        sidecar: z
+          .enum(LOCAL_SIDECARS)
+          .default('envoy')
+          .meta({ description: 'The proxy beside each pod of `istio` and `appmesh`. `envoy`: Envoy 1.40 with each mesh\'s own defaults (installed by ./scripts/setup.sh; see docs/local-envoy.md). `haproxy`: the HAProxy stand-ins of results before Envoy, to compare with them. The proxy that ran is recorded in the result\'s environment.' }),
       })
-      .default({ layout: 'auto' })
+      .default({ layout: 'auto', sidecar: 'envoy' })
       .meta({ description: 'Platform `local`: where its pods live. The layout used is recorded in the result; results of different layouts do not compare.' }),
     kubernetes: z
       .strictObject({

@@ -20,12 +20,13 @@ import { processesWith, repoRoot } from '../helpers.ts';
  * The fault matrix inspects loopback processes and ports: its scenarios pin `local.layout:
  * loopback`, since as root the default would lay pods out as network namespaces.
  */
-export function scenarioYaml(o: { name: string; meshes?: string; warmup?: string; duration?: string; repetitions?: number; extra?: string; layout?: 'loopback' | 'netns' }): string {
+export function scenarioYaml(o: { name: string; meshes?: string; warmup?: string; duration?: string; repetitions?: number; extra?: string; layout?: 'loopback' | 'netns'; sidecar?: 'envoy' | 'haproxy' }): string {
   return [
     `name: ${o.name}`,
     `meshes: ${o.meshes ?? '[none]'}`,
     'local:',
     `  layout: ${o.layout ?? 'loopback'}`,
+    ...(o.sidecar ? [`  sidecar: ${o.sidecar}`] : []),
     'load:',
     '  mode: rate',
     '  rate: 200',
@@ -108,13 +109,13 @@ export function currentResult(run: BenchRun): RunResult | undefined {
   return folder ? readResultIn(folder) : undefined;
 }
 
-/** pid → role ("workload", "sidecar-inbound-t1", ...) of the run's processes now. */
+/** pid → role ("workload", "sidecar-workload-t1" (Envoy), "sidecar-inbound-t1" (HAProxy), ...) of the run's processes now. */
 export function runProcesses(runId: string): Map<number, string> {
   const roles = new Map<number, string>();
   for (const pid of processesWith(runId)) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      const role = /workload\/main\.ts/.test(cmdline) ? 'workload' : /(sidecar-(?:inbound|outbound)-t\d+)\.cfg/.exec(cmdline)?.[1];
+      const role = /workload\/main\.ts/.test(cmdline) ? 'workload' : /(sidecar-(?:inbound|outbound|workload|loadgen)-t\d+)\.(?:cfg|json)/.exec(cmdline)?.[1];
       if (role) roles.set(pid, role);
     } catch {
       // it ended while we looked

@@ -43,13 +43,13 @@ test('the workload killed mid-window: trial failed in measure with the signal, t
 });
 
 test('one sidecar killed mid-window: the trial fails naming the sidecar, the next mesh runs, exit 3', async () => {
-  const { run, runId, exit, failedAfterMs } = await killMidWindow({ name: 'sidecar killed', meshes: '[none, istio, appmesh]', repetitions: 1, trial: 2, role: 'sidecar-inbound-t1' });
+  const { run, runId, exit, failedAfterMs } = await killMidWindow({ name: 'sidecar killed', meshes: '[none, istio, appmesh]', repetitions: 1, trial: 2, role: 'sidecar-workload-t1' });
   report('sidecar SIGKILLed mid-window (trial failed after)', failedAfterMs, exit.code);
   assert.is(exit.code, 3, run.stderr());
   const result = currentResult(run)!;
   assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status === 'invalid' ? 'valid' : t.status}`), ['none:valid', 'istio:failed', 'appmesh:valid']);
   const failed = result.trials[1]!;
-  assert.ok(failed.status === 'failed' && failed.stage === 'measure' && failed.error.what === 'sidecar-inbound-t1 exited with signal SIGKILL', JSON.stringify(failed));
+  assert.ok(failed.status === 'failed' && failed.stage === 'measure' && failed.error.what === 'sidecar-workload-t1 exited with signal SIGKILL', JSON.stringify(failed));
   await assertNothingLeft(runId, resultFolders(run.outDir));
 });
 

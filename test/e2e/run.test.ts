@@ -30,7 +30,8 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
   assert.is(result.status, 'completed');
   assert.is(result.schemaVersion, 2);
-  assert.match(result.environment.components.haproxy ?? '', /^\d+\.\d+/);
+  assert.is(result.environment.components.sidecar, 'envoy');
+  assert.match(result.environment.components.envoy ?? '', /\/1\.40\.0\//);
   assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status}`), ['none:valid', 'istio:valid', 'appmesh:valid'], JSON.stringify(result.trials.map((t) => ('reasons' in t ? t.reasons : t.status))));
   for (const t of result.trials) {
     if (t.status !== 'valid') continue;
@@ -41,12 +42,12 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
     assert.ok(t.latency.p50Us > 0 && t.latency.p99Us! >= t.latency.p50Us);
   }
   const istio = result.trials[1]!;
-  assert.ok(istio.status === 'valid' && /istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)/.test(istio.meshLabel));
+  assert.ok(istio.status === 'valid' && istio.meshLabel === 'istio (local: Envoy 1.40 sidecars with Istio\'s defaults, mTLS)', JSON.stringify(istio));
 
   const rows = parse(readFileSync(join(dir, 'out', folder!, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
   assert.equal(rows.map((r) => r.mesh), ['none', 'istio', 'appmesh']);
   // The P50 and its added figure, in µs or, on a slow spell of a loaded machine, in ms.
-  assert.match(io.out(), /istio \(local emulation: HAProxy[^\n]+c2-r500\s+[\d.]+ (?:µs|ms)\s+[+−]/, io.out());
+  assert.match(io.out(), /istio \(local: Envoy 1\.40[^\n]+c2-r500\s+[\d.]+ (?:µs|ms)\s+[+−]/, io.out());
 
   // Resources: roles per mesh, sidecar CPU above zero with load, cores per 1000 rps.
   const roles = (i: number) => {
@@ -55,7 +56,8 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   };
   assert.equal(roles(0), ['workload/app:app', 'loadgen/loadgen:loadgen']);
   for (const i of [1, 2]) {
-    assert.equal(roles(i), ['workload/app:app', 'workload/sidecar-inbound:sidecar', 'loadgen/sidecar-outbound:sidecar', 'loadgen/loadgen:loadgen']);
+    const proxy = i === 1 ? 'istio-proxy' : 'envoy';
+    assert.equal(roles(i), ['workload/app:app', `loadgen/${proxy}:sidecar`, `workload/${proxy}:sidecar`, 'loadgen/loadgen:loadgen']);
     const t = result.trials[i]!;
     if (t.status !== 'valid') continue;
     for (const r of t.resources) {

@@ -55,7 +55,8 @@ async function untilStage(run: BenchRun, stage: Stage): Promise<string> {
 
 async function cancelDuring(stage: Stage): Promise<void> {
   const warmup = stage === 'warmup' ? '2s' : '500ms';
-  const run = startBench(scenarioYaml({ name: `sigterm during ${stage}`, meshes: '[none, istio]', repetitions: 2, warmup }));
+  // HAProxy sidecars: loadConnected reads the outbound sidecar's port from its config.
+  const run = startBench(scenarioYaml({ name: `sigterm during ${stage}`, meshes: '[none, istio]', repetitions: 2, warmup, sidecar: 'haproxy' }));
   const runId = await untilStage(run, stage);
   const signalledMs = performance.now();
   run.child.kill('SIGTERM');

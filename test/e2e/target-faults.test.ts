@@ -19,7 +19,7 @@ function measured(t: unknown): MeasuredTrial {
   return trial;
 }
 
-test('the target resets connections for 2 s: errors classified reset (502 or reset behind a sidecar), trials invalid by the error budget, the run goes on', async () => {
+test('the target resets connections for 2 s: errors classified reset (an HTTP error or a reset behind a sidecar, fewer with App Mesh\'s retries), trials invalid by the error budget, the run goes on', async () => {
   const run = startBench(scenarioYaml({ name: 'rst for 2s', meshes: '[none, appmesh]', duration: '2500ms', extra: fault('reset') }));
   const exit = await exitWithin(run, 45_000);
   report('target resets connections for 2 s (whole run, 2 trials)', exit.ms, exit.code);
@@ -38,12 +38,15 @@ test('the target resets connections for 2 s: errors classified reset (502 or res
   assert.is(decodeHistogram(direct.histograms.errorLatencyUs).totalCount, direct.load.errors);
   assert.match(direct.reasons.join('; '), /failed requests \d+(\.\d)?% exceed the error budget 1\.0%/);
 
-  // Behind HAProxy sidecars a reset upstream reaches the client as HTTP 502 or as a reset of its
-  // own connection (measured here: about half each); nothing else.
+  // Behind App Mesh's Envoys a reset upstream reaches the client as an HTTP error (503) or a reset
+  // of its own connection, and nothing else; App Mesh's default retry policy (2 retries on reset,
+  // connect-failure, 503) retries many of them on a new connection, so fewer fail than direct
+  // (measured 2026-12-07 13:06 UTC: 92 of 500, against about 400 direct), but still far over the budget.
   const meshed = measured(result.trials[1]);
   assert.is(meshed.status, 'invalid');
   const { reset, ...others } = meshed.load.errorsByClass;
-  assert.ok(meshed.load.responsesNon2xx + reset >= 250, JSON.stringify(meshed.load));
+  const meshedFailures = meshed.load.responsesNon2xx + reset;
+  assert.ok(meshedFailures >= 25 && meshedFailures <= direct.load.errors, JSON.stringify(meshed.load));
   assert.equal(Object.values(others), [0, 0, 0], JSON.stringify(meshed.load.errorsByClass));
   assert.match(meshed.reasons.join('; '), /exceed the error budget/);
   await assertNothingLeft(result.runId, resultFolders(run.outDir));

@@ -18,6 +18,12 @@ export interface MeshCertificates {
   clientPemFile: string;
   /** Name the client sidecar verifies the server's certificate against. */
   serverName: string;
+  /**
+   * Each pod's identity as separate certificate and key files (Envoy takes them apart), with its
+   * SPIFFE ID. Both identities serve as client and server, as Istio's workload certificates do:
+   * an Envoy sidecar presents its pod's identity on its inbound and its outbound side.
+   */
+  identities?: Record<'workload' | 'loadgen', { spiffeId: string; certFile: string; keyFile: string }>;
 }
 
 const SERVER_NAME = 'workload.meshbench.local';
@@ -36,18 +42,22 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
-async function issue(dir: string, name: string, san: string, extendedUsage: string): Promise<string> {
+async function issue(dir: string, name: string, san: string, extendedUsage: string): Promise<{ pem: string; crt: string; key: string }> {
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const crt = join(dir, `${name}.crt`);
   const ext = join(dir, `${name}.ext`);
-  await writeFile(ext, `subjectAltName=${san}\nextendedKeyUsage=${extendedUsage}\nbasicConstraints=CA:FALSE\n`);
+  // keyUsage as in Istio's workload certificates; Envoy's SPIFFE validator refuses a leaf without digitalSignature.
+  await writeFile(ext, `subjectAltName=${san}\nextendedKeyUsage=${extendedUsage}\nkeyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n`);
   await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/O=meshbench/CN=${name}`]);
   await openssl(['x509', '-req', '-in', csr, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '2', '-out', crt, '-extfile', ext]);
   const pem = join(dir, `${name}.pem`);
   await writeFile(pem, (await readFile(crt, 'utf8')) + (await readFile(key, 'utf8')), { mode: 0o600 });
-  return pem;
+  return { pem, crt, key };
 }
+
+/** Istio's form: spiffe://<trust domain>/ns/<namespace>/sa/<service account>. */
+const spiffeId = (pod: string) => `spiffe://cluster.local/ns/meshbench/sa/${pod}`;
 
 export async function createMeshCertificates(dir: string): Promise<MeshCertificates> {
   await openssl([
@@ -55,9 +65,18 @@ export async function createMeshCertificates(dir: string): Promise<MeshCertifica
     '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '2', '-subj', '/O=meshbench/CN=meshbench run CA',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
-  const [serverPemFile, clientPemFile] = await Promise.all([
-    issue(dir, 'workload', `DNS:${SERVER_NAME},URI:spiffe://cluster.local/ns/meshbench/sa/workload`, 'serverAuth'),
-    issue(dir, 'loadgen', 'URI:spiffe://cluster.local/ns/meshbench/sa/loadgen', 'clientAuth'),
+  const [server, client] = await Promise.all([
+    issue(dir, 'workload', `DNS:${SERVER_NAME},URI:${spiffeId('workload')}`, 'serverAuth,clientAuth'),
+    issue(dir, 'loadgen', `URI:${spiffeId('loadgen')}`, 'clientAuth,serverAuth'),
   ]);
-  return { caFile: join(dir, 'ca.crt'), serverPemFile, clientPemFile, serverName: SERVER_NAME };
+  return {
+    caFile: join(dir, 'ca.crt'),
+    serverPemFile: server.pem,
+    clientPemFile: client.pem,
+    serverName: SERVER_NAME,
+    identities: {
+      workload: { spiffeId: spiffeId('workload'), certFile: server.crt, keyFile: server.key },
+      loadgen: { spiffeId: spiffeId('loadgen'), certFile: client.crt, keyFile: client.key },
+    },
+  };
 }

@@ -1,7 +1,8 @@
 /**
  * The embedded local platform, in one of two layouts (netns/layout.ts). `loopback`: the workload
- * as a child process on 127.0.0.1 and, for a meshed trial, two HAProxy sidecars dialled on their
- * ports, loaded by the in-process engine. `netns`: pods as network namespaces on two nodes, the
+ * as a child process on 127.0.0.1 and, for a meshed trial, its sidecars dialled on their ports
+ * (an Envoy per pod with the mesh's defaults, envoy/sidecars.ts; or, with `sidecar: haproxy`, the
+ * older HAProxy stand-ins), loaded by the in-process engine. `netns`: pods as network namespaces on two nodes, the
  * loader run inside its pod, sidecars reached by iptables capture, and istio-ambient's real
  * ztunnels (netns-deploy.ts). Everything a trial starts is stopped by teardown(); close() stops
  * what is left and removes the run's working folder.
@@ -11,8 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, MeshbenchError, RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
+import type { LocalMeshProfile, LocalSidecar, MeshAdapter } from '../../meshes/types.ts';
+import { findEnvoy, type EnvoyBinary } from './envoy/binary.ts';
+import { envoyContainer, EnvoySidecars } from './envoy/sidecars.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
-import type { Deployment, DeployRequest, Platform } from '../types.ts';
+import type { Deployment, DeployRequest, LoadChecks, Platform } from '../types.ts';
 import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
@@ -38,6 +42,10 @@ export interface LocalPlatformOptions {
   ztunnelPath?: string;
   /** Versions of what else the run uses (ztunnel), for the result's environment. */
   components?: Readonly<Record<string, string>>;
+  /** The sidecar proxy of meshed trials: Envoy (default) or the HAProxy stand-ins of older results. */
+  sidecar?: LocalSidecar;
+  /** The Envoy to run; found by create() (envoy/binary.ts) when not given. */
+  envoy?: EnvoyBinary;
 }
 
 export class LocalPlatform implements Platform {
@@ -46,6 +54,8 @@ export class LocalPlatform implements Platform {
   readonly proxyVersion: string;
   readonly components: Readonly<Record<string, string>>;
   readonly layout: LocalLayout;
+  readonly sidecar: LocalSidecar;
+  private readonly envoy: EnvoyBinary | null;
   private readonly options: LocalPlatformOptions;
   private readonly processes = new Map<Deployment, Watched>();
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
@@ -53,21 +63,28 @@ export class LocalPlatform implements Platform {
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
   private readonly removeWorkDirOnExit = () => removeTreeSync(this.workDir);
 
-  private constructor(options: LocalPlatformOptions, workDir: string, proxyVersion: string) {
+  private constructor(options: LocalPlatformOptions, workDir: string, proxy: { sidecar: LocalSidecar; version: string; envoy: EnvoyBinary | null }) {
     this.options = options;
     this.workDir = workDir;
-    this.proxyVersion = proxyVersion;
-    this.components = { haproxy: proxyVersion, ...options.components };
+    this.proxyVersion = proxy.version;
+    this.sidecar = proxy.sidecar;
+    this.envoy = proxy.envoy;
+    // Which proxy ran is part of the environment: results of the two do not compare.
+    const proxyComponents: Record<string, string> = proxy.envoy ? { sidecar: 'envoy', envoy: proxy.envoy.build } : { sidecar: 'haproxy', haproxy: proxy.version };
+    this.components = { ...proxyComponents, ...options.components };
     this.layout = options.layout ?? 'loopback';
     process.on('exit', this.removeWorkDirOnExit);
   }
 
   /**
-   * Fails with install advice when HAProxy is missing, and with a clear error when no loopback
-   * port can be had (the local port range is used up), before anything is started.
+   * Fails with install advice when the sidecar proxy (Envoy, or HAProxy when asked for) is missing,
+   * and with a clear error when no loopback port can be had (the local port range is used up),
+   * before anything is started.
    */
   static async create(options: LocalPlatformOptions): Promise<LocalPlatform> {
-    const version = await haproxyVersion();
+    const sidecar = options.sidecar ?? 'envoy';
+    const envoy = sidecar === 'envoy' ? (options.envoy ?? (await findEnvoy())) : null;
+    const version = envoy ? /\/(\d+\.\d+\.\d+)\//.exec(envoy.build)?.[1] ?? 'unknown' : await haproxyVersion();
     // Checked before anything starts: a run that cannot get a port would fail every trial.
     await freeLoopbackPort().catch((e: RunError) => {
       throw new PreflightError({ what: e.what, where: e.where ?? 'local platform', fix: e.fix ?? '', cause: e });
@@ -75,7 +92,7 @@ export class LocalPlatform implements Platform {
     await removeAbandonedWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
     await writeFile(join(workDir, OWNER_FILE), String(process.pid));
-    return new LocalPlatform(options, workDir, version);
+    return new LocalPlatform(options, workDir, { sidecar, version, envoy });
   }
 
   async deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment> {
@@ -99,7 +116,26 @@ export class LocalPlatform implements Platform {
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
       let targetPort = workloadPort;
 
-      if (profile.sidecars) {
+      let checks: LoadChecks | undefined;
+      if (profile.sidecars && this.envoy && profile.envoy) {
+        const certs = profile.mtls ? await this.meshCertificates() : null;
+        const envoy = await EnvoySidecars.start({
+          envoyPath: this.envoy.path,
+          defaults: profile.envoy,
+          certs,
+          layout: { kind: 'loopback', appPort: workloadPort },
+          dir: this.workDir,
+          tag: `t${req.trial.index}`,
+          container: envoyContainer(req.mesh),
+          readyTimeoutMs: readyMs,
+          signal,
+        });
+        started.push(...envoy.processes);
+        containers.push(...envoy.containers().map((c) => ({ kind: 'process' as const, ...c })));
+        targetPort = Number(envoy.loopbackTarget.port);
+        let before: Awaited<ReturnType<EnvoySidecars['traffic']>> | undefined;
+        checks = { before: async () => void (before = await envoy.traffic()), after: async () => envoy.requireCrossed(before!) };
+      } else if (profile.sidecars) {
         const certs = profile.mtls ? await this.meshCertificates() : null;
         const [inboundPort, outboundPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
         const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs };
@@ -120,8 +156,8 @@ export class LocalPlatform implements Platform {
       await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
       const lost = new AbortController();
       const deployment: Deployment = {
-        load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`) },
-        meshLabel: localEmulationLabel(req.mesh, profile, this.proxyVersion),
+        load: { where: 'in-process', targetUrl: new URL(`http://127.0.0.1:${targetPort}/`), ...(checks && { checks }) },
+        meshLabel: this.label(req.mesh, profile),
         containers,
         lost: lost.signal,
       };
@@ -162,7 +198,12 @@ export class LocalPlatform implements Platform {
   private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
     const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
     if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
-    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => localEmulationLabel(mesh, p, this.proxyVersion) };
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p) };
+  }
+
+  /** "istio (local: Envoy 1.40 sidecars with Istio's defaults, mTLS)", or the HAProxy emulation's name. */
+  private label(mesh: MeshAdapter, profile: LocalMeshProfile): string {
+    return localEmulationLabel(mesh, profile, this.proxyVersion, this.envoy && profile.envoy ? 'envoy' : 'haproxy');
   }
 
   private meshCertificates(): Promise<MeshCertificates> {

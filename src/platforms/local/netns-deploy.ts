@@ -3,7 +3,9 @@
  * workload pod on node B, the loader pod on node A, so every mesh crosses the same node-to-node
  * link. The loader dials the workload pod's own address; what is in between is the mesh's:
  *   none:          nothing;
- *   sidecars:      HAProxy in each pod, the traffic captured by iptables as istio-init does (capture.ts);
+ *   sidecars:      an Envoy in each pod with the mesh's defaults (envoy/sidecars.ts), or HAProxy with
+ *                  `sidecar: haproxy`, the traffic captured by iptables as istio-init does (capture.ts);
+ *                  with Envoy the trial fails unless its own counters show the load crossing both;
  *   istio-ambient: the real ztunnel on each node (ztunnel/ambient.ts), and the trial fails unless
  *                  the ztunnels' own counters show the loader's connections crossing both over mTLS.
  * Everything runs inside the trial's own topology, so teardown ends processes by pid and then
@@ -19,6 +21,9 @@ import type { MeshCertificates } from './certs.ts';
 import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { guardNetns, type NetnsGuard } from './netns/guard.ts';
 import { applySidecarCapture, ISTIO_CAPTURE } from './netns/capture.ts';
+import type { EnvoyBinary } from './envoy/binary.ts';
+import { envoyContainer, EnvoySidecars, type SidecarPod } from './envoy/sidecars.ts';
+import type { SidecarTraffic } from './envoy/stats.ts';
 import type { LoaderSettings } from '../../loader-settings.ts';
 import { podLoad } from './netns/pod-loader.ts';
 import { waitForHttpInNetns } from './netns/ready.ts';
@@ -40,6 +45,8 @@ export interface NetnsDeployContext {
   /** The scenario's load, less what each trial sets (target, rate, connections). */
   load: Omit<LoaderSettings, 'target' | 'rateRps' | 'connections'>;
   ztunnelPath: string | null;
+  /** The Envoy of the sidecars; null: HAProxy sidecars (`sidecar: haproxy`). */
+  envoy: EnvoyBinary | null;
   meshCertificates(): Promise<MeshCertificates>;
   /** The name outputs use for an emulated mesh (localEmulationLabel). */
   label(mesh: DeployRequest['mesh'], profile: LocalMeshProfile): string;
@@ -56,6 +63,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
   await mkdir(trialDir, { recursive: true });
   const started: ManagedProcess[] = [];
   let ambient: AmbientDataPlane | undefined;
+  let envoy: EnvoySidecars | undefined;
   let tearingDown = false;
   let topology: NetnsTopology | undefined;
   let removed: Promise<void> | undefined;
@@ -84,6 +92,25 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       if (!c.ztunnelPath) throw new RunError({ what: `${req.mesh.name} needs ztunnel, and the platform was set up without it`, where: 'local platform (istio-ambient)', fix: 'this is a meshbench bug: the run\'s set-up looks for ztunnel when a mesh needs it' });
       ambient = await AmbientDataPlane.start({ topology, ztunnelPath: c.ztunnelPath, workDir: trialDir, runId: c.runId, appPort: APP_PORT, workerThreads: profile.proxyThreads, readyTimeoutMs: c.readyTimeoutMs, signal });
       containers.push(...ambient.containers().map((z) => ({ kind: 'process' as const, ...z })));
+    } else if (profile.sidecars && c.envoy && profile.envoy) {
+      const certs = profile.mtls ? await c.meshCertificates() : null;
+      const { ports } = profile.envoy;
+      const capture = { proxyUid: ports.proxyUid, outboundPort: ports.outbound, inboundPort: ports.inbound, inboundExcludedPorts: ports.inboundExcluded };
+      await applySidecarCapture(loadgen.netns, capture);
+      await applySidecarCapture(workload.netns, capture);
+      envoy = await EnvoySidecars.start({
+        envoyPath: c.envoy.path,
+        defaults: profile.envoy,
+        certs,
+        layout: { kind: 'netns', appPort: APP_PORT, pods: { loadgen, workload } },
+        dir: trialDir,
+        tag: `t${req.trial.index}`,
+        container: envoyContainer(req.mesh),
+        readyTimeoutMs: c.readyTimeoutMs,
+        signal,
+      });
+      started.push(...envoy.processes);
+      containers.push(...envoy.containers().map((e) => ({ kind: 'process' as const, ...e })));
     } else if (profile.sidecars) {
       const certs = profile.mtls ? await c.meshCertificates() : null;
       const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid };
@@ -115,7 +142,9 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     ambient?.watchLoss(onLost);
 
     const dp = ambient;
+    const sidecars = envoy;
     let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
+    let sidecarsBefore: Record<SidecarPod, SidecarTraffic> | undefined;
     const { level } = req.trial;
     const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
     const loader = podLoad({
@@ -130,6 +159,10 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
         // connections as the rate needs them (200 rps used 2 of 4 in a 1 s window), and a bypassed
         // data plane shows none at all.
         after: async () => requireMutualTls(dp, before!, 1),
+      }),
+      ...(sidecars && {
+        before: async () => void (sidecarsBefore = await sidecars.traffic()),
+        after: async () => sidecars.requireCrossed(sidecarsBefore!),
       }),
     });
     stopLoader = () => loader.stop();

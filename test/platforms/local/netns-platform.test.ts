@@ -48,10 +48,10 @@ async function load(d: Deployment) {
 
 const netnsOf = (pid: number) => execFileSync('ip', ['netns', 'identify', String(pid)], { encoding: 'utf8' }).trim();
 
-test('none and istio: the loader runs in its pod on node A and dials the workload pod on node B; istio\'s sidecars are reached by capture, as uid 1337', async () => {
+test('none, istio and appmesh: the loader runs in its pod on node A and dials the workload pod on node B; the Envoy sidecars are reached by capture, as gid 1337', async () => {
   const p = await platform();
   try {
-    for (const [index, mesh] of [[0, 'none'], [1, 'istio']] as const) {
+    for (const [index, mesh] of [[0, 'none'], [1, 'istio'], [3, 'appmesh']] as const) {
       const d = await p.deploy({ trial: trial(index, mesh), mesh: meshes[mesh], workload }, new AbortController().signal);
       const prefix = `meshbench-${runId}-t${index}-`;
       // The target is the workload pod's own address and app port, for every mesh: no proxy port is dialled.
@@ -66,16 +66,33 @@ test('none and istio: the loader runs in its pod on node A and dials the workloa
       assert.ok(app?.kind === 'process');
       if (app?.kind === 'process') assert.is(netnsOf(app.pid), `${prefix}workload`);
       const sidecars = d.containers.filter((c) => c.role === 'sidecar');
-      assert.is(sidecars.length, mesh === 'istio' ? 2 : 0);
+      assert.is(sidecars.length, mesh === 'none' ? 0 : 2);
       for (const s of sidecars) {
         if (s.kind !== 'process') continue;
         assert.is(netnsOf(s.pid), `${prefix}${s.pod}`);
-        assert.match(readFileSync(`/proc/${s.pid}/status`, 'utf8'), /^Uid:\s+1337\s/m);
+        // The capture rules leave gid 1337's connections alone, as istio-init's do.
+        assert.match(readFileSync(`/proc/${s.pid}/status`, 'utf8'), /^Gid:\s+1337\s/m);
       }
-      if (mesh === 'istio') assert.match(execFileSync('ip', ['netns', 'exec', `${prefix}loadgen`, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' }), /-A ISTIO_OUTPUT -j ISTIO_REDIRECT/);
+      if (mesh !== 'none') assert.match(execFileSync('ip', ['netns', 'exec', `${prefix}loadgen`, 'iptables-save', '-t', 'nat'], { encoding: 'utf8' }), /-A ISTIO_OUTPUT -j ISTIO_REDIRECT/);
       await p.teardown(d);
       assert.equal(leftovers(prefix), [], `${mesh}: nothing of the trial is left`);
     }
+  } finally {
+    await p.close();
+  }
+  assert.equal(processesWith(runId), []);
+});
+
+test('istio on Envoy: a loader whose pod is no longer captured bypasses its sidecar, and the trial fails from Envoy\'s own counters', async () => {
+  const p = await platform();
+  try {
+    const d = await p.deploy({ trial: trial(4, 'istio'), mesh: meshes.istio, workload }, new AbortController().signal);
+    assert.is(d.meshLabel, 'istio (local: Envoy 1.40 sidecars with Istio\'s defaults, mTLS)');
+    execFileSync('ip', ['netns', 'exec', `meshbench-${runId}-t4-loadgen`, 'iptables', '-t', 'nat', '-F']);
+    const error = await load(d).then(() => null, (e: unknown) => e as { what?: string });
+    assert.match(String(error?.what), /^requests did not cross the sidecar \(Envoy stats\): client sidecar: 0 outbound request\(s\), 0 sent upstream; server sidecar: \d+ inbound request\(s\)/);
+    await p.teardown(d);
+    assert.equal(leftovers(`meshbench-${runId}-t4-`), []);
   } finally {
     await p.close();
   }

@@ -78,7 +78,7 @@ function tlsStatus(port: number, platform: LocalPlatform, withClientCert: boolea
 }
 
 test('istio emulation: traffic flows through mTLS sidecars; the inbound sidecar refuses plaintext and anonymous TLS', async () => {
-  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  const platform = await LocalPlatform.create({ sidecar: 'haproxy', runId, cpuCount: 2, requestTimeoutMs: 10_000 });
   try {
     const d = await deploy(platform, 'istio', 0);
     assert.match(d.meshLabel, /^istio \(local emulation: HAProxy \d+\.\d+ sidecars, mTLS, 2 threads\)$/);
@@ -108,7 +108,7 @@ test('istio emulation: traffic flows through mTLS sidecars; the inbound sidecar 
 });
 
 test('appmesh emulation: plaintext between sidecars, one proxy thread per core', async () => {
-  const platform = await LocalPlatform.create({ runId, cpuCount: 3, requestTimeoutMs: 10_000 });
+  const platform = await LocalPlatform.create({ sidecar: 'haproxy', runId, cpuCount: 3, requestTimeoutMs: 10_000 });
   try {
     const d = await deploy(platform, 'appmesh', 1);
     assert.match(d.meshLabel, /plaintext, 3 threads\)$/);
@@ -121,7 +121,7 @@ test('appmesh emulation: plaintext between sidecars, one proxy thread per core',
 });
 
 test('none: the target is the workload itself', async () => {
-  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  const platform = await LocalPlatform.create({ sidecar: 'haproxy', runId, cpuCount: 2, requestTimeoutMs: 10_000 });
   try {
     const d = await deploy(platform, 'none', 2);
     assert.equal(d.containers.map((c) => c.role), ['app', 'loadgen']);
@@ -132,7 +132,7 @@ test('none: the target is the workload itself', async () => {
 });
 
 test('a deployment reports a process that dies on its own, naming it, and not the ones teardown stops', async () => {
-  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  const platform = await LocalPlatform.create({ sidecar: 'haproxy', runId, cpuCount: 2, requestTimeoutMs: 10_000 });
   try {
     const d = await deploy(platform, 'appmesh', 4);
     const outbound = d.containers.find((c) => c.container === 'sidecar-outbound');
@@ -173,7 +173,7 @@ test('a port another process took: the sidecar is not taken for ready; it fails 
 });
 
 test('an aborted deploy stops what it started', async () => {
-  const platform = await LocalPlatform.create({ runId, cpuCount: 2, requestTimeoutMs: 10_000 });
+  const platform = await LocalPlatform.create({ sidecar: 'haproxy', runId, cpuCount: 2, requestTimeoutMs: 10_000 });
   const controller = new AbortController();
   const deploying = platform.deploy(
     { trial: { index: 3, mesh: 'istio', level: { id: 'c1', connections: 1, targetRps: null }, repetition: 1 }, mesh: meshes.istio, workload },
