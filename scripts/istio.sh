@@ -10,6 +10,7 @@
 #   scripts/istio.sh is-built   exit 0 when every binary is there with the pinned version stamp
 #   scripts/istio.sh path       prints the folder; exit 1 when it is not built
 #   scripts/istio.sh version    prints the version stamp the binaries carry
+#   scripts/istio.sh pseudo-version   prints the istio.io/istio module version built
 #
 # Cache: ${XDG_CACHE_HOME:-$HOME/.cache}/meshbench/istio-<stamp>/. Why a pseudo-version: the proxy
 # serves istio.io/istio only as pseudo-versions of master (no release tags are importable modules);
@@ -80,5 +81,6 @@ case "${1:-}" in
   path)
     if is_built; then echo "$DEST"; else echo "istio $STAMP is not built at $DEST: run scripts/istio.sh build" >&2; exit 1; fi ;;
   version) echo "$STAMP" ;;
-  *) echo "usage: $0 build|is-built|path|version" >&2; exit 2 ;;
+  pseudo-version) echo "$PSEUDO" ;;
+  *) echo "usage: $0 build|is-built|path|version|pseudo-version" >&2; exit 2 ;;
 esac
