@@ -1,5 +1,5 @@
 import type { EnvoySidecarDefaults, MeshAdapter } from './types.ts';
-import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
+import { injected, istiodPods, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 
 /** Istio's default proxy concurrency is 2 worker threads per sidecar (meshConfig defaultConfig.concurrency). */
 export const ISTIO_DEFAULT_PROXY_CONCURRENCY = 2;
@@ -64,7 +64,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
     clusterObjects: [],
     namespacedObjects: objects,
     dataPlaneContainers: ['istio-proxy'],
-    dataPlanePods: [],
+    dataPlanePods: [istiodPods(o.istio.revision)],
     // Istio >= 1.27 can inject the proxy as a native sidecar; otherwise the Job asks it to quit.
     jobTermination: { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } },
   };

@@ -160,7 +160,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
   const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
-  assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
+  assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['control-plane', 'istio-system', 'discovery'], ['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
   const noWaypoint = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { ...s.kubernetes.istio, waypoint: false } } }, 'istio-ambient', 'r');
   assert.is(noWaypoint.find((o) => o.kind === 'Gateway'), undefined);
