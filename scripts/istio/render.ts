@@ -89,7 +89,15 @@ function setEnv(c: Container, name: string, value: string): void {
   c.env = [...(c.env ?? []).filter((e) => e.name !== name), { name, value }];
 }
 
-function cniForNode(ds: DaemonSet, n: TierNode): DaemonSet {
+/**
+ * The agents are hostNetwork pods of one host: the second would fail to bind the first's metrics
+ * port, so each node's agent takes its own (15014, 15114, ...). Its readiness port 8000 is a
+ * constant in install-cni; only one agent binds it (install-cni ignores the error), so either
+ * node's readiness probe reads the first agent's /readyz: a shared port this tier cannot avoid.
+ */
+export const cniMonitoringPort = (nodeIndex: number) => 15014 + 100 * nodeIndex;
+
+function cniForNode(ds: DaemonSet, n: TierNode, nodeIndex: number): DaemonSet {
   const p = nodePaths(n);
   return perNode(ds, n, (spec) => {
     const c = spec.containers.find((x) => x.name === 'install-cni');
@@ -110,6 +118,7 @@ function cniForNode(ds: DaemonSet, n: TierNode): DaemonSet {
     });
     setEnv(c, 'ALLOW_SWITCH_TO_HOST_NS', 'false');
     setEnv(c, 'CNI_AGENT_RUN_DIR', p.agentRunDir);
+    setEnv(c, 'MONITORING_PORT', String(cniMonitoringPort(nodeIndex)));
   });
 }
 
@@ -128,7 +137,7 @@ export function adaptForTier(manifest: string, nodes: TierNode[]): Obj[] {
     const o = doc.toJS() as Obj | null;
     if (!o || typeof o !== 'object') continue;
     const md = o.metadata as { name?: string } | undefined;
-    if (o.kind === 'DaemonSet' && md?.name === 'istio-cni-node') out.push(...nodes.map((n) => cniForNode(o as unknown as DaemonSet, n) as unknown as Obj));
+    if (o.kind === 'DaemonSet' && md?.name === 'istio-cni-node') out.push(...nodes.map((n, i) => cniForNode(o as unknown as DaemonSet, n, i) as unknown as Obj));
     else if (o.kind === 'DaemonSet' && md?.name === 'ztunnel') out.push(...nodes.map((n) => ztunnelForNode(o as unknown as DaemonSet, n) as unknown as Obj));
     else out.push(o);
   }

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { adaptForTier, imagesOf, NODE_LABEL, nodePaths, renderIstio, type IstioImages } from '../../scripts/istio/render.ts';
+import { adaptForTier, cniMonitoringPort, imagesOf, NODE_LABEL, nodePaths, renderIstio, type IstioImages } from '../../scripts/istio/render.ts';
 import { repoRoot } from '../helpers.ts';
 import { SchemaValidator } from '../platforms/kubernetes/schema-validator.ts';
 import { parseAllDocuments } from 'yaml';
@@ -62,7 +62,7 @@ test('the sidecar injector: its webhook names istiod and carries the revision la
 });
 
 test('one istio-cni and one ztunnel DaemonSet per node, pinned to it, with its own paths; no /host/proc', () => {
-  for (const n of nodes) {
+  for (const [i, n] of nodes.entries()) {
     const p = nodePaths(n);
     const cni = named('DaemonSet', `istio-cni-node-${n.name}`);
     assert.ok(cni, `no istio-cni DaemonSet for ${n.name}`);
@@ -80,6 +80,7 @@ test('one istio-cni and one ztunnel DaemonSet per node, pinned to it, with its o
     assert.is(c.image, images['install-cni']);
     assert.is(env(c, 'ALLOW_SWITCH_TO_HOST_NS'), 'false');
     assert.is(env(c, 'CNI_AGENT_RUN_DIR'), p.agentRunDir);
+    assert.is(env(c, 'MONITORING_PORT'), String(cniMonitoringPort(i)));
     assert.ok(c.volumeMounts!.some((m) => m.name === 'cni-netns-dir' && m.mountPath === `/host${p.netnsDir}`));
     const zt = named('DaemonSet', `ztunnel-${n.name}`);
     assert.ok(zt, `no ztunnel DaemonSet for ${n.name}`);
