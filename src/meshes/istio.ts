@@ -22,6 +22,9 @@ export const ISTIO_ENVOY_DEFAULTS: EnvoySidecarDefaults = {
   forwardClientCert: true,
 };
 
+/** Envoy's TLS handshake counters (listener and cluster), which the mTLS proof reads (platforms/kubernetes/mtls-proof.ts). */
+export const MTLS_STATS = '.*\\.ssl\\.(handshake|no_certificate)$';
+
 const RESOURCE_ANNOTATIONS = { cpu: 'proxyCPU', memory: 'proxyMemory', cpuLimit: 'proxyCPULimit', memoryLimit: 'proxyMemoryLimit' } as const;
 
 /** sidecar.istio.io/proxyCPU and friends, for the requests and limits the scenario sets. */
@@ -38,7 +41,8 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
   const on = injected(o.placement);
   const pod = (inject: boolean): PodOverlay => ({
     labels: { 'sidecar.istio.io/inject': String(inject) },
-    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency }), ...resourceAnnotations(o) } : {},
+    // The TLS handshake stats are outside Istio's default stats inclusion list; meshbench reads them to prove mTLS.
+    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), ...resourceAnnotations(o) } : {},
   });
   const objects: KubernetesObject[] = [
     {

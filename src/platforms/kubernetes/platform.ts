@@ -12,6 +12,7 @@ import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { checkDataPlane } from './data-plane.ts';
+import { judgeMtls, mtlsWitnesses, readMtls } from './mtls-proof.ts';
 import { componentVersions, readClusterFacts, type ClusterFacts } from './environment.ts';
 import type { MeshRequirement } from './mesh-requirements.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
@@ -80,7 +81,7 @@ export class KubernetesPlatform implements Platform {
   private readonly o: KubernetesPlatformOptions;
   /** Proxy images and native-sidecar use seen in the trials' pods so far. */
   private readonly watches = new Map<string, PodWatch>();
-  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {} };
+  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string>; mtls: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {}, mtls: {} };
   /** Each node's clock against this process's, measured once per run when a trial first uses the node. */
   private readonly clocks: NodeClocks;
   /** The widest spread of the load pods' window starts so far, ms. */
@@ -91,6 +92,7 @@ export class KubernetesPlatform implements Platform {
     return {
       ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars),
       ...this.seen.images,
+      ...this.seen.mtls,
       ...this.clocks.components(),
       ...(this.startSpreadMs === null ? {} : { "load pods' window start spread (widest)": `${this.startSpreadMs} ms` }),
     };
@@ -181,6 +183,10 @@ export class KubernetesPlatform implements Platform {
       nativeSidecars = probe.nativeSidecars;
     }
     const { request } = loaderRequest(s, { ...base, nativeSidecars });
+    // Mutual TLS is proven from the proxies' own counters over the trial, not taken from the policy.
+    // (kwok's simulated nodes carry no traffic and run no proxy to ask.)
+    const witnesses = s.kubernetes.mtls && !this.cluster.simulated ? mtlsWitnesses(t.trial.mesh, t.known) : [];
+    const mtlsBefore = witnesses.length > 0 ? (await readMtls(client, witnesses, ctx.signal)).counts : new Map<string, number>();
     const load = await runInClusterLoad<O>(client, {
       request,
       bundle: this.o.bundle,
@@ -215,6 +221,13 @@ export class KubernetesPlatform implements Platform {
     const loaderPlane = checkDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement, pods: loaderPods });
     if (loaderPlane.problems.length > 0) {
       throw new RunError({ what: `mesh ${t.trial.mesh} was not in the load generator's pods:\n${loaderPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${t.namespace}`, fix: loaderPlane.problems[0]!.fix });
+    }
+    if (witnesses.length > 0) {
+      const mtls = judgeMtls(t.trial.mesh, mtlsBefore, await readMtls(client, witnesses, ctx.signal));
+      if (!mtls.proven) {
+        throw new RunError({ what: `mesh ${t.trial.mesh} did not carry the trial over mutual TLS: ${mtls.text}`, where: `namespace ${t.namespace}`, fix: 'check the PeerAuthentication and DestinationRules that apply (istioctl x describe pod POD -n NAMESPACE), or set kubernetes.mtls: false to measure without it' });
+      }
+      this.seen.mtls[`mutual TLS, ${t.trial.mesh} level ${t.trial.level}`] = mtls.text;
     }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }

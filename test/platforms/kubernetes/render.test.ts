@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../../src/cli/main.ts';
 import { dataPlaneContainersOf, MESH_NAMES, meshAdapter, meshes, PLACEMENTS, type KubernetesObject } from '../../../src/meshes/index.ts';
+import { MTLS_STATS } from '../../../src/meshes/istio.ts';
 import { meshOptions, OWNER_LABELS, renderTrial } from '../../../src/platforms/kubernetes/render.ts';
 import { workloadService } from '../../../src/platforms/kubernetes/workload.ts';
 import { readScenarioFile } from '../../../src/scenario/parse.ts';
@@ -115,7 +116,10 @@ test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext Desti
   assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
   assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
   const annotations = (find(revised, 'Deployment') as Obj).spec.template.metadata.annotations;
-  assert.equal(annotations, { 'proxy.istio.io/config': '{"concurrency":4}', 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
+  assert.equal(annotations, { 'proxy.istio.io/config': JSON.stringify({ concurrency: 4, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
+  // The stats the mTLS proof reads are kept: Envoy matches the regexp against its own stat names.
+  for (const stat of ['listener.0.0.0.0_15006.ssl.handshake', 'listener.0.0.0.0_15006.ssl.no_certificate']) assert.match(stat, new RegExp(MTLS_STATS));
+  assert.not.match('listener.0.0.0.0_15006.ssl.ciphers.TLS_AES_128_GCM_SHA256', new RegExp(MTLS_STATS));
 });
 
 test('placement: both pods, the server only, or none carry a sidecar', async () => {
