@@ -38,7 +38,8 @@ refs() {
 ref_of() { refs | sed -n "s/^$1=//p"; }
 
 libs() { # the shared libraries of the given binaries, as --file arguments at their own paths
-  ldd "$@" 2> /dev/null | grep -o '/[^ ]*' | sort -u | while read -r l; do echo "--file=$(readlink -f "$l"):$l:0755"; done
+  # (ldd heads each file's list with "FILE:" when given several: only the indented lines are libraries.)
+  ldd "$@" 2> /dev/null | grep $'^\t' | grep -o '/[^ ]*' | sort -u | while read -r l; do echo "--file=$(readlink -f "$l"):$l:0755"; done
 }
 
 iptables_files() { # Debian's iptables multi-binaries, their links, modules and libraries
@@ -63,7 +64,7 @@ image() { # role, then mkimage arguments
   local role=$1 ref sum; shift
   ref=$(ref_of "$role")
   # The files' contents count, not only their names.
-  sum=$( { printf '%s\n' "$ref" "$@"; sha256sum "$MKIMAGE"; for a in "$@"; do [[ $a == --file=* ]] && a=${a#--file=} && sha256sum "${a%%:*}"; done; } | sha256sum | cut -c1-12)
+  sum=$( { printf '%s\n' "$ref" "$@"; sha256sum "$MKIMAGE"; for a in "$@"; do if [[ $a == --file=* ]]; then a=${a#--file=}; sha256sum "${a%%:*}"; fi; done; } | sha256sum | cut -c1-12)
   if [[ ! -f $OUT/$role-$sum.tar ]]; then
     rm -f "$OUT/$role"-*.tar "$OUT/$role"-*.tar.ref
     python3 "$MKIMAGE" "$OUT/$role-$sum.tar.tmp" "$ref" "$@" >&2

@@ -67,7 +67,7 @@ test('one istio-cni and one ztunnel DaemonSet per node, pinned to it, with its o
     const cni = named('DaemonSet', `istio-cni-node-${n.name}`);
     assert.ok(cni, `no istio-cni DaemonSet for ${n.name}`);
     const s = podSpec(cni!);
-    assert.equal(s.nodeSelector, { 'kubernetes.io/hostname': n.name });
+    assert.is(s.nodeSelector?.['kubernetes.io/hostname'], n.name);
     assert.is((cni!.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[NODE_LABEL], n.name);
     const host = Object.fromEntries(s.volumes.map((v) => [v.name, v.hostPath?.path]));
     assert.is(host['cni-bin-dir'], p.cniBinDir);
