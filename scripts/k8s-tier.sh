@@ -60,8 +60,10 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $MODE == kwok || $MODE == real ]] || { echo "--nodes takes kwok or real, not '$MODE'" >&2; exit 2; }
 [[ $ISTIO == 0 || $MODE == real ]] || { echo "--istio needs real nodes: start --nodes real --istio" >&2; exit 2; }
-# A second tier beside the first needs its own run folder (MESHBENCH_TIER_RUN); ports are free ones.
-if [[ $MODE == real ]]; then RUN=${MESHBENCH_TIER_RUN:-$WORK/run-real}; else RUN=${MESHBENCH_TIER_RUN:-$WORK/run}; fi
+# A second tier beside the first (another checkout's tests on the same machine and cache) needs its
+# own run folder, MESHBENCH_TIER_RUN (the real tier's is that with -real); ports are free ones.
+RUN=${MESHBENCH_TIER_RUN:-$WORK/run}
+[[ $MODE == real ]] && RUN=$RUN-real
 # Ports apart from the usual ones (and from the spike's); the real tier's apart from the kwok tier's.
 PORT_VARS="ETCD_PORT ETCD_PEER_PORT API_PORT KCM_PORT SCHED_PORT KWOK_PORT KUBELET_HEALTHZ_PORT KUBELET_HEALTHZ_PORT2 KPROXY_HEALTH_PORT KPROXY_METRICS_PORT DNS_READY_PORT"
 if [[ $MODE == real ]]; then
@@ -162,8 +164,13 @@ EOF
 metrics_list() { [[ $(apicurl -f "$API/api/v1/nodes/$1/proxy/metrics/nodes/$1/metrics/resource") == *"pod=\"$2\""* ]]; }
 
 start() {
-  built || { echo "the tier is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
-  [[ $MODE == real ]] && real_preconditions
+  if [[ $MODE == real ]]; then
+    # kwok is not needed here: only the control plane and the node binaries.
+    control_plane_built || { echo "the tier's control plane is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
+    real_preconditions
+  else
+    built || { echo "the tier is not built in $WORK: run scripts/k8s-tier.sh build (or ./scripts/setup.sh --test)" >&2; exit 1; }
+  fi
   mkdir -p "$RUN" "$LOGS" "$PIDS"
   local t0=$SECONDS n
   pick_ports

@@ -19,7 +19,9 @@ if [ "${1:-}" = "--test" ]; then
   [ -x /usr/lib/cni/bridge ] || missing+=(containernetworking-plugins)
   command -v conntrack >/dev/null 2>&1 || missing+=(conntrack)
   command -v iptables >/dev/null 2>&1 || missing+=(iptables)
-  command -v gcc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+  ls /usr/lib/*/libc.a >/dev/null 2>&1 || missing+=(libc6-dev)
+  command -v python3 >/dev/null 2>&1 || missing+=(python3)
   # Istio on the real nodes: stopping the tier checks for and removes istio-cni's ipsets.
   command -v ipset >/dev/null 2>&1 || missing+=(ipset)
 fi

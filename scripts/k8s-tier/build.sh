@@ -11,6 +11,12 @@ go_bin() {
   echo "$go"
 }
 
+control_plane_built() {
+  [[ -x $BIN/etcd && -x $BIN/kube-apiserver && -x $BIN/kube-controller-manager && -x $BIN/kube-scheduler ]] || return 1
+  local v
+  v=$("$BIN/kube-apiserver" --version 2>/dev/null) && [[ $v == "Kubernetes $K8S_VERSION" ]]
+}
+
 # Binaries present and stamped with the pinned versions: nothing to build.
 built() {
   [[ -x $BIN/etcd && -x $BIN/kube-apiserver && -x $BIN/kube-controller-manager && -x $BIN/kube-scheduler && -x $BIN/kwok ]] || return 1
@@ -122,6 +128,7 @@ extras_built() {
   [[ -x $BIN/coredns && -x $BIN/fortio ]] || return 1
   local v
   v=$("$BIN/coredns" -version 2>/dev/null) && [[ $v == *"CoreDNS-${COREDNS_VERSION#v}"* ]] || return 1
+  v=$("$BIN/coredns" -plugins 2>/dev/null) && [[ $v == *bind* ]] || return 1
   v=$("$BIN/fortio" version 2>/dev/null) && [[ $v == "${FORTIO_VERSION#v}"* ]] || return 1
 }
 
@@ -136,6 +143,7 @@ import (
 	"github.com/coredns/coredns/core/dnsserver"
 	"github.com/coredns/coredns/coremain"
 
+	_ "github.com/coredns/coredns/plugin/bind"
 	_ "github.com/coredns/coredns/plugin/errors"
 	_ "github.com/coredns/coredns/plugin/kubernetes"
 	_ "github.com/coredns/coredns/plugin/loadbalance"
@@ -145,7 +153,7 @@ import (
 )
 
 func init() {
-	dnsserver.Directives = []string{"ready", "errors", "log", "loadbalance", "whoami", "kubernetes"}
+	dnsserver.Directives = []string{"bind", "ready", "errors", "log", "loadbalance", "kubernetes", "whoami"}
 }
 
 func main() { coremain.Run() }

@@ -64,6 +64,8 @@ egressSelections:
 - name: cluster
   connection: {proxyProtocol: HTTPConnect, transport: {uds: {udsName: $RUN/egress.sock}}}
 EOF
+  # The kwok tier's stages and node metrics; the real nodes have none.
+  [[ $MODE == real ]] && return 0
   local k=$SHARE/kwok first=${NODES%% *} f
   {
     # kwokctl's default stages: nodes become Ready and heartbeat; pods become Ready, Job pods complete, deleted pods go.

@@ -128,10 +128,10 @@ host_snapshot() {
   done | sort
   ip -o link show 2> /dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep -E "^($NET_BR|mbcni[0-9]+)$" | sed 's/^/link /'
   ip -o link show type veth 2> /dev/null | grep -E "master ($NET_BR|mbcni[0-9]+) " | awk -F': ' '{print "link " $2}' | sed 's/@.*//'
-  awk -v a="$RUN/" '{ if (index($2, a) == 1 || $2 ~ /^\/run\/netns\/cni-/ || $2 ~ /^\/run\/containerd/ || $2 ~ /^\/var\/lib\/kubelet/) print "mount " $2 }' /proc/mounts | sort
+  awk -v a="$RUN/" '{ if (index($2, a) == 1 || $2 ~ /^\/run\/containerd/) print "mount " $2 }' /proc/mounts | sort
   for t in $SYSCTLS; do echo "sysctl $t=$(sysctl -n "$t" 2> /dev/null || echo '?')"; done
   for t in /sys/fs/cgroup/*/meshbench-tier-node-* /sys/fs/cgroup/*/kubepods; do [[ -d $t ]] && echo "cgroup $t"; done
-  for t in /run/containerd /var/lib/cni /run/netns/cni-*; do [[ -e $t ]] && echo "path $t"; done
+  for t in /run/containerd /var/lib/cni; do [[ -e $t ]] && echo "path $t"; done
   return 0
 }
 
@@ -139,7 +139,7 @@ host_net_up() {
   mkdir -p "$RUN"
   if [[ ! -f $RUN/host.orig ]]; then
     for s in $SYSCTLS; do echo "$s=$(sysctl -n "$s" 2> /dev/null || echo '?')"; done > "$RUN/sysctl.orig"
-    { for p in /run/containerd /var/lib/cni /run/netns; do [[ -e $p ]] && echo "$p"; done; } > "$RUN/paths.orig" || true
+    { for p in /run/containerd /var/lib/cni; do [[ -e $p ]] && echo "$p"; done; } > "$RUN/paths.orig" || true
     touch "$RUN/host.orig"
   fi
   ip link show "$NET_BR" > /dev/null 2>&1 || ip link add "$NET_BR" type bridge
@@ -155,8 +155,9 @@ host_net_up() {
   iptables -C FORWARD -j MESHBENCH-TIER-GUARD 2> /dev/null || iptables -I FORWARD 1 -j MESHBENCH-TIER-GUARD
   # Each kubelet's cgroup root, in every v1 hierarchy (cpuset's must carry cpus and mems to take tasks).
   for ((i = 0; i < REAL_NODES; i++)); do
+    # Every hierarchy the kubelet checks, the named systemd one included (not the v2 `unified`).
     for c in /sys/fs/cgroup/*/; do
-      [[ $c == */unified/ || $c == */systemd/ ]] && continue
+      [[ $c == */unified/ ]] && continue
       mkdir -p "$c$(cgroup_root "$i")"
     done
     if [[ -d /sys/fs/cgroup/cpuset ]]; then
@@ -168,6 +169,8 @@ host_net_up() {
 
 host_restore() {
   local ipt t rule c pass m i
+  # Nothing was changed on the host unless a start recorded its state first.
+  [[ -f $RUN/host.orig ]] || return 0
   # kube-proxy's rules; the kubelet's own chains (KUBE-FIREWALL, KUBE-KUBELET-CANARY, ...) survive
   # --cleanup; a mesh's node agent (istio-cni: ISTIO_*) may leave its own.
   "$BIN/kube-proxy" --cleanup > /dev/null 2>&1 || true
@@ -199,11 +202,15 @@ host_restore() {
   for c in /sys/fs/cgroup/*/meshbench-tier-node-*; do
     [[ -d $c ]] && find "$c" -depth -type d -exec rmdir {} \; 2> /dev/null || true
   done
-  # containerd 1.6's and libcni's fixed paths: the results of our networks, and the folders when we made them.
+  # containerd 1.6's and libcni's fixed paths: the results of our networks, and the folders only
+  # when the record of the start says they were not there before it (never without that record:
+  # the machine is shared).
   rm -f /var/lib/cni/results/meshbench-tier-* 2> /dev/null || true
-  for p in /run/containerd /var/lib/cni /run/netns; do
-    [[ -e $p ]] && ! grep -qx "$p" "$RUN/paths.orig" 2> /dev/null && rm -rf "$p"
-  done
+  if [[ -f $RUN/paths.orig ]]; then
+    for p in /run/containerd /var/lib/cni; do
+      if [[ -e $p ]] && ! grep -qx "$p" "$RUN/paths.orig"; then rm -rf "$p"; fi
+    done
+  fi
   if [[ -f $RUN/sysctl.orig ]]; then
     local k v
     while IFS='=' read -r k v; do [[ $v == '?' ]] || sysctl -qw "$k=$v" 2> /dev/null || true; done < "$RUN/sysctl.orig"

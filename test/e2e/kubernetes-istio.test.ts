@@ -32,7 +32,9 @@ const refs = Object.fromEntries(execFileSync(join(repoRoot, 'scripts/istio/image
 
 function istioTier(cmd: 'up' | 'down'): { ms: number; err: string } {
   const t0 = Date.now();
-  const r = spawnSync('bash', [ISTIO_TIER, cmd], { encoding: 'utf8', timeout: 1_200_000 });
+  // The tier's run folder is this checkout's (test/platforms/kubernetes/tier.ts): RUN-real holds the kubeconfig.
+  const env = { ...process.env, MESHBENCH_TIER_RUN: dirname(t.kubeconfig).replace(/-real$/, '') };
+  const r = spawnSync('bash', [ISTIO_TIER, cmd], { encoding: 'utf8', timeout: 1_200_000, env });
   if (r.status !== 0) throw new Error(`scripts/istio/tier.sh ${cmd} failed (exit ${r.status}):\n${r.stderr.split('\n').slice(-30).join('\n')}`);
   return { ms: Date.now() - t0, err: r.stderr };
 }

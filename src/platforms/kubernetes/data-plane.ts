@@ -5,7 +5,8 @@
  * annotation istio-cni sets on enrolled pods.
  */
 import { dataPlaneContainersOf, injected, type KubernetesOverlay, type Placement } from '../../meshes/index.ts';
-import type { Problem } from './problems.ts';
+import { RunError } from '../../errors.ts';
+import { formatProblem, type Problem } from './problems.ts';
 import type { PodLike } from './ready.ts';
 
 export const AMBIENT_REDIRECTION = 'ambient.istio.io/redirection';
@@ -78,4 +79,23 @@ export function checkDataPlane(c: DataPlaneCheck): DataPlaneFacts {
     }
   }
   return facts;
+}
+
+/** A load pod as it ended (loader/runner.ts JobPod): its labels, annotations and containers. */
+interface EndedPod {
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec: { containers?: { name: string; image?: string }[]; initContainers?: { name: string; image?: string; restartPolicy?: string }[] };
+}
+
+/**
+ * The load pods carried the mesh as the placement says, checked like the workload's: with
+ * `placement: both` a declined injection (or an ambient enrolment that did not happen) would
+ * otherwise be measured as server-only without a word. Throws the trial's RunError.
+ */
+export function checkLoaderDataPlane(c: Omit<DataPlaneCheck, 'pods'>, ended: readonly EndedPod[]): void {
+  const pods = ended.map((p): PodLike => ({ metadata: { ...p.metadata, namespace: c.namespace }, spec: { containers: p.spec.containers ?? [], ...(p.spec.initContainers ? { initContainers: p.spec.initContainers } : {}) } }));
+  const problems = checkDataPlane({ ...c, pods }).problems;
+  if (problems.length > 0) {
+    throw new RunError({ what: `mesh ${c.mesh} was not in the load generator's pods as placement ${c.placement} says:\n${problems.map(formatProblem).join('\n')}`, where: `namespace ${c.namespace}`, fix: problems[0]!.fix });
+  }
 }

@@ -11,7 +11,7 @@ import type { Trial } from '../../scenario/plan.ts';
 import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
-import { checkDataPlane } from './data-plane.ts';
+import { checkDataPlane, checkLoaderDataPlane } from './data-plane.ts';
 import { judgeMtls, mtlsWitnesses, readMtls } from './mtls-proof.ts';
 import { componentVersions, readClusterFacts, type ClusterFacts } from './environment.ts';
 import type { MeshRequirement } from './mesh-requirements.ts';
@@ -217,11 +217,7 @@ export class KubernetesPlatform implements Platform {
     }
     // With placement both, the loader must have carried the mesh too: a declined injection (or an
     // ambient enrolment that did not happen) would otherwise be measured as server-only.
-    const loaderPods = load.run.ended.map((p): PodLike => ({ metadata: { ...p.metadata, namespace: t.namespace }, spec: { containers: p.spec.containers ?? [], ...(p.spec.initContainers ? { initContainers: p.spec.initContainers } : {}) } }));
-    const loaderPlane = checkDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement, pods: loaderPods });
-    if (loaderPlane.problems.length > 0) {
-      throw new RunError({ what: `mesh ${t.trial.mesh} was not in the load generator's pods:\n${loaderPlane.problems.map(formatProblem).join('\n')}`, where: `namespace ${t.namespace}`, fix: loaderPlane.problems[0]!.fix });
-    }
+    checkLoaderDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement }, load.run.ended);
     if (witnesses.length > 0) {
       const mtls = judgeMtls(t.trial.mesh, mtlsBefore, await readMtls(client, witnesses, ctx.signal));
       if (!mtls.proven) {

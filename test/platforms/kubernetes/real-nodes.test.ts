@@ -25,7 +25,7 @@ test('start --nodes real: two Ready real nodes; stop: no KUBE-* chain, bridge, m
   const first = stopRealTier();
   assert.is(first.code, 0, first.err);
   const before = hostState();
-  assert.ok(before.some((l) => l.startsWith('sysctl ')) && before.some((l) => l.startsWith('link ')), before.join('\n'));
+  assert.ok(before.filter((l) => l.startsWith('sysctl ')).length >= 10, before.join('\n'));
 
   const t0 = Date.now();
   const t = realTier();
@@ -40,7 +40,7 @@ test('start --nodes real: two Ready real nodes; stop: no KUBE-* chain, bridge, m
     }
     // While up, the host really carries the nodes' state: the comparison below could fail.
     const during = hostState();
-    for (const expected of [/^iptables nat KUBE-SERVICES$/, /^iptables filter MESHBENCH-TIER-GUARD$/, /^link mbtier0$/, /^cgroup \/sys\/fs\/cgroup\/cpuacct\/meshbench-tier-node-1$/, /^mount .*\/run-real\/node-0\/containerd\/state\/io\.containerd\.grpc\.v1\.cri\/netns$/]) {
+    for (const expected of [/^iptables nat KUBE-SERVICES$/, /^iptables filter MESHBENCH-TIER-GUARD$/, /^link mbtier0$/, /^cgroup \/sys\/fs\/cgroup\/cpuacct\/meshbench-tier-node-1$/, /^mount .*\/run[^/]*-real\/node-0\/containerd\/state\/io\.containerd\.grpc\.v1\.cri\/netns$/]) {
       assert.ok(during.some((l) => expected.test(l)), `${expected} not in the host state while the tier runs:\n${during.join('\n')}`);
     }
     const upMs = Date.now() - t0;
@@ -65,7 +65,8 @@ test('a default port another process holds is replaced by a free one, and the ho
     const ports = Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('=') as [string, string]));
     assert.is.not(ports.API_PORT, String(held));
     assert.ok(Number(ports.API_PORT) > 0);
-    assert.match(r.stderr, new RegExp(`port ${held} \\(API_PORT\\) is held by node \\(pid ${process.pid}\\): taking another`));
+    // The holder is this test process (its thread's name, as ss shows it, and its pid).
+    assert.match(r.stderr, new RegExp(`port ${held} \\(API_PORT\\) is held by \\S+ \\(pid ${process.pid}\\): taking another`), r.stderr);
     // Every port distinct.
     assert.is(new Set(Object.values(ports)).size, Object.keys(ports).length, r.stdout);
   } finally {

@@ -6,7 +6,7 @@
  * `realTier()` is the other tier, with real kubelets running real pods (`--nodes real`).
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { KubeClient } from '../../../src/platforms/kubernetes/client.ts';
 import { repoRoot } from '../../helpers.ts';
 
@@ -24,8 +24,15 @@ export interface Tier {
 
 let started: Tier | undefined;
 
+/**
+ * Each checkout's tests have a run folder of their own (the tier's binaries are shared): two
+ * checkouts' test runs on one machine would otherwise start and stop each other's tier.
+ * MESHBENCH_TIER_RUN set by hand wins (`scripts/k8s-tier.sh start` with it gives a tier the tests reuse).
+ */
+const TIER_RUN_ENV = { MESHBENCH_TIER_RUN: process.env.MESHBENCH_TIER_RUN || join(dirname(spawnSync('bash', [SCRIPT, 'kubeconfig'], { encoding: 'utf8' }).stdout.trim()), '..', `run-${basename(repoRoot.replace(/\/+$/, '')).replace(/[^A-Za-z0-9_.-]/g, '_')}`) };
+
 function run(cmd: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync('bash', [SCRIPT, cmd, ...args], { encoding: 'utf8', timeout: 300_000 });
+  const r = spawnSync('bash', [SCRIPT, cmd, ...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...TIER_RUN_ENV } });
   return { code: r.status ?? 1, out: r.stdout, err: r.stderr };
 }
 
