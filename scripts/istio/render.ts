@@ -12,8 +12,9 @@
  * kubernetes.io/hostname, with that node's paths. They keep the charts' labels (k8s-app:
  * istio-cni-node, app: ztunnel), which is how meshbench and istioctl find them.
  * Why no /host/proc: this machine refuses /proc/1/ns/* even to root on the host, so the agent
- * cannot switch to the host netns through it; the pod is hostNetwork, so its own netns is the
- * host's (ALLOW_SWITCH_TO_HOST_NS=false), and the install-cni image links /host/proc -> /proc.
+ * cannot switch to the host netns through it; the agent's pod is made hostNetwork instead (as the
+ * charts' ambient.shareHostNetworkNamespace does), so its own netns is the host's
+ * (ALLOW_SWITCH_TO_HOST_NS=false), and the install-cni image links /host/proc -> /proc.
  */
 import { execFileSync } from 'node:child_process';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -36,7 +37,7 @@ interface Volume { name: string; hostPath?: { path: string; type?: string } }
 interface Mount { name: string; mountPath: string; mountPropagation?: string; readOnly?: boolean }
 interface EnvVar { name: string; value?: string; valueFrom?: unknown }
 interface Container { name: string; image?: string; env?: EnvVar[]; volumeMounts?: Mount[] }
-interface PodSpec { containers: Container[]; initContainers?: Container[]; volumes?: Volume[]; nodeSelector?: Record<string, string> }
+interface PodSpec { hostNetwork?: boolean; dnsPolicy?: string; containers: Container[]; initContainers?: Container[]; volumes?: Volume[]; nodeSelector?: Record<string, string> }
 interface DaemonSet {
   kind: 'DaemonSet';
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
@@ -116,6 +117,10 @@ function cniForNode(ds: DaemonSet, n: TierNode, nodeIndex: number): DaemonSet {
       if (m.name === 'cni-netns-dir') return { ...m, mountPath: `/host${p.netnsDir}` };
       return m;
     });
+    // What the charts' ambient.shareHostNetworkNamespace does (istioctl's operator API does not
+    // take that value): the agent in the host's netns rather than switching to it.
+    spec.hostNetwork = true;
+    spec.dnsPolicy = 'ClusterFirstWithHostNet';
     setEnv(c, 'ALLOW_SWITCH_TO_HOST_NS', 'false');
     setEnv(c, 'CNI_AGENT_RUN_DIR', p.agentRunDir);
     setEnv(c, 'MONITORING_PORT', String(cniMonitoringPort(nodeIndex)));

@@ -68,6 +68,7 @@ test('one istio-cni and one ztunnel DaemonSet per node, pinned to it, with its o
     assert.ok(cni, `no istio-cni DaemonSet for ${n.name}`);
     const s = podSpec(cni!);
     assert.is(s.nodeSelector?.['kubernetes.io/hostname'], n.name);
+    assert.is((s as { hostNetwork?: boolean }).hostNetwork, true, 'the agent must be in the host netns: it cannot switch to it through /proc/1/ns here');
     assert.is((cni!.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[NODE_LABEL], n.name);
     const host = Object.fromEntries(s.volumes.map((v) => [v.name, v.hostPath?.path]));
     assert.is(host['cni-bin-dir'], p.cniBinDir);
