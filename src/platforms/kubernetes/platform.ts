@@ -223,7 +223,7 @@ export class KubernetesPlatform implements Platform {
       if (!mtls.proven) {
         throw new RunError({ what: `mesh ${t.trial.mesh} did not carry the trial over mutual TLS: ${mtls.text}`, where: `namespace ${t.namespace}`, fix: 'check the PeerAuthentication and DestinationRules that apply (istioctl x describe pod POD -n NAMESPACE), or set kubernetes.mtls: false to measure without it' });
       }
-      this.seen.mtls[`mutual TLS, ${t.trial.mesh} level ${t.trial.level}`] = mtls.text;
+      this.seen.mtls[`mutual TLS, ${t.trial.mesh} ${t.trial.level.id}`] = mtls.text;
     }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
