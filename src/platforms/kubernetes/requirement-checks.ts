@@ -67,7 +67,7 @@ async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequir
   if (found.length === 0) found = (await client.list<Workload>(`/apis/apps/v1/${plural}`, {}, signal)).filter((w) => podsMatch(w, r.selector));
   const where = `mesh ${mesh}: ${r.component}`;
   if (found.length === 0) {
-    return { versions: {}, problem: { where, what: `${r.component} is not installed: no ${r.workloadKind} labelled ${selectorQuery(r.selector)}, or whose pods are, in any namespace (it usually runs in ${r.namespace})`, fix: r.fix } };
+    return { versions: {}, problem: { where, what: `${r.component} is not installed: no ${r.workloadKind} labelled ${selectorQuery(r.selector)} (nor one whose pods are) in any namespace (it usually runs in ${r.namespace})`, fix: r.fix } };
   }
   const ready = found.find((w) => (r.workloadKind === 'Deployment' ? (w.status?.availableReplicas ?? 0) : (w.status?.numberReady ?? 0)) > 0);
   const w = ready ?? found[0]!;
