@@ -8,6 +8,7 @@
 #   scripts/k8s-tier.sh status | stop | reset | kubeconfig | bin | is-built | ports
 #   scripts/k8s-tier.sh start --nodes real    # two REAL nodes instead of kwok's (root; see k8s-tier/nodes.sh)
 #   scripts/k8s-tier.sh stop --nodes real     # ... and every host change undone
+#   scripts/k8s-tier.sh start --nodes real --istio   # ... with Istio installed on them (scripts/istio/tier.sh)
 #   scripts/k8s-tier.sh build-node | is-node-built | images --nodes real | host-state
 #
 # `--nodes real` is a tier of its own (run folder run-real, ports of its own), so it can run beside
@@ -48,14 +49,17 @@ BUILD_KUBECTL=${BUILD_KUBECTL:-1}
 CMD=${1:-}
 [[ $# -gt 0 ]] && shift
 MODE=kwok
+ISTIO=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --nodes) MODE=${2:-}; shift 2 || { echo "--nodes needs kwok or real" >&2; exit 2; } ;;
     --nodes=*) MODE=${1#--nodes=}; shift ;;
-    *) echo "unknown option $1 (options: --nodes kwok|real)" >&2; exit 2 ;;
+    --istio) ISTIO=1; shift ;;
+    *) echo "unknown option $1 (options: --nodes kwok|real, --istio)" >&2; exit 2 ;;
   esac
 done
 [[ $MODE == kwok || $MODE == real ]] || { echo "--nodes takes kwok or real, not '$MODE'" >&2; exit 2; }
+[[ $ISTIO == 0 || $MODE == real ]] || { echo "--istio needs real nodes: start --nodes real --istio" >&2; exit 2; }
 # A second tier beside the first (another checkout's tests on the same machine and cache) needs its
 # own run folder, MESHBENCH_TIER_RUN (the real tier's is that with -real); ports are free ones.
 RUN=${MESHBENCH_TIER_RUN:-$WORK/run}
@@ -258,6 +262,8 @@ stop_group() { # name...
 # etcd last: an API server whose etcd is gone retries it instead of ending, and is killed after
 # 15 s (it was, whenever a client had used it, when all six were stopped at once).
 stop() {
+  # Istio first, while its agents can still clean the nodes (CNI config entries, ISTIO_* chains, ipsets).
+  if [[ $MODE == real && -d $RUN/istio ]]; then "$REPO/scripts/istio/tier.sh" down || log "Istio's removal failed: host_restore below still removes its chains"; fi
   [[ $MODE == real ]] && real_nodes_stop
   stop_group kwok kube-scheduler kube-controller-manager kube-apiserver egress-proxy
   stop_group etcd
@@ -300,7 +306,9 @@ case $CMD in
   start)
     # A failed start leaves nothing running behind it.
     trap 'rc=$?; if ((rc)); then log "start failed: stopping what was started"; stop; fi' EXIT
-    start ;;
+    start
+    # Istio on the real nodes (scripts/istio/tier.sh): istiod, its injector, istio-cni and ztunnel.
+    if ((ISTIO)); then "$REPO/scripts/istio/tier.sh" up; fi ;;
   stop) stop ;;
   status) status ;;
   reset) stop; rm -rf "$RUN" ;;

@@ -22,6 +22,8 @@ if [ "${1:-}" = "--test" ]; then
   command -v gcc >/dev/null 2>&1 || missing+=(gcc)
   ls /usr/lib/*/libc.a >/dev/null 2>&1 || missing+=(libc6-dev)
   command -v python3 >/dev/null 2>&1 || missing+=(python3)
+  # Istio on the real nodes: stopping the tier checks for and removes istio-cni's ipsets.
+  command -v ipset >/dev/null 2>&1 || missing+=(ipset)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -106,6 +108,10 @@ for arg in "$@"; do
       scripts/k8s-tier.sh build-node
     fi
     echo "Kubernetes test tier: built in $(dirname "$(dirname "$(scripts/k8s-tier.sh kubeconfig)")")"
+    # Istio for the real nodes (scripts/istio.sh): istiod, pilot-agent, istio-cni, istioctl from
+    # the Go module proxy, once per pinned version (about 10 min on an idle 2-core machine).
+    scripts/istio.sh is-built || echo "Building Istio's parts for the tier's real nodes (once per version)..."
+    echo "Istio: built in $(scripts/istio.sh build)"
     break
   fi
 done

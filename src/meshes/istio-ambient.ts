@@ -1,4 +1,4 @@
-import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
+import { injected, istiodPods, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 import type { MeshAdapter } from './types.ts';
 
 export const WAYPOINT_NAME = 'waypoint';
@@ -31,6 +31,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
     namespacedObjects: objects,
     dataPlaneContainers: [],
     dataPlanePods: [
+      istiodPods(o.istio.revision),
       { role: 'node-proxy', namespace: 'istio-system', selector: { app: 'ztunnel' }, container: 'istio-proxy', nodesInvolvedOnly: true },
       ...(o.istio.waypoint ? [{ role: 'waypoint' as const, namespace: o.namespace, selector: { 'gateway.networking.k8s.io/gateway-name': WAYPOINT_NAME }, container: 'istio-proxy', nodesInvolvedOnly: false }] : []),
     ],

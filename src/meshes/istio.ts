@@ -1,5 +1,5 @@
 import type { EnvoySidecarDefaults, MeshAdapter } from './types.ts';
-import { injected, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
+import { injected, istiodPods, type KubernetesObject, type KubernetesOverlay, type KubernetesMeshOptions, type PodOverlay } from './kubernetes.ts';
 
 /** Istio's default proxy concurrency is 2 worker threads per sidecar (meshConfig defaultConfig.concurrency). */
 export const ISTIO_DEFAULT_PROXY_CONCURRENCY = 2;
@@ -22,6 +22,9 @@ export const ISTIO_ENVOY_DEFAULTS: EnvoySidecarDefaults = {
   forwardClientCert: true,
 };
 
+/** Envoy's TLS handshake counters (listener and cluster), which the mTLS proof reads (platforms/kubernetes/mtls-proof.ts). */
+export const MTLS_STATS = '.*\\.ssl\\.(handshake|no_certificate)$';
+
 const RESOURCE_ANNOTATIONS = { cpu: 'proxyCPU', memory: 'proxyMemory', cpuLimit: 'proxyCPULimit', memoryLimit: 'proxyMemoryLimit' } as const;
 
 /** sidecar.istio.io/proxyCPU and friends, for the requests and limits the scenario sets. */
@@ -38,7 +41,8 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
   const on = injected(o.placement);
   const pod = (inject: boolean): PodOverlay => ({
     labels: { 'sidecar.istio.io/inject': String(inject) },
-    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency }), ...resourceAnnotations(o) } : {},
+    // The TLS handshake stats are outside Istio's default stats inclusion list; meshbench reads them to prove mTLS.
+    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), ...resourceAnnotations(o) } : {},
   });
   const objects: KubernetesObject[] = [
     {
@@ -64,7 +68,7 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
     clusterObjects: [],
     namespacedObjects: objects,
     dataPlaneContainers: ['istio-proxy'],
-    dataPlanePods: [],
+    dataPlanePods: [istiodPods(o.istio.revision)],
     // Istio >= 1.27 can inject the proxy as a native sidecar; otherwise the Job asks it to quit.
     jobTermination: { method: 'native-sidecar', otherwise: { method: 'http-post', url: 'http://127.0.0.1:15020/quitquitquit' } },
   };

@@ -30,9 +30,12 @@ export interface ProxyResources {
   memoryLimit?: string | undefined;
 }
 
-/** Data-plane pods outside the trial's own pods (ambient's ztunnel and waypoint). */
+/**
+ * Mesh pods outside the trial's own pods whose containers are charged to the mesh: ambient's
+ * ztunnel and waypoint (data plane), and the control plane (istiod), reported apart from the data plane.
+ */
 export interface DataPlanePods {
-  role: 'node-proxy' | 'waypoint';
+  role: 'node-proxy' | 'waypoint' | 'control-plane';
   namespace: string;
   selector: Record<string, string>;
   container: string;
@@ -77,6 +80,11 @@ export const noOverlay = (): KubernetesOverlay => ({
   dataPlanePods: [],
   jobTermination: { method: 'none' },
 });
+
+/** istiod's pods (all of them, wherever they run), as Istio's charts label them: its CPU and memory are the control plane's. */
+export function istiodPods(revision: string | null): DataPlanePods {
+  return { role: 'control-plane', namespace: 'istio-system', selector: { app: 'istiod', ...(revision ? { 'istio.io/rev': revision } : {}) }, container: 'discovery', nodesInvolvedOnly: false };
+}
 
 /** Which pods of a trial carry a sidecar under a placement. */
 export function injected(placement: Placement): { workload: boolean; loadgen: boolean } {

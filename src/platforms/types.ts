@@ -3,7 +3,8 @@ import type { MeshAdapter } from '../meshes/index.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { Trial } from '../scenario/plan.ts';
 
-export const CONTAINER_ROLES = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen'] as const;
+// control-plane: the mesh's control plane (istiod), charged apart from the data plane.
+export const CONTAINER_ROLES = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'] as const;
 export type ContainerRole = (typeof CONTAINER_ROLES)[number];
 
 interface ContainerBase {

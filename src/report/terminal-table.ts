@@ -48,6 +48,7 @@ function latencyTable(summary: RunSummary): string {
 /** CPU in cores and memory per role, and what the mesh adds to each pod; node-proxy columns when one ran. */
 function resourceTable(summary: RunSummary, memory: string): string {
   const hasNodeProxy = summary.cells.some((c) => c.figures.node_proxy_cpu !== null);
+  const hasControlPlane = summary.cells.some((c) => c.figures.control_plane_cpu !== null);
   const rows = summary.cells.map((c) => {
     const pod = (name: string) => c.podSidecars.find((p) => p.pod === name);
     const podText = (name: string) => {
@@ -68,10 +69,12 @@ function resourceTable(summary: RunSummary, memory: string): string {
       podText('loadgen'),
       ...nodeProxy,
       median(f.loadgen_cpu, formatCores),
+      ...(hasControlPlane ? [median(f.control_plane_cpu, formatCores), median(f.control_plane_mem, formatMiB)] : []),
     ];
   });
   const nodeProxyHeads = hasNodeProxy ? ['node proxy CPU', 'per 1k rps', 'node proxy mem'] : [];
-  const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', ...nodeProxyHeads, 'loader CPU'], rows, 2);
+  const table = textTable(['mesh', 'level', 'app CPU', 'app mem', 'sidecar CPU', 'per 1k rps', 'sidecar mem', 'workload pod +', 'loadgen pod +', ...nodeProxyHeads, 'loader CPU', ...(hasControlPlane ? ['control plane CPU', 'control plane mem'] : [])], rows, 2);
   const nodeProxyNote = hasNodeProxy ? '; "node proxy" is every ztunnel together, charged per node, not per pod' : '';
-  return `${table}\n(CPU in cores averaged over the measured window, memory ${memory}; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod${nodeProxyNote})`;
+  const controlPlaneNote = hasControlPlane ? '; "control plane" is istiod, apart from the data plane: it serves the whole cluster, not only this trial' : '';
+  return `${table}\n(CPU in cores averaged over the measured window, memory ${memory}; "sidecar" is both sidecars; "pod +" is the sidecar a mesh adds to that pod${nodeProxyNote}${controlPlaneNote})`;
 }

@@ -12,6 +12,7 @@ import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { checkDataPlane, checkLoaderDataPlane } from './data-plane.ts';
+import { judgeMtls, mtlsWitnesses, readMtls } from './mtls-proof.ts';
 import { componentVersions, readClusterFacts, type ClusterFacts } from './environment.ts';
 import type { MeshRequirement } from './mesh-requirements.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
@@ -81,7 +82,7 @@ export class KubernetesPlatform implements Platform {
   private readonly o: KubernetesPlatformOptions;
   /** Proxy images and native-sidecar use seen in the trials' pods so far. */
   private readonly watches = new Map<string, PodWatch>();
-  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {} };
+  private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string>; mtls: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {}, mtls: {} };
   /** Each node's clock against this process's, measured once per run when a trial first uses the node. */
   private readonly clocks: NodeClocks;
   /** The widest spread of the load pods' window starts so far, ms. */
@@ -92,6 +93,7 @@ export class KubernetesPlatform implements Platform {
     return {
       ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars),
       ...this.seen.images,
+      ...this.seen.mtls,
       ...this.clocks.components(),
       ...(this.startSpreadMs === null ? {} : { "load pods' window start spread (widest)": `${this.startSpreadMs} ms` }),
     };
@@ -182,6 +184,10 @@ export class KubernetesPlatform implements Platform {
       nativeSidecars = probe.nativeSidecars;
     }
     const { request } = loaderRequest(s, { ...base, nativeSidecars });
+    // Mutual TLS is proven from the proxies' own counters over the trial, not taken from the policy.
+    // (kwok's simulated nodes carry no traffic and run no proxy to ask.)
+    const witnesses = s.kubernetes.mtls && !this.cluster.simulated ? mtlsWitnesses(t.trial.mesh, t.known) : [];
+    const mtlsBefore = witnesses.length > 0 ? (await readMtls(client, witnesses, ctx.signal)).counts : new Map<string, number>();
     const load = await runInClusterLoad<O>(client, {
       request,
       bundle: this.o.bundle,
@@ -213,6 +219,13 @@ export class KubernetesPlatform implements Platform {
     // With placement both, the loader must have carried the mesh too: a declined injection (or an
     // ambient enrolment that did not happen) would otherwise be measured as server-only.
     checkLoaderDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement }, load.run.ended);
+    if (witnesses.length > 0) {
+      const mtls = judgeMtls(t.trial.mesh, mtlsBefore, await readMtls(client, witnesses, ctx.signal));
+      if (!mtls.proven) {
+        throw new RunError({ what: `mesh ${t.trial.mesh} did not carry the trial over mutual TLS: ${mtls.text}`, where: `namespace ${t.namespace}`, fix: 'check the PeerAuthentication and DestinationRules that apply (istioctl x describe pod POD -n NAMESPACE), or set kubernetes.mtls: false to measure without it' });
+      }
+      this.seen.mtls[`mutual TLS, ${t.trial.mesh} ${t.trial.level.id}`] = mtls.text;
+    }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }
 

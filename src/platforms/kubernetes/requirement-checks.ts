@@ -26,7 +26,7 @@ export interface RequirementResult {
 
 interface Workload {
   metadata: { name: string; namespace: string };
-  spec: { template: { spec: { containers: { name: string; image?: string; env?: { name: string; value?: string }[] }[] } } };
+  spec: { template: { metadata?: { labels?: Record<string, string> }; spec: { containers: { name: string; image?: string; env?: { name: string; value?: string }[] }[] } } };
   status?: { availableReplicas?: number; numberReady?: number; replicas?: number; desiredNumberScheduled?: number };
 }
 
@@ -53,12 +53,21 @@ export async function checkRequirement(client: KubeClient, mesh: string, r: Mesh
   return r.kind === 'workload' ? checkWorkload(client, mesh, r, target.kubernetesVersion, signal) : checkInjector(client, mesh, r, target, signal);
 }
 
+/** The workload's pod template carries every label of the selector. */
+export function podsMatch(w: Pick<Workload, 'spec'>, selector: Record<string, string>): boolean {
+  const labels = w.spec.template.metadata?.labels ?? {};
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
 async function checkWorkload(client: KubeClient, mesh: string, r: WorkloadRequirement, kubernetesVersion: string | undefined, signal?: AbortSignal): Promise<RequirementResult> {
   const plural = r.workloadKind === 'Deployment' ? 'deployments' : 'daemonsets';
-  const found = await client.list<Workload>(`/apis/apps/v1/${plural}`, { labelSelector: selectorQuery(r.selector) }, signal);
+  let found = await client.list<Workload>(`/apis/apps/v1/${plural}`, { labelSelector: selectorQuery(r.selector) }, signal);
+  // Istio's own charts label the ztunnel and istio-cni DaemonSets app.kubernetes.io/name=...; only
+  // their pods carry app=ztunnel and k8s-app=istio-cni-node: a workload whose pods match counts.
+  if (found.length === 0) found = (await client.list<Workload>(`/apis/apps/v1/${plural}`, {}, signal)).filter((w) => podsMatch(w, r.selector));
   const where = `mesh ${mesh}: ${r.component}`;
   if (found.length === 0) {
-    return { versions: {}, problem: { where, what: `${r.component} is not installed: no ${r.workloadKind} labelled ${selectorQuery(r.selector)} in any namespace (it usually runs in ${r.namespace})`, fix: r.fix } };
+    return { versions: {}, problem: { where, what: `${r.component} is not installed: no ${r.workloadKind} labelled ${selectorQuery(r.selector)} (nor one whose pods are) in any namespace (it usually runs in ${r.namespace})`, fix: r.fix } };
   }
   const ready = found.find((w) => (r.workloadKind === 'Deployment' ? (w.status?.availableReplicas ?? 0) : (w.status?.numberReady ?? 0)) > 0);
   const w = ready ?? found[0]!;

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { main } from '../../../src/cli/main.ts';
 import { dataPlaneContainersOf, MESH_NAMES, meshAdapter, meshes, PLACEMENTS, type KubernetesObject } from '../../../src/meshes/index.ts';
+import { MTLS_STATS } from '../../../src/meshes/istio.ts';
 import { meshOptions, OWNER_LABELS, renderTrial } from '../../../src/platforms/kubernetes/render.ts';
 import { workloadService } from '../../../src/platforms/kubernetes/workload.ts';
 import { readScenarioFile } from '../../../src/scenario/parse.ts';
@@ -115,7 +116,10 @@ test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext Desti
   assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
   assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
   const annotations = (find(revised, 'Deployment') as Obj).spec.template.metadata.annotations;
-  assert.equal(annotations, { 'proxy.istio.io/config': '{"concurrency":4}', 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
+  assert.equal(annotations, { 'proxy.istio.io/config': JSON.stringify({ concurrency: 4, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
+  // The stats the mTLS proof reads are kept: Envoy matches the regexp against its own stat names.
+  for (const stat of ['listener.0.0.0.0_15006.ssl.handshake', 'listener.0.0.0.0_15006.ssl.no_certificate']) assert.match(stat, new RegExp(MTLS_STATS));
+  assert.not.match('listener.0.0.0.0_15006.ssl.ciphers.TLS_AES_128_GCM_SHA256', new RegExp(MTLS_STATS));
 });
 
 test('placement: both pods, the server only, or none carry a sidecar', async () => {
@@ -160,7 +164,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
   const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
-  assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
+  assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['control-plane', 'istio-system', 'discovery'], ['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
   const noWaypoint = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { ...s.kubernetes.istio, waypoint: false } } }, 'istio-ambient', 'r');
   assert.is(noWaypoint.find((o) => o.kind === 'Gateway'), undefined);
