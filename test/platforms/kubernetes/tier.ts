@@ -5,6 +5,7 @@
  * fails the test with what to run; it never skips. `tier()` has kwok's simulated nodes;
  * `realTier()` is the other tier, with real kubelets running real pods (`--nodes real`).
  */
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
 import { KubeClient } from '../../../src/platforms/kubernetes/client.ts';
@@ -26,10 +27,14 @@ let started: Tier | undefined;
 
 /**
  * Each checkout's tests have a run folder of their own (the tier's binaries are shared): two
- * checkouts' test runs on one machine would otherwise start and stop each other's tier.
+ * checkouts' test runs on one machine would otherwise start and stop each other's tier. The
+ * folder is named by the checkout's name and a hash of its path.
  * MESHBENCH_TIER_RUN set by hand wins (`scripts/k8s-tier.sh start` with it gives a tier the tests reuse).
  */
-const TIER_RUN_ENV = { MESHBENCH_TIER_RUN: process.env.MESHBENCH_TIER_RUN || join(dirname(spawnSync('bash', [SCRIPT, 'kubeconfig'], { encoding: 'utf8' }).stdout.trim()), '..', `run-${basename(repoRoot.replace(/\/+$/, '')).replace(/[^A-Za-z0-9_.-]/g, '_')}`) };
+const checkout = repoRoot.replace(/\/+$/, '');
+// The folder's name alone is not enough: a clean clone at /tmp/ci/main and /work/main are both `main`.
+const checkoutId = `${basename(checkout).replace(/[^A-Za-z0-9_.-]/g, '_')}-${createHash('sha256').update(checkout).digest('hex').slice(0, 8)}`;
+const TIER_RUN_ENV = { MESHBENCH_TIER_RUN: process.env.MESHBENCH_TIER_RUN || join(dirname(spawnSync('bash', [SCRIPT, 'kubeconfig'], { encoding: 'utf8' }).stdout.trim()), '..', `run-${checkoutId}`) };
 
 function run(cmd: string, ...args: string[]): { code: number; out: string; err: string } {
   const r = spawnSync('bash', [SCRIPT, cmd, ...args], { encoding: 'utf8', timeout: 300_000, env: { ...process.env, ...TIER_RUN_ENV } });
