@@ -42,7 +42,13 @@ function kubernetesOverlay(o: KubernetesMeshOptions): KubernetesOverlay {
   const pod = (inject: boolean): PodOverlay => ({
     labels: { 'sidecar.istio.io/inject': String(inject) },
     // The TLS handshake stats are outside Istio's default stats inclusion list; meshbench reads them to prove mTLS.
-    annotations: inject ? { 'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), ...resourceAnnotations(o) } : {},
+    annotations: inject
+      ? {
+          'proxy.istio.io/config': JSON.stringify({ concurrency: o.istio.concurrency, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }),
+          ...resourceAnnotations(o),
+          ...(o.istio.nativeSidecars === null ? {} : { 'sidecar.istio.io/nativeSidecar': String(o.istio.nativeSidecars) }),
+        }
+      : {},
   });
   const objects: KubernetesObject[] = [
     {

@@ -19,7 +19,7 @@ export interface KubernetesMeshOptions {
   loadgen: { name: string };
   /** The cluster's DNS domain (cluster.local unless the cluster says otherwise). */
   clusterDomain: string;
-  istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
+  istio: { revision: string | null; concurrency: number; waypoint: boolean; nativeSidecars: boolean | null; proxyResources: ProxyResources };
   appmesh: { router: boolean };
 }
 

@@ -80,7 +80,7 @@ export interface ResolvedScenario {
     teardownTimeoutMs: number;
     /** As the scenario names it; null: read from the kubelets (else cluster.local). */
     clusterDomain: string | null;
-    istio: { revision: string | null; concurrency: number; waypoint: boolean; proxyResources: ProxyResources };
+    istio: { revision: string | null; concurrency: number; waypoint: boolean; nativeSidecars: boolean | null; proxyResources: ProxyResources };
     appmesh: { router: boolean };
   };
   /** Gate expressions of this scenario; left out of the hash (they judge, they do not measure). */
@@ -181,6 +181,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
         revision: input.kubernetes.istio.revision ?? null,
         concurrency: input.kubernetes.istio.concurrency,
         waypoint: input.kubernetes.istio.waypoint,
+        nativeSidecars: input.kubernetes.istio.nativeSidecars ?? null,
         proxyResources: input.kubernetes.istio.proxyResources,
       },
       appmesh: input.kubernetes.appmesh,

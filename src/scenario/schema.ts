@@ -266,6 +266,7 @@ export const ScenarioSchema = z
             revision: z.string().optional().meta({ description: 'Control-plane revision (istio.io/rev); default: the istio-injection label.' }),
             concurrency: z.number().int().min(1).max(64).default(2).meta({ description: 'Proxy worker threads (proxy.istio.io/config concurrency); Istio\'s default is 2.' }),
             waypoint: z.boolean().default(false).meta({ description: 'istio-ambient: add a waypoint proxy (L7) for the namespace.' }),
+            nativeSidecars: z.boolean().optional().meta({ description: 'istio: inject the proxy as a native sidecar (an init container with restartPolicy Always; true) or as a classic container (false), by the pod annotation sidecar.istio.io/nativeSidecar. Unset: the control plane\'s default (ENABLE_NATIVE_SIDECARS, on from Istio 1.27). The result records which ran.' }),
             proxyResources: z
               .strictObject({
                 cpu: z.string().optional().meta({ description: 'sidecar.istio.io/proxyCPU, e.g. "100m"' }),

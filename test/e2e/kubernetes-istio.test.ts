@@ -7,7 +7,11 @@
  *   created before its namespace was enabled is reported IST0103 (missing its proxy), and
  *   meshbench's data-plane check fails it too; a pod the injector did inject is in neither.
  * - `bench run` of none, istio and istio-ambient: three meshes, distinct histograms, CPU and memory
- *   by role (sidecar = istio-proxy, node-proxy = ztunnel, control-plane = istiod).
+ *   by role (sidecar = istio-proxy, node-proxy = ztunnel, control-plane = istiod), each within 5 %
+ *   of its container's own cgroup counter over the kubelet samples it used; the environment says
+ *   the sidecars ran without Istio's telemetry filters (upstream Envoy).
+ * - Classic sidecars (sidecar.istio.io/nativeSidecar: false) as well as native ones: the loader's
+ *   proxy quits through pilot-agent and the trial is valid.
  * - A namespace whose injection is turned off fails the trial's data-plane check before any load.
  * - Removing Istio leaves no ISTIO_* chain, no istio-* ipset and no istio-cni entry in a node's CNI config.
  */
@@ -22,6 +26,7 @@ import { checkDataPlane } from '../../src/platforms/kubernetes/data-plane.ts';
 import type { PodLike } from '../../src/platforms/kubernetes/ready.ts';
 import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
 import { repoRoot } from '../helpers.ts';
+import { againstCgroup, watchContainers } from '../platforms/kubernetes/cgroup-watch.ts';
 import { ownedNamespaces } from '../platforms/kubernetes/cluster-fixtures.ts';
 import { realTier, uniqueRunId } from '../platforms/kubernetes/tier.ts';
 
@@ -104,7 +109,7 @@ test('istioctl analyze and meshbench\'s data-plane check agree: IST0103 exactly 
     assert.match(missing[0]!, /\bbefore\b/);
 
     const items = (JSON.parse(kubectl('-n', ns, 'get', 'pods', '-o', 'json')) as { items: PodLike[] }).items;
-    const overlay = meshes.istio.kubernetesOverlay({ namespace: ns, runId: 'oracle', mtls: true, placement: 'server-only', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
+    const overlay = meshes.istio.kubernetesOverlay({ namespace: ns, runId: 'oracle', mtls: true, placement: 'server-only', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } });
     const facts = checkDataPlane({ mesh: 'istio', namespace: ns, overlay, placement: 'server-only', pods: items });
     assert.equal(facts.problems.map((p) => p.where), [`mesh istio: pod ${ns}/before`]);
     assert.match(facts.problems[0]!.what, /no istio-proxy container/);
@@ -114,7 +119,7 @@ test('istioctl analyze and meshbench\'s data-plane check agree: IST0103 exactly 
   }
 });
 
-const scenario = (loaderImage: string, workloadImage: string, meshList: string, extra = '') => `name: k8s istio real nodes
+const scenario = (loaderImage: string, workloadImage: string, meshList: string, extra = '', istio = '') => `name: k8s istio real nodes
 platform: kubernetes
 meshes: [${meshList}]
 load:
@@ -129,7 +134,7 @@ kubernetes:
   image: ${workloadImage}
   loaderImage: ${loaderImage}
   loaderStartLead: 15s
-resources:
+${istio}resources:
   sampleInterval: 500ms
 repetitions: 1
 ${extra}`;
@@ -146,7 +151,14 @@ function bench(args: string[], cwd: string): Promise<{ code: number | null; stdo
 test('bench run with none, istio and istio-ambient on the real nodes: three meshes, distinct histograms, CPU by role', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-istio-'));
   writeFileSync(join(dir, 's.yaml'), scenario(t.loaderImage, t.workloadImage, 'none, istio, istio-ambient'));
-  const cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
+  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter((n) => n.startsWith('meshbench-') || n === 'istio-system'));
+  let seen: Awaited<ReturnType<typeof watch.stop>>;
+  let cli: Awaited<ReturnType<typeof bench>>;
+  try {
+    cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
+  } finally {
+    seen = await watch.stop();
+  }
   process.stdout.write(`\n${cli.stdout}\n`);
   assert.is(cli.code, 0, `${cli.stderr.split('\n').slice(-40).join('\n')}\n${cli.stdout}`);
   const [folder] = readdirSync(join(dir, 'out'));
@@ -167,8 +179,48 @@ test('bench run with none, istio and istio-ambient on the real nodes: three mesh
     assert.is(cp.container, 'discovery');
     assert.ok(cp.memoryBytesAvg > 20 * 1024 ** 2, JSON.stringify(cp));
   }
+  // Each proxy's and istiod's figure is the kubelet's, and agrees with the container's own cgroup within 5 %.
+  for (const tr of [istio!, ambient!]) {
+    for (const r of tr.resources.filter((x) => x.role === 'sidecar' || x.role === 'node-proxy' || x.role === 'control-plane')) {
+      const c = againstCgroup(seen, r);
+      process.stdout.write(`  ${tr.trial.mesh} ${r.role} ${r.pod}/${r.container}: kubelet ${c.kubeletCores.toFixed(4)} cores vs cgroup ${c.cgroupCores.toFixed(4)} over ${c.spanMs} ms (${(c.off * 100).toFixed(2)} %)\n`);
+      assert.ok(c.off < 0.05, `${tr.trial.mesh} ${r.role} ${r.pod}/${r.container}: kubelet ${c.kubeletCores} vs cgroup ${c.cgroupCores} cores`);
+    }
+  }
+  // What ran is said: the injected proxy image, native sidecars, and that Istio's telemetry filters did not run (upstream Envoy).
+  const env = result.environment.components;
+  assert.match(env['istio telemetry (sidecar stats)'] ?? '', /^absent: .*upstream Envoy/, JSON.stringify(env));
+  assert.is(env['native sidecars'], 'yes', JSON.stringify(env));
+  assert.match(cli.stdout, /istio-ambient/);
   for (const tr of [istio!, ambient!]) {
     process.stdout.write(`  ${tr.trial.mesh}: p50 ${tr.latency.p50Us} µs, p99 ${tr.latency.p99Us} µs, ${tr.load.achievedRps.toFixed(1)} rps; ${tr.resources.filter((r) => r.role !== 'app' && r.role !== 'loadgen').map((r) => `${r.role} ${r.pod}/${r.container} ${r.cpuCores.toFixed(3)} cores ${(r.memoryBytesAvg / 1024 ** 2).toFixed(0)} MiB`).join('; ')}\n`);
+  }
+  assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test('classic sidecars (sidecar.istio.io/nativeSidecar: false): the loader\'s proxy is told to quit through pilot-agent, the trial is valid, its CPU within 5 % of the cgroup', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-istio-classic-'));
+  writeFileSync(join(dir, 's.yaml'), scenario(t.loaderImage, t.workloadImage, 'istio', '', '  istio: {nativeSidecars: false}\n'));
+  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter((n) => n.startsWith('meshbench-')));
+  let seen: Awaited<ReturnType<typeof watch.stop>>;
+  let cli: Awaited<ReturnType<typeof bench>>;
+  try {
+    cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
+  } finally {
+    seen = await watch.stop();
+  }
+  assert.is(cli.code, 0, `${cli.stderr.split('\n').slice(-40).join('\n')}\n${cli.stdout}`);
+  const [folder] = readdirSync(join(dir, 'out'));
+  const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+  assert.equal(result.trials.map((x) => x.status), ['valid'], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
+  assert.is(result.environment.components['native sidecars'], 'no', JSON.stringify(result.environment.components));
+  const trial = result.trials[0] as MeasuredTrial;
+  const sidecars = trial.resources.filter((r) => r.role === 'sidecar');
+  assert.equal(sidecars.map((r) => r.container), ['istio-proxy', 'istio-proxy']);
+  for (const r of sidecars) {
+    const c = againstCgroup(seen, r);
+    process.stdout.write(`\n  classic ${r.pod}/${r.container}: kubelet ${c.kubeletCores.toFixed(4)} cores vs cgroup ${c.cgroupCores.toFixed(4)} over ${c.spanMs} ms (${(c.off * 100).toFixed(2)} %)`);
+    assert.ok(c.off < 0.05, `${r.pod}: kubelet ${c.kubeletCores} vs cgroup ${c.cgroupCores} cores`);
   }
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
 });

@@ -18,10 +18,10 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import { parseAllDocuments } from 'yaml';
 import * as assert from 'uvu/assert';
-import { parseResourceMetrics } from '../../src/collectors/kubelet.ts';
 import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
 import { SIMULATED_CAVEAT } from '../../src/run/platforms.ts';
 import { repoRoot } from '../helpers.ts';
+import { againstCgroup, watchContainers } from '../platforms/kubernetes/cgroup-watch.ts';
 import { install, ownedNamespaces, remove } from '../platforms/kubernetes/cluster-fixtures.ts';
 import { realTier } from '../platforms/kubernetes/tier.ts';
 
@@ -59,36 +59,16 @@ function bench(args: string[], cwd: string, env: Record<string, string>, onStder
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
-/** A counter with the time it was read, epoch ms. */
-interface Reading {
-  atMs: number;
-  value: number;
-}
-
-/** The workload's app container(s) on this host: Fortio servers, by pod name (the container's hostname). */
-function fortioCgroups(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+/** Fortio servers running on this host (the workload's app containers), by pid. */
+function fortioServers(): string[] {
+  return readdirSync('/proc').filter((pid) => {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      if (cmd[0] !== '/usr/bin/fortio' || cmd[1] !== 'server') continue;
-      const pod = readFileSync(`/proc/${pid}/root/etc/hostname`, 'utf8').trim();
-      const cpuacct = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /:(cpu,)?cpuacct(,cpu)?:/.test(l));
-      if (cpuacct) out.set(pod, `/sys/fs/cgroup/${cpuacct.split(':')[1]}${cpuacct.split(':')[2]}/cpuacct.usage`);
+      return cmd[0] === '/usr/bin/fortio' && cmd[1] === 'server';
     } catch {
-      // A process that ended meanwhile.
+      return false;
     }
-  }
-  return out;
-}
-
-/** The counter at a time, linearly between the two readings around it. */
-function at(series: Reading[], tMs: number): number {
-  const i = series.findIndex((r) => r.atMs >= tMs);
-  assert.ok(i > 0, `no cgroup readings around ${new Date(tMs).toISOString()} (${series.length} readings, ${series[0] ? new Date(series[0].atMs).toISOString() : '-'} to ${series.at(-1) ? new Date(series.at(-1)!.atMs).toISOString() : '-'})`);
-  const a = series[i - 1]!;
-  const b = series[i]!;
-  return a.value + ((b.value - a.value) * (tMs - a.atMs)) / (b.atMs - a.atMs);
+  });
 }
 
 test('bench run with none on two real nodes: real requests through a Service, distinct histograms per repetition, the loader off the workload\'s node, the kubelet\'s CPU within 5 % of the cgroup\'s', async () => {
@@ -97,44 +77,13 @@ test('bench run with none on two real nodes: real requests through a Service, di
   writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, t.workloadImage));
 
   // What the collector reads, and the kernel's own counter, while the run goes on.
-  const kubeletSamples = new Map<string, Reading[]>(); // namespace/pod/container -> distinct stamped samples
-  const podNode = new Map<string, string>();
-  const cgroup = new Map<string, Reading[]>(); // workload pod -> cpuacct.usage (ns)
-  let watching = true;
-  const watchKubelets = (async () => {
-    while (watching) {
-      for (const node of t.nodes) {
-        const text = await t.client.getText(`/api/v1/nodes/${node}/proxy/metrics/resource`).catch(() => '');
-        for (const [k, s] of parseResourceMetrics(text, Date.now())) {
-          podNode.set(k.split('/')[1]!, node);
-          if (s.cpuSeconds === undefined || !s.cpuStamped) continue;
-          const list = kubeletSamples.get(k) ?? [];
-          if (list.at(-1)?.atMs !== s.cpuAtMs) list.push({ atMs: s.cpuAtMs!, value: s.cpuSeconds });
-          kubeletSamples.set(k, list);
-        }
-      }
-      await new Promise((r) => setTimeout(r, 400));
-    }
-  })();
-  const watchCgroups = (async () => {
-    while (watching) {
-      for (const [pod, file] of fortioCgroups()) {
-        try {
-          const value = Number(readFileSync(file, 'utf8'));
-          cgroup.set(pod, [...(cgroup.get(pod) ?? []), { atMs: Date.now(), value }]);
-        } catch {
-          // Gone between listing and reading.
-        }
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter((n) => n.startsWith('meshbench-')));
   let cli: Awaited<ReturnType<typeof bench>>;
+  let seen: Awaited<ReturnType<typeof watch.stop>>;
   try {
     cli = await bench(['run', 'real.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' });
   } finally {
-    watching = false;
-    await Promise.all([watchKubelets, watchCgroups]);
+    seen = await watch.stop();
   }
   assert.is(cli.code, 0, `${cli.stderr}\n${cli.stdout}`);
 
@@ -162,23 +111,16 @@ test('bench run with none on two real nodes: real requests through a Service, di
     const app = trial.resources.find((r) => r.role === 'app' && r.container === 'app')!;
     const loader = trial.resources.find((r) => r.role === 'loadgen')!;
     assert.ok(app && loader, JSON.stringify(trial.resources));
-    const workloadNode = podNode.get(app.pod);
-    const loaderNode = podNode.get(loader.pod);
+    const workloadNode = seen.podNode.get(app.pod);
+    const loaderNode = seen.podNode.get(loader.pod);
     assert.ok(workloadNode && loaderNode && workloadNode !== loaderNode, `workload on ${workloadNode}, loader on ${loaderNode}`);
 
-    // The collector's figure is the kubelet's: a pair of its stamped samples spans the window it reports.
-    const k = [...kubeletSamples.keys()].find((x) => x.endsWith(`/${app.pod}/app`))!;
-    const samples = kubeletSamples.get(k) ?? [];
-    const pair = samples.flatMap((a, i) => samples.slice(i + 1).map((b) => [a, b] as const)).find(([a, b]) => b.atMs - a.atMs === app.windowMs && Math.abs((b.value - a.value) / ((b.atMs - a.atMs) / 1000) - app.cpuCores) < 1e-9);
-    assert.ok(pair, `no two kubelet samples of ${k} give ${app.cpuCores} cores over ${app.windowMs} ms: ${JSON.stringify(samples)}`);
+    // The collector's figure is the kubelet's over a pair of its stamped samples; the kernel's counter over the same span agrees within 5 %.
+    const c = againstCgroup(seen, app);
+    process.stdout.write(`\n  ${trial.trial.mesh}#${trial.trial.repetition}: workload ${app.pod} on ${workloadNode}, loader on ${loaderNode}; app CPU kubelet ${app.cpuCores.toFixed(4)} cores vs cgroup ${c.cgroupCores.toFixed(4)} over ${app.windowMs} ms (${(c.off * 100).toFixed(2)} %); p50 ${trial.latency.p50Us} µs, p99 ${trial.latency.p99Us} µs, ${trial.load.achievedRps.toFixed(1)} rps\n`);
     assert.ok(app.windowMs >= 10_000, `the kubelet's samples span ${app.windowMs} ms of the 20 s window`);
-    // ... and the kernel's counter over the same span agrees within 5 %.
-    const series = cgroup.get(app.pod) ?? [];
-    const cgroupCores = (at(series, pair[1].atMs) - at(series, pair[0].atMs)) / 1e9 / ((pair[1].atMs - pair[0].atMs) / 1000);
-    const off = Math.abs(app.cpuCores - cgroupCores) / cgroupCores;
-    process.stdout.write(`\n  ${trial.trial.mesh}#${trial.trial.repetition}: workload ${app.pod} on ${workloadNode}, loader on ${loaderNode}; app CPU kubelet ${app.cpuCores.toFixed(4)} cores vs cgroup ${cgroupCores.toFixed(4)} over ${app.windowMs} ms (${(off * 100).toFixed(2)} %); p50 ${trial.latency.p50Us} µs, p99 ${trial.latency.p99Us} µs, ${trial.load.achievedRps.toFixed(1)} rps\n`);
-    assert.ok(cgroupCores > 0.001, `the workload used ${cgroupCores} cores: no load reached it`);
-    assert.ok(off < 0.05, `kubelet ${app.cpuCores} vs cgroup ${cgroupCores} cores: ${(off * 100).toFixed(2)} % apart`);
+    assert.ok(c.cgroupCores > 0.001, `the workload used ${c.cgroupCores} cores: no load reached it`);
+    assert.ok(c.off < 0.05, `kubelet ${app.cpuCores} vs cgroup ${c.cgroupCores} cores: ${(c.off * 100).toFixed(2)} % apart`);
     assert.ok(app.memoryBytesAvg > 1024 ** 2 && loader.memoryBytesAvg > 10 * 1024 ** 2, JSON.stringify({ app, loader }));
   }
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
@@ -242,7 +184,7 @@ test('SIGINT during the measured window on real nodes: the engine Job and the tr
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
   assert.equal(await t.client.list('/apis/batch/v1/jobs', { labelSelector: `meshbench.io/run-id=${result.runId.toLowerCase()}` }), []);
   // The real containers are gone with their pods: no Fortio server and no loader left on the host.
-  assert.equal([...fortioCgroups().keys()], []);
+  assert.equal(fortioServers(), []);
 });
 
 test.run();

@@ -57,9 +57,10 @@ export function mtlsWitnesses(mesh: string, containers: readonly KubernetesConta
 }
 
 /** Each witness's mutual-TLS count now (handshakes with a client certificate, or ztunnel's mTLS connections). */
-export async function readMtls(client: KubeClient, witnesses: readonly KubernetesContainer[], signal?: AbortSignal): Promise<{ counts: MtlsCounters; noClientCert: number }> {
+export async function readMtls(client: KubeClient, witnesses: readonly KubernetesContainer[], signal?: AbortSignal): Promise<{ counts: MtlsCounters; noClientCert: number; istioTelemetry: boolean | null }> {
   const counts: MtlsCounters = new Map();
   let noClientCert = 0;
+  let istioTelemetry: boolean | null = null;
   for (const c of witnesses) {
     const text = await client.getText(statsPath(c), {}, signal);
     if (c.role === 'node-proxy') counts.set(`${c.namespace}/${c.pod}`, ztunnelMutualTlsConnections(text));
@@ -67,9 +68,18 @@ export async function readMtls(client: KubeClient, witnesses: readonly Kubernete
       const tls = envoyInboundTls(text);
       counts.set(`${c.namespace}/${c.pod}`, tls.handshakes - tls.noClientCert);
       noClientCert += tls.noClientCert;
+      // Istio's own proxy, with its telemetry on, reports istio_* metrics here (istio.stats filter); upstream Envoy has no such filter.
+      istioTelemetry = (istioTelemetry ?? false) || samples(text).some((s) => s.name.startsWith('istio_'));
     }
   }
-  return { counts, noClientCert };
+  return { counts, noClientCert, istioTelemetry };
+}
+
+/** What a sidecar's own stats say of Istio's telemetry filters, for the environment. */
+export function telemetryText(present: boolean): string {
+  return present
+    ? "present: the workload sidecar's stats carry istio_* metrics (Istio's telemetry filters ran)"
+    : "absent: no istio_* metric in the workload sidecar's stats, so these sidecars ran without Istio's telemetry filters (upstream Envoy, or Istio's telemetry turned off); Istio's own proxy with its defaults does that work too";
 }
 
 /** What the stats showed over the trial, or why they do not prove mutual TLS. */

@@ -12,7 +12,7 @@ import type { ResolvedScenario } from '../../scenario/resolve.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { checkDataPlane, checkLoaderDataPlane } from './data-plane.ts';
-import { judgeMtls, mtlsWitnesses, readMtls } from './mtls-proof.ts';
+import { judgeMtls, mtlsWitnesses, readMtls, telemetryText } from './mtls-proof.ts';
 import { componentVersions, readClusterFacts, type ClusterFacts } from './environment.ts';
 import type { MeshRequirement } from './mesh-requirements.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
@@ -220,11 +220,13 @@ export class KubernetesPlatform implements Platform {
     // ambient enrolment that did not happen) would otherwise be measured as server-only.
     checkLoaderDataPlane({ mesh: t.trial.mesh, namespace: t.namespace, overlay: t.overlay, placement: s.kubernetes.placement }, load.run.ended);
     if (witnesses.length > 0) {
-      const mtls = judgeMtls(t.trial.mesh, mtlsBefore, await readMtls(client, witnesses, ctx.signal));
+      const after = await readMtls(client, witnesses, ctx.signal);
+      const mtls = judgeMtls(t.trial.mesh, mtlsBefore, after);
       if (!mtls.proven) {
         throw new RunError({ what: `mesh ${t.trial.mesh} did not carry the trial over mutual TLS: ${mtls.text}`, where: `namespace ${t.namespace}`, fix: 'check the PeerAuthentication and DestinationRules that apply (istioctl x describe pod POD -n NAMESPACE), or set kubernetes.mtls: false to measure without it' });
       }
       this.seen.mtls[`mutual TLS, ${t.trial.mesh} ${t.trial.level.id}`] = mtls.text;
+      if (after.istioTelemetry !== null) this.seen.mtls['istio telemetry (sidecar stats)'] = telemetryText(after.istioTelemetry);
     }
     return { merged: load.results.merged, perLoader: load.results.perPod.map((p) => p.outcome) };
   }

@@ -9,7 +9,7 @@ import { RunError } from '../../../src/errors.ts';
 import { meshes } from '../../../src/meshes/index.ts';
 import { checkLoaderDataPlane } from '../../../src/platforms/kubernetes/data-plane.ts';
 
-const opts = (placement: 'both' | 'server-only' | 'baseline') => ({ namespace: 'ns', runId: 'r', mtls: true, placement, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
+const opts = (placement: 'both' | 'server-only' | 'baseline') => ({ namespace: 'ns', runId: 'r', mtls: true, placement, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } });
 const loader = (containers: string[], init: { name: string; restartPolicy?: string }[] = [], annotations: Record<string, string> = {}) => ({
   metadata: { name: 'loadgen-c4-r200-0-abcde', labels: { app: 'loadgen' }, annotations },
   spec: { containers: containers.map((name) => ({ name, image: `${name}:1` })), ...(init.length ? { initContainers: init } : {}) },

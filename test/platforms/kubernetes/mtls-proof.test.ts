@@ -6,7 +6,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { envoyInboundTls, judgeMtls, mtlsWitnesses, ztunnelMutualTlsConnections } from '../../../src/platforms/kubernetes/mtls-proof.ts';
+import type { KubeClient } from '../../../src/platforms/kubernetes/client.ts';
+import { envoyInboundTls, judgeMtls, mtlsWitnesses, readMtls, telemetryText, ztunnelMutualTlsConnections } from '../../../src/platforms/kubernetes/mtls-proof.ts';
 import type { KubernetesContainer } from '../../../src/platforms/types.ts';
 
 const envoy = `# TYPE envoy_listener_ssl_handshake counter
@@ -37,6 +38,17 @@ test('the verdict: growth over the trial proves it; none, or a handshake without
   assert.is(judgeMtls('istio-ambient', before, { counts: new Map([['istio-system/ztunnel-a', 10]]), noClientCert: 0 }).proven, false);
   assert.match(judgeMtls('istio', new Map(), { counts: new Map([['n/workload-1', 3]]), noClientCert: 1 }).text, /without a client certificate/);
   assert.match(judgeMtls('istio', new Map(), { counts: new Map([['n/workload-1', 0]]), noClientCert: 0 }).text, /show no inbound TLS handshakes/);
+});
+
+test('Istio\'s telemetry filters: seen by their istio_* metrics in a sidecar\'s stats (Istio\'s own proxy), absent from upstream Envoy\'s; not asked of ztunnels', async () => {
+  const c = (pod: string, role: KubernetesContainer['role']): KubernetesContainer => ({ kind: 'kubernetes', namespace: 'n', pod, container: 'istio-proxy', node: 'x', role });
+  // Only getText is read: the stats text each proxy serves.
+  const serving = (text: string) => ({ getText: async () => text }) as unknown as KubeClient;
+  const istioOwn = `${envoy}istio_requests_total{reporter="destination",response_code="200"} 12\n`;
+  assert.is((await readMtls(serving(istioOwn), [c('workload-1', 'sidecar')])).istioTelemetry, true);
+  assert.is((await readMtls(serving(envoy), [c('workload-1', 'sidecar')])).istioTelemetry, false);
+  assert.is((await readMtls(serving(ztunnel), [c('ztunnel-a', 'node-proxy')])).istioTelemetry, null);
+  assert.match(telemetryText(false), /^absent: .*upstream Envoy/);
 });
 
 test('witnesses: the workload\'s sidecars for istio, the ztunnels for istio-ambient, none otherwise', () => {

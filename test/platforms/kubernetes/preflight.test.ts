@@ -74,14 +74,14 @@ test('istio: missing CRDs, istiod and the injector each say what to install; eac
 });
 
 test('istio with a revision: the default injector does not count, and the message names the revisions installed', async () => {
-  const r = await check(['istio'], { istio: { revision: '1-31-0', concurrency: 2, waypoint: false, proxyResources: {} } });
+  const r = await check(['istio'], { istio: { revision: '1-31-0', concurrency: 2, waypoint: false, nativeSidecars: null, proxyResources: {} } });
   assert.match(text(r), /no Deployment labelled app=istiod,istio\.io\/rev=1-31-0/);
   assert.match(text(r), /namespace labels: .*istio\.io\/rev=1-31-0.*found istio-sidecar-injector \(revisions: default\), but none selects this namespace and its pods.*fix: install revision 1-31-0/);
 });
 
 test('istio-ambient with a waypoint: ztunnel, istio-cni and the Gateway API CRDs are required', async () => {
   const { client } = tier();
-  const ambient = { istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} } };
+  const ambient = { istio: { revision: null, concurrency: 2, waypoint: true, nativeSidecars: null, proxyResources: {} } };
   let r = await check(['istio-ambient'], ambient);
   assert.match(text(r), /does not serve Gateway \(gateway\.networking\.k8s\.io\/v1\).*fix: install the Gateway API CRDs/);
   assert.match(text(r), /ztunnel is not installed: no DaemonSet labelled app=ztunnel.*fix: install Istio with the ambient profile/);

@@ -112,11 +112,15 @@ test('Istio: STRICT PeerAuthentication with mTLS, DISABLE plus a plaintext Desti
   assert.is((find(plain, 'PeerAuthentication') as Obj).spec.mtls.mode, 'DISABLE');
   assert.is((find(plain, 'DestinationRule') as Obj).spec.trafficPolicy.tls.mode, 'DISABLE');
   assert.is(find(renderTrial(s, 'istio', 'r'), 'Namespace').metadata.labels!['istio-injection'], 'enabled');
-  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4, waypoint: false, proxyResources: { cpu: '200m', memoryLimit: '256Mi' } } } }, 'istio', 'r');
+  const revised = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { revision: '1-30-3', concurrency: 4, waypoint: false, nativeSidecars: null, proxyResources: { cpu: '200m', memoryLimit: '256Mi' } } } }, 'istio', 'r');
   assert.equal(find(revised, 'Namespace').metadata.labels!['istio.io/rev'], '1-30-3');
   assert.is(find(revised, 'Namespace').metadata.labels!['istio-injection'], undefined);
   const annotations = (find(revised, 'Deployment') as Obj).spec.template.metadata.annotations;
   assert.equal(annotations, { 'proxy.istio.io/config': JSON.stringify({ concurrency: 4, proxyStatsMatcher: { inclusionRegexps: [MTLS_STATS] } }), 'sidecar.istio.io/proxyCPU': '200m', 'sidecar.istio.io/proxyMemoryLimit': '256Mi' });
+  for (const native of [true, false]) {
+    const chosen = renderTrial({ ...s, kubernetes: { ...s.kubernetes, istio: { ...s.kubernetes.istio, nativeSidecars: native } } }, 'istio', 'r');
+    assert.is((find(chosen, 'Deployment') as Obj).spec.template.metadata.annotations['sidecar.istio.io/nativeSidecar'], String(native), 'classic or native sidecars, as the scenario asks');
+  }
   // The stats the mTLS proof reads are kept: Envoy matches the regexp against its own stat names.
   for (const stat of ['listener.0.0.0.0_15006.ssl.handshake', 'listener.0.0.0.0_15006.ssl.no_certificate']) assert.match(stat, new RegExp(MTLS_STATS));
   assert.not.match('listener.0.0.0.0_15006.ssl.ciphers.TLS_AES_128_GCM_SHA256', new RegExp(MTLS_STATS));
@@ -138,7 +142,7 @@ test('placement: both pods, the server only, or none carry a sidecar', async () 
 });
 
 test('adapter facts: data-plane containers, in containers or as native sidecars; how a meshed Job ends', () => {
-  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } };
+  const opts = { namespace: 'n', runId: 'r', mtls: true, placement: 'both' as const, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } };
   const istio = meshes.istio.kubernetesOverlay(opts);
   const appmesh = meshes.appmesh.kubernetesOverlay(opts);
   assert.equal(istio.dataPlaneContainers, ['istio-proxy']);
@@ -162,7 +166,7 @@ test('Istio ambient: namespace enrolled, an optional waypoint, pods opting out b
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], undefined);
   const serverOnly = renderTrial({ ...s, kubernetes: { ...s.kubernetes, placement: 'server-only' } }, 'istio-ambient', 'r') as Obj[];
   assert.is(serverOnly.find((o) => o.kind === 'Job')!.spec.template.metadata.labels['istio.io/dataplane-mode'], 'none');
-  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: true, proxyResources: {} }, appmesh: { router: false } });
+  const overlay = meshes['istio-ambient'].kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: true, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, []);
   assert.equal(overlay.dataPlanePods.map((p) => [p.role, p.namespace, p.container]), [['control-plane', 'istio-system', 'discovery'], ['node-proxy', 'istio-system', 'istio-proxy'], ['waypoint', 'n', 'istio-proxy']]);
   assert.equal(overlay.jobTermination, { method: 'none' });
@@ -185,7 +189,7 @@ test('Linkerd: injection by annotation, opt-out per pod, its proxy container, sh
   assert.equal(objects.find((o) => o.kind === 'Namespace')!.metadata.annotations, { 'linkerd.io/inject': 'enabled' });
   assert.equal(objects.find((o) => o.kind === 'Job')!.spec.template.metadata.annotations, { 'linkerd.io/inject': 'disabled' });
   assert.equal(objects.find((o) => o.kind === 'Deployment')!.spec.template.metadata.annotations, {});
-  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } });
+  const overlay = meshes.linkerd.kubernetesOverlay({ namespace: 'n', runId: 'r', mtls: true, placement: 'both', workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint: false, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } });
   assert.equal(overlay.dataPlaneContainers, ['linkerd-proxy']);
   assert.equal(overlay.jobTermination, { method: 'http-post', url: 'http://127.0.0.1:4191/shutdown' });
 });

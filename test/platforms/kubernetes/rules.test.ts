@@ -69,7 +69,7 @@ const pod = (app: string, containers: string[], init: { name: string; restartPol
   metadata: { name: `${app}-1`, namespace: 'ns', labels: { app }, annotations },
   spec: { containers: containers.map((name) => ({ name, image: `${name}:1` })), initContainers: init },
 });
-const opts = (placement: 'both' | 'server-only' | 'baseline', waypoint = false) => ({ namespace: 'ns', runId: 'r', mtls: true, placement, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint, proxyResources: {} }, appmesh: { router: false } });
+const opts = (placement: 'both' | 'server-only' | 'baseline', waypoint = false) => ({ namespace: 'ns', runId: 'r', mtls: true, placement, workload: { name: 'workload', port: 8080 }, loadgen: { name: 'loadgen' }, clusterDomain: 'cluster.local', istio: { revision: null, concurrency: 2, waypoint, nativeSidecars: null, proxyResources: {} }, appmesh: { router: false } });
 
 test('data-plane check: sidecar container, native sidecar, missing proxy, a proxy where placement forbids one, ambient enrolment', () => {
   const istio = meshes.istio.kubernetesOverlay(opts('both'));
