@@ -48,17 +48,24 @@ const DURATION_FIX = 'write a number and a unit: 500ms, 10s, 2m, 1m30s';
 
 type Explainer<C extends z.core.$ZodIssue['code']> = (issue: Extract<z.core.$ZodIssue, { code: C }>, c: IssueContext) => ScenarioIssue[];
 
+/** Keys that were renamed, so that an older scenario is told the new name rather than "unknown key". */
+const RENAMED: Record<string, string> = {
+  'kubernetes.image': 'kubernetes.images.workload',
+  'kubernetes.loaderImage': 'kubernetes.images.loader',
+};
+
 const unrecognizedKeys: Explainer<'unrecognized_keys'> = (issue, { doc, path, where, p, at }) => {
   const known = knownKeysAt(ScenarioSchema, path);
   const map = doc.getIn(path as unknown[], true) ?? doc.contents;
   return issue.keys.map((key) => {
     const keyNode = keyNodeOf(doc, path, key, map);
     const guess = didYouMean(key, known);
+    const renamed = RENAMED[dotPath([...path, key])];
     return {
       what: `unknown key "${key}" in ${path.length ? `\`${p}\`` : 'the scenario'}`,
       where: keyNode?.range ? at(keyNode.range[0]) : where,
       path: dotPath([...path, key]),
-      fix: guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(', ')}`,
+      fix: renamed ? `it was renamed: write it as \`${renamed}\`` : guess ? `did you mean "${guess}"?` : `known keys here: ${known.join(', ')}`,
     };
   });
 };

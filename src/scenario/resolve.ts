@@ -66,14 +66,14 @@ export interface ResolvedScenario {
   /** Platform `local`: the layout asked for; the one used is in the result's environment. */
   local: { layout: 'auto' | 'netns' | 'loopback'; sidecar: LocalSidecar };
   kubernetes: {
-    image: string;
+    /** The workload's image and the one the engine Job runs on, as the scenario names them. */
+    images: { workload: string; loader: string };
     namespacePrefix: string;
     mtls: boolean;
     placement: Placement;
     nodeSelector: Record<string, string> | null;
     loadgenNodeSelector: Record<string, string> | null;
-    /** The image the engine Job runs on, and the time from creating it to its pods' common start. */
-    loaderImage: string;
+    /** The time from creating the engine Job to its pods' common start. */
     loaderStartLeadMs: number;
     /** Bounds on a trial's readiness and teardown. */
     readyTimeoutMs: number;

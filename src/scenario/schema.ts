@@ -250,13 +250,18 @@ export const ScenarioSchema = z
       .meta({ description: 'Platform `local`: where its pods live. The layout used is recorded in the result; results of different layouts do not compare.' }),
     kubernetes: z
       .strictObject({
-        image: z.string().min(1).default(DEFAULT_WORKLOAD_IMAGE).meta({ description: 'Image of the workload and of the load generator (default: the Fortio server, the workload of Istio\'s own benchmarks).' }),
+        images: z
+          .strictObject({
+            workload: z.string().min(1).default(DEFAULT_WORKLOAD_IMAGE).meta({ description: 'Image of the workload (default: the Fortio server, the workload of Istio\'s own benchmarks). Any reference the nodes can pull; name@sha256:DIGEST pins it. A tag from a registry is pinned after the first trial to the digest its node pulled, so that every later trial runs the same image.' }),
+            loader: z.string().min(1).default('node:24-alpine').meta({ description: 'Image the load Job runs meshbench\'s engine on (any image with Node >= 22.19 as `node`); set it to a mirror in air-gapped clusters. Pinned like `workload`.' }),
+          })
+          .default({ workload: DEFAULT_WORKLOAD_IMAGE, loader: 'node:24-alpine' })
+          .meta({ description: 'The images the trial\'s pods run. The result records each with the digest that ran.' }),
         namespacePrefix: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(24).default('meshbench').meta({ description: 'Namespaces are named PREFIX-MESH-RUNID.' }),
         mtls: z.boolean().default(true).meta({ description: 'Mutual TLS between the workload and the load generator (Istio PeerAuthentication STRICT, App Mesh TLS per virtual node).' }),
         placement: z.enum(PLACEMENTS).default('both').meta({ description: 'Sidecars on both pods, on the workload only (server-only), or on none (baseline), as Istio\'s benchmark varies it.' }),
         nodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the workload must run on.' }),
         loadgenNodeSelector: z.record(z.string(), z.string()).optional().meta({ description: 'Node labels the load generator must run on (it is also kept off the workload\'s node).' }),
-        loaderImage: z.string().min(1).default('node:24-alpine').meta({ description: 'Image the load Job runs meshbench\'s engine on (any image with Node >= 22.19 as `node`); set it to a mirror in air-gapped clusters.' }),
         loaderStartLead: duration('Time from creating the load Job to its pods\' common start: scheduling and a cold pull of the loader image. A pod not running by then fails the trial.', HARD_CEILINGS.timeoutMs).default('45s'),
         readyTimeout: duration('How long a trial\'s pods may take to be ready (scheduling, image pulls on fresh nodes, a sidecar\'s start) before the trial fails.', HARD_CEILINGS.warmupMs).default('5m'),
         teardownTimeout: duration('How long a trial\'s namespace may take to go (finalizers, pods\' grace periods) before the run says what is left.', HARD_CEILINGS.warmupMs).default('3m'),
@@ -284,7 +289,7 @@ export const ScenarioSchema = z
           })
           .default({ router: false }),
       })
-      .default({ image: DEFAULT_WORKLOAD_IMAGE, namespacePrefix: 'meshbench', mtls: true, placement: 'both', loaderImage: 'node:24-alpine', loaderStartLead: '45s', readyTimeout: '5m', teardownTimeout: '3m', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
+      .default({ images: { workload: DEFAULT_WORKLOAD_IMAGE, loader: 'node:24-alpine' }, namespacePrefix: 'meshbench', mtls: true, placement: 'both', loaderStartLead: '45s', readyTimeout: '5m', teardownTimeout: '3m', istio: { concurrency: 2, waypoint: false, proxyResources: {} }, appmesh: { router: false } })
       .meta({ description: 'Platform `kubernetes`: how each trial is rendered (see `bench render`).' }),
     resources: z
       .strictObject({

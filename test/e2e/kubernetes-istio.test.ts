@@ -131,8 +131,7 @@ load:
   timeout: 1s
   schedulerLagLimit: 50ms
 kubernetes:
-  image: ${workloadImage}
-  loaderImage: ${loaderImage}
+  images: {workload: ${workloadImage}, loader: ${loaderImage}}
   loaderStartLead: 15s
 ${istio}resources:
   sampleInterval: 500ms

@@ -38,8 +38,7 @@ load:
   # The two cores are shared with other work: a loader late by tens of ms is that, not the subject here.
   schedulerLagLimit: 1s
 kubernetes:
-  image: ${workloadImage}
-  loaderImage: ${loaderImage}
+  images: {workload: ${workloadImage}, loader: ${loaderImage}}
   loaderStartLead: 10s
 resources:
   sampleInterval: 500ms

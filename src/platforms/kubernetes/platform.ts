@@ -22,12 +22,12 @@ import { waitReady, type PodLike } from './ready.ts';
 import { clusterDomainOf, meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
-import { ranImages } from './images.ts';
+import { ImagePins, ranImages } from './images.ts';
 import { NodeClocks } from './clock.ts';
 import { readClusterDomain } from './cluster-domain.ts';
 import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
-import { loaderJob } from './loader/job.ts';
+import { LOADER_CONTAINER, loaderJob } from './loader/job.ts';
 import { loaderRequest } from './loader/from-scenario.ts';
 import { runInClusterLoad } from './loader/in-cluster-load.ts';
 import type { Decoded } from './loader/pod-results.ts';
@@ -85,6 +85,8 @@ export class KubernetesPlatform implements Platform {
   private readonly seen: { proxyImages: Record<string, string>; nativeSidecars: boolean | null; images: Record<string, string>; mtls: Record<string, string> } = { proxyImages: {}, nativeSidecars: null, images: {}, mtls: {} };
   /** Each node's clock against this process's, measured once per run when a trial first uses the node. */
   private readonly clocks: NodeClocks;
+  /** Images named by tag, pinned to the digest the first trial pulled. */
+  private readonly pins = new ImagePins();
   /** The widest spread of the load pods' window starts so far, ms. */
   private startSpreadMs: number | null = null;
 
@@ -93,6 +95,7 @@ export class KubernetesPlatform implements Platform {
     return {
       ...componentVersions(this.cluster, this.preflight.components, this.seen.proxyImages, this.seen.nativeSidecars),
       ...this.seen.images,
+      ...this.pins.components(),
       ...this.seen.mtls,
       ...this.clocks.components(),
       ...(this.startSpreadMs === null ? {} : { "load pods' window start spread (widest)": `${this.startSpreadMs} ms` }),
@@ -117,8 +120,15 @@ export class KubernetesPlatform implements Platform {
     return new KubernetesPlatform({ ...o, scenario }, report, await readClusterFacts(o.client, o.signal));
   }
 
+  /** The scenario with its images as pinned so far. */
+  private get scenario(): ResolvedScenario {
+    const s = this.o.scenario;
+    return { ...s, kubernetes: { ...s.kubernetes, images: { workload: this.pins.of(s.kubernetes.images.workload), loader: this.pins.of(s.kubernetes.images.loader) } } };
+  }
+
   async deploy(req: { trial: Trial }, signal: AbortSignal): Promise<KubernetesDeployment> {
-    const { client, scenario: s, runId } = this.o;
+    const { client, runId } = this.o;
+    const s = this.scenario;
     const mesh = req.trial.mesh;
     const namespace = trialNamespace(s, mesh, runId);
     const objects = renderTrial(s, mesh, runId, req.trial.level);
@@ -143,6 +153,7 @@ export class KubernetesPlatform implements Platform {
       const native = overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).workload ? dataPlane.nativeSidecars : null;
       Object.assign(this.seen.proxyImages, dataPlane.proxyImages);
       Object.assign(this.seen.images, ranImages(WORKLOAD.name, pods));
+      this.pins.learn(pods, ['app'], req.trial.index + 1);
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
       const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.${clusterDomainOf(s)}:${WORKLOAD.port}/`);
       const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
@@ -174,9 +185,10 @@ export class KubernetesPlatform implements Platform {
    * decoded and merged by load/ through `ctx` (this layer never parses a LoadOutcome).
    */
   private async runLoad<O>(ctx: RemoteLoadContext<O>, t: { trial: Trial; namespace: string; overlay: KubernetesOverlayOf; known: KubernetesContainer[] }): Promise<RemoteLoadResult<O>> {
-    const { client, scenario: s, runId } = this.o;
+    const { client, runId } = this.o;
+    const s = this.scenario;
     if (!this.o.bundle) throw new RunError({ what: 'the load engine bundle was not given to the Kubernetes platform', where: 'KubernetesPlatform.create', fix: 'a meshbench bug: please report it' });
-    const base = { namespace: t.namespace, runId, level: t.trial.level, overlay: t.overlay, pods: s.load.pods, image: s.kubernetes.loaderImage };
+    const base = { namespace: t.namespace, runId, level: t.trial.level, overlay: t.overlay, pods: s.load.pods, image: s.kubernetes.images.loader };
     let nativeSidecars = this.preflight.nativeSidecars[t.trial.mesh] ?? false;
     if (t.overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).loadgen) {
       const { request } = loaderRequest(s, { ...base, nativeSidecars });
@@ -206,6 +218,7 @@ export class KubernetesPlatform implements Platform {
       merge: ctx.merge,
     });
     Object.assign(this.seen.images, ranImages(LOADGEN.name, load.run.ended));
+    this.pins.learn(load.run.ended, [LOADER_CONTAINER], t.trial.index + 1);
     await this.clocks.check(load.results.perPod.map((p) => p.node), ctx.signal);
     // The pods' windows are merged as one: pods that began apart measured different windows.
     this.startSpreadMs = Math.max(this.startSpreadMs ?? 0, load.results.startSpreadMs);

@@ -60,6 +60,6 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     workloadDeployment(s, names, overlay.workloadPod),
     // meshbench's own engine, as the run applies it at load time; a render cannot know whether
     // the injector makes native sidecars, so it shows the quit call the mesh would need without.
-    ...renderLoader(s, { namespace: ns, runId, level, overlay, pods: s.load.pods, image: s.kubernetes.loaderImage, nativeSidecars: false }, o.bundle ?? ELIDED_BUNDLE, o.startEpochMs ?? 0),
+    ...renderLoader(s, { namespace: ns, runId, level, overlay, pods: s.load.pods, image: s.kubernetes.images.loader, nativeSidecars: false }, o.bundle ?? ELIDED_BUNDLE, o.startEpochMs ?? 0),
   ];
 }

@@ -63,7 +63,7 @@ export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: 
           containers: [
             {
               name: 'app',
-              image: s.kubernetes.image,
+              image: s.kubernetes.images.workload,
               args: ['server', '-http-port', String(WORKLOAD.port)],
               ports: [{ name: 'http', containerPort: WORKLOAD.port, protocol: 'TCP' }],
               readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },

@@ -23,14 +23,14 @@ function refusal(yaml: string): string {
 test('defaults: one load pod, node:24-alpine, a 45 s start lead, no custom preflight', () => {
   const s = resolved('name: k\nplatform: kubernetes\n');
   assert.is(s.load.pods, 1);
-  assert.is(s.kubernetes.loaderImage, 'node:24-alpine');
+  assert.equal(s.kubernetes.images, { workload: 'fortio/fortio:1.66.0', loader: 'node:24-alpine' });
   assert.is(s.kubernetes.loaderStartLeadMs, 45_000);
   assert.not.ok('loaderStartLead' in s.kubernetes, 'the duration text stays out of the resolved scenario (and its hash)');
 });
 
 test('set: pods, a mirrored image, a shorter lead', () => {
-  const s = resolved('name: k\nplatform: kubernetes\nload:\n  connections: 8\n  pods: 4\nkubernetes:\n  loaderImage: mirror.example/node:24-alpine\n  loaderStartLead: 10s\n');
-  assert.equal([s.load.pods, s.kubernetes.loaderImage, s.kubernetes.loaderStartLeadMs], [4, 'mirror.example/node:24-alpine', 10_000]);
+  const s = resolved('name: k\nplatform: kubernetes\nload:\n  connections: 8\n  pods: 4\nkubernetes:\n  images: {loader: mirror.example/node:24-alpine}\n  loaderStartLead: 10s\n');
+  assert.equal([s.load.pods, s.kubernetes.images.loader, s.kubernetes.loaderStartLeadMs], [4, 'mirror.example/node:24-alpine', 10_000]);
 });
 
 test('load.pods: at most the fewest connections of a level, and only on Kubernetes', () => {

@@ -19,7 +19,7 @@ export interface LoaderTrial {
   overlay: KubernetesOverlay;
   /** `load.pods` (default 1). */
   pods: number;
-  /** `kubernetes.loaderImage` (default node:24-alpine). */
+  /** `kubernetes.images.loader` (default node:24-alpine). */
   image?: string | undefined;
   /** The injector makes native sidecars (checkDataPlane's `nativeSidecars`, or preflight's verdict). */
   nativeSidecars: boolean;

@@ -39,7 +39,7 @@ export interface LoaderJobRequest {
   settings: LoaderSettings;
   /** The common start of every pod, epoch ms. */
   startEpochMs: number;
-  /** Default node:24-alpine; `kubernetes.loaderImage` for mirrors and air-gapped clusters. */
+  /** Default node:24-alpine; `kubernetes.images.loader` for mirrors and air-gapped clusters. */
   image?: string;
   serviceAccountName: string;
   /** Pods carrying this label are the workload: the loader never shares their node. */

@@ -159,7 +159,7 @@ export async function waitLoaderPods(client: KubeClient, o: WaitLoaderOptions): 
       const startedAt = state?.running?.startedAt ?? state?.terminated?.startedAt;
       const name = `pod ${p.metadata.name} (index ${indexOf(p)})`;
       if (state?.waiting?.reason && STUCK.has(state.waiting.reason)) {
-        fail(`${name}: the loader container cannot start: ${state.waiting.reason}${state.waiting.message ? `: ${state.waiting.message}` : ''}`, 'check kubernetes.loaderImage (default node:24-alpine) can be pulled from the nodes; in an air-gapped cluster, mirror it and set kubernetes.loaderImage');
+        fail(`${name}: the loader container cannot start: ${state.waiting.reason}${state.waiting.message ? `: ${state.waiting.message}` : ''}`, 'check kubernetes.images.loader (default node:24-alpine) can be pulled from the nodes; in an air-gapped cluster, mirror it and set kubernetes.images.loader');
       }
       // startedAt has whole seconds, rounded down: later than the start means surely after it.
       if (startedAt && Date.parse(startedAt) > o.startEpochMs) {
