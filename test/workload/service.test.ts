@@ -44,7 +44,8 @@ test('waits the service delay before answering', async () => {
 });
 
 test('a sub-millisecond delay is kept precisely (busy work, not a timer)', async () => {
-  // The median request, not the mean: a shared machine's stalls hit a few requests, not the delay.
+  // The fastest request of each series, not the median: a shared machine's stalls only ever add
+  // time (CI saw a median 2.3 ms over at load 4), and a busy wait can never be faster than its delay.
   const perRequestMs = async (serviceDelayUs: number) => {
     const times: number[] = [];
     await withServer({ payloadBytes: 10, serviceDelayUs, errorRate: 0 }, async (base) => {
@@ -55,11 +56,11 @@ test('a sub-millisecond delay is kept precisely (busy work, not a timer)', async
         times.push(performance.now() - t0);
       }
     });
-    return times.sort((a, b) => a - b)[25]!;
+    return Math.min(...times);
   };
   const added = (await perRequestMs(300)) - (await perRequestMs(0));
-  // A 1 ms timer would add at least 0.7 ms more than a 0 ms delay.
-  assert.ok(added > 0.2 && added < 0.6, `a 300 µs delay added ${added.toFixed(3)} ms per request`);
+  // A 1 ms timer would add at least 0.7 ms more than a 0 ms delay, to every request.
+  assert.ok(added > 0.2 && added < 0.65, `a 300 µs delay added ${added.toFixed(3)} ms per request`);
 });
 
 test('the health path answers at once and is not counted as a request', async () => {
