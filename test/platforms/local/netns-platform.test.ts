@@ -42,6 +42,7 @@ async function load(d: Deployment) {
       watched.push(c);
       return (p) => phases.push(p);
     },
+    loaderLine: () => {},
   });
   return { outcome: r.merged, watched: watched[0] ?? [], phases };
 }
