@@ -39,6 +39,14 @@ class Clock {
     this.finished++;
   }
 
+  /**
+   * Counts from now instead of from the run's start: what comes before the first trial (the
+   * host-pause probe, about 2 s) is in no trial's estimate, and would make the time left too short.
+   */
+  restart(): void {
+    this.startedMs = Date.now();
+  }
+
   /** "about 1m20s left"; empty once every trial has finished, and never "about 0ms". */
   leftText(): string {
     if (this.total > 0 && this.finished >= this.total) return '';
@@ -110,6 +118,7 @@ export class TerminalProgress implements ProgressSink {
   private readonly clock = new Clock();
   private total = 0;
   private finished = 0;
+  private trialStarted = false;
   private current: { trial: Trial; stage: TrialStage; sinceMs: number; live?: LiveLoad } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -127,6 +136,8 @@ export class TerminalProgress implements ProgressSink {
   }
 
   trialStage(trial: Trial, stage: TrialStage): void {
+    if (!this.trialStarted) this.clock.restart();
+    this.trialStarted = true;
     this.current = { trial, stage, sinceMs: Date.now() };
     this.render();
   }

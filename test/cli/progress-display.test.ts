@@ -81,6 +81,16 @@ test('the counts belong to their stage and trial: none in the drain, the next tr
   progress.runFinished(result);
 });
 
+test('the time left counts from the first trial: the probe before it is in no trial\'s estimate', async () => {
+  const progress = new TerminalProgress({ write: () => true, isTTY: true }, { warmupMs: 1_000, durationMs: 3_000 });
+  const result = fakeRun(() => ({ latenciesUs: constant(300), achievedRps: 998 }), { repetitions: 1 });
+  progress.runStarted(result.trials.map((t) => t.trial), 10_000);
+  await new Promise((resolve) => setTimeout(resolve, 800)); // the host-pause probe
+  progress.trialStage(result.trials[0]!.trial, 'deploy');
+  assert.match(progress.statusLine(), / · about 10s left$/, progress.statusLine());
+  progress.runFinished(result);
+});
+
 test('the log lines of CI have no live figures: PlainProgress takes no ticks', () => {
   const progress: ProgressSink = new PlainProgress({ write: () => true });
   assert.is(progress.trialLoad, undefined);
