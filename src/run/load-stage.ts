@@ -47,8 +47,9 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
           return onPhase;
         },
         loaderLine: (line) => {
-          const live = o.onLive && decodeLiveLine(line);
-          if (live) o.onLive!(live);
+          if (!o.onLive) return;
+          const live = decodeLiveLine(line);
+          if (live) o.onLive(live);
         },
       });
       outcome = r.merged;
