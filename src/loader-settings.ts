@@ -25,4 +25,6 @@ export interface LoaderSettings {
   pacing?: 'writer' | 'sleep' | 'adaptive' | 'spin' | 'thread';
   /** The mesh's quit endpoint (Istio :15020/quitquitquit ...), POSTed once the result is out; left out when the proxy ends by itself. */
   quitUrl?: string;
+  /** Say the window's counts on stderr a few times a second (load/live.ts): set by a platform that reads stderr as it comes. */
+  liveCounts?: boolean;
 }

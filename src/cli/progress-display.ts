@@ -1,7 +1,9 @@
 /**
- * Progress of a run: a single updating status line on a terminal (phase, mesh, trial i/n, time
- * left), plain timestamped lines when output is a log or CI.
+ * Progress of a run: a single updating status line on a terminal (phase, mesh, trial i/n, the
+ * window's rps and failed requests so far, time left), plain timestamped lines when output is a
+ * log or CI.
  */
+import { liveRps, type LiveLoad } from '../load/live.ts';
 import type { RunResult, TrialResult, TrialStage } from '../results/model.ts';
 import type { ProgressSink } from '../run/progress.ts';
 import type { Trial } from '../scenario/plan.ts';
@@ -35,6 +37,14 @@ class Clock {
 
   trialDone(): void {
     this.finished++;
+  }
+
+  /**
+   * Counts from now instead of from the run's start: what comes before the first trial (the
+   * host-pause probe, about 2 s) is in no trial's estimate, and would make the time left too short.
+   */
+  restart(): void {
+    this.startedMs = Date.now();
   }
 
   /** "about 1m20s left"; empty once every trial has finished, and never "about 0ms". */
@@ -97,8 +107,10 @@ export function bar(fraction: number, width = BAR_WIDTH): string {
 
 /**
  * On a terminal: one status line redrawn in place (twice a second and at every stage): a bar over
- * the current phase of the trial, the trial, its elapsed time in the phase, the last trial's rps,
- * the failed requests of the run so far and its time left. Finished trials print a line above it.
+ * the current phase of the trial, the trial, its elapsed time in the phase, while measuring the
+ * window's rps and failed requests so far (as the loader tells them: not from a cluster's loader
+ * pods, and then the line says nothing rather than an old figure), and the run's time left.
+ * Finished trials print a line above it.
  */
 export class TerminalProgress implements ProgressSink {
   private readonly out: Output;
@@ -106,9 +118,8 @@ export class TerminalProgress implements ProgressSink {
   private readonly clock = new Clock();
   private total = 0;
   private finished = 0;
-  private failedRequests = 0;
-  private lastRps: number | null = null;
-  private current: { trial: Trial; stage: TrialStage; sinceMs: number } | undefined;
+  private trialStarted = false;
+  private current: { trial: Trial; stage: TrialStage; sinceMs: number; live?: LiveLoad } | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(out: Output, timing?: TrialTiming) {
@@ -125,17 +136,20 @@ export class TerminalProgress implements ProgressSink {
   }
 
   trialStage(trial: Trial, stage: TrialStage): void {
+    if (!this.trialStarted) this.clock.restart();
+    this.trialStarted = true;
     this.current = { trial, stage, sinceMs: Date.now() };
     this.render();
+  }
+
+  /** Kept with the stage it came in, so a new stage (or trial) never shows the last one's counts. */
+  trialLoad(live: LiveLoad): void {
+    if (this.current) this.current.live = live;
   }
 
   trialFinished(r: TrialResult): void {
     this.clock.trialDone();
     this.finished++;
-    if (r.status === 'valid' || r.status === 'invalid') {
-      this.failedRequests += r.load.responsesNon2xx + r.load.errors;
-      this.lastRps = r.load.achievedRps;
-    }
     this.clear();
     this.out.write(`  ${describe(r.trial, this.total)}: ${trialOutcomeText(r)}\n`);
     this.current = undefined;
@@ -150,15 +164,14 @@ export class TerminalProgress implements ProgressSink {
   /** The status line as it is now; the terminal gets it cut to its width. */
   statusLine(nowMs = Date.now()): string {
     if (!this.current) return '';
-    const { trial, stage, sinceMs } = this.current;
+    const { trial, stage, sinceMs, live } = this.current;
     const elapsedMs = nowMs - sinceMs;
     const phaseMs = stage === 'warmup' ? this.timing?.warmupMs : stage === 'measure' ? this.timing?.durationMs : undefined;
     const phase = phaseMs ? `${bar(elapsedMs / phaseMs)} ${stage.padEnd(7)} ${formatDurationMs(Math.min(elapsedMs, phaseMs))}/${formatDurationMs(phaseMs)}` : `${bar(this.finished / Math.max(1, this.total))} ${stage.padEnd(7)} ${formatDurationMs(elapsedMs)}`;
     const parts = [
       phase,
       describe(trial, this.total),
-      ...(this.lastRps === null ? [] : [`last ${formatRps(this.lastRps)} rps`]),
-      `${this.failedRequests} failed so far`,
+      ...(stage === 'measure' && live ? liveText(live) : []),
       this.clock.leftText(),
     ];
     return parts.join(' · ');
@@ -174,6 +187,12 @@ export class TerminalProgress implements ProgressSink {
   private clear(): void {
     this.out.write('\r\x1b[2K');
   }
+}
+
+/** "412 rps · 0 failed so far": the window so far; no rate yet in its first instant. */
+function liveText(live: LiveLoad): string[] {
+  const rps = liveRps(live);
+  return [`${rps === null ? '–' : formatRps(rps)} rps`, `${live.failed} failed so far`];
 }
 
 function stamp(): string {

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import autocannon from 'autocannon';
 import { createLatencyHistogram, recordLatencyUs } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
+import { LiveTicks, type LiveLoad } from './live.ts';
 import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** How often autocannon looks at its stop flag; its default (1 s) would overrun the window. */
@@ -21,7 +22,7 @@ export class AutocannonEngine implements LoadEngine {
   readonly name = `autocannon ${autocannonVersion()}`;
   readonly mode = 'max';
 
-  run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+  run(spec: LoadSpec, target: URL, signal: AbortSignal, tell?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     signal.throwIfAborted();
     const ok = createLatencyHistogram();
     const non2xx = createLatencyHistogram();
@@ -30,6 +31,11 @@ export class AutocannonEngine implements LoadEngine {
     let measuring = false;
     let windowStart = 0;
     let windowEnd = Infinity;
+    const ticks = new LiveTicks(() => ({ responses2xx: ok.totalCount, failed: non2xx.totalCount + Object.values(errorsByClass).reduce((a, b) => a + b, 0) }), onLive);
+    const onPhase = (phase: LoadPhase) => {
+      ticks.phase(phase);
+      tell?.(phase);
+    };
 
     return new Promise<LoadOutcome>((resolve, reject) => {
       const instance = autocannon(
@@ -50,6 +56,7 @@ export class AutocannonEngine implements LoadEngine {
         },
         (err) => {
           clearTimeout(phaseTimer);
+          ticks.stop();
           signal.removeEventListener('abort', onAbort);
           if (signal.aborted) return reject(signal.reason);
           if (err) return reject(err);
@@ -86,13 +93,13 @@ export class AutocannonEngine implements LoadEngine {
         measuring = true;
         windowStart = performance.now();
         windowEnd = windowStart + spec.durationMs;
-        onPhase?.('measure');
+        onPhase('measure');
         phaseTimer = setTimeout(() => {
-          onPhase?.('drain');
+          onPhase('drain');
           instance.stop();
         }, spec.durationMs);
       };
-      onPhase?.('warmup');
+      onPhase('warmup');
       let phaseTimer = spec.warmupMs > 0 ? setTimeout(startMeasuring, spec.warmupMs) : undefined;
       if (spec.warmupMs <= 0) startMeasuring();
 

@@ -8,7 +8,7 @@
 import { createLatencyHistogram, HIGHEST_US, recordLatencyUs, type Histogram } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
 import type { CoreWindow, SendFn } from './open-loop-core.ts';
-import { emptyErrorCounts } from './types.ts';
+import { emptyErrorCounts, type LiveCounts } from './types.ts';
 
 export class ClosedLoopCore {
   readonly histograms: { ok: Histogram; non2xx: Histogram; error: Histogram } = {
@@ -36,6 +36,12 @@ export class ClosedLoopCore {
 
   get outstanding(): number {
     return this.busyCount;
+  }
+
+  /** The window's outcomes so far, from the counts the histograms keep anyway. */
+  soFar(): LiveCounts {
+    const h = this.histograms;
+    return { responses2xx: h.ok.totalCount, failed: h.non2xx.totalCount + h.error.totalCount };
   }
 
   /** Every connection sends its first request. */

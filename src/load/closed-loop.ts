@@ -8,6 +8,7 @@
 import { ClosedLoopCore } from './closed-loop-core.ts';
 import { epochNowMs } from './http1.ts';
 import { Http1Pool } from './http1-pool.ts';
+import { LiveTicks, type LiveLoad } from './live.ts';
 import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from './types.ts';
 
 const DRAIN_POLL_MS = 5;
@@ -16,7 +17,7 @@ export class ClosedLoopEngine implements LoadEngine {
   readonly name = 'meshbench closed loop (http/1.1)';
   readonly mode = 'max';
 
-  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+  async run(spec: LoadSpec, target: URL, signal: AbortSignal, tell?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     signal.throwIfAborted();
     const startMs = epochNowMs();
     const measureStartMs = startMs + spec.warmupMs;
@@ -25,6 +26,11 @@ export class ClosedLoopEngine implements LoadEngine {
     const pool = new Http1Pool({ target, connections: spec.connections, timeoutMs: spec.timeoutMs, complete: (c, outcome, nowMs) => core.complete(c, outcome, nowMs) });
     core = new ClosedLoopCore(spec.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
     const timers: NodeJS.Timeout[] = [];
+    const ticks = new LiveTicks(() => core.soFar(), onLive);
+    const onPhase = (phase: LoadPhase) => {
+      ticks.phase(phase);
+      tell?.(phase);
+    };
     try {
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => reject(signal.reason);
@@ -37,12 +43,12 @@ export class ClosedLoopEngine implements LoadEngine {
           }
           timers.push(setTimeout(drain, DRAIN_POLL_MS));
         };
-        onPhase?.('warmup');
-        if (spec.warmupMs > 0) timers.push(setTimeout(() => onPhase?.('measure'), spec.warmupMs));
-        else onPhase?.('measure');
+        onPhase('warmup');
+        if (spec.warmupMs > 0) timers.push(setTimeout(() => onPhase('measure'), spec.warmupMs));
+        else onPhase('measure');
         timers.push(
           setTimeout(() => {
-            onPhase?.('drain');
+            onPhase('drain');
             drain();
           }, measureEndMs - epochNowMs()),
         );
@@ -50,6 +56,7 @@ export class ClosedLoopEngine implements LoadEngine {
       });
     } finally {
       timers.forEach(clearTimeout);
+      ticks.stop();
       core.stop(spec.timeoutMs);
       pool.close();
     }

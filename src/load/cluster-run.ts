@@ -5,7 +5,8 @@
  *
  *   { "mode": "rate" | "max", "target": "http://...", "rateRps": 1000, "connections": 4,
  *     "warmupMs": 5000, "durationMs": 30000, "timeoutMs": 10000, "jitter": 0,
- *     "lagLimitUs": 1000, "startEpochMs": 1767225600000, "pods": 3, "quitUrl": "http://..." }
+ *     "lagLimitUs": 1000, "startEpochMs": 1767225600000, "pods": 3, "quitUrl": "http://...",
+ *     "liveCounts": true }
  *
  * The environment overrides: MESHBENCH_TARGET, MESHBENCH_START_EPOCH_MS, MESHBENCH_PODS, and the
  * pod's index from JOB_COMPLETION_INDEX (set by Kubernetes in an Indexed Job). With `pods` N, pod
@@ -17,6 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
+import { encodeLiveLine, type LiveLoad } from './live.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
 import type { PacingKind } from './pacer.ts';
 import type { LoaderSettings } from '../loader-settings.ts';
@@ -58,6 +60,7 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   // Worker threads run open-loop-worker.ts from beside this module; the one-file bundle has none.
   if ((s.workers ?? 1) > 1 && !existsSync(fileURLToPath(new URL('./open-loop-worker.ts', import.meta.url)))) problems.push(`workers: ${s.workers} needs the unbundled engine; the bundled loader runs one worker per pod: use more pods`);
   if (s.pacing !== undefined && !PACINGS.includes(s.pacing)) problems.push(`pacing must be one of ${PACINGS.join(', ')}, not ${JSON.stringify(s.pacing)}`);
+  if (s.liveCounts !== undefined && typeof s.liveCounts !== 'boolean') problems.push(`liveCounts must be true or false, not ${JSON.stringify(s.liveCounts)}`);
   if (problems.length) throw new Error(`invalid load settings (${path} and environment): ${problems.join('; ')}`);
   return s;
 }
@@ -86,7 +89,8 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
     log(`meshbench load pod ${index}/${pods}: ${phase} at ${new Date().toISOString()}`);
   };
   const spec = { connections, targetRps: s.mode === 'rate' ? s.rateRps! : null, warmupMs: s.warmupMs, durationMs: s.durationMs, timeoutMs: s.timeoutMs };
-  const outcome = await engine.run(spec, new URL(s.target), signal, onPhase);
+  const onLive = s.liveCounts ? (live: LiveLoad) => log(encodeLiveLine({ index, count: pods }, live)) : undefined;
+  const outcome = await engine.run(spec, new URL(s.target), signal, onPhase, onLive);
   log(`meshbench load pod ${index}/${pods}: done, ${outcome.ok.totalCount} 2xx of ${outcome.scheduledRequests} requests, ${outcome.achievedRps.toFixed(1)} rps`);
   return encodeResultLine(outcome, { index, count: pods }, { startEpochMs: windowStart, endEpochMs: windowEnd });
 }

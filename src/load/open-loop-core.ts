@@ -10,7 +10,7 @@
 import { createLatencyHistogram, recordLatencyUs, type Histogram } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
 import type { Schedule } from './schedule.ts';
-import { emptyErrorCounts } from './types.ts';
+import { emptyErrorCounts, type LiveCounts } from './types.ts';
 
 /** Sends request on connection `connection`; the driver later calls `complete` for it. */
 export type SendFn = (connection: number) => void;
@@ -81,6 +81,12 @@ export class OpenLoopCore {
   /** Intended time of the next request not yet due; Infinity once scheduling has stopped. */
   get nextDue(): number {
     return this.scheduling ? this.nextDueMs : Infinity;
+  }
+
+  /** The window's outcomes so far, from the counts the histograms keep anyway. */
+  soFar(): LiveCounts {
+    const h = this.histograms;
+    return { responses2xx: h.ok.totalCount, failed: h.non2xx.totalCount + h.error.totalCount };
   }
 
   /** Requests sent and not completed, plus requests due and waiting for a connection. */

@@ -9,8 +9,10 @@
 import { Worker } from 'node:worker_threads';
 import { decodeHistogram, mergeHistograms, type Histogram } from '../results/histogram.ts';
 import type { ErrorClass } from '../results/model.ts';
+import { LiveTicks, type LiveCounts, type LiveLoad } from './live.ts';
+import type { OpenLoopCore } from './open-loop-core.ts';
 import { epochNowMs, runOpenLoop } from './open-loop.ts';
-import type { WorkerInput, WorkerOutput } from './open-loop-worker.ts';
+import type { WorkerInput, WorkerLive, WorkerOutput } from './open-loop-worker.ts';
 import { choosePacing, type PacingKind } from './pacer.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
@@ -88,13 +90,17 @@ export class OpenLoopEngine implements LoadEngine {
     return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
   }
 
-  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
     const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
     const startInMs = startEpochMs - epochNowMs();
     const told = { phase: 'warmup' as LoadPhase };
+    // The running counts: this thread's core, or each worker's latest report.
+    const soFar: { core?: OpenLoopCore; workers: LiveCounts[] } = { workers: [] };
+    const ticks = new LiveTicks(() => soFar.core?.soFar() ?? sumCounts(soFar.workers), onLive);
     const say = (phase: LoadPhase) => {
       told.phase = phase;
+      ticks.phase(phase);
       onPhase?.(phase);
     };
     say('warmup');
@@ -104,7 +110,7 @@ export class OpenLoopEngine implements LoadEngine {
     ];
     try {
       const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs };
-      const merged = this.workers === 1 ? await this.runHere(base, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal);
+      const merged = this.workers === 1 ? await this.runHere({ ...base, onCore: (c) => (soFar.core = c) }, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal, soFar.workers);
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the
       // timers are cleared (collectors close their window on 'drain').
@@ -125,17 +131,20 @@ export class OpenLoopEngine implements LoadEngine {
       };
     } finally {
       phaseTimers.forEach(clearTimeout);
+      ticks.stop();
     }
   }
 
-  private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
+  private async runHere(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'> & { onCore: (core: OpenLoopCore) => void }, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
     const { core, pacingLabel } = await runOpenLoop({ ...base, connections, offset: this.share.index, stride: this.share.count, target, signal });
     const h = core.histograms;
     return { ok: h.ok, non2xx: h.non2xx, error: h.error, uncorrected: h.uncorrected, schedulerLag: h.schedulerLag, errorsByClass: core.errorsByClass, sentInWindow: core.sentInWindow, scheduledInWindow: core.scheduledInWindow, pacingLabels: [pacingLabel] };
   }
 
-  private async runInWorkers(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal): Promise<Merged> {
+  /** `live` gets each worker's latest counts, at its index. */
+  private async runInWorkers(base: Omit<WorkerInput, 'target' | 'connections' | 'offset' | 'stride'>, connections: number, target: URL, signal: AbortSignal, live: LiveCounts[]): Promise<Merged> {
     const n = this.workers;
+    live.push(...Array.from({ length: n }, () => ({ responses2xx: 0, failed: 0 })));
     const threads = Array.from({ length: n }, (_, k) => {
       const input: WorkerInput = {
         ...base,
@@ -153,9 +162,12 @@ export class OpenLoopEngine implements LoadEngine {
     try {
       const outputs = await Promise.all(
         threads.map(
-          (t) =>
+          (t, k) =>
             new Promise<WorkerOutput>((resolve, reject) => {
-              t.once('message', (m: WorkerOutput) => resolve(m));
+              t.on('message', (m: WorkerOutput | WorkerLive) => {
+                if ('live' in m) live[k] = m.live;
+                else resolve(m);
+              });
               t.once('error', reject);
               t.once('exit', (code) => reject(signal.aborted ? signal.reason : new Error(`load worker exited with code ${code}`)));
             }),
@@ -172,4 +184,14 @@ export class OpenLoopEngine implements LoadEngine {
       await Promise.all(threads.map((t) => t.terminate()));
     }
   }
+}
+
+function sumCounts(parts: readonly LiveCounts[]): LiveCounts {
+  let responses2xx = 0;
+  let failed = 0;
+  for (const p of parts) {
+    responses2xx += p.responses2xx;
+    failed += p.failed;
+  }
+  return { responses2xx, failed };
 }

@@ -43,6 +43,8 @@ export interface OpenLoopRunOptions {
   /** The lag P99 past which the run counts as saturated: the writer spins no wider than can keep it. */
   lagLimitUs: number;
   signal: AbortSignal;
+  /** Handed the core once it exists, so its counts can be read while it runs (live.ts). */
+  onCore?: (core: OpenLoopCore) => void;
 }
 
 export interface OpenLoopRunResult {
@@ -78,6 +80,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
     },
   });
   core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
+  o.onCore?.(core);
   const spin = new SpinWindow(pacing);
   let pacer: SleepPacer | null = null;
   let thread: SendThread | null = null;

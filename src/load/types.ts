@@ -44,14 +44,29 @@ export interface LoadOutcome {
   loaderSaturated: boolean;
 }
 
+/** The counters an engine keeps for the measured window so far (live.ts). */
+export interface LiveCounts {
+  /** 2xx responses to requests of the measured window. */
+  responses2xx: number;
+  /** Non-2xx responses and requests that got none (timeouts, resets). */
+  failed: number;
+}
+
+/** A trial's load while its window runs, told a few times a second (live.ts). */
+export interface LiveLoad extends LiveCounts {
+  /** Time into the measured window, by the loader's clock. */
+  elapsedMs: number;
+}
+
 export interface LoadEngine {
   readonly name: string;
   readonly mode: 'max' | 'rate';
   /**
    * Runs warmup then the measured window, telling each phase as it starts, so resource collection
-   * can cover the window exactly; rejects with the signal's reason when aborted.
+   * can cover the window exactly, and, given `onLive`, its counts a few times a second during the
+   * window (live.ts); rejects with the signal's reason when aborted.
    */
-  run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome>;
+  run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome>;
 }
 
 export function emptyErrorCounts(): Record<ErrorClass, number> {

@@ -61,6 +61,11 @@ export interface RemoteLoadContext<O> {
    * resource collection.
    */
   watch(containers: WatchedContainer[]): (phase: LoadWindowPhase) => void;
+  /**
+   * Each line the loader says on stderr, as it comes: run/ has load/ read the window's live counts
+   * from it. A platform that sees the loader's output only at the end (a cluster's log) never calls it.
+   */
+  loaderLine(line: string): void;
 }
 
 export interface RemoteLoadResult<O> {

@@ -4,6 +4,7 @@
  * Either way the collectors cover exactly the measured window.
  */
 import type { Collector, ResourceUsage } from '../collectors/types.ts';
+import { decodeLiveLine, type LiveLoad } from '../load/live.ts';
 import { decodeResultLine, mergeOutcomes } from '../load/result-line.ts';
 import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from '../load/types.ts';
 import type { Deployment } from '../platforms/types.ts';
@@ -20,6 +21,8 @@ export interface LoadStageOptions {
   collectors: readonly Collector[];
   signal: AbortSignal;
   onPhase(phase: LoadPhase): void;
+  /** The window's counts a few times a second, where the loader can tell them as it runs (not from a cluster). */
+  onLive?(live: LiveLoad): void;
 }
 
 export async function runLoadStage(deployment: Deployment, o: LoadStageOptions): Promise<LoadStageResult> {
@@ -33,7 +36,7 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
     let outcome: LoadOutcome;
     await placement.checks?.before();
     if (placement.where === 'in-process') {
-      outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase);
+      outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase, o.onLive);
     } else {
       const r = await placement.run<LoadOutcome>({
         signal: o.signal,
@@ -42,6 +45,11 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
         watch: (containers) => {
           collection = new WindowResources(o.collectors, containers);
           return onPhase;
+        },
+        loaderLine: (line) => {
+          if (!o.onLive) return;
+          const live = decodeLiveLine(line);
+          if (live) o.onLive(live);
         },
       });
       outcome = r.merged;

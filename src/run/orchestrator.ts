@@ -159,6 +159,7 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
         if (phase === 'measure') windowStartedAt = new Date().toISOString();
         enter(phase);
       },
+      ...(o.progress.trialLoad && { onLive: (live) => o.progress.trialLoad?.(live) }),
     }));
   } catch (error) {
     outcome = undefined;

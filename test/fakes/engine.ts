@@ -1,5 +1,5 @@
 /** A load engine that answers at once with fixed figures, or fails, or waits to be aborted, or says it fell behind. */
-import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from '../../src/load/types.ts';
+import type { LiveLoad, LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from '../../src/load/types.ts';
 import { emptyErrorCounts } from '../../src/load/types.ts';
 import { createLatencyHistogram, recordLatencyUs } from '../../src/results/histogram.ts';
 
@@ -14,11 +14,15 @@ export class FakeEngine implements LoadEngine {
   /** Called when a run starts waiting to be aborted. */
   onHang: () => void = () => {};
 
-  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void): Promise<LoadOutcome> {
+  /** What every run tells once measuring, as a live tick. */
+  live: LiveLoad = { responses2xx: 40, failed: 1, elapsedMs: 400 };
+
+  async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     const n = this.runs++;
     const what = this.behaviour.get(n) ?? 'ok';
     onPhase?.('warmup');
     onPhase?.('measure');
+    onLive?.(this.live);
     if (what === 'fail') throw new Error(`fake load failure on ${target.href}`);
     if (what === 'hang') {
       await new Promise((_, reject) => {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeResultLine, mergeOutcomes } from '../../../src/load/result-line.ts';
-import type { LoadOutcome } from '../../../src/load/types.ts';
+import { decodeLiveLine } from '../../../src/load/live.ts';
+import type { LiveLoad, LoadOutcome } from '../../../src/load/types.ts';
 import { meshes } from '../../../src/meshes/index.ts';
 import { LocalPlatform } from '../../../src/platforms/local/index.ts';
 import { NetnsTopology } from '../../../src/platforms/local/netns/topology.ts';
@@ -34,6 +35,7 @@ async function load(d: Deployment) {
   if (d.load.where !== 'remote') throw new Error('unreachable');
   const watched: WatchedContainer[][] = [];
   const phases: LoadWindowPhase[] = [];
+  const live: LiveLoad[] = [];
   const r = await d.load.run<LoadOutcome>({
     signal: new AbortController().signal,
     decode: (out) => decodeResultLine(out).outcome,
@@ -42,8 +44,12 @@ async function load(d: Deployment) {
       watched.push(c);
       return (p) => phases.push(p);
     },
+    loaderLine: (line) => {
+      const l = decodeLiveLine(line);
+      if (l) live.push(l);
+    },
   });
-  return { outcome: r.merged, watched: watched[0] ?? [], phases };
+  return { outcome: r.merged, watched: watched[0] ?? [], phases, live };
 }
 
 const netnsOf = (pid: number) => execFileSync('ip', ['netns', 'identify', String(pid)], { encoding: 'utf8' }).trim();
@@ -56,8 +62,10 @@ test('none, istio and appmesh: the loader runs in its pod on node A and dials th
       const prefix = `meshbench-${runId}-t${index}-`;
       // The target is the workload pod's own address and app port, for every mesh: no proxy port is dialled.
       assert.is(d.load.targetUrl.href, 'http://198.18.2.2:8080/');
-      const { outcome, watched, phases } = await load(d);
+      const { outcome, watched, phases, live } = await load(d);
       assert.equal(phases, ['warmup', 'measure', 'drain']);
+      // The loader in its pod tells its window's counts as it runs, on the stderr run/ reads.
+      assert.ok(live.length >= 2 && live.at(-1)!.responses2xx <= outcome.ok.totalCount, `${mesh}: ${JSON.stringify(live)}`);
       assert.ok(outcome.ok.totalCount >= 150, `${mesh}: ${outcome.ok.totalCount} 2xx`);
       assert.is(outcome.error.totalCount + outcome.non2xx.totalCount, 0);
       const loader = watched.find((c) => c.role === 'loadgen');

@@ -59,7 +59,8 @@ export interface PodLoader {
 export function podLoad(o: PodLoaderOptions): PodLoader {
   let loader: ManagedProcess | undefined;
   const run: RemoteLoad = async (ctx) => {
-    await writeFile(o.settingsFile, JSON.stringify(o.settings));
+    // Its stderr is read line by line as it comes (below), so it may say its live counts there.
+    await writeFile(o.settingsFile, JSON.stringify({ ...o.settings, liveCounts: true } satisfies LoaderSettings));
     await o.before?.();
     ctx.signal.throwIfAborted();
     let onPhase: ((p: LoadWindowPhase) => void) | undefined;
@@ -71,6 +72,7 @@ export function podLoad(o: PodLoaderOptions): PodLoader {
       name: 'loadgen',
       ...argv,
       onStderrLine: (line) => {
+        ctx.loaderLine(line);
         const phase = PHASE_LINE.exec(line)?.[1] as LoadWindowPhase | undefined;
         if (phase) onPhase?.(phase);
         const code = EXIT_LINE.exec(line)?.[1];
