@@ -112,6 +112,8 @@ for arg in "$@"; do
     # the Go module proxy, once per pinned version (about 10 min on an idle 2-core machine).
     scripts/istio.sh is-built || echo "Building Istio's parts for the tier's real nodes (once per version)..."
     echo "Istio: built in $(scripts/istio.sh build)"
+    # A registry on localhost for the digest-pinning test (scripts/crane.sh: about a minute, once).
+    echo "crane (a local registry for the tests): $(scripts/crane.sh build)"
     break
   fi
 done

@@ -285,6 +285,10 @@ EOF
 write_node_files() { # node index
   local i=$1 n ip d sock
   n=$(node_name "$i"); ip=$(node_ip "$i"); d=$(node_dir "$i"); sock=$(ctr_sock "$i")
+  # The kubelet's image pull records (KubeletEnsureSecretPulledImages) outlive a stop: an image
+  # once pulled from a registry under another name would make it re-pull the tier's imported one,
+  # which no registry serves. A started node begins with none; its imported images stay.
+  rm -rf "$d/kubelet/image_manager"
   mkdir -p "$d/containerd" "$d/cni/net.d" "$d/cni/bin" "$d/cni/ipam" "$d/kubelet" "$d/pod-logs"
   kubeconfig_for "$d/kubelet.kubeconfig" "$n-client" "system:node:$n"
   # CNI binaries: links to Debian's, in a folder of the node's own so that a mesh's CNI plugin (istio-cni) can add itself.

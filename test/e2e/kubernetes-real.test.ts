@@ -9,11 +9,15 @@
  * /metrics/resource through the API server) and, beside it, the workload container's own cgroup
  * counter (cpuacct.usage) from the host every 100 ms, so the figure in result.json is checked
  * against the kernel's over the very samples the kubelet stamped.
+ *
+ * An image from a registry (crane's, on localhost) named by tag is pinned to the digest the first
+ * trial's node pulled, and the second trial runs that digest.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { test } from 'uvu';
 import { parseAllDocuments } from 'yaml';
@@ -56,6 +60,17 @@ function bench(args: string[], cwd: string, env: Record<string, string>, onStder
     onStderr?.(stderr, (sig) => child.kill(sig));
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** A TCP port free on 127.0.0.1 now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
 
 /** Fortio servers running on this host (the workload's app containers), by pid. */
@@ -123,6 +138,46 @@ test('bench run with none on two real nodes: real requests through a Service, di
     assert.ok(app.memoryBytesAvg > 1024 ** 2 && loader.memoryBytesAvg > 10 * 1024 ** 2, JSON.stringify({ app, loader }));
   }
   assert.equal(await ownedNamespaces(t.client, result.runId), []);
+});
+
+test('an image from a registry, named by tag, is pinned after the first trial to the digest its node pulled: the second trial deploys that digest, and the result says so', async () => {
+  const t = realTier();
+  // A registry on this host (crane's, in memory), holding the tier's Fortio image under a tag;
+  // containerd pulls from localhost over plain HTTP.
+  const crane = execFileSync(join(repoRoot, 'scripts/crane.sh'), ['path'], { encoding: 'utf8' }).trim();
+  const port = await freePort();
+  const registry = spawn(crane, ['registry', 'serve', '--address', `127.0.0.1:${port}`], { stdio: 'ignore' });
+  try {
+    const pushed = `localhost:${port}/meshbench/fortio:pushed`;
+    const tagged = `localhost:${port}/meshbench/fortio:1.66.0-pin`;
+    const tarball = join(dirname(dirname(t.kubeconfig)), 'images', 'fortio-v1.66.0.tar');
+    for (let i = 0; ; i++) {
+      const push = spawnSync(crane, ['push', tarball, pushed], { encoding: 'utf8' });
+      if (push.status === 0) break;
+      assert.ok(i < 20, `crane push: ${push.stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // An image of its own (a label changes its config, so its ID): were it the tier's Fortio image
+    // under another name, the kubelet would record that image as pulled from this registry and,
+    // verifying pulled images (KubeletEnsureSecretPulledImages), try to pull the tier's own
+    // `localhost/meshbench/fortio` for the later tests, which no registry serves.
+    execFileSync(crane, ['mutate', pushed, '--label', 'io.meshbench.test=digest-pinning', '--tag', tagged], { encoding: 'utf8' });
+    const digest = execFileSync(crane, ['digest', tagged], { encoding: 'utf8' }).trim();
+    const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-pin-'));
+    writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, tagged).replace('duration: 20s', 'duration: 16s'));
+    const cli = await bench(['run', 'real.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir, { PATH: process.env.PATH ?? '', HOME: dir, CI: 'true' });
+    assert.is(cli.code, 0, `${cli.stderr}\n${cli.stdout}`);
+    const [folder] = readdirSync(join(dir, 'out'));
+    const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
+    const pinned = `localhost:${port}/meshbench/fortio@${digest}`;
+    assert.is(result.environment.components[`image pin ${tagged}`], `${pinned} (pulled in trial 1; every later trial ran this digest)`, JSON.stringify(result.environment.components));
+    // The last trial's pod asked for the digest itself, and ran it.
+    assert.is(result.environment.components['image workload/app'], `${pinned} (${pinned})`);
+    assert.equal(result.trials.map((x) => x.status), ['valid', 'valid']);
+    assert.equal(await ownedNamespaces(t.client, result.runId), []);
+  } finally {
+    registry.kill();
+  }
 });
 
 test('a whole run as an identity holding only the ClusterRole docs/kubernetes.md lists (no more): it runs, and a trial is valid', async () => {
