@@ -10,6 +10,7 @@
  * pod (agent.ts) dials `xdsSocket`, and this process splices it to istiod's 127.0.0.1 port.
  * stop() ends istiod and the tier and removes the tier's folder, on every exit path.
  */
+import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -70,6 +71,14 @@ export class IstiodControlPlane {
   private readonly tierEnv: NodeJS.ProcessEnv;
   private readonly tierDir: string;
   private stopped: Promise<void> | undefined;
+  /** The tier's processes are detached (setsid): a forced exit of meshbench, where stop() never runs, stops them here. */
+  private readonly stopTierOnExit = () => {
+    try {
+      execFileSync('bash', [TIER_SCRIPT, 'stop'], { env: this.tierEnv, stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      // Nothing more can be done while exiting; `ps` shows what is left, named by this run's folder.
+    }
+  };
 
   private constructor(f: { client: KubeClient; xdsSocket: string; httpPort: number; version: string; logFile: string; startupMs: number; process: ManagedProcess; bridge: Server; tierEnv: NodeJS.ProcessEnv; tierDir: string }) {
     this.client = f.client;
@@ -82,6 +91,8 @@ export class IstiodControlPlane {
     this.bridge = f.bridge;
     this.tierEnv = f.tierEnv;
     this.tierDir = f.tierDir;
+    // Before the platform's own hook removes the working folder, which holds the tier's pid files.
+    process.prependListener('exit', this.stopTierOnExit);
   }
 
   /** The tier, the CRDs, istiod ready; on any failure what was started is stopped again. */
@@ -143,6 +154,7 @@ export class IstiodControlPlane {
   /** Idempotent: istiod, then the tier (and its folder). */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      process.off('exit', this.stopTierOnExit);
       this.bridge.close();
       await this.process.stop();
       await runCommand('bash', [TIER_SCRIPT, 'stop'], { timeoutMs: 60_000, env: this.tierEnv });

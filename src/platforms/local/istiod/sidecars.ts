@@ -67,6 +67,8 @@ export class IstiodSidecars {
   private readonly names: EnvoyNames;
   private readonly created: KubernetesObject[] = [];
   private stopped: Promise<void> | undefined;
+  /** The agents' Envoys. A meshbench that dies outright leaves them to the trial's netns guard (netns/guard.ts). */
+  private envoyPids: number[] = [];
 
   private constructor(o: IstiodSidecarsOptions) {
     this.o = o;
@@ -138,7 +140,7 @@ export class IstiodSidecars {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       for (const a of [...this.agents].reverse()) {
-        const children = await childrenOf(a.agent.pid);
+        const children = [...new Set([...(await childrenOf(a.agent.pid)), ...this.envoyPids])];
         await a.agent.stop();
         // An agent killed before its drain ended leaves its Envoy running (../shared/envoy/NOTES.md).
         for (const pid of children) killQuietly(pid);
@@ -194,6 +196,7 @@ export class IstiodSidecars {
         }),
       ),
     );
+    for (const a of this.agents) this.envoyPids.push(...(await childrenOf(a.agent.pid)));
   }
 
   /** istiod's root certificate, which its namespace controller copies into every namespace. */

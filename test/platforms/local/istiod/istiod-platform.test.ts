@@ -123,6 +123,32 @@ test('istio with control: istiod: a loader whose pod is no longer captured bypas
   assert.equal(processesWith(runId), []);
 });
 
+test('istio with control: istiod: a meshbench that exits without closing its platform leaves no Envoy, istiod or tier behind', async () => {
+  const forcedId = `${runId}-exit`;
+  const src = (path: string) => new URL(`../../../../src/${path}`, import.meta.url).href;
+  // A child run that deploys a trial and exits at once: only the exit hooks stand between it and leftovers.
+  const script = `
+    const { LocalPlatform } = await import(${JSON.stringify(src('platforms/local/index.ts'))});
+    const { meshes } = await import(${JSON.stringify(src('meshes/index.ts'))});
+    const p = await LocalPlatform.create({ runId: ${JSON.stringify(forcedId)}, cpuCount: 2, requestTimeoutMs: 2000, readyTimeoutMs: 30000, layout: 'netns', control: 'istiod', load: { mode: 'rate', warmupMs: 200, durationMs: 1000, timeoutMs: 2000, jitter: 0, lagLimitUs: 50000 } });
+    const d = await p.deploy({ trial: { index: 8, mesh: 'istio', level: { id: 'x', connections: 2, targetRps: 200 }, repetition: 1 }, mesh: meshes.istio, workload: { payloadBytes: 64, serviceDelayUs: 0, errorRate: 0 } }, new AbortController().signal);
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const agents = d.containers.filter((c) => c.role === 'sidecar').map((c) => c.pid);
+    const envoys = agents.flatMap((pid) => readdirSync('/proc/' + pid + '/task').flatMap((t) => readFileSync('/proc/' + pid + '/task/' + t + '/children', 'utf8').split(/\\s+/).filter(Boolean).map(Number)));
+    console.log(JSON.stringify({ agents, envoys }));
+    process.exit(0);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...quietEnv, HOME: process.env.HOME ?? '/root' }, timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  const { agents, envoys } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { agents: number[]; envoys: number[] };
+  assert.is(agents.length, 2);
+  assert.is(envoys.length, 2, 'each agent had started its Envoy');
+  // pilot-agent sets its Envoy no parent-death signal: the trial's netns guard reaps it; the tier is stopped by the control plane's exit hook.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const pid of [...agents, ...envoys]) assert.not.ok(isAlive(pid), `${pid} stopped`);
+  assert.equal(processesWith(forcedId), [], 'the tier and istiod are stopped');
+  await NetnsTopology.sweep(forcedId);
+});
+
 test.after(async () => {
   await NetnsTopology.sweep(runId);
 });
