@@ -115,7 +115,9 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
         tag: `t${req.trial.index}`,
         mtls: profile.mtls,
         concurrency: profile.envoy.concurrency ?? profile.proxyThreads,
-        readyTimeoutMs: c.readyTimeoutMs,
+        // Each agent fetches a certificate from istiod before its Envoy starts (2-3 s idle; a whole
+        // trial's deploy took 9 s on this busy 2-core machine): more than a static sidecar needs.
+        readyTimeoutMs: Math.max(c.readyTimeoutMs, 30_000),
         signal,
       });
       envoy = istiod;
