@@ -11,7 +11,7 @@
  * moved (a reap happened during the walk), or a listed child was gone or someone else's, the reading
  * is taken again.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { RunError } from '../errors.ts';
 import type { ProcessContainer } from '../platforms/types.ts';
 
@@ -41,9 +41,14 @@ async function rssBytes(procRoot: string, pid: number): Promise<number> {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
 }
 
+/**
+ * Children of every thread of `pid`: a child is listed under the thread that forked it, and a Go
+ * program (pilot-agent, which starts Envoy) forks from whichever thread runs the goroutine.
+ */
 async function childrenOf(procRoot: string, pid: number): Promise<number[]> {
-  const tasks = await readFile(`${procRoot}/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  return tasks.split(' ').filter(Boolean).map(Number);
+  const threads = await readdir(`${procRoot}/${pid}/task`).catch(() => [String(pid)]);
+  const lists = await Promise.all(threads.map((t) => readFile(`${procRoot}/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
 }
 
 export function gone(c: ProcessContainer, cause?: unknown): RunError {

@@ -75,6 +75,13 @@ export interface MeshAdapter {
 export const LOCAL_SIDECARS = ['envoy', 'haproxy'] as const;
 export type LocalSidecar = (typeof LOCAL_SIDECARS)[number];
 
+/**
+ * What configures local `istio`'s Envoy sidecars: `static`, a bootstrap meshbench writes with
+ * Istio's defaults; `istiod`, Istio's own control plane through pilot-agent (platforms/local/istiod/).
+ */
+export const LOCAL_CONTROLS = ['static', 'istiod'] as const;
+export type LocalControl = (typeof LOCAL_CONTROLS)[number];
+
 /** The display names of the meshes whose local Envoy sidecars copy their defaults. */
 const ENVOY_DEFAULTS_OF: Record<EnvoySidecarDefaults['naming'], string> = { istio: 'Istio\'s', appmesh: 'App Mesh\'s' };
 

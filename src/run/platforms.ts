@@ -56,6 +56,8 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     layout,
     layoutReason: reason,
     sidecar: s.local.sidecar,
+    control: s.local.control,
+    istio: s.meshes.includes('istio'),
     // A run of none or istio-ambient alone needs no sidecar proxy installed.
     sidecars: s.meshes.some((m) => meshAdapter(s, m).localProfile?.({ cpuCount: 1 }).sidecars === true),
     load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },

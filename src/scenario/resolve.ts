@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
-import type { LocalSidecar } from '../meshes/types.ts';
+import type { LocalControl, LocalSidecar } from '../meshes/types.ts';
 import type { WorkloadFault } from '../workload/faults.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
 import { MEMORY_PATTERN, type ScenarioInput } from './schema.ts';
@@ -64,7 +64,7 @@ export interface ResolvedScenario {
   };
   resources: { sampleIntervalMs: number };
   /** Platform `local`: the layout asked for; the one used is in the result's environment. */
-  local: { layout: 'auto' | 'netns' | 'loopback'; sidecar: LocalSidecar };
+  local: { layout: 'auto' | 'netns' | 'loopback'; sidecar: LocalSidecar; control: LocalControl };
   kubernetes: {
     /** The workload's image and the one the engine Job runs on, as the scenario names them. */
     images: { workload: string; loader: string };
@@ -168,7 +168,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       errorBudget: input.load.errorBudget,
     },
     resources: { sampleIntervalMs: parseDurationMs(input.resources.sampleInterval) },
-    local: { layout: input.local.layout, sidecar: input.local.sidecar },
+    local: { layout: input.local.layout, sidecar: input.local.sidecar, control: input.local.control },
     kubernetes: {
       ...kubernetes,
       nodeSelector: input.kubernetes.nodeSelector ?? null,

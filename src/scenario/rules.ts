@@ -186,7 +186,15 @@ const customNotBuiltIn = (s: ScenarioInput): RuleIssue[] =>
     .filter((name) => (MESH_NAMES as readonly string[]).includes(name))
     .map((name) => ({ paths: [['customMeshes', name]], what: `customMeshes.${name} has the name of a built-in mesh`, fix: 'give it a name of its own, e.g. `my-' + name + '`' }));
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns];
+/** istiod drives Envoy through pilot-agent, in pod namespaces (its capture is istio-iptables'). */
+const istiodNeedsEnvoyInNetns: Rule = (s) => {
+  if (s.local.control !== 'istiod') return undefined;
+  if (s.local.sidecar === 'haproxy') return { paths: [['local', 'control'], ['local', 'sidecar']], what: '`local.control: istiod` drives Envoy sidecars through pilot-agent, and `local.sidecar` is `haproxy`', fix: 'remove `sidecar: haproxy` (Envoy is the default), or set `control: static`' };
+  if (s.local.layout === 'loopback') return { paths: [['local', 'control'], ['local', 'layout']], what: '`local.control: istiod` runs pilot-agent and its capture rules inside pod network namespaces, and `local.layout` is `loopback`', fix: 'set `local.layout: auto` (or `netns`) and run as root, or set `control: static`' };
+  return undefined;
+};
+
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { MESH_NAMES } from '../meshes/index.ts';
-import { LOCAL_SIDECARS } from '../meshes/types.ts';
+import { LOCAL_CONTROLS, LOCAL_SIDECARS } from '../meshes/types.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { FAULT_KINDS } from '../workload/faults.ts';
 import { HARD_CEILINGS } from './ceilings.ts';
@@ -245,8 +245,12 @@ export const ScenarioSchema = z
           .enum(LOCAL_SIDECARS)
           .default('envoy')
           .meta({ description: 'The proxy beside each pod of `istio` and `appmesh`. `envoy`: Envoy 1.40 with each mesh\'s own defaults (installed by ./scripts/setup.sh; see docs/local-envoy.md). `haproxy`: the HAProxy stand-ins of results before Envoy, to compare with them. The proxy that ran is recorded in the result\'s environment.' }),
+        control: z
+          .enum(LOCAL_CONTROLS)
+          .default('static')
+          .meta({ description: 'What configures `istio`\'s Envoy sidecars. `static`: a bootstrap with Istio\'s defaults that meshbench writes. `istiod`: Istio\'s own control plane (istiod 1.31-dev from `./scripts/istio.sh build`, on the API tier of `./scripts/k8s-tier.sh build`) pushes their config through pilot-agent, as in a cluster; needs `sidecar: envoy` and the netns layout (see docs/local-envoy.md). Other meshes ignore it.' }),
       })
-      .default({ layout: 'auto', sidecar: 'envoy' })
+      .default({ layout: 'auto', sidecar: 'envoy', control: 'static' })
       .meta({ description: 'Platform `local`: where its pods live. The layout used is recorded in the result; results of different layouts do not compare.' }),
     kubernetes: z
       .strictObject({

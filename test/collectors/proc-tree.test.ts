@@ -4,6 +4,8 @@
  * loader's CPU. The reap is placed exactly between the collector's read of the holder's stat and
  * its listing of the holder's children, where it really happens (a reading straddles it).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ProcfsCollector } from '../../src/collectors/procfs.ts';
@@ -52,6 +54,28 @@ test('a child listed, then reaped before its own stat is read, is not lost eithe
     proc.remove(LOADER);
     const [usage] = await ended;
     assert.ok(Math.abs(usage!.cpuCores - 0.03 / (usage!.windowMs / 1_000)) < 1e-9, `loadgen ${usage!.cpuCores} cores over ${usage!.windowMs} ms`);
+  } finally {
+    proc.cleanup();
+  }
+});
+
+test('a child forked by another thread of its parent (a Go program: pilot-agent and its Envoy) is in the container', async () => {
+  const AGENT = 5100;
+  const ENVOY = 5200;
+  const proc = new FakeProc();
+  try {
+    proc.set(AGENT, { ppid: 1, utime: 10, rssKiB: 40_000 });
+    proc.set(ENVOY, { ppid: AGENT, utime: 100, rssKiB: 70_000 });
+    // The kernel lists a child under the thread that forked it: here thread 5107, not the main one.
+    mkdirSync(join(proc.root, String(AGENT), 'task', '5107'), { recursive: true });
+    writeFileSync(join(proc.root, String(AGENT), 'task', '5107', 'children'), `${ENVOY} `);
+    const window = await new ProcfsCollector({ intervalMs: 60_000, procRoot: proc.root }).begin([{ kind: 'process', pod: 'workload', container: 'istio-proxy', role: 'sidecar', pid: AGENT }]);
+    // Envoy uses 2 ticks in the window (long enough for the collector's plausibility check).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    proc.stat(ENVOY, { ppid: AGENT, utime: 102 });
+    const [usage] = await window.end();
+    assert.is(usage!.memoryBytesMax, (40_000 + 70_000) * 1024);
+    assert.ok(Math.abs(usage!.cpuCores - 0.02 / (usage!.windowMs / 1_000)) < 1e-9, `${usage!.cpuCores} cores over ${usage!.windowMs} ms`);
   } finally {
     proc.cleanup();
   }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExitCode, MeshbenchError, RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
-import type { LocalMeshProfile, LocalSidecar, MeshAdapter } from '../../meshes/types.ts';
+import type { LocalControl, LocalMeshProfile, LocalSidecar, MeshAdapter } from '../../meshes/types.ts';
 import { findEnvoy, type EnvoyBinary } from './envoy/binary.ts';
 import { envoyContainer, EnvoySidecars } from './envoy/sidecars.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
@@ -29,6 +29,9 @@ import type { LocalLayout } from './netns/layout.ts';
 import { deployNetns, type NetnsDeployContext, type NetnsTrial } from './netns-deploy.ts';
 import type { PodLoader } from './netns/pod-loader.ts';
 import { loopbackLoader, writeLoaderEntry } from './process-loader.ts';
+import { findIstioBinaries, type IstioBinaries } from './istiod/binaries.ts';
+import { IstiodControlPlane } from './istiod/control-plane.ts';
+import { istiodComponents, istiodLabel } from './istiod/label.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -48,6 +51,13 @@ export interface LocalPlatformOptions {
   components?: Readonly<Record<string, string>>;
   /** The sidecar proxy of meshed trials: Envoy (default) or the HAProxy stand-ins of older results. */
   sidecar?: LocalSidecar;
+  /**
+   * What configures `istio`'s Envoy sidecars (default static). `istiod`: istiod on the API tier,
+   * started at the first istio trial and stopped by close(); needs the netns layout and Envoy.
+   */
+  control?: LocalControl;
+  /** Whether a mesh of the run is `istio` (default true): only then does `control: istiod` start or check anything. */
+  istio?: boolean;
   /**
    * Whether any mesh of the run has sidecars (default true). A run without (none, istio-ambient)
    * needs no proxy installed, and its environment names none.
@@ -80,10 +90,13 @@ export class LocalPlatform implements Platform {
   private loaderEntry: Promise<string> | undefined;
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
+  /** `control: istiod`: Istio's binaries (checked by create()) and the control plane, once started. */
+  private readonly istioBinaries: IstioBinaries | null;
+  private istiod: Promise<IstiodControlPlane> | undefined;
   /** The working folder holds private keys: removed even on a forced exit, where close() never runs. */
   private readonly removeWorkDirOnExit = () => removeTreeSync(this.workDir);
 
-  private constructor(options: LocalPlatformOptions, workDir: string, proxy: SidecarProxy | null) {
+  private constructor(options: LocalPlatformOptions, workDir: string, proxy: SidecarProxy | null, istio: IstioBinaries | null) {
     this.options = options;
     this.workDir = workDir;
     this.proxyVersion = proxy?.version ?? '';
@@ -91,7 +104,8 @@ export class LocalPlatform implements Platform {
     this.envoy = proxy?.envoy ?? null;
     // Which proxy ran is part of the environment: results of the two do not compare.
     const proxyComponents: Record<string, string> = !proxy ? {} : proxy.envoy ? { sidecar: 'envoy', envoy: proxy.envoy.build } : { sidecar: 'haproxy', haproxy: proxy.version };
-    this.components = { ...proxyComponents, ...options.components };
+    this.istioBinaries = istio;
+    this.components = { ...proxyComponents, ...(istio ? istiodComponents(istio.version) : {}), ...options.components };
     this.layout = options.layout ?? 'loopback';
     this.layoutReason = options.layoutReason;
     process.on('exit', this.removeWorkDirOnExit);
@@ -108,10 +122,11 @@ export class LocalPlatform implements Platform {
     await freeLoopbackPort().catch((e: RunError) => {
       throw new PreflightError({ what: e.what, where: e.where ?? 'local platform', fix: e.fix ?? '', cause: e });
     });
+    const istio = await istiodPreflight(options, proxy);
     await removeAbandonedWorkDirs();
     const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
     await writeFile(join(workDir, OWNER_FILE), String(process.pid));
-    return new LocalPlatform(options, workDir, proxy);
+    return new LocalPlatform(options, workDir, proxy, istio);
   }
 
   async deploy(req: DeployRequest, signal: AbortSignal): Promise<Deployment> {
@@ -217,6 +232,8 @@ export class LocalPlatform implements Platform {
 
   async close(): Promise<void> {
     await Promise.all([...this.processes.keys(), ...this.netnsTrials.keys()].map((d) => this.teardown(d)));
+    // A start that failed stopped what it had started already.
+    await this.istiod?.then((cp) => cp.stop(), () => {});
     await rm(this.workDir, { recursive: true, force: true });
     process.off('exit', this.removeWorkDirOnExit);
   }
@@ -224,11 +241,26 @@ export class LocalPlatform implements Platform {
   private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
     const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
     if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
-    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p), loaderEntry: () => this.bundledEntry() };
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p), loaderEntry: () => this.bundledEntry(), istiod: this.istioBinaries ? () => this.istiodControlPlane(readyTimeoutMs) : null };
+  }
+
+  /** The run's istiod once a trial started it (`control: istiod`), for diagnostics: its sync status, its log. */
+  get istiodControl(): Promise<IstiodControlPlane> | undefined {
+    return this.istiod;
+  }
+
+  /** istiod and its API tier, started once for the run (by its first istio trial). */
+  private istiodControlPlane(readyTimeoutMs: number): Promise<{ cp: IstiodControlPlane; binaries: IstioBinaries }> {
+    const binaries = this.istioBinaries;
+    if (!binaries) throw new Error('LocalPlatform: istiod asked for without control: istiod');
+    // The tier and istiod take tens of seconds on a busy machine: more than one pod's readiness.
+    this.istiod ??= IstiodControlPlane.start({ binaries, workDir: this.workDir, readyTimeoutMs: Math.max(readyTimeoutMs, 60_000), signal: AbortSignal.timeout(180_000) });
+    return this.istiod.then((cp) => ({ cp, binaries }));
   }
 
   /** "istio (local: Envoy 1.40 sidecars with Istio's defaults, mTLS)", or the HAProxy emulation's name. */
   private label(mesh: MeshAdapter, profile: LocalMeshProfile): string {
+    if (this.istioBinaries && this.envoy && mesh.name === 'istio' && profile.envoy) return istiodLabel(this.istioBinaries.version, this.proxyVersion, profile.mtls);
     return localEmulationLabel(mesh, profile, this.proxyVersion, this.envoy && profile.envoy ? 'envoy' : 'haproxy');
   }
 
@@ -266,6 +298,20 @@ async function sidecarProxy(sidecar: LocalSidecar, given: EnvoyBinary | undefine
   if (sidecar === 'haproxy') return { sidecar, version: await haproxyVersion(), envoy: null };
   const envoy = given ?? (await findEnvoy());
   return { sidecar, version: /\/(\d+\.\d+\.\d+)\//.exec(envoy.build)?.[1] ?? 'unknown', envoy };
+}
+
+/**
+ * `control: istiod` with an istio trial to run: Envoy sidecars in the netns layout, and Istio's
+ * binaries and the API tier built; a PreflightError (exit 2, nothing ran) otherwise.
+ */
+async function istiodPreflight(o: LocalPlatformOptions, proxy: SidecarProxy | null): Promise<IstioBinaries | null> {
+  if (o.control !== 'istiod' || o.istio === false) return null;
+  const where = 'local platform (local.control: istiod)';
+  if (!proxy?.envoy) throw new PreflightError({ what: 'istiod drives Envoy sidecars through pilot-agent, and this run\'s sidecars are HAProxy', where, fix: 'remove `local.sidecar: haproxy`, or set `local.control: static`' });
+  if ((o.layout ?? 'loopback') !== 'netns') throw new PreflightError({ what: `istiod's sidecars run in pod network namespaces, and this run uses the loopback layout${o.layoutReason ? ` (${o.layoutReason})` : ''}`, where, fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`, or set `local.control: static`' });
+  return findIstioBinaries().catch((e: MeshbenchError) => {
+    throw new PreflightError({ what: e.what, where: e.where ?? where, fix: e.fix ?? '', cause: e });
+  });
 }
 
 /** What this machine lacks, found before anything started: exit 2, as a scenario error (DESIGN.md "Exit codes"). */

@@ -32,6 +32,9 @@ import { describeExit, type ManagedProcess } from './processes.ts';
 import { startWorkload } from './workload-process.ts';
 import { AmbientDataPlane } from './ztunnel/ambient.ts';
 import { missingMutualTls, type ZtunnelTraffic } from './ztunnel/metrics.ts';
+import type { IstioBinaries } from './istiod/binaries.ts';
+import type { IstiodControlPlane } from './istiod/control-plane.ts';
+import { IstiodSidecars } from './istiod/sidecars.ts';
 
 /** The app's port inside the workload pod; the namespace is the pod's own, so it is always free. */
 export const APP_PORT = 8080;
@@ -50,6 +53,8 @@ export interface NetnsDeployContext {
   /** The Envoy of the sidecars; null: HAProxy sidecars (`sidecar: haproxy`). */
   envoy: EnvoyBinary | null;
   meshCertificates(): Promise<MeshCertificates>;
+  /** `local.control: istiod`: the run's istiod (started by the first trial that asks); null: static sidecars. */
+  istiod: (() => Promise<{ cp: IstiodControlPlane; binaries: IstioBinaries }>) | null;
   /** The name outputs use for an emulated mesh (localEmulationLabel). */
   label(mesh: DeployRequest['mesh'], profile: LocalMeshProfile): string;
 }
@@ -65,17 +70,20 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
   await mkdir(trialDir, { recursive: true });
   const started: ManagedProcess[] = [];
   let ambient: AmbientDataPlane | undefined;
-  let envoy: EnvoySidecars | undefined;
+  let envoy: EnvoySidecars | IstiodSidecars | undefined;
   let tearingDown = false;
   let topology: NetnsTopology | undefined;
   let removed: Promise<void> | undefined;
   let stopLoader = async () => {};
   let guard: NetnsGuard | undefined;
+  /** The run's istiod, which outlives the trial: its end ends the trial as a sidecar's would, but teardown leaves it. */
+  let istiodProcess: ManagedProcess | undefined;
   const teardown = () =>
     (removed ??= (async () => {
       tearingDown = true;
       await stopLoader();
       await ambient?.stop();
+      if (envoy instanceof IstiodSidecars) await envoy.stop();
       for (const p of [...started].reverse()) await p.stop();
       await topology?.teardown();
       await guard?.stop();
@@ -94,6 +102,29 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       if (!c.ztunnelPath) throw new RunError({ what: `${req.mesh.name} needs ztunnel, and the platform was set up without it`, where: 'local platform (istio-ambient)', fix: 'this is a meshbench bug: the run\'s set-up looks for ztunnel when a mesh needs it' });
       ambient = await AmbientDataPlane.start({ topology, ztunnelPath: c.ztunnelPath, workDir: trialDir, runId: c.runId, appPort: APP_PORT, workerThreads: profile.proxyThreads, readyTimeoutMs: c.readyTimeoutMs, signal });
       containers.push(...ambient.containers().map((z) => ({ kind: 'process' as const, ...z })));
+    } else if (profile.sidecars && c.envoy && profile.envoy && c.istiod && req.mesh.name === 'istio') {
+      const { cp, binaries } = await c.istiod();
+      istiodProcess = cp.managed;
+      const istiod = await IstiodSidecars.start({
+        cp,
+        binaries,
+        envoyPath: c.envoy.path,
+        pods: { loadgen, workload },
+        appPort: APP_PORT,
+        dir: trialDir,
+        tag: `t${req.trial.index}`,
+        mtls: profile.mtls,
+        concurrency: profile.envoy.concurrency ?? profile.proxyThreads,
+        // Each agent fetches a certificate from istiod before its Envoy starts (2-3 s idle; a whole
+        // trial's deploy took 9 s on this busy 2-core machine): more than a static sidecar needs.
+        readyTimeoutMs: Math.max(c.readyTimeoutMs, 30_000),
+        signal,
+      });
+      envoy = istiod;
+      const unsynced = await istiod.syncProblem();
+      if (unsynced) throw new RunError({ what: `istiod's pushes were not all acked by the sidecars: ${unsynced}`, where: 'local platform (istio, local.control: istiod)', fix: `a rejected (NACKed) config names its cause in the agents' logs under ${trialDir}, and istiod's in ${cp.logFile}` });
+      started.push(...istiod.processes);
+      containers.push(...istiod.containers().map((e) => ({ kind: 'process' as const, ...e })));
     } else if (profile.sidecars && c.envoy && profile.envoy) {
       const certs = profile.mtls ? await c.meshCertificates() : null;
       const { ports } = profile.envoy;
@@ -142,6 +173,8 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       void p.exited.then((code) => onLost(new RunError({ what: `${p.name} ${describeExit(code)}`, where: p.name, fix: `its last output: ${p.stderrTail().split('\n').slice(-3).join(' | ') || '(none)'}; a kill by another process, or an OOM kill (see \`dmesg\`), ends a process this way` })));
     }
     ambient?.watchLoss(onLost);
+    const cpProcess = istiodProcess;
+    if (cpProcess) void cpProcess.exited.then((code) => onLost(new RunError({ what: `istiod ${describeExit(code)}`, where: 'local platform (local.control: istiod)', fix: 'see istiod.log in the run\'s working folder; a kill by another process, or an OOM kill (see `dmesg`), ends a process this way' })));
 
     const dp = ambient;
     const sidecars = envoy;
