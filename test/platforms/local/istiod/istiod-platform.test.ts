@@ -32,7 +32,7 @@ function platform(): Promise<LocalPlatform> {
 
 async function load(d: Deployment): Promise<LoadOutcome> {
   if (d.load.where !== 'remote') throw new Error('the netns layout loads from the loader pod');
-  const r = await d.load.run<LoadOutcome>({ signal: new AbortController().signal, decode: (out) => decodeResultLine(out).outcome, merge: mergeOutcomes, watch: () => () => {} });
+  const r = await d.load.run<LoadOutcome>({ signal: new AbortController().signal, decode: (out) => decodeResultLine(out).outcome, merge: mergeOutcomes, watch: () => () => {}, loaderLine: () => {} });
   return r.merged;
 }
 
