@@ -147,17 +147,22 @@ function bench(args: string[], cwd: string): Promise<{ code: number | null; stdo
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
 }
 
+/** `bench run s.yaml` in `dir`, with the containers of the namespaces `watched` picks read by kubelet and cgroup meanwhile. */
+async function watchedRun(dir: string, watched: (namespace: string) => boolean) {
+  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter(watched));
+  try {
+    const cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
+    return { cli, seen: await watch.stop() };
+  } catch (e) {
+    await watch.stop();
+    throw e;
+  }
+}
+
 test('bench run with none, istio and istio-ambient on the real nodes: three meshes, distinct histograms, CPU by role', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-istio-'));
   writeFileSync(join(dir, 's.yaml'), scenario(t.loaderImage, t.workloadImage, 'none, istio, istio-ambient'));
-  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter((n) => n.startsWith('meshbench-') || n === 'istio-system'));
-  let seen: Awaited<ReturnType<typeof watch.stop>>;
-  let cli: Awaited<ReturnType<typeof bench>>;
-  try {
-    cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
-  } finally {
-    seen = await watch.stop();
-  }
+  const { cli, seen } = await watchedRun(dir, (n) => n.startsWith('meshbench-') || n === 'istio-system');
   process.stdout.write(`\n${cli.stdout}\n`);
   assert.is(cli.code, 0, `${cli.stderr.split('\n').slice(-40).join('\n')}\n${cli.stdout}`);
   const [folder] = readdirSync(join(dir, 'out'));
@@ -200,14 +205,7 @@ test('bench run with none, istio and istio-ambient on the real nodes: three mesh
 test('classic sidecars (sidecar.istio.io/nativeSidecar: false): the loader\'s proxy is told to quit through pilot-agent, the trial is valid, its CPU within 5 % of the cgroup', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-istio-classic-'));
   writeFileSync(join(dir, 's.yaml'), scenario(t.loaderImage, t.workloadImage, 'istio', '', '  istio: {nativeSidecars: false}\n'));
-  const watch = watchContainers(t.client, t.nodes, (namespaces) => namespaces.filter((n) => n.startsWith('meshbench-')));
-  let seen: Awaited<ReturnType<typeof watch.stop>>;
-  let cli: Awaited<ReturnType<typeof bench>>;
-  try {
-    cli = await bench(['run', 's.yaml', '--output', 'out', '--kubeconfig', t.kubeconfig], dir);
-  } finally {
-    seen = await watch.stop();
-  }
+  const { cli, seen } = await watchedRun(dir, (n) => n.startsWith('meshbench-'));
   assert.is(cli.code, 0, `${cli.stderr.split('\n').slice(-40).join('\n')}\n${cli.stdout}`);
   const [folder] = readdirSync(join(dir, 'out'));
   const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
