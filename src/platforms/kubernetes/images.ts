@@ -35,7 +35,20 @@ export function ranImages(role: string, pods: readonly PodImages[]): Record<stri
  */
 export function digestOf(asked: string, imageID: string | undefined): string | null {
   if (!imageID || /@sha256:[0-9a-f]{64}$/.test(asked)) return null;
-  return /^(?:[a-z-]+:\/\/)?([^@\s:]+(?::\d+)?(?:\/[^@\s]+)?@sha256:[0-9a-f]{64})$/.exec(imageID)?.[1] ?? null;
+  const ref = /^(?:[a-z-]+:\/\/)?([^@\s:]+(?::\d+)?(?:\/[^@\s]+)?@sha256:[0-9a-f]{64})$/.exec(imageID)?.[1];
+  // The runtime reports one repository digest per image, whichever name pulled it: the same image
+  // pulled from another repository (or imported, then pulled elsewhere) has that one's digest,
+  // which this name's tag may not resolve to. Only a digest of the very repository asked pins it.
+  return ref && repositoryOf(ref) === repositoryOf(asked) ? ref : null;
+}
+
+/** An image reference's repository as a runtime spells it: `nginx:1` → `docker.io/library/nginx`. */
+export function repositoryOf(ref: string): string {
+  const name = ref.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+  const [first, ...rest] = name.split('/');
+  const hasDomain = rest.length > 0 && (first!.includes('.') || first!.includes(':') || first === 'localhost');
+  if (hasDomain) return name;
+  return `docker.io/${rest.length === 0 ? `library/${first}` : name}`;
 }
 
 /**

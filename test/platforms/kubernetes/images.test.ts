@@ -6,7 +6,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { digestOf, ImagePins, type PodImages, ranImages } from '../../../src/platforms/kubernetes/images.ts';
+import { digestOf, ImagePins, type PodImages, ranImages, repositoryOf } from '../../../src/platforms/kubernetes/images.ts';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const OTHER = `sha256:${'cd'.repeat(32)}`;
@@ -22,6 +22,18 @@ test('a registry image\'s ID is its digest reference; an imported image, or one 
   assert.is(digestOf('localhost/meshbench/fortio:1.66.0', DIGEST), null, 'imported without a registry: no node could pull it by that ID');
   assert.is(digestOf(`fortio/fortio@${DIGEST}`, `docker.io/fortio/fortio@${DIGEST}`), null, 'already pinned');
   assert.is(digestOf('fortio/fortio:1.66.0', undefined), null, 'not started yet');
+  // Seen on the real nodes: the tier's imported image, once pulled from a registry under another
+  // name, reports that registry's digest; it is not a digest this name can be pinned to.
+  assert.is(digestOf('localhost/meshbench/fortio:1.66.0', `localhost:15999/meshbench/fortio@${DIGEST}`), null);
+  assert.is(digestOf('nginx:1.29', `docker.io/library/nginx@${DIGEST}`), `docker.io/library/nginx@${DIGEST}`);
+});
+
+test('repositories as a runtime spells them', () => {
+  assert.is(repositoryOf('nginx'), 'docker.io/library/nginx');
+  assert.is(repositoryOf('fortio/fortio:1.66.0'), 'docker.io/fortio/fortio');
+  assert.is(repositoryOf('localhost/meshbench/fortio:1.66.0'), 'localhost/meshbench/fortio');
+  assert.is(repositoryOf('localhost:5000/a/b:1'), 'localhost:5000/a/b');
+  assert.is(repositoryOf(`registry.example.com/team/app@${DIGEST}`), 'registry.example.com/team/app');
 });
 
 test('a tag is pinned after the first trial that pulled it, for meshbench\'s own containers only; the later trials deploy the digest, and the result says so', () => {
