@@ -7,7 +7,7 @@
  * own thresholds here. Only the percentile summaries are scaled (what the gates read); the
  * histograms are left as measured, so the synthetic run's report pages would disagree with it.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.ts';
@@ -19,19 +19,26 @@ const SCENARIO = process.env.SCENARIO ?? 'scenarios/http-basic.yaml';
 const FACTOR = Number(process.env.FACTOR ?? 1.25);
 const GATES = ['p50 < +10%', 'p99 < +25%', 'rps > -5%', 'sidecar_cpu < +15%'];
 
-const dir = mkdtempSync(join(tmpdir(), 'meshbench-nightly-'));
+// REUSE=DIR judges the nights of an earlier check again (e.g. with another FACTOR) without running them.
+const dir = process.env.REUSE ?? mkdtempSync(join(tmpdir(), 'meshbench-nightly-'));
 const io = (lines: string[]) => ({ stdout: { write: (s: string) => (lines.push(s), true) }, stderr: { write: (s: string) => (lines.push(s), true) }, env: { ...process.env, CI: 'true' }, cwd: process.cwd(), signal: new AbortController().signal });
 
 const started = Date.now();
 console.log(`Nightly check: ${NIGHTS} runs of ${SCENARIO}, then the last against the others; gates ${GATES.join(', ')}; synthetic regression ×${FACTOR} on istio`);
-for (let night = 1; night <= NIGHTS; night++) {
+for (let night = 1; night <= (process.env.REUSE ? 0 : NIGHTS); night++) {
   const out: string[] = [];
   const code = await main(['run', SCENARIO, '--output', join(dir, 'nightly')], io(out));
   const valid = /(\d+) valid/.exec(out.join(''))?.[1];
   console.log(`night ${night}: exit ${code} (${((Date.now() - started) / 60_000).toFixed(1)} min)${valid ? `, ${valid} valid` : ''}`);
 }
+// Tonight leaves the baseline folder, as in the workflow, where it is judged before it joins it:
+// else the synthetic candidate would be judged against a baseline holding tonight's own run.
 const runs = readdirSync(join(dir, 'nightly')).sort();
-const tonight = join(dir, 'nightly', runs.at(-1)!, 'result.json');
+if (!process.env.REUSE) {
+  mkdirSync(join(dir, 'tonight'), { recursive: true });
+  renameSync(join(dir, 'nightly', runs.at(-1)!), join(dir, 'tonight', runs.at(-1)!));
+}
+const tonight = join(dir, 'tonight', readdirSync(join(dir, 'tonight'))[0]!, 'result.json');
 
 const scale = (s: LatencySummary): LatencySummary => ({ ...s, p50Us: s.p50Us * FACTOR, p90Us: s.p90Us === null ? null : s.p90Us * FACTOR, p99Us: s.p99Us === null ? null : s.p99Us * FACTOR, p999Us: s.p999Us === null ? null : s.p999Us * FACTOR, maxUs: s.maxUs * FACTOR, meanUs: s.meanUs * FACTOR });
 const result = JSON.parse(readFileSync(tonight, 'utf8')) as RunResult;
@@ -40,10 +47,10 @@ const regressed: RunResult = {
   runId: `${result.runId}-x${FACTOR}`,
   trials: result.trials.map((t) => (t.trial.mesh === 'istio' && (t.status === 'valid' || t.status === 'invalid') ? { ...t, latency: scale(t.latency), allAttemptsLatency: scale(t.allAttemptsLatency) } : t)),
 };
-mkdirSync(join(dir, 'synthetic'), { recursive: true });
-writeFileSync(join(dir, 'synthetic', 'result.json'), JSON.stringify(regressed));
+mkdirSync(join(dir, `synthetic-x${FACTOR}`), { recursive: true });
+writeFileSync(join(dir, `synthetic-x${FACTOR}`, 'result.json'), JSON.stringify(regressed));
 
-for (const [name, candidate] of [['tonight as measured', tonight], [`tonight with istio's percentiles ×${FACTOR}`, join(dir, 'synthetic')]] as const) {
+for (const [name, candidate] of [['tonight as measured', tonight], [`tonight with istio's percentiles ×${FACTOR}`, join(dir, `synthetic-x${FACTOR}`)]] as const) {
   const out: string[] = [];
   const code = await main(['compare', join(dir, 'nightly'), candidate, '--baseline-runs', '5', ...GATES.flatMap((g) => ['--gate', g])], io(out));
   console.log(`\n=== ${name}: exit ${code}\n${out.join('')}`);
