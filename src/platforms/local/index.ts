@@ -21,7 +21,8 @@ import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
-import { waitForHealthy, waitForPort } from './readiness.ts';
+import { waitForHealthy, waitForPort, waitForProbe } from './readiness.ts';
+import { targetUrl as workloadTarget } from '../../workload/protocol.ts';
 import { removeTreeSync } from './remove-tree.ts';
 import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
@@ -130,6 +131,7 @@ export class LocalPlatform implements Platform {
       if (needsNetnsLayout(profile)) {
         throw new RunError({ what: `${req.mesh.name} runs only with pods as network namespaces, and this run uses the loopback layout`, where: 'local platform', fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`' });
       }
+      const protocol = req.workload.protocol ?? 'http1';
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
@@ -171,11 +173,12 @@ export class LocalPlatform implements Platform {
         );
         targetPort = outboundPort;
       }
-      const targetUrl = new URL(`http://127.0.0.1:${targetPort}/`);
+      const targetUrl = workloadTarget(protocol, '127.0.0.1', targetPort);
       const loader = await this.ownLoader(req, targetUrl, containers);
       if (!loader) containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
-      await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      if (protocol === 'http1') await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      else await waitForProbe(targetUrl, req.workload.payloadBytes, readyMs, signal);
       const lost = new AbortController();
       const deployment: Deployment = {
         load: loader ? { where: 'remote', targetUrl, run: loader.run, ...(checks && { checks }) } : { where: 'in-process', targetUrl, ...(checks && { checks }) },
