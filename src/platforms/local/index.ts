@@ -22,7 +22,7 @@ import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHapro
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort, waitForProbe } from './readiness.ts';
-import { targetUrl as workloadTarget } from '../../workload/protocol.ts';
+import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { removeTreeSync } from './remove-tree.ts';
 import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
@@ -131,7 +131,7 @@ export class LocalPlatform implements Platform {
       if (needsNetnsLayout(profile)) {
         throw new RunError({ what: `${req.mesh.name} runs only with pods as network namespaces, and this run uses the loopback layout`, where: 'local platform', fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`' });
       }
-      const protocol = req.workload.protocol ?? 'http1';
+      const protocol: Protocol = req.workload.protocol ?? 'http1';
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
@@ -150,6 +150,7 @@ export class LocalPlatform implements Platform {
           container: envoyContainer(req.mesh),
           readyTimeoutMs: readyMs,
           signal,
+          protocol,
         });
         started.push(...envoy.processes);
         containers.push(...envoy.containers().map((c) => ({ kind: 'process' as const, ...c })));
@@ -160,7 +161,7 @@ export class LocalPlatform implements Platform {
         if (this.sidecar !== 'haproxy') throw new Error(`LocalPlatform: ${req.mesh.name} has sidecars, and the platform was created without a sidecar proxy (options.sidecars)`);
         const certs = profile.mtls ? await this.meshCertificates() : null;
         const [inboundPort, outboundPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-        const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs };
+        const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs, protocol };
         const tag = `t${req.trial.index}`;
         const inbound = await startHaproxy(`sidecar-inbound-${tag}`, this.workDir, inboundSidecarConfig({ ...base, listenPort: inboundPort, upstreamPort: workloadPort }, certs));
         started.push(inbound);

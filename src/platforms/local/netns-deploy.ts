@@ -27,7 +27,7 @@ import type { SidecarTraffic } from './envoy/stats.ts';
 import type { LoaderSettings } from '../../loader-settings.ts';
 import { podLoad } from './netns/pod-loader.ts';
 import { waitForHttpInNetns, waitForProbeInNetns } from './netns/ready.ts';
-import { targetUrl as workloadTarget } from '../../workload/protocol.ts';
+import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { NetnsTopology } from './netns/topology.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { startWorkload } from './workload-process.ts';
@@ -89,7 +89,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT });
     started.push(app.process);
     const containers: WatchedContainer[] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: app.process.pid }];
-    const protocol = req.workload.protocol ?? 'http1';
+    const protocol: Protocol = req.workload.protocol ?? 'http1';
     const target = workloadTarget(protocol, workload.ip, APP_PORT);
 
     if (profile.nodeProxy === 'ztunnel') {
@@ -112,12 +112,13 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
         container: envoyContainer(req.mesh),
         readyTimeoutMs: c.readyTimeoutMs,
         signal,
+        protocol,
       });
       started.push(...envoy.processes);
       containers.push(...envoy.containers().map((e) => ({ kind: 'process' as const, ...e })));
     } else if (profile.sidecars) {
       const certs = profile.mtls ? await c.meshCertificates() : null;
-      const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid };
+      const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid, protocol };
       await applySidecarCapture(loadgen.netns);
       await applySidecarCapture(workload.netns);
       // Inbound: PREROUTING sends the pod's traffic to :15006 on its own address; it calls the app on loopback.
