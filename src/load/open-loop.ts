@@ -7,7 +7,6 @@
 import { epochNowMs, type CompleteFn } from './http1.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
-import { openProtocolPool } from './protocol-pools.ts';
 import type { SlotPool } from './slot-pool.ts';
 import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
@@ -83,7 +82,8 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
       ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
       : null;
   if (http1 && streams !== 1) throw new RangeError(`${streams} streams per connection need h2c or grpc; ${o.target.protocol} carries one request per connection at a time`);
-  const pool: SlotPool = http1 ?? openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete });
+  // Imported only for these protocols: grpc-js is large, and an HTTP/1.1 run never needs it.
+  const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete });
   core = new OpenLoopCore(schedule, o.connections * streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   const spin = new SpinWindow(pacing);
   let pacer: SleepPacer | null = null;
