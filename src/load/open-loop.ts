@@ -7,7 +7,7 @@
 import { epochNowMs, type CompleteFn } from './http1.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
-import type { SlotPool } from './slot-pool.ts';
+import { checkStreams, type SlotPool } from './slot-pool.ts';
 import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
 import { SendThread } from './send-thread.ts';
@@ -77,11 +77,12 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   // HTTP/1.1 has its own pool (the pacing threads write its bytes); other protocols a slot pool,
   // whose slots (connections × streams) are the core's "connections": requests in flight at once.
   const streams = o.streamsPerConnection ?? 1;
+  // Checked before any pool exists: a pool's timeout sweep would outlive a throw here.
+  checkStreams(o.target, streams);
   const http1 =
     o.target.protocol === 'http:' || o.target.protocol === 'https:'
       ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
       : null;
-  if (http1 && streams !== 1) throw new RangeError(`${streams} streams per connection need h2c or grpc; ${o.target.protocol} carries one request per connection at a time`);
   // Imported only for these protocols: grpc-js is large, and an HTTP/1.1 run never needs it.
   const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete });
   core = new OpenLoopCore(schedule, o.connections * streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
