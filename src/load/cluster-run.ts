@@ -78,7 +78,7 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
   else {
     // A closed loop has no schedule to share; each pod drives its own connections flat out.
     if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));
-    engine = new ClosedLoopEngine();
+    engine = new ClosedLoopEngine({ streamsPerConnection: s.streamsPerConnection, messageBytes: s.messageBytes });
   }
   let windowStart = NaN;
   let windowEnd = NaN;

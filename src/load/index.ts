@@ -33,7 +33,7 @@ export interface EngineChoice {
  */
 export function engineFor(c: EngineChoice): LoadEngine {
   const engine = c.engine ?? 'meshbench';
-  if (c.mode === 'max') return engine === 'autocannon' ? new AutocannonEngine() : new ClosedLoopEngine();
+  if (c.mode === 'max') return engine === 'autocannon' ? new AutocannonEngine() : new ClosedLoopEngine({ streamsPerConnection: c.streamsPerConnection, messageBytes: c.messageBytes });
   if (c.mode === 'rate') {
     if (engine === 'autocannon') throw new RangeError('autocannon has no fixed-rate mode: use `engine: meshbench` with `mode: rate`');
     return new OpenLoopEngine({ workers: c.workers, jitter: c.jitter, lagLimitUs: c.lagLimitUs, streamsPerConnection: c.streamsPerConnection, messageBytes: c.messageBytes });

@@ -12,6 +12,7 @@ import type { ErrorClass } from '../results/model.ts';
 import { epochNowMs, runOpenLoop } from './open-loop.ts';
 import type { WorkerInput, WorkerOutput } from './open-loop-worker.ts';
 import { choosePacing, type PacingKind } from './pacer.ts';
+import { protocolLabel } from './slot-pool.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** By default the loader fell behind when it noticed due requests this late at P99. */
@@ -182,8 +183,3 @@ export class OpenLoopEngine implements LoadEngine {
   }
 }
 
-/** How an engine label names what it spoke: "http/1.1", "h2c, 100 streams per connection", "grpc", "tcp". */
-export function protocolLabel(scheme: string, streamsPerConnection: number): string {
-  const name = scheme === 'http:' || scheme === 'https:' ? 'http/1.1' : scheme.replace(/:$/, '');
-  return streamsPerConnection > 1 ? `${name}, ${streamsPerConnection} streams per connection` : name;
-}

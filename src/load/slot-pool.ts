@@ -84,3 +84,9 @@ export function checkStreams(target: URL, streamsPerConnection: number): void {
   const p = protocolPoolOf(target);
   if (streamsPerConnection !== 1 && p !== 'h2c' && p !== 'grpc') throw new RangeError(`${streamsPerConnection} streams per connection need h2c or grpc; ${target.protocol} carries one request per connection at a time`);
 }
+
+/** How an engine label names what it spoke: "http/1.1", "h2c, 100 streams per connection", "grpc", "tcp". */
+export function protocolLabel(scheme: string, streamsPerConnection: number): string {
+  const name = scheme === 'http:' || scheme === 'https:' ? 'http/1.1' : scheme.replace(/:$/, '');
+  return streamsPerConnection > 1 ? `${name}, ${streamsPerConnection} streams per connection` : name;
+}

@@ -2,6 +2,7 @@
 import http2 from 'node:http2';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
 import { targetUrl, type Protocol } from '../../src/workload/protocol.ts';
@@ -133,6 +134,20 @@ test('more than one stream per connection is refused for protocols without strea
     } catch (e) {
       assert.match((e as Error).message, /need h2c or grpc/);
     }
+  }
+});
+
+test('closed loop over h2c, gRPC and tcp: every slot (connection × stream) keeps one request in flight', async () => {
+  for (const protocol of ['h2c', 'grpc', 'tcp'] as const) {
+    await withWorkload(protocol, { payloadBytes: 64, serviceDelayUs: 5_000, errorRate: 0 }, async (url) => {
+      const streams = protocol === 'tcp' ? 1 : 5;
+      const outcome = await new ClosedLoopEngine({ streamsPerConnection: streams, messageBytes: 64 }).run({ connections: 2, targetRps: null, warmupMs: 100, durationMs: 500, timeoutMs: 5_000 }, url, never());
+      // 2 × streams requests in flight, each ~5 ms or more: at most 2 × streams / 5 ms per second.
+      const ceiling = (2 * streams * 1_000) / 5;
+      assert.ok(outcome.achievedRps > ceiling * 0.4 && outcome.achievedRps <= ceiling * 1.05, `${protocol}: ${outcome.achievedRps} rps, ceiling ${ceiling}`);
+      assert.is(outcome.error.totalCount, 0, protocol);
+      assert.match(outcome.engine, new RegExp(`closed loop \\(${protocol}`));
+    });
   }
 });
 
