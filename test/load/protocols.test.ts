@@ -137,6 +137,17 @@ test('more than one stream per connection is refused for protocols without strea
   }
 });
 
+test('two worker threads over h2c and gRPC: each its own sessions and streams, the histograms merged into the whole schedule', async () => {
+  for (const protocol of ['h2c', 'grpc'] as const) {
+    await withWorkload(protocol, { payloadBytes: 64, serviceDelayUs: 0, errorRate: 0 }, async (url) => {
+      const outcome = await new OpenLoopEngine({ workers: 2, streamsPerConnection: 4 }).run({ connections: 2, targetRps: 400, warmupMs: 100, durationMs: 500, timeoutMs: 5_000 }, url, never());
+      assert.is(outcome.ok.totalCount, 200, protocol);
+      assert.is(outcome.error.totalCount, 0, protocol);
+      assert.match(outcome.engine, new RegExp(`\\(${protocol}, 4 streams per connection, 2 workers`));
+    });
+  }
+});
+
 test('closed loop over h2c, gRPC and tcp: every slot (connection × stream) keeps one request in flight', async () => {
   for (const protocol of ['h2c', 'grpc', 'tcp'] as const) {
     await withWorkload(protocol, { payloadBytes: 64, serviceDelayUs: 5_000, errorRate: 0 }, async (url) => {
