@@ -10,13 +10,14 @@ import { SECONDS } from './lib/measure.ts';
 import { loaderProcess } from './lib/loader-process-section.ts';
 import { memory } from './lib/memory-section.ts';
 import { pacingCandidates } from './lib/pacing-candidates.ts';
+import { protocols } from './lib/protocols-section.ts';
 import { rateFidelity } from './lib/pacing-by-rate.ts';
 import { checkTools } from './lib/references.ts';
 
-const SECTIONS: Record<string, () => Promise<void>> = { 1: closedLoopVsWrk, 2: fixedRate, 3: stall, 4: pacingCandidates, 5: rateFidelity, 6: memory, 7: loaderProcess };
+const SECTIONS: Record<string, () => Promise<void>> = { 1: closedLoopVsWrk, 2: fixedRate, 3: stall, 4: pacingCandidates, 5: rateFidelity, 6: memory, 7: loaderProcess, 8: protocols };
 const chosen = (process.env.BENCH_SECTIONS ?? Object.keys(SECTIONS).join(',')).split(',');
 
-const missing = await checkTools();
+const missing = await checkTools(chosen.every((s) => s === '8'));
 if (missing.length) {
   console.error(`bench:load needs ${missing.join(', ')} (wrk2 and Fortio: build them as bench/README.md says, or set WRK2= and FORTIO= to their paths).`);
   process.exit(2);

@@ -23,6 +23,10 @@ export interface LoaderSettings {
   podIndex?: number;
   /** Open loop: forces a pacing (benchmarks compare them); by default the engine picks it per rate (load/pacer.ts). */
   pacing?: 'writer' | 'sleep' | 'adaptive' | 'spin' | 'thread';
+  /** h2c and grpc: requests in flight at once per connection (default 1). */
+  streamsPerConnection?: number;
+  /** tcp: the size of each request and of its echo (the workload's payloadBytes). */
+  messageBytes?: number;
   /** The mesh's quit endpoint (Istio :15020/quitquitquit ...), POSTed once the result is out; left out when the proxy ends by itself. */
   quitUrl?: string;
   /** Say the window's counts on stderr a few times a second (load/live.ts): set by a platform that reads stderr as it comes. */

@@ -32,9 +32,11 @@ export function wrk2Binary(): string {
   return process.env.WRK2 ?? join(REFERENCE_TOOLS_BIN, 'wrk2');
 }
 
-export async function checkTools(): Promise<string[]> {
+/** The missing tools; `fortioOnly`: only what section 8 (protocols) runs, Fortio and /usr/bin/time. */
+export async function checkTools(fortioOnly = false): Promise<string[]> {
   const missing: string[] = [];
-  for (const [tool, args] of [['wrk', ['--version']], [wrk2Binary(), ['--version']], [fortioBinary(), ['version']], ['haproxy', ['-v']], ['/usr/bin/time', ['true']]] as const) {
+  const all = [['wrk', ['--version']], [wrk2Binary(), ['--version']], [fortioBinary(), ['version']], ['haproxy', ['-v']], ['/usr/bin/time', ['true']]] as const;
+  for (const [tool, args] of all.filter(([tool]) => !fortioOnly || tool === fortioBinary() || tool === '/usr/bin/time')) {
     await run(tool, [...args]).catch((e: NodeJS.ErrnoException) => {
       // wrk --version exits 1 after printing its version.
       if (e.code === 'ENOENT') missing.push(tool);

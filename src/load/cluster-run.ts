@@ -50,7 +50,9 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   } as LoaderSettings;
   const problems: string[] = [];
   if (s.mode !== 'rate' && s.mode !== 'max') problems.push(`mode must be "rate" or "max", not ${JSON.stringify(s.mode)}`);
-  if (typeof s.target !== 'string' || !/^https?:\/\//.test(s.target)) problems.push(`target must be an http:// or https:// URL, not ${JSON.stringify(s.target)}`);
+  if (typeof s.target !== 'string' || !/^(https?|h2c|grpc|tcp):\/\//.test(s.target)) problems.push(`target must be an http://, https://, h2c://, grpc:// or tcp:// URL, not ${JSON.stringify(s.target)}`);
+  if (s.streamsPerConnection !== undefined && !(Number.isInteger(s.streamsPerConnection) && s.streamsPerConnection >= 1)) problems.push(`streamsPerConnection must be a whole number from 1, not ${JSON.stringify(s.streamsPerConnection)}`);
+  if (typeof s.target === 'string' && s.target.startsWith('tcp:') && !(Number(s.messageBytes) >= 1)) problems.push(`a tcp:// target needs messageBytes (the request's size) of 1 or more, not ${JSON.stringify(s.messageBytes)}`);
   if (s.mode === 'rate' && !(Number(s.rateRps) > 0)) problems.push('rateRps must be a positive number in mode "rate"');
   for (const k of ['connections', 'durationMs', 'timeoutMs'] as const) if (!(Number(s[k]) > 0)) problems.push(`${k} must be a positive number`);
   if (!(Number(s.warmupMs) >= 0)) problems.push('warmupMs must be 0 or more');
@@ -75,11 +77,11 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
     if (leadMs < MIN_START_LEAD_MS) throw new Error(`pod ${index} started ${Math.round(MIN_START_LEAD_MS - leadMs)} ms too late for the common start at ${new Date(s.startEpochMs).toISOString()}: its window would not match the others'`);
   }
   let engine: LoadEngine;
-  if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, pacing: s.pacing, share: { index, count: pods }, startEpochMs: s.startEpochMs });
+  if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, pacing: s.pacing, share: { index, count: pods }, startEpochMs: s.startEpochMs, streamsPerConnection: s.streamsPerConnection, messageBytes: s.messageBytes });
   else {
     // A closed loop has no schedule to share; each pod drives its own connections flat out.
     if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));
-    engine = new ClosedLoopEngine();
+    engine = new ClosedLoopEngine({ streamsPerConnection: s.streamsPerConnection, messageBytes: s.messageBytes });
   }
   let windowStart = NaN;
   let windowEnd = NaN;

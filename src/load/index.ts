@@ -20,6 +20,10 @@ export interface EngineChoice {
   jitter?: number;
   /** Open loop: scheduler lag P99 above which the loader counts as saturated. */
   lagLimitUs?: number;
+  /** h2c and grpc: requests in flight at once per connection. */
+  streamsPerConnection?: number;
+  /** tcp: the size of each request and of its echo. */
+  messageBytes?: number;
 }
 
 /**
@@ -29,15 +33,15 @@ export interface EngineChoice {
  */
 export function engineFor(c: EngineChoice): LoadEngine {
   const engine = c.engine ?? 'meshbench';
-  if (c.mode === 'max') return engine === 'autocannon' ? new AutocannonEngine() : new ClosedLoopEngine();
+  if (c.mode === 'max') return engine === 'autocannon' ? new AutocannonEngine() : new ClosedLoopEngine({ streamsPerConnection: c.streamsPerConnection, messageBytes: c.messageBytes });
   if (c.mode === 'rate') {
     if (engine === 'autocannon') throw new RangeError('autocannon has no fixed-rate mode: use `engine: meshbench` with `mode: rate`');
-    return new OpenLoopEngine({ workers: c.workers, jitter: c.jitter, lagLimitUs: c.lagLimitUs });
+    return new OpenLoopEngine({ workers: c.workers, jitter: c.jitter, lagLimitUs: c.lagLimitUs, streamsPerConnection: c.streamsPerConnection, messageBytes: c.messageBytes });
   }
   throw new RangeError(`no load engine for mode ${String(c.mode)}`);
 }
 
-/** The engine a scenario asks for. */
-export function engineForScenario(load: ResolvedScenario['load']): LoadEngine {
-  return engineFor({ mode: load.mode, engine: load.engine, workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs });
+/** The engine a scenario asks for (its workload's payload is a tcp request's size). */
+export function engineForScenario(load: ResolvedScenario['load'], workload?: ResolvedScenario['workload']): LoadEngine {
+  return engineFor({ mode: load.mode, engine: load.engine, workers: load.workers, jitter: load.jitter, lagLimitUs: load.schedulerLagLimitUs, streamsPerConnection: load.streamsPerConnection, messageBytes: workload?.payloadBytes });
 }

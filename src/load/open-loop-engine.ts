@@ -14,6 +14,7 @@ import type { OpenLoopCore } from './open-loop-core.ts';
 import { epochNowMs, runOpenLoop } from './open-loop.ts';
 import type { WorkerInput, WorkerLive, WorkerOutput } from './open-loop-worker.ts';
 import { choosePacing, type PacingKind } from './pacer.ts';
+import { protocolLabel } from './slot-pool.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** By default the loader fell behind when it noticed due requests this late at P99. */
@@ -41,6 +42,10 @@ export interface OpenLoopEngineOptions {
   share?: { index: number; count: number };
   /** Slot 0 on the epoch clock, shared by every part; default: 50 ms from now. */
   startEpochMs?: number;
+  /** h2c and grpc: requests in flight at once per connection (default 1). */
+  streamsPerConnection?: number;
+  /** tcp: the size of each request and of its echo. */
+  messageBytes?: number;
 }
 
 interface Merged {
@@ -67,6 +72,8 @@ export class OpenLoopEngine implements LoadEngine {
   private readonly pollUs: number | undefined;
   private readonly share: { index: number; count: number };
   private readonly startEpochMs: number | undefined;
+  private readonly streamsPerConnection: number;
+  private readonly messageBytes: number | undefined;
 
   constructor(o: OpenLoopEngineOptions = {}) {
     this.workers = o.workers ?? 1;
@@ -77,17 +84,19 @@ export class OpenLoopEngine implements LoadEngine {
     this.pollUs = o.pollUs;
     this.share = o.share ?? { index: 0, count: 1 };
     this.startEpochMs = o.startEpochMs;
+    this.streamsPerConnection = o.streamsPerConnection ?? 1;
+    this.messageBytes = o.messageBytes;
     this.name = `meshbench open loop (${this.workers} worker${this.workers === 1 ? '' : 's'})`;
   }
 
   /** The engine as a result names it: workers and the pacing chosen for this rate (and target's protocol). */
   describe(targetRps: number, protocol = 'http:'): string {
     const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs, protocol);
-    return this.named(pacing.label);
+    return this.named(pacing.label, protocol);
   }
 
-  private named(pacingLabel: string): string {
-    return `meshbench open loop (http/1.1, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
+  private named(pacingLabel: string, scheme: string): string {
+    return `meshbench open loop (${protocolLabel(scheme, this.streamsPerConnection)}, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
   }
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
@@ -109,7 +118,7 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => say('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs, streamsPerConnection: this.streamsPerConnection, messageBytes: this.messageBytes };
       const merged = this.workers === 1 ? await this.runHere({ ...base, onCore: (c) => (soFar.core = c) }, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal, soFar.workers);
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the
@@ -118,7 +127,7 @@ export class OpenLoopEngine implements LoadEngine {
       if (told.phase === 'measure') say('drain');
       const { sentInWindow, scheduledInWindow, pacingLabels, ...histograms } = merged;
       return {
-        engine: pacingLabels.length ? this.named(pacingLabels.join('; ')) : this.describe(spec.targetRps, target.protocol),
+        engine: pacingLabels.length ? this.named(pacingLabels.join('; '), target.protocol) : this.describe(spec.targetRps, target.protocol),
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps / this.share.count,

@@ -1,11 +1,13 @@
 /**
  * Open loop (`mode: rate`): requests at fixed intended times over N keep-alive connections,
  * latency from the intended time (see open-loop-core.ts). This file is the real-time driver: a
- * clock, a pacing loop (pacer.ts) and the HTTP/1.1 connections (http1.ts).
+ * clock, a pacing loop (pacer.ts) and the connections: HTTP/1.1 (http1.ts), or h2c, gRPC and TCP
+ * (slot-pool.ts), all recorded by the same core.
  */
-import { epochNowMs } from './http1.ts';
+import { epochNowMs, type CompleteFn } from './http1.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
+import { checkStreams, type SlotPool } from './slot-pool.ts';
 import { choosePacing, finalSpin, SleepPacer, SpinWindow, type Pacing, type PacingKind } from './pacer.ts';
 import { Schedule } from './schedule.ts';
 import { SendThread } from './send-thread.ts';
@@ -42,6 +44,10 @@ export interface OpenLoopRunOptions {
   pollUs?: number;
   /** The lag P99 past which the run counts as saturated: the writer spins no wider than can keep it. */
   lagLimitUs: number;
+  /** h2c and grpc: requests in flight at once per connection (default 1). */
+  streamsPerConnection?: number;
+  /** tcp: the size of each request and of its echo. */
+  messageBytes?: number;
   signal: AbortSignal;
   /** Handed the core once it exists, so its counts can be read while it runs (live.ts). */
   onCore?: (core: OpenLoopCore) => void;
@@ -64,22 +70,24 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   let core!: OpenLoopCore;
   let sender: ThreadPacedLoop | null = null;
   let writer: WriterPacedLoop | null = null;
-  const pool = new Http1Pool({
-    target: o.target,
-    connections: o.connections,
-    timeoutMs: o.timeoutMs,
-    complete: (c, outcome, nowMs) => {
-      sender?.beforeComplete(c, nowMs);
-      writer?.beforeComplete(c, nowMs);
-      core.complete(c, outcome, nowMs);
-      writer?.afterComplete();
-    },
-    beforeClose: (c) => {
-      sender?.beforeClose(c);
-      writer?.beforeClose(c);
-    },
-  });
-  core = new OpenLoopCore(schedule, o.connections, { measureStartMs, measureEndMs }, (c) => pool.send(c));
+  const complete: CompleteFn = (c, outcome, nowMs) => {
+    sender?.beforeComplete(c, nowMs);
+    writer?.beforeComplete(c, nowMs);
+    core.complete(c, outcome, nowMs);
+    writer?.afterComplete();
+  };
+  // HTTP/1.1 has its own pool (the pacing threads write its bytes); other protocols a slot pool,
+  // whose slots (connections × streams) are the core's "connections": requests in flight at once.
+  const streams = o.streamsPerConnection ?? 1;
+  // Checked before any pool exists: a pool's timeout sweep would outlive a throw here.
+  checkStreams(o.target, streams);
+  const http1 =
+    o.target.protocol === 'http:' || o.target.protocol === 'https:'
+      ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
+      : null;
+  // Imported only for these protocols: grpc-js is large, and an HTTP/1.1 run never needs it.
+  const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete });
+  core = new OpenLoopCore(schedule, o.connections * streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   o.onCore?.(core);
   const spin = new SpinWindow(pacing);
   let pacer: SleepPacer | null = null;
@@ -89,8 +97,9 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   // Outstanding requests get this long after the window to finish before they count as timeouts.
   const drainDeadlineMs = measureEndMs + o.timeoutMs;
   try {
-    if (pacing.kind === 'thread') thread = await SendThread.start(pool.request, pacing.spinUs);
-    else if (pacing.kind === 'writer') writerThread = await WriterThread.start(o.connections, pool.request, pacing.spinUs, o.lagLimitUs);
+    // choosePacing gives the threads plain HTTP/1.1 targets only, whose pool is http1.
+    if (pacing.kind === 'thread') thread = await SendThread.start(http1!.request, pacing.spinUs);
+    else if (pacing.kind === 'writer') writerThread = await WriterThread.start(o.connections, http1!.request, pacing.spinUs, o.lagLimitUs);
     else if (pacing.kind !== 'spin') pacer = await SleepPacer.start();
     await new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -158,10 +167,10 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
         }
       };
       if (writerThread) {
-        writer = new WriterPacedLoop({ core, pool, thread: writerThread, measureEndMs, signal: o.signal, onWindowEnd: drain });
+        writer = new WriterPacedLoop({ core, pool: http1!, thread: writerThread, measureEndMs, signal: o.signal, onWindowEnd: drain });
         writer.start();
       } else if (thread) {
-        sender = new ThreadPacedLoop({ core, pool, thread, measureEndMs, signal: o.signal, onWindowEnd: drain });
+        sender = new ThreadPacedLoop({ core, pool: http1!, thread, measureEndMs, signal: o.signal, onWindowEnd: drain });
         sender.start();
       } else loop();
     });

@@ -4,6 +4,7 @@
  */
 import type { LoadLevel, Trial } from '../scenario/plan.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
+import type { Protocol } from '../workload/protocol.ts';
 import type { ResourceUsage } from '../collectors/types.ts';
 import type { LatencySummary } from './histogram.ts';
 import type { Interval } from './compare/intervals.ts';
@@ -29,6 +30,8 @@ export interface Environment {
   cpuCount: number;
   memoryBytes: number;
   node: string;
+  /** What the load spoke (http1, h2c, grpc, tcp); absent in files before protocols (http1). */
+  protocol?: Protocol;
   /** Versions of what ran: `haproxy`, `kubernetes`, `istiod`, `proxy-image`, `ztunnel`, ... */
   components: Record<string, string>;
   /**

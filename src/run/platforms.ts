@@ -13,7 +13,8 @@ import { KubeClient, KubernetesPlatform, type ClusterAccess, type Environment } 
 import { chooseLayout, NETNS_ONLY_MESHES } from '../platforms/local/netns/layout.ts';
 import { ambientPreflight } from '../platforms/local/ztunnel/preflight.ts';
 import { bundleClusterEntry } from '../load/bundle.ts';
-import type { PlatformName, ResolvedScenario } from '../scenario/resolve.ts';
+import { protocolOf, type PlatformName, type ResolvedScenario } from '../scenario/resolve.ts';
+import type { LoaderSettings } from '../loader-settings.ts';
 import { meshAdapter } from '../meshes/index.ts';
 
 export interface PlatformSetup {
@@ -60,7 +61,7 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     istio: s.meshes.includes('istio'),
     // A run of none or istio-ambient alone needs no sidecar proxy installed.
     sidecars: s.meshes.some((m) => meshAdapter(s, m).localProfile?.({ cpuCount: 1 }).sidecars === true),
-    load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers },
+    load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers, ...protocolSettings(s) },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
     // The loader runs as its own process on either layout: the bundle keeps it lean (no
     // TypeScript loaded). Without esbuild or a prebuilt bundle, the entry's source runs instead.
@@ -145,3 +146,8 @@ export const platformSetups: Record<PlatformName, Factory> = {
   }),
   kubernetes: kubernetesSetup,
 };
+
+/** The loader settings a protocol adds: streams per connection (h2c, grpc) and a tcp request's size. */
+export function protocolSettings(s: ResolvedScenario): Pick<LoaderSettings, 'streamsPerConnection' | 'messageBytes'> {
+  return { ...(s.load.streamsPerConnection ? { streamsPerConnection: s.load.streamsPerConnection } : {}), ...(protocolOf(s) === 'tcp' ? { messageBytes: s.workload.payloadBytes } : {}) };
+}

@@ -9,7 +9,7 @@ import { redlineSearches } from '../results/redline.ts';
 import { medianInterval } from '../results/compare/intervals.ts';
 import type { RunResult } from '../results/model.ts';
 import { FIRST_SEARCH_GROWTH, nextStep, repeatGrowth, repeatStartRps } from '../scenario/redline-plan.ts';
-import { redlineLevel, type Trial } from '../scenario/plan.ts';
+import { protocolField, redlineLevel, type Trial } from '../scenario/plan.ts';
 
 export interface TrialSchedule {
   /** The next trial to run given the run so far, or null when the run is done. */
@@ -49,6 +49,7 @@ function nextTrialOf(result: RunResult, mesh: string): Trial | null {
     level: redlineLevel(connections, rateRps),
     repetition,
     redline: { step, phase, growth },
+    ...protocolField(result.scenario),
   });
   const searches = redlineSearches(result, mesh);
   const last = searches.at(-1);

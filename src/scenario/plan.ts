@@ -5,6 +5,7 @@
  */
 import { redlineBudget, type RedlineStep } from './redline-plan.ts';
 import type { ResolvedScenario } from './resolve.ts';
+import type { Protocol } from '../workload/protocol.ts';
 
 export interface LoadLevel {
   /** Stable id of the level inside a run, e.g. `c4` or `c4-r1000`. */
@@ -24,11 +25,18 @@ export interface Trial {
   repetition: number;
   /** Mode `redline`: the step of the search this trial is (its repetition is the search's). */
   redline?: RedlineStep;
+  /** What the load spoke, when not HTTP/1.1 (absent: http1, as in files before protocols). */
+  protocol?: Exclude<Protocol, 'http1'>;
 }
 
 /** The level of one redline step: the same connections, the rate the search chose. */
 export function redlineLevel(connections: number, targetRps: number): LoadLevel {
   return { id: `c${connections}-r${targetRps}`, connections, targetRps };
+}
+
+/** The trial's `protocol` field: present only when the workload speaks something other than HTTP/1.1. */
+export function protocolField(s: Pick<ResolvedScenario, 'workload'>): Pick<Trial, 'protocol'> {
+  return s.workload.protocol ? { protocol: s.workload.protocol } : {};
 }
 
 export function loadLevels(s: ResolvedScenario): LoadLevel[] {
@@ -55,7 +63,7 @@ export function expandPlan(s: ResolvedScenario): Trial[] {
   for (let repetition = 1; repetition <= s.repetitions; repetition++) {
     for (const level of levels) {
       for (const mesh of s.meshes) {
-        trials.push({ index: trials.length, mesh, level, repetition });
+        trials.push({ index: trials.length, mesh, level, repetition, ...protocolField(s) });
       }
     }
   }

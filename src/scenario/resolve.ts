@@ -7,6 +7,7 @@ import { parseDurationMs, parseDurationUs } from './duration.ts';
 import type { CustomMeshDefinition } from '../meshes/custom.ts';
 import type { LocalControl, LocalSidecar } from '../meshes/types.ts';
 import type { WorkloadFault } from '../workload/faults.ts';
+import type { Protocol } from '../workload/protocol.ts';
 import type { KubernetesObject, Placement, ProxyResources } from '../meshes/kubernetes.ts';
 import { MEMORY_PATTERN, type ScenarioInput } from './schema.ts';
 
@@ -36,8 +37,11 @@ export interface ResolvedScenario {
   platform: PlatformName;
   /** Platform `external`: the URL loaded; null otherwise. */
   target: string | null;
-  /** `faults` is left out when there are none, so a scenario without faults keeps its hash. */
-  workload: { payloadBytes: number; serviceDelayUs: number; errorRate: number; faults?: WorkloadFault[] };
+  /**
+   * `faults` is left out when there are none, and `protocol` when it is http1, so a scenario
+   * without them keeps its hash (read it with `protocolOf`).
+   */
+  workload: { protocol?: Exclude<Protocol, 'http1'>; payloadBytes: number; serviceDelayUs: number; errorRate: number; faults?: WorkloadFault[] };
   /** Built-in mesh names, or names defined in `customMeshes`. */
   meshes: string[];
   /** With what each needs installed, checked at preflight (`preflight`: controllers and an injector). */
@@ -46,6 +50,8 @@ export interface ResolvedScenario {
     mode: LoadMode;
     engine: ScenarioInput['load']['engine'];
     connections: number[];
+    /** h2c and grpc: requests in flight at once per connection; absent (1) otherwise, so other scenarios keep their hash. */
+    streamsPerConnection?: number;
     /** Target rates of mode `rate`; null in mode `max` and in a redline search (its rates are found as it runs). */
     ratesRps: number[] | null;
     /** Mode `redline` (resolved to `rate`): the search; absent otherwise, so other scenarios keep their hash. */
@@ -130,6 +136,11 @@ function resolveRedline(r: NonNullable<ScenarioInput['load']['redline']>): Redli
   return { p99Us: parseDurationUs(r.p99), errorFraction: percentFraction(r.errors), minRps: r.min, maxRps: r.max, tolerance: percentFraction(r.tolerance), maxSteps: r.steps };
 }
 
+/** The protocol a resolved scenario's workload speaks (http1 when it says none). */
+export function protocolOf(s: Pick<ResolvedScenario, 'workload'>): Protocol {
+  return s.workload.protocol ?? 'http1';
+}
+
 export function resolveScenario(input: ScenarioInput): ResolvedScenario {
   const { loaderStartLead, readyTimeout, teardownTimeout, clusterDomain, ...kubernetes } = input.kubernetes;
   return {
@@ -138,6 +149,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
     platform: input.platform,
     target: input.target ?? null,
     workload: {
+      ...(input.workload.protocol === 'http1' ? {} : { protocol: input.workload.protocol }),
       payloadBytes: input.workload.payloadBytes,
       serviceDelayUs: parseDurationUs(input.workload.serviceDelay),
       errorRate: input.workload.errorRate,
@@ -157,6 +169,7 @@ export function resolveScenario(input: ScenarioInput): ResolvedScenario {
       ...(input.load.redline ? { redline: resolveRedline(input.load.redline) } : {}),
       engine: input.load.engine,
       connections: list(input.load.connections),
+      ...(input.load.streamsPerConnection > 1 ? { streamsPerConnection: input.load.streamsPerConnection } : {}),
       ratesRps: input.load.rate === undefined ? null : list(input.load.rate),
       durationMs: parseDurationMs(input.load.duration),
       warmupMs: parseDurationMs(input.load.warmup),

@@ -25,6 +25,29 @@ const meshesOnce: Rule = ({ meshes = [] }) => {
   return { paths: [['meshes', index]], what: `mesh "${meshes[index]}" is listed twice`, fix: 'list each mesh once; use `repetitions` to run it more often' };
 };
 
+const streamsNeedHttp2: Rule = (s) =>
+  s.load.streamsPerConnection > 1 && s.workload.protocol !== 'h2c' && s.workload.protocol !== 'grpc'
+    ? { paths: [['load', 'streamsPerConnection'], ['workload', 'protocol']], what: `\`load.streamsPerConnection: ${s.load.streamsPerConnection}\` needs HTTP/2 streams; protocol \`${s.workload.protocol}\` has one request in flight per connection`, fix: 'set `workload.protocol: h2c` or `grpc`, or raise `load.connections` instead' }
+    : undefined;
+
+const tcpHasNoStatus: Rule = (s) => {
+  if (s.workload.protocol !== 'tcp') return undefined;
+  if (s.workload.payloadBytes === 0) return { paths: [['workload', 'payloadBytes'], ['workload', 'protocol']], what: 'protocol `tcp` echoes requests of `payloadBytes`, so 0 bytes would be no request at all', fix: 'set `workload.payloadBytes` to 1 or more' };
+  if (s.workload.errorRate > 0 || s.workload.faults.length > 0)
+    return { paths: [['workload', s.workload.errorRate > 0 ? 'errorRate' : 'faults'], ['workload', 'protocol']], what: 'protocol `tcp` has no status to fail with: `errorRate` and `faults` apply to http1, h2c and grpc', fix: 'remove `workload.errorRate`/`workload.faults`, or use an HTTP or gRPC protocol' };
+  return undefined;
+};
+
+const externalSpeaksHttp1: Rule = (s) =>
+  s.platform === 'external' && s.workload.protocol !== 'http1'
+    ? { paths: [['workload', 'protocol'], ['platform']], what: `platform \`external\` loads an http(s):// URL; protocol \`${s.workload.protocol}\` is served by the built-in workload only`, fix: 'remove `workload.protocol`, or use platform `local`' }
+    : undefined;
+
+const autocannonSpeaksHttp1: Rule = (s) =>
+  s.load.engine === 'autocannon' && s.workload.protocol !== 'http1'
+    ? { paths: [['load', 'engine'], ['workload', 'protocol']], what: `autocannon speaks HTTP/1.1 only, not \`${s.workload.protocol}\``, fix: 'use `load.engine: meshbench`' }
+    : undefined;
+
 const externalNeedsTarget: Rule = (s) =>
   s.platform === 'external' && s.target === undefined
     ? { paths: [['platform']], what: 'platform `external` needs a `target` URL to load', fix: 'add `target: http://127.0.0.1:8080/` (the service to load)' }
@@ -194,7 +217,7 @@ const istiodNeedsEnvoyInNetns: Rule = (s) => {
   return undefined;
 };
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns, streamsNeedHttp2, tcpHasNoStatus, externalSpeaksHttp1, autocannonSpeaksHttp1];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

@@ -9,6 +9,7 @@ import { MESH_NAMES } from '../meshes/index.ts';
 import { LOCAL_CONTROLS, LOCAL_SIDECARS } from '../meshes/types.ts';
 import { PLACEMENTS } from '../meshes/kubernetes.ts';
 import { FAULT_KINDS } from '../workload/faults.ts';
+import { PROTOCOLS } from '../workload/protocol.ts';
 import { HARD_CEILINGS } from './ceilings.ts';
 import { DURATION_PATTERN } from './duration.ts';
 import { duration, percentage, printable } from './schema-fields.ts';
@@ -47,13 +48,17 @@ export const FaultSchema = z
 
 export const WorkloadSchema = z
   .strictObject({
+    protocol: z
+      .enum(PROTOCOLS)
+      .default('http1')
+      .meta({ description: 'What the workload speaks and the load engine sends: `http1` (HTTP/1.1), `h2c` (HTTP/2 without TLS; see `load.streamsPerConnection`), `grpc` (unary calls of Fortio\'s ping service, fgrpc.PingServer/Ping), `tcp` (requests of `payloadBytes` echoed back in full).' }),
     payloadBytes: z
       .number()
       .int()
       .min(0)
       .max(64 * 1024 * 1024)
       .default(1024)
-      .meta({ description: 'Size of every response body, in bytes.' }),
+      .meta({ description: 'Size of every response body, in bytes (gRPC: of the ping reply\'s payload; tcp: of each request and its echo).' }),
     serviceDelay: duration('Time the service takes before answering each request: a timer from 1 ms, busy work below (Node timers step in whole ms).', HARD_CEILINGS.serviceDelayMs).default('0ms'),
     errorRate: z
       .number()
@@ -98,6 +103,13 @@ const LoadSchema = z
       .default('meshbench')
       .meta({ description: '`meshbench`: its own engine (µs latency from its own connections; open and closed loop). `autocannon`: closed loop (`mode: max`) only, kept for comparison; latency is still recorded by meshbench in µs.' }),
     connections: oneOrMany(connections, 'Keep-alive connections; a list makes one load level per value.').default(4),
+    streamsPerConnection: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .default(1)
+      .meta({ description: 'Protocols `h2c` and `grpc`: requests in flight at once on each connection (HTTP/2 streams); connections × streams requests can be outstanding. 1 for `http1` and `tcp`.' }),
     rate: oneOrMany(rateRps, 'Target requests per second (mode `rate` only); a list makes one load level per value.').optional(),
     duration: duration('Measured window of each trial.', HARD_CEILINGS.durationMs).default('10s'),
     warmup: duration('Load run and discarded before each measured window.', HARD_CEILINGS.warmupMs).default('2s'),
@@ -212,7 +224,7 @@ export const ScenarioSchema = z
       .url({ protocol: /^https?$/ })
       .optional()
       .meta({ description: 'Platform `external`: the URL to load, e.g. http://127.0.0.1:8080/ (an ingress, a staging service).' }),
-    workload: WorkloadSchema.default({ payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0, faults: [] }),
+    workload: WorkloadSchema.default({ protocol: 'http1', payloadBytes: 1024, serviceDelay: '0ms', errorRate: 0, faults: [] }),
     meshes: z
       .array(z.union([z.enum(MESH_NAMES), z.string().regex(CUSTOM_MESH_NAME)]))
       .min(1)
@@ -226,6 +238,7 @@ export const ScenarioSchema = z
       mode: 'max',
       engine: 'meshbench',
       connections: 4,
+      streamsPerConnection: 1,
       duration: '10s',
       warmup: '2s',
       timeout: '10s',

@@ -2,15 +2,17 @@
  * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port; --host
  * 0.0.0.0 inside a pod's network namespace, where peers and ztunnel dial the pod's own address),
  * then prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
- * Usage: node main.ts --payload-bytes N --service-delay-us N --error-rate F [--host H] [--port N] [--run ID]
+ * Usage: node main.ts [--protocol http1|h2c|grpc|tcp] --payload-bytes N --service-delay-us N --error-rate F [--host H] [--port N] [--run ID]
  *        [--stall-after-ms N --stall-for-ms N] [--faults JSON]
  */
 import { parseArgs } from 'node:util';
 import type { WorkloadFault } from './faults.ts';
-import { createWorkloadServer } from './service.ts';
+import { listenWorkload, type ListeningWorkload } from './listen.ts';
+import { PROTOCOLS, type Protocol } from './protocol.ts';
 
 const { values } = parseArgs({
   options: {
+    protocol: { type: 'string', default: 'http1' },
     'payload-bytes': { type: 'string', default: '1024' },
     'service-delay-us': { type: 'string', default: '0' },
     'error-rate': { type: 'string', default: '0' },
@@ -25,27 +27,31 @@ const { values } = parseArgs({
   },
 });
 
-const server = createWorkloadServer({
+const protocol = values.protocol as Protocol;
+if (!PROTOCOLS.includes(protocol)) {
+  process.stderr.write(`workload: --protocol must be one of ${PROTOCOLS.join(', ')}, not ${JSON.stringify(values.protocol)}\n`);
+  process.exit(2);
+}
+const options = {
   payloadBytes: Number(values['payload-bytes']),
   serviceDelayUs: Number(values['service-delay-us']),
   errorRate: Number(values['error-rate']),
   faults: JSON.parse(values.faults) as WorkloadFault[],
   ...(values['stall-after-ms'] === undefined ? {} : { stall: { afterMs: Number(values['stall-after-ms']), forMs: Number(values['stall-for-ms']) } }),
-});
+};
 
-// One line the platform can show (a port taken, none left), instead of a stack trace.
-server.on('error', (error: NodeJS.ErrnoException) => {
-  process.stderr.write(`workload cannot listen on ${values.host}:${values.port}: ${error.code ?? error.message}\n`);
+let server: ListeningWorkload;
+try {
+  server = await listenWorkload(protocol, options, values.host, Number(values.port));
+} catch (error) {
+  // One line the platform can show (a port taken, none left), instead of a stack trace.
+  process.stderr.write(`workload cannot listen on ${values.host}:${values.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
   process.exit(1);
-});
-server.listen(Number(values.port), values.host, () => {
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.stdout.write(`${JSON.stringify({ ready: true, port })}\n`);
-});
+}
+process.stdout.write(`${JSON.stringify({ ready: true, port: server.port })}\n`);
 
 const stop = () => {
-  server.closeAllConnections();
+  server.close();
   process.exit(0);
 };
 process.on('SIGTERM', stop);

@@ -12,7 +12,8 @@ import { platformSetups } from '../../run/platforms.ts';
 import type { Platform } from '../../platforms/types.ts';
 import { describeNeeds, overSoftCeilings, planNeeds } from '../../scenario/needs.ts';
 import { estimatePlanMs, expandPlan, plannedTrialCount } from '../../scenario/plan.ts';
-import { scenarioHash } from '../../scenario/resolve.ts';
+import { protocolOf, scenarioHash } from '../../scenario/resolve.ts';
+import type { Protocol } from '../../workload/protocol.ts';
 import { booleanFlag, stringFlag, type Command, type Flags } from '../command.ts';
 import type { CliIO } from '../io.ts';
 import { COMPARE_OPTIONS, COST_OPTIONS, JSON_OPTION, KUBE_OPTIONS, OUTPUT_OPTION } from '../options.ts';
@@ -121,9 +122,9 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       trials,
       plannedTrials: plannedTrialCount(scenario, trials),
       estimatedMs: estimatePlanMs(scenario, trials, platform.layout),
-      environment: liveEnvironment(platform, caveats),
+      environment: liveEnvironment(platform, caveats, protocolOf(scenario)),
       platform,
-      engine: engineForScenario(scenario.load),
+      engine: engineForScenario(scenario.load, scenario.workload),
       collectors,
       progress: progressFor(io.stderr, io.env, scenario.load),
       // Kubernetes loaders run on the cluster's nodes: this machine's pauses say nothing of them.
@@ -141,8 +142,8 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
  * from the trials' own pods (Kubernetes: proxy images, native sidecars), and its collectors add
  * caveats as they find them, so both are read when the result is written, not only now.
  */
-function liveEnvironment(platform: Platform, caveats: string[]): RunOptions['environment'] {
-  const environment = { ...describeEnvironment(platform.name, platform.layout, platform.components), caveats };
+function liveEnvironment(platform: Platform, caveats: string[], protocol: Protocol): RunOptions['environment'] {
+  const environment = { ...describeEnvironment(platform.name, platform.layout, platform.components), caveats, protocol };
   return Object.defineProperty(environment, 'components', { enumerable: true, get: () => ({ ...platform.components }) });
 }
 

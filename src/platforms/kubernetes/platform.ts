@@ -8,7 +8,8 @@
 import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index.ts';
 import { RunError } from '../../errors.ts';
 import type { Trial } from '../../scenario/plan.ts';
-import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
+import { targetUrl as workloadTarget } from '../../workload/protocol.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { checkDataPlane, checkLoaderDataPlane } from './data-plane.ts';
@@ -155,7 +156,7 @@ export class KubernetesPlatform implements Platform {
       Object.assign(this.seen.images, ranImages(WORKLOAD.name, pods));
       this.pins.learn(pods, ['app'], req.trial.index + 1);
       if (native !== null) this.seen.nativeSidecars = (this.seen.nativeSidecars ?? false) || native;
-      const targetUrl = new URL(`http://${WORKLOAD.name}.${namespace}.svc.${clusterDomainOf(s)}:${WORKLOAD.port}/`);
+      const targetUrl = workloadTarget(protocolOf(s), `${WORKLOAD.name}.${namespace}.svc.${clusterDomainOf(s)}`, WORKLOAD.port);
       const load = <O>(ctx: RemoteLoadContext<O>) => this.runLoad(ctx, { trial: req.trial, namespace, overlay, known: containers });
       return {
         meshLabel: `${mesh} (Kubernetes ${this.cluster.kubernetesVersion ?? ''}, ${this.cluster.simulated ? 'simulated kwok nodes: no traffic flows' : this.cluster.provider})`,

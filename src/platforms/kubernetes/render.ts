@@ -5,7 +5,7 @@
  */
 import { meshAdapter, type KubernetesMeshOptions, type KubernetesObject } from '../../meshes/index.ts';
 import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
-import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
 import { renderLoader } from './loader/from-scenario.ts';
 import { BUNDLE_KEY } from './loader/job.ts';
 import { LOADGEN, OWNER_LABELS, WORKLOAD, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
@@ -56,7 +56,7 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     namespace(names, overlay.namespaceLabels, overlay.namespaceAnnotations),
     ...serviceAccounts(names),
     ...overlay.namespacedObjects.map(owned),
-    workloadService(names),
+    workloadService(names, protocolOf(s)),
     workloadDeployment(s, names, overlay.workloadPod),
     // meshbench's own engine, as the run applies it at load time; a render cannot know whether
     // the injector makes native sidecars, so it shows the quit call the mesh would need without.

@@ -1,6 +1,7 @@
 /** Pure constructors of the trial's own objects (k6-operator style): compared in tests, validated against upstream schemas. */
 import type { KubernetesObject, PodOverlay } from '../../meshes/kubernetes.ts';
-import type { ResolvedScenario } from '../../scenario/resolve.ts';
+import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
+import type { Protocol } from '../../workload/protocol.ts';
 
 export const WORKLOAD = { name: 'workload', port: 8080 } as const;
 export const LOADGEN = { name: 'loadgen' } as const;
@@ -33,12 +34,28 @@ export function serviceAccounts(names: TrialNames): KubernetesObject[] {
   ];
 }
 
-export function workloadService(names: TrialNames): KubernetesObject {
+/**
+ * The Service port per protocol: its name (Istio also reads the prefix), its `appProtocol` (what
+ * meshes detect the protocol by), and the workload's port it targets. The workload is Fortio's
+ * server, which serves HTTP/1.1 and h2c on one port, its gRPC ping and TCP echo on others; the
+ * Service keeps port 8080 for all, so the loader's address does not change with the protocol.
+ */
+export const SERVICE_PORT: Record<Protocol, { name: string; appProtocol: string; targetPort: string }> = {
+  http1: { name: 'http', appProtocol: 'http', targetPort: 'http' },
+  h2c: { name: 'http2', appProtocol: 'kubernetes.io/h2c', targetPort: 'http' },
+  grpc: { name: 'grpc', appProtocol: 'grpc', targetPort: 'grpc' },
+  tcp: { name: 'tcp', appProtocol: 'tcp', targetPort: 'tcp-echo' },
+};
+/** Fortio server's own ports besides HTTP (its defaults: -grpc-port 8079, -tcp-port 8078). */
+const FORTIO_PORTS: Record<string, number> = { grpc: 8079, 'tcp-echo': 8078 };
+
+export function workloadService(names: TrialNames, protocol: Protocol = 'http1'): KubernetesObject {
+  const { name, appProtocol, targetPort } = SERVICE_PORT[protocol];
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: meta(WORKLOAD.name, names, { app: WORKLOAD.name }),
-    spec: { selector: { app: WORKLOAD.name }, ports: [{ name: 'http', port: WORKLOAD.port, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }] },
+    spec: { selector: { app: WORKLOAD.name }, ports: [{ name, port: WORKLOAD.port, targetPort, protocol: 'TCP', appProtocol }] },
   };
 }
 
@@ -65,7 +82,7 @@ export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: 
               name: 'app',
               image: s.kubernetes.images.workload,
               args: ['server', '-http-port', String(WORKLOAD.port)],
-              ports: [{ name: 'http', containerPort: WORKLOAD.port, protocol: 'TCP' }],
+              ports: [{ name: 'http', containerPort: WORKLOAD.port, protocol: 'TCP' }, ...protocolPort(protocolOf(s))],
               readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
               resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
             },
@@ -74,6 +91,13 @@ export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: 
       },
     },
   };
+}
+
+/** The container port a protocol other than HTTP is served on (Fortio's gRPC ping, its TCP echo). */
+function protocolPort(protocol: Protocol): { name: string; containerPort: number; protocol: 'TCP' }[] {
+  const { targetPort } = SERVICE_PORT[protocol];
+  const port = FORTIO_PORTS[targetPort];
+  return port === undefined ? [] : [{ name: targetPort, containerPort: port, protocol: 'TCP' }];
 }
 
 /** The workload's answer as Fortio's echo endpoint gives it: payload size, delay, error share. */

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RunError } from '../../errors.ts';
 import type { MeshCertificates } from './certs.ts';
+import type { Protocol } from '../../workload/protocol.ts';
 import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
 
@@ -25,7 +26,11 @@ export interface SidecarConfig {
   listenHost?: string;
   upstreamHost?: string;
   proxyUid?: number;
+  /** What the workload speaks (default HTTP/1.1): `mode tcp` for tcp, HTTP/2 on every hop (`proto h2`, or ALPN h2 over TLS) for h2c and gRPC. */
+  protocol?: Protocol;
 }
+
+const speaksH2 = (c: SidecarConfig) => c.protocol === 'h2c' || c.protocol === 'grpc';
 
 function globalSection(c: SidecarConfig): string {
   // HAProxy reads its certificates before it drops to this uid.
@@ -36,37 +41,35 @@ ${user}  nbthread ${c.threads}
   maxconn 4000
 
 defaults
-  mode http
-  option http-keep-alive
-  http-reuse always
-  timeout connect 5s
+${c.protocol === 'tcp' ? '  mode tcp\n' : '  mode http\n  option http-keep-alive\n  http-reuse always\n'}  timeout connect 5s
   timeout client ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
   timeout server ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
-  timeout http-keep-alive 120s
-`;
+${c.protocol === 'tcp' ? '' : '  timeout http-keep-alive 120s\n'}`;
 }
 
 /** Inbound sidecar: in front of the workload; with mTLS it accepts only clients signed by the run CA. */
 export function inboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates | null): string {
-  const tls = certs ? ` ssl crt ${certs.serverPemFile} ca-file ${certs.caFile} verify required alpn http/1.1` : '';
+  const h2 = speaksH2(c);
+  const tls = certs ? ` ssl crt ${certs.serverPemFile} ca-file ${certs.caFile} verify required alpn ${h2 ? 'h2' : 'http/1.1'}` : h2 ? ' proto h2' : '';
   return `${globalSection(c)}
 frontend inbound
   bind ${c.listenHost ?? '127.0.0.1'}:${c.listenPort}${tls}
   default_backend workload
 
 backend workload
-  server app ${c.upstreamHost ?? '127.0.0.1'}:${c.upstreamPort}
+  server app ${c.upstreamHost ?? '127.0.0.1'}:${c.upstreamPort}${h2 ? ' proto h2' : ''}
 `;
 }
 
 /** Outbound sidecar: beside the load generator; with mTLS it presents the client identity. */
 export function outboundSidecarConfig(c: SidecarConfig, certs: MeshCertificates | null): string {
+  const h2 = speaksH2(c);
   const tls = certs
-    ? ` ssl crt ${certs.clientPemFile} ca-file ${certs.caFile} verify required verifyhost ${certs.serverName} sni str(${certs.serverName}) alpn http/1.1`
-    : '';
+    ? ` ssl crt ${certs.clientPemFile} ca-file ${certs.caFile} verify required verifyhost ${certs.serverName} sni str(${certs.serverName}) alpn ${h2 ? 'h2' : 'http/1.1'}`
+    : h2 ? ' proto h2' : '';
   return `${globalSection(c)}
 frontend outbound
-  bind ${c.listenHost ?? '127.0.0.1'}:${c.listenPort}
+  bind ${c.listenHost ?? '127.0.0.1'}:${c.listenPort}${h2 ? ' proto h2' : ''}
   default_backend inbound_sidecar
 
 backend inbound_sidecar

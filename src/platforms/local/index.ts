@@ -21,7 +21,8 @@ import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
-import { waitForHealthy, waitForPort } from './readiness.ts';
+import { waitForHealthy, waitForPort, waitForProbe } from './readiness.ts';
+import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { removeTreeSync } from './remove-tree.ts';
 import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
@@ -145,6 +146,7 @@ export class LocalPlatform implements Platform {
       if (needsNetnsLayout(profile)) {
         throw new RunError({ what: `${req.mesh.name} runs only with pods as network namespaces, and this run uses the loopback layout`, where: 'local platform', fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`' });
       }
+      const protocol: Protocol = req.workload.protocol ?? 'http1';
       const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
       started.push(workload);
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
@@ -163,6 +165,7 @@ export class LocalPlatform implements Platform {
           container: envoyContainer(req.mesh),
           readyTimeoutMs: readyMs,
           signal,
+          protocol,
         });
         started.push(...envoy.processes);
         containers.push(...envoy.containers().map((c) => ({ kind: 'process' as const, ...c })));
@@ -173,7 +176,7 @@ export class LocalPlatform implements Platform {
         if (this.sidecar !== 'haproxy') throw new Error(`LocalPlatform: ${req.mesh.name} has sidecars, and the platform was created without a sidecar proxy (options.sidecars)`);
         const certs = profile.mtls ? await this.meshCertificates() : null;
         const [inboundPort, outboundPort] = [await freeLoopbackPort(), await freeLoopbackPort()];
-        const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs };
+        const base = { threads: profile.proxyThreads, requestTimeoutMs: this.options.requestTimeoutMs, protocol };
         const tag = `t${req.trial.index}`;
         const inbound = await startHaproxy(`sidecar-inbound-${tag}`, this.workDir, inboundSidecarConfig({ ...base, listenPort: inboundPort, upstreamPort: workloadPort }, certs));
         started.push(inbound);
@@ -186,11 +189,12 @@ export class LocalPlatform implements Platform {
         );
         targetPort = outboundPort;
       }
-      const targetUrl = new URL(`http://127.0.0.1:${targetPort}/`);
+      const targetUrl = workloadTarget(protocol, '127.0.0.1', targetPort);
       const loader = await this.ownLoader(req, targetUrl, containers);
       if (!loader) containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
-      await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      if (protocol === 'http1') await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
+      else await waitForProbe(targetUrl, req.workload.payloadBytes, readyMs, signal);
       const lost = new AbortController();
       const deployment: Deployment = {
         load: loader ? { where: 'remote', targetUrl, run: loader.run, ...(checks && { checks }) } : { where: 'in-process', targetUrl, ...(checks && { checks }) },

@@ -26,7 +26,8 @@ import { envoyContainer, EnvoySidecars, type SidecarPod } from './envoy/sidecars
 import type { SidecarTraffic } from './envoy/stats.ts';
 import type { LoaderSettings } from '../../loader-settings.ts';
 import { podLoad } from './netns/pod-loader.ts';
-import { waitForHttpInNetns } from './netns/ready.ts';
+import { waitForHttpInNetns, waitForProbeInNetns } from './netns/ready.ts';
+import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { NetnsTopology } from './netns/topology.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { startWorkload } from './workload-process.ts';
@@ -96,7 +97,8 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT });
     started.push(app.process);
     const containers: WatchedContainer[] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: app.process.pid }];
-    const target = new URL(`http://${workload.ip}:${APP_PORT}/`);
+    const protocol: Protocol = req.workload.protocol ?? 'http1';
+    const target = workloadTarget(protocol, workload.ip, APP_PORT);
 
     if (profile.nodeProxy === 'ztunnel') {
       if (!c.ztunnelPath) throw new RunError({ what: `${req.mesh.name} needs ztunnel, and the platform was set up without it`, where: 'local platform (istio-ambient)', fix: 'this is a meshbench bug: the run\'s set-up looks for ztunnel when a mesh needs it' });
@@ -141,12 +143,13 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
         container: envoyContainer(req.mesh),
         readyTimeoutMs: c.readyTimeoutMs,
         signal,
+        protocol,
       });
       started.push(...envoy.processes);
       containers.push(...envoy.containers().map((e) => ({ kind: 'process' as const, ...e })));
     } else if (profile.sidecars) {
       const certs = profile.mtls ? await c.meshCertificates() : null;
-      const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid };
+      const base = { threads: profile.proxyThreads, requestTimeoutMs: c.requestTimeoutMs, proxyUid: ISTIO_CAPTURE.proxyUid, protocol };
       await applySidecarCapture(loadgen.netns);
       await applySidecarCapture(workload.netns);
       // Inbound: PREROUTING sends the pod's traffic to :15006 on its own address; it calls the app on loopback.
@@ -163,7 +166,8 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
       );
     }
     // From the loader pod, through whatever the mesh put in the way.
-    await waitForHttpInNetns(loadgen.netns, new URL(HEALTH_PATH, target).href, { timeoutMs: c.readyTimeoutMs, signal });
+    if (protocol === 'http1') await waitForHttpInNetns(loadgen.netns, new URL(HEALTH_PATH, target).href, { timeoutMs: c.readyTimeoutMs, signal });
+    else await waitForProbeInNetns(loadgen.netns, target.href, req.workload.payloadBytes, { timeoutMs: c.readyTimeoutMs, signal });
 
     const lost = new AbortController();
     const onLost = (e: RunError) => {

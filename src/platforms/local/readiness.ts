@@ -1,4 +1,5 @@
 /** Waiting for what was started to answer, bounded in time and abortable. */
+import { probeOnce } from '../../workload/probe.ts';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -94,4 +95,9 @@ export function waitForPort(port: number, process: ManagedProcess, timeoutMs: nu
 
 export function waitForHealthy(url: URL, timeoutMs: number, signal: AbortSignal): Promise<void> {
   return pollUntil(async () => (await getStatus(url)) === 200, `${url.href} did not answer 200`, 'the sidecar chain is up but does not pass requests; run with --debug', timeoutMs, signal);
+}
+
+/** Until one request of the workload's protocol is answered at `target` (workload/probe.ts). */
+export function waitForProbe(target: URL, messageBytes: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  return pollUntil(() => probeOnce(target, messageBytes, 1_000), `${target.href} did not answer a request`, 'the sidecar chain is up but does not pass requests; run with --debug', timeoutMs, signal);
 }

@@ -1,5 +1,6 @@
 /** The sample workload as a child process on a free loopback port, ready when it says so. */
 import { fileURLToPath } from 'node:url';
+import type { Protocol } from '../../workload/protocol.ts';
 import type { WorkloadOptions } from '../../workload/service.ts';
 import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
@@ -27,9 +28,10 @@ export interface InPod {
 }
 
 /** `runId` marks the command line, so a run's processes can be found. */
-export async function startWorkload(o: WorkloadOptions, runId: string, readyTimeoutMs: number, signal: AbortSignal, inPod?: InPod): Promise<WorkloadProcess> {
+export async function startWorkload(o: WorkloadOptions & { protocol?: Protocol }, runId: string, readyTimeoutMs: number, signal: AbortSignal, inPod?: InPod): Promise<WorkloadProcess> {
   const args = [
     WORKLOAD_MAIN,
+    '--protocol', o.protocol ?? 'http1',
     '--payload-bytes', String(o.payloadBytes),
     '--service-delay-us', String(o.serviceDelayUs),
     '--error-rate', String(o.errorRate),

@@ -19,6 +19,9 @@ export function differences(baseline: RunResult, candidate: RunResult): Differen
     if (String(b) !== String(c)) out.push({ what, baseline: String(b), candidate: String(c), blocking, kind });
   };
   add('scenario (hash of what is measured)', baseline.scenarioHash, candidate.scenarioHash, true, 'scenario');
+  // Named apart from the hash: an imported reference (which no difference refuses) may have spoken
+  // another protocol, and a reader must see it (absent: HTTP/1.1, as in files before protocols).
+  add('protocol', baseline.environment.protocol ?? 'http1', candidate.environment.protocol ?? 'http1', true, 'scenario');
   const be = baseline.environment;
   const ce = candidate.environment;
   add('platform', be.platform, ce.platform, true);

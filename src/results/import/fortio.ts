@@ -8,7 +8,7 @@ import { okCallsFromFortio, readFortioBuckets, spreadFortioBuckets } from './for
 import { Fields, isoTime, parseJsonObject, percentileKey } from './fields.ts';
 import { ALWAYS_LACKS, type ImportedMeasurement } from './types.ts';
 
-const FIX = 'pass the JSON file written by `fortio load -json FILE` (or saved from the Fortio UI) for an HTTP run, unedited';
+const FIX = 'pass the JSON file written by `fortio load -json FILE` (or saved from the Fortio UI) for an HTTP or gRPC run, unedited';
 const US_PER_S = 1_000_000;
 
 export const FORTIO_LACKS: readonly string[] = [
@@ -19,6 +19,27 @@ export const FORTIO_LACKS: readonly string[] = [
   ...ALWAYS_LACKS,
 ];
 
+/** gRPC runs (`fortio load -grpc [-ping]`): their return codes are status words, not HTTP codes. */
+export const FORTIO_GRPC_LACKS: readonly string[] = [
+  "error classes and status codes: Fortio's gRPC runs count every failed call as ERROR, whether the server answered with a status (recorded here as non-2xx would be) or the call never got one; all are taken as errors",
+  'the message sizes Fortio sent; its streams per connection (-s) are in the notes',
+];
+
+/** A gRPC run's code: SERVING is Fortio's word for an answered ping or a healthy check; ERROR, a failed call. */
+function grpcOutcome(code: string): 'ok' | 'non2xx' | 'error' {
+  if (code === 'SERVING') return 'ok';
+  if (code === 'ERROR') return 'error';
+  // Health check answers other than SERVING (NOT_SERVING, SERVICE_UNKNOWN, UNKNOWN): an answer, not a success.
+  return 'non2xx';
+}
+
+/** A gRPC run has a thread per stream: -c 2 -s 2 records NumThreads 4 and Streams 2, over 2 connections. */
+function grpcConnections(root: Fields): number {
+  const threads = root.number('NumThreads', { min: 1, integer: true });
+  const streams = root.optionalNumber('Streams', { min: 1 }) ?? 1;
+  return threads % streams === 0 ? threads / streams : threads;
+}
+
 export function looksLikeFortio(text: string): boolean {
   return /"DurationHistogram"\s*:/.test(text) && /"RunType"\s*:/.test(text);
 }
@@ -26,7 +47,8 @@ export function looksLikeFortio(text: string): boolean {
 export function importFortio(text: string, file: string): ImportedMeasurement {
   const root = new Fields(file, '', parseJsonObject(text, file, 'fortio', FIX), FIX);
   const runType = root.string('RunType');
-  if (runType !== 'HTTP') throw root.fail('RunType', `only HTTP runs can be imported, this is a ${JSON.stringify(runType)} run`);
+  const grpc = runType.startsWith('GRPC');
+  if (runType !== 'HTTP' && !grpc) throw root.fail('RunType', `only HTTP and gRPC runs can be imported, this is a ${JSON.stringify(runType)} run`);
 
   const hist = root.object('DurationHistogram');
   const all = readFortioBuckets(hist);
@@ -47,6 +69,14 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
   let responsesNon2xx = 0;
   let errors = 0;
   for (const key of Object.keys(codes.value)) {
+    if (grpc) {
+      const n = codes.number(key, { min: 0, integer: true });
+      const outcome = grpcOutcome(key);
+      if (outcome === 'ok') responses2xx += n;
+      else if (outcome === 'error') errors += n;
+      else responsesNon2xx += n;
+      continue;
+    }
     const code = Number(key);
     if (!Number.isInteger(code)) throw codes.fail(key, 'expected HTTP status codes (or -1 for a failed call) as keys');
     const n = codes.number(key, { min: 0, integer: true });
@@ -68,7 +98,7 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     file,
     startedAt: isoTime(root, 'StartTime'),
     durationMs,
-    connections: root.number('NumThreads', { min: 1, integer: true }),
+    connections: grpc ? grpcConnections(root) : root.number('NumThreads', { min: 1, integer: true }),
     targetRps,
     targetRpsRecorded: true,
     achievedRps: root.number('ActualQPS', { min: 0 }),
@@ -87,10 +117,12 @@ export function importFortio(text: string, file: string): ImportedMeasurement {
     minUs: count > 0 ? Math.round(hist.number('Min', { min: 0 }) * US_PER_S) : null,
     meanUs: count > 0 ? hist.number('Avg', { min: 0 }) * US_PER_S : null,
     maxUs: count > 0 ? Math.round(hist.number('Max', { min: 0 }) * US_PER_S) : null,
+    ...(grpc ? { protocol: 'grpc' as const } : {}),
     labels: root.optionalString('Labels') || null,
-    lacks: [...FORTIO_LACKS],
+    lacks: grpc ? [...FORTIO_LACKS.filter((l) => !l.startsWith('error classes')), ...FORTIO_GRPC_LACKS] : [...FORTIO_LACKS],
     clampedLatencies: builder.clampedCount,
     notes: [
+      ...(grpc ? [`Fortio ${runType}${root.optionalNumber('Streams') === null ? '' : `, ${root.optionalNumber('Streams')} stream(s) per connection`}`] : []),
       ...builder.notes('calls'),
       ...(ok === null ? ['no 2xx-only latency: the file lacks ErrorsDurationHistogram or Resolution, or its two histograms do not share one bucket grid'] : []),
     ],

@@ -11,6 +11,7 @@ import { SCHEMA_VERSION, type LoadFigures, type MeasuredTrial, type RunResult } 
 import { invalidReasons } from '../validity.ts';
 import type { ImportedLevelGroup } from './levels.ts';
 import type { ImportedMeasurement } from './types.ts';
+import type { Protocol } from '../../workload/protocol.ts';
 
 /** What an imported result says of a time its files do not record. */
 export const UNKNOWN_TIME = 'unknown';
@@ -68,7 +69,7 @@ function trialOf(m: ImportedMeasurement, group: ImportedLevelGroup, mesh: string
   return {
     status: reasons.length ? 'invalid' : 'valid',
     reasons,
-    trial: { index, mesh, level: group.level, repetition },
+    trial: { index, mesh, level: group.level, repetition, ...(m.protocol ? { protocol: m.protocol } : {}) },
     mesh,
     meshLabel: `${mesh} (imported from ${m.tool}${version}: ${m.file})`,
     startedAt: m.startedAt ?? UNKNOWN_TIME,
@@ -122,10 +123,17 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
     scenarioFile: files.join(', '),
     scenarioHash: 'imported',
     scenario,
-    environment: { platform: `imported (${tools.join(', ')})`, layout: 'unknown', hostname: 'unknown', os: 'unknown', kernel: 'unknown', cpuModel: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown', components: Object.fromEntries(all.map((m) => [m.tool, m.toolVersion ?? 'unknown'])), caveats: [] },
+    environment: { platform: `imported (${tools.join(', ')})`, layout: 'unknown', hostname: 'unknown', os: 'unknown', kernel: 'unknown', cpuModel: 'unknown', cpuCount: 0, memoryBytes: 0, node: 'unknown', components: Object.fromEntries(all.map((m) => [m.tool, m.toolVersion ?? 'unknown'])), caveats: [], ...sharedProtocol(all) },
     levels: groups.map((g) => g.level),
     plannedTrials: trials.length,
     trials,
     gate: null,
   };
+}
+
+/** The protocol every imported file spoke, for the environment; none when they differ or say nothing. */
+function sharedProtocol(all: readonly ImportedMeasurement[]): { protocol?: Protocol } {
+  const protocols = new Set(all.map((m) => m.protocol ?? 'http1'));
+  const [only] = protocols;
+  return protocols.size === 1 && only !== 'http1' ? { protocol: only! } : {};
 }

@@ -4,6 +4,7 @@
  * figure the format lacks is null and named in `lacks`, so a comparison can say so instead of
  * making it up (issue 13, DESIGN.md "An imported result").
  */
+import type { Protocol } from '../../workload/protocol.ts';
 import type { Histogram } from '../histogram.ts';
 import type { ErrorClass } from '../model.ts';
 
@@ -60,6 +61,8 @@ export interface ImportedMeasurement {
   minUs: number | null;
   meanUs: number | null;
   maxUs: number | null;
+  /** What the tool spoke when not HTTP/1.1 (Fortio's gRPC runs: grpc); absent for HTTP. */
+  protocol?: Exclude<Protocol, 'http1'>;
   /** Free-form labels the file carries (Fortio -labels, the wrk2 URL). */
   labels: string | null;
   /** What this format does not carry, one plain sentence each. */

@@ -37,6 +37,22 @@ test('plaintext profile has no TLS at all', () => {
   assert.not.match(outboundSidecarConfig(sidecar, null), /ssl/);
 });
 
+test('h2c and grpc: HTTP/2 on every hop (proto h2 in plaintext, ALPN h2 over mTLS); tcp: mode tcp without HTTP options', () => {
+  for (const protocol of ['h2c', 'grpc'] as const) {
+    const c = { ...sidecar, protocol };
+    assert.match(inboundSidecarConfig(c, certs), /bind 127\.0\.0\.1:1001 ssl .* alpn h2\n[\s\S]*server app 127\.0\.0\.1:1002 proto h2\n/);
+    assert.match(inboundSidecarConfig(c, null), /bind 127\.0\.0\.1:1001 proto h2\n/);
+    assert.match(outboundSidecarConfig(c, certs), /bind 127\.0\.0\.1:1001 proto h2\n[\s\S]*server inbound 127\.0\.0\.1:1002 ssl .* alpn h2\n/);
+    assert.match(outboundSidecarConfig(c, null), /server inbound 127\.0\.0\.1:1002 proto h2\n/);
+    assert.match(inboundSidecarConfig(c, null), /mode http/);
+  }
+  for (const cfg of [inboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs), outboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs)]) {
+    assert.match(cfg, /mode tcp\n/);
+    assert.not.match(cfg, /mode http|http-reuse|http-keep-alive|proto h2/);
+  }
+  assert.match(inboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs), /verify required alpn http\/1\.1/, 'tcp over mTLS: the ALPN is unused, the client certificate still required');
+});
+
 const workload = { payloadBytes: 512, serviceDelayUs: 0, errorRate: 0 };
 const runId = `sidecar-test-${process.pid}`;
 

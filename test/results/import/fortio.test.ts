@@ -4,6 +4,8 @@ import * as assert from 'uvu/assert';
 import { summarize, type Histogram } from '../../../src/results/histogram.ts';
 import { importFortio } from '../../../src/results/import/fortio.ts';
 import { importText } from '../../../src/results/import/index.ts';
+import { groupByLevel } from '../../../src/results/import/levels.ts';
+import { importedRunResult } from '../../../src/results/import/to-result.ts';
 import { assertWithinOneBucket, interop, readInterop } from './helpers.ts';
 
 for (const name of ['fortio-load.json', 'fortio-default-resolution.json']) {
@@ -115,3 +117,45 @@ test('a run without calls (Data null, as Fortio writes it) and a numeric Request
 });
 
 test.run();
+
+test('a gRPC ping run (Fortio against its own ping server): SERVING is the 2xx, connections are threads over streams, the protocol is grpc', () => {
+  const raw = JSON.parse(readInterop('fortio-grpc-ping.json'));
+  const m = importFortio(readInterop('fortio-grpc-ping.json'), interop('fortio-grpc-ping.json'));
+  assert.is(m.protocol, 'grpc');
+  assert.is(m.responses2xx, raw.RetCodes.SERVING);
+  assert.is(m.requests, 400);
+  assert.equal([m.errors, m.responsesNon2xx], [0, 0]);
+  assert.is(m.connections, 2, '-c 2 -s 2: NumThreads 4, Streams 2');
+  assert.is(m.latencyUs!.totalCount, raw.DurationHistogram.Count);
+  for (const { Percentile, Value } of raw.DurationHistogram.Percentiles as { Percentile: number; Value: number }[]) {
+    const importedUs = m.latencyUs!.getValueAtPercentile(Percentile);
+    // Of 400 calls, P99.9 lies between the last two, where Fortio interpolates inside its own
+    // bucket (its default 1 ms: a gRPC file does not record its resolution); below, one HDR bucket.
+    if (Percentile < 99.9) assertWithinOneBucket(m.latencyUs!, importedUs, Value * 1e6, `p${Percentile}`);
+    else assert.ok(Math.abs(importedUs - Value * 1e6) <= 1_000, `p${Percentile}: imported ${importedUs} µs, printed ${Value * 1e6} µs`);
+  }
+  assert.match(m.notes.join(' '), /GRPC Ping, 2 stream\(s\) per connection/);
+  assert.ok(m.lacks.some((l) => /count every failed call as ERROR/.test(l)));
+});
+
+test('a gRPC run with failed calls (against meshbench\'s workload at 10 % errors): ERROR counts as errors; no 2xx-only latency without the file\'s resolution', () => {
+  const raw = JSON.parse(readInterop('fortio-grpc-errors.json'));
+  const m = importFortio(readInterop('fortio-grpc-errors.json'), interop('fortio-grpc-errors.json'));
+  assert.equal([m.responses2xx, m.errors, m.responsesNon2xx], [raw.RetCodes.SERVING, raw.RetCodes.ERROR, 0]);
+  assert.is(m.failedRequests, 20);
+  // Fortio's gRPC files record no Resolution or Offset: the 2xx-only latency cannot be split out, and the import says so.
+  assert.is(m.okLatencyUs, null);
+  assert.match(m.notes.join(' '), /no 2xx-only latency/);
+  assert.is(m.latencyUs!.totalCount, 200);
+});
+
+test('bench import of a gRPC file: the result says grpc in its environment and trial; an HTTP one says nothing (http1, as older files)', () => {
+  const run = (name: string) => importedRunResult(groupByLevel([importText(readInterop(name), interop(name))], null), { mesh: 'istio', meshbenchVersion: 'test' });
+  const grpc = run('fortio-grpc-ping.json');
+  assert.is(grpc.environment.protocol, 'grpc');
+  assert.equal(grpc.trials.map((t) => t.trial.protocol), ['grpc']);
+  assert.equal(grpc.trials.map((t) => t.status), ['valid']);
+  const http = run('fortio-load.json');
+  assert.not.ok('protocol' in http.environment);
+  assert.not.ok('protocol' in http.trials[0]!.trial);
+});

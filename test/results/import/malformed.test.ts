@@ -31,12 +31,12 @@ test('Fortio: a wrong type names the field path', () => {
   assert.match(e.what, /expected a number, found the string "eleven"/);
 });
 
-test('Fortio: buckets that do not add up to Count, and a non-HTTP run', () => {
+test('Fortio: buckets that do not add up to Count, and a run neither HTTP nor gRPC', () => {
   const raw = fortio();
   raw.DurationHistogram.Count += 5;
   assert.match(failure(JSON.stringify(raw), 'run.json').what, /buckets in Data hold 1000 calls/);
-  const grpc = { ...fortio(), RunType: 'GRPC Ping' };
-  assert.is(failure(JSON.stringify(grpc), 'run.json').where, 'run.json: field RunType');
+  const tcp = { ...fortio(), RunType: 'TCP' };
+  assert.is(failure(JSON.stringify(tcp), 'run.json').where, 'run.json: field RunType');
 });
 
 test('Fortio: cut-off JSON says it is not JSON', () => {

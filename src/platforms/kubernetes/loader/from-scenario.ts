@@ -6,7 +6,8 @@
 import type { KubernetesObject, KubernetesOverlay } from '../../../meshes/kubernetes.ts';
 import { injected } from '../../../meshes/kubernetes.ts';
 import type { LoadLevel } from '../../../scenario/plan.ts';
-import type { ResolvedScenario } from '../../../scenario/resolve.ts';
+import { protocolOf, type ResolvedScenario } from '../../../scenario/resolve.ts';
+import { targetUrl } from '../../../workload/protocol.ts';
 import { LOADGEN, OWNER_LABELS, WORKLOAD, workloadPath } from '../workload.ts';
 import { DEFAULT_LOADER_IMAGE, loaderConfigMap, loaderJob, type LoaderJobRequest, type LoaderSettings } from './job.ts';
 import type { LoaderRunRequest } from './runner.ts';
@@ -27,8 +28,11 @@ export interface LoaderTrial {
 
 export const loaderJobName = (level: LoadLevel): string => `${LOADGEN.name}-${level.id}`;
 
+/** The workload's Service as the loader reaches it, in the scenario's protocol (HTTP: Fortio's echo path). */
 export function loaderTarget(s: ResolvedScenario, namespace: string): string {
-  return `http://${WORKLOAD.name}.${namespace}.svc.${s.kubernetes.clusterDomain ?? 'cluster.local'}:${WORKLOAD.port}${workloadPath(s)}`;
+  const protocol = protocolOf(s);
+  const base = targetUrl(protocol, `${WORKLOAD.name}.${namespace}.svc.${s.kubernetes.clusterDomain ?? 'cluster.local'}`, WORKLOAD.port);
+  return protocol === 'http1' || protocol === 'h2c' ? new URL(workloadPath(s), base).href : base.href;
 }
 
 export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination: LoaderTermination): LoaderSettings {
@@ -43,6 +47,8 @@ export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination:
     jitter: s.load.jitter,
     lagLimitUs: s.load.schedulerLagLimitUs,
     pods: t.pods,
+    ...(s.load.streamsPerConnection ? { streamsPerConnection: s.load.streamsPerConnection } : {}),
+    ...(protocolOf(s) === 'tcp' ? { messageBytes: s.workload.payloadBytes } : {}),
     ...(termination.quitUrl ? { quitUrl: termination.quitUrl } : {}),
   };
 }

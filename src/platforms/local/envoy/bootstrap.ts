@@ -6,6 +6,7 @@
  * from the layout. Pure: the same plan renders the same object, and tests compare objects.
  */
 import type { EnvoySidecarDefaults } from '../../../meshes/types.ts';
+import type { Protocol } from '../../../workload/protocol.ts';
 
 /** Where one end listens or calls. */
 export interface Endpoint {
@@ -154,7 +155,38 @@ function httpConnectionManager(d: EnvoySidecarDefaults, statPrefix: string, clus
   };
 }
 
-function cluster(d: EnvoySidecarDefaults, name: string, to: Endpoint, transportSocket: object | null) {
+/**
+ * What the sidecar does with the traffic: an HTTP connection manager for HTTP/1.1, h2c and gRPC
+ * (its codec AUTO takes either HTTP version from the client, as Istio's inbound does), a TCP proxy
+ * for raw TCP, as Istio does for a port whose protocol is TCP.
+ */
+function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, statPrefix: string, cluster: string, direction: 'inbound' | 'outbound') {
+  if (protocol !== 'tcp') return httpConnectionManager(d, statPrefix, cluster, direction);
+  return {
+    name: 'envoy.filters.network.tcp_proxy',
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: statPrefix, cluster },
+  };
+}
+
+/**
+ * How a cluster speaks upstream: HTTP/1.1 to an HTTP/1.1 app, HTTP/2 for h2c and gRPC (between the
+ * sidecars and to the app, as Istio does for a port declared http2/grpc), nothing for TCP.
+ */
+function upstreamHttp(d: EnvoySidecarDefaults, protocol: Protocol) {
+  if (protocol === 'tcp') return {};
+  return {
+    typed_extension_protocol_options: {
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+        ...(d.upstreamIdleTimeoutMs !== null && { common_http_protocol_options: { idle_timeout: seconds(d.upstreamIdleTimeoutMs) } }),
+        // Neither mesh upgrades a plain http port by default; h2c and gRPC ports are declared HTTP/2.
+        explicit_http_config: protocol === 'http1' ? { http_protocol_options: {} } : { http2_protocol_options: {} },
+      },
+    },
+  };
+}
+
+function cluster(d: EnvoySidecarDefaults, name: string, to: Endpoint, transportSocket: object | null, protocol: Protocol) {
   const limit = d.circuitBreakerLimit;
   return {
     name,
@@ -163,20 +195,13 @@ function cluster(d: EnvoySidecarDefaults, name: string, to: Endpoint, transportS
     lb_policy: 'ROUND_ROBIN',
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: address(to) } }] }] },
     ...(limit !== null && { circuit_breakers: { thresholds: [{ max_connections: limit, max_pending_requests: limit, max_requests: limit, max_retries: limit }] } }),
-    typed_extension_protocol_options: {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
-        '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
-        ...(d.upstreamIdleTimeoutMs !== null && { common_http_protocol_options: { idle_timeout: seconds(d.upstreamIdleTimeoutMs) } }),
-        // The workload speaks HTTP/1.1, and neither mesh upgrades a plain http port by default.
-        explicit_http_config: { http_protocol_options: {} },
-      },
-    },
+    ...upstreamHttp(d, protocol),
     ...(transportSocket && { transport_socket: transportSocket }),
   };
 }
 
-/** The sidecar's whole static configuration. */
-export function envoyBootstrap(d: EnvoySidecarDefaults, p: EnvoyPodPlan): Record<string, unknown> {
+/** The sidecar's whole static configuration, for the workload's protocol (default HTTP/1.1). */
+export function envoyBootstrap(d: EnvoySidecarDefaults, p: EnvoyPodPlan, protocol: Protocol = 'http1'): Record<string, unknown> {
   const n = envoyNames(d, p);
   const { peer } = p.outbound;
   if (p.tls && !peer.spiffeId) throw new Error(`envoyBootstrap: mTLS for pod ${p.pod} needs the peer's SPIFFE identity`);
@@ -194,16 +219,16 @@ export function envoyBootstrap(d: EnvoySidecarDefaults, p: EnvoyPodPlan): Record
           name: n.outboundListener,
           stat_prefix: n.outboundListener,
           address: address(p.outbound.listen),
-          filter_chains: [{ filters: [httpConnectionManager(d, n.outboundHttpPrefix, n.outboundCluster, 'outbound')] }],
+          filter_chains: [{ filters: [proxyFilter(d, protocol, n.outboundHttpPrefix, n.outboundCluster, 'outbound')] }],
         },
         {
           name: n.inboundListener,
           stat_prefix: n.inboundListener,
           address: address(p.inbound.listen),
-          filter_chains: [{ filters: [httpConnectionManager(d, n.inboundHttpPrefix, n.inboundCluster, 'inbound')], ...(p.tls && { transport_socket: downstreamTls(p.tls) }) }],
+          filter_chains: [{ filters: [proxyFilter(d, protocol, n.inboundHttpPrefix, n.inboundCluster, 'inbound')], ...(p.tls && { transport_socket: downstreamTls(p.tls) }) }],
         },
       ],
-      clusters: [cluster(d, n.outboundCluster, peer, upstream), cluster(d, n.inboundCluster, p.inbound.app, null)],
+      clusters: [cluster(d, n.outboundCluster, peer, upstream, protocol), cluster(d, n.inboundCluster, p.inbound.app, null, protocol)],
     },
   };
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import type { EnvoySidecarDefaults } from '../../../meshes/types.ts';
+import type { Protocol } from '../../../workload/protocol.ts';
 import type { MeshCertificates } from '../certs.ts';
 import { fetchInNetns, inNetns } from '../netns/exec.ts';
 import { waitForHttpInNetns } from '../netns/ready.ts';
@@ -42,6 +43,8 @@ export interface EnvoySidecarsOptions {
   container: string;
   readyTimeoutMs: number;
   signal: AbortSignal;
+  /** What the workload speaks (default HTTP/1.1): the sidecars proxy HTTP/2 for h2c and gRPC, TCP for tcp. */
+  protocol?: Protocol;
 }
 
 interface Sidecar {
@@ -76,7 +79,7 @@ export class EnvoySidecars {
         const plan = plans[pod];
         const name = `sidecar-${pod}-${o.tag}`;
         const file = join(o.dir, `${name}.json`);
-        await writeFile(file, JSON.stringify(envoyBootstrap(o.defaults, plan), null, 1));
+        await writeFile(file, JSON.stringify(envoyBootstrap(o.defaults, plan, o.protocol), null, 1));
         const args = envoyArgs(o.defaults, file);
         const gid = String(o.defaults.ports.proxyUid);
         const argv = o.layout.kind === 'netns'
@@ -113,7 +116,7 @@ export class EnvoySidecars {
 
   /** Both sidecars' counters now. */
   async traffic(): Promise<Record<SidecarPod, SidecarTraffic>> {
-    const [loadgen, workload] = await Promise.all(SIDECAR_PODS.map(async (pod) => sidecarTraffic(parseEnvoyStats(await this.admin(pod, '/stats')), this.of(pod).names)));
+    const [loadgen, workload] = await Promise.all(SIDECAR_PODS.map(async (pod) => sidecarTraffic(parseEnvoyStats(await this.admin(pod, '/stats')), this.of(pod).names, this.o.protocol === 'tcp')));
     return { loadgen: loadgen!, workload: workload! };
   }
 

@@ -35,8 +35,23 @@ export interface SidecarTraffic {
   inboundTlsHandshakes: number;
 }
 
-export function sidecarTraffic(stats: ReadonlyMap<string, number>, n: EnvoyNames): SidecarTraffic {
+/**
+ * One sidecar's counters. `tcp`: its TCP proxies count connections, not requests, so the
+ * "requests" are the connections they carried (a raw TCP stream has no requests Envoy can see).
+ */
+export function sidecarTraffic(stats: ReadonlyMap<string, number>, n: EnvoyNames, tcp = false): SidecarTraffic {
   const get = (name: string) => stats.get(name) ?? 0;
+  if (tcp) {
+    return {
+      outboundRequests: get(`tcp.${n.outboundHttpPrefix}.downstream_cx_total`),
+      upstreamRequests: get(`cluster.${n.outboundCluster}.upstream_cx_total`),
+      upstreamConnections: get(`cluster.${n.outboundCluster}.upstream_cx_total`),
+      upstreamTlsHandshakes: get(`cluster.${n.outboundCluster}.ssl.handshake`),
+      upstreamSanMismatches: get(`cluster.${n.outboundCluster}.ssl.fail_verify_san`),
+      inboundRequests: get(`tcp.${n.inboundHttpPrefix}.downstream_cx_total`),
+      inboundTlsHandshakes: get(`listener.${n.inboundListener}.ssl.handshake`),
+    };
+  }
   return {
     outboundRequests: get(`http.${n.outboundHttpPrefix}.downstream_rq_completed`),
     upstreamRequests: get(`cluster.${n.outboundCluster}.upstream_rq_completed`),

@@ -78,3 +78,12 @@ export function spawnInNetns(netns: string, command: string, args: readonly stri
   const argv = inNetns(netns, command, args);
   return spawn(argv.command, argv.args, { stdio: ['pipe', 'pipe', 'pipe'] });
 }
+
+const PROBE_MAIN = new URL('../../../workload/probe-main.ts', import.meta.url).pathname;
+
+/** One request of the workload's protocol from inside `netns` (workload/probe.ts): true when answered. */
+export async function probeInNetns(netns: string, url: string, messageBytes: number, timeoutMs = 2_000): Promise<boolean> {
+  const argv = inNetns(netns, process.execPath, [PROBE_MAIN, url, String(messageBytes), String(timeoutMs)]);
+  const r = await runCommand(argv.command, argv.args, { timeoutMs: timeoutMs + 5_000, env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  return r.code === 0;
+}

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import type { ManagedProcess } from '../processes.ts';
-import { fetchInNetns } from './exec.ts';
+import { fetchInNetns, probeInNetns } from './exec.ts';
 
 const POLL_MS = 50;
 
@@ -18,7 +18,16 @@ export interface WaitInNetnsOptions {
   describeExit?: () => Promise<string>;
 }
 
-export async function waitForHttpInNetns(netns: string, url: string, o: WaitInNetnsOptions): Promise<void> {
+export function waitForHttpInNetns(netns: string, url: string, o: WaitInNetnsOptions): Promise<void> {
+  return waitInNetns(netns, url, async () => (await fetchInNetns(netns, url, 1_000)) !== undefined, 'did not answer 200', o);
+}
+
+/** Until one request of the workload's protocol (h2c, grpc, tcp) is answered from inside `netns`. */
+export function waitForProbeInNetns(netns: string, url: string, messageBytes: number, o: WaitInNetnsOptions): Promise<void> {
+  return waitInNetns(netns, url, () => probeInNetns(netns, url, messageBytes, 1_000), 'did not answer a request', o);
+}
+
+async function waitInNetns(netns: string, url: string, answered: () => Promise<boolean>, failed: string, o: WaitInNetnsOptions): Promise<void> {
   const who = o.process?.name ?? url;
   let exit: number | string | undefined;
   void o.process?.exited.then((code) => (exit = code));
@@ -27,8 +36,8 @@ export async function waitForHttpInNetns(netns: string, url: string, o: WaitInNe
   for (;;) {
     o.signal.throwIfAborted();
     if (exit !== undefined) throw new RunError({ what: `${who} exited (${exit}) before ${url} answered${await details()}`, where: `namespace ${netns}`, fix: 'see its output in this message' });
-    if ((await fetchInNetns(netns, url, 1_000)) !== undefined) return;
-    if (Date.now() > deadline) throw new RunError({ what: `${url} did not answer 200 within ${o.timeoutMs} ms${await details()}`, where: `namespace ${netns}`, fix: 'see its output in this message' });
+    if (await answered()) return;
+    if (Date.now() > deadline) throw new RunError({ what: `${url} ${failed} within ${o.timeoutMs} ms${await details()}`, where: `namespace ${netns}`, fix: 'see its output in this message' });
     await sleep(POLL_MS, undefined, { signal: o.signal });
   }
 }

@@ -141,3 +141,29 @@ test('mTLS without the peer\'s identity is a bug, said at once', () => {
 });
 
 test.run();
+
+test('h2c and grpc: the same HTTP listeners (codec AUTO takes HTTP/2 from the client), HTTP/2 upstream on both clusters', () => {
+  const http1 = envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan) as { static_resources: { listeners: unknown[]; clusters: Record<string, unknown>[] } };
+  for (const protocol of ['h2c', 'grpc'] as const) {
+    const b = envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, protocol) as typeof http1;
+    assert.equal(b.static_resources.listeners, http1.static_resources.listeners);
+    for (const c of b.static_resources.clusters) {
+      const options = (c.typed_extension_protocol_options as Record<string, { explicit_http_config: unknown }>)['envoy.extensions.upstreams.http.v3.HttpProtocolOptions']!;
+      assert.equal(options.explicit_http_config, { http2_protocol_options: {} }, `${protocol} ${String(c.name)}`);
+    }
+    // Only the upstream protocol differs from HTTP/1.1: TLS, endpoints and limits stay.
+    const strip = (cs: Record<string, unknown>[]) => cs.map(({ typed_extension_protocol_options: _o, ...rest }) => rest);
+    assert.equal(strip(b.static_resources.clusters), strip(http1.static_resources.clusters));
+  }
+});
+
+test('tcp: a TCP proxy on both listeners (mTLS kept on the inbound one), clusters without HTTP options', () => {
+  const b = envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, 'tcp') as { static_resources: { listeners: { filter_chains: { filters: unknown[]; transport_socket?: unknown }[] }[]; clusters: Record<string, unknown>[] } };
+  const [outbound, inbound] = b.static_resources.listeners;
+  const tcpProxy = (prefix: string, cluster: string) => ({ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: prefix, cluster } });
+  assert.equal(outbound!.filter_chains[0]!.filters, [tcpProxy('outbound_0.0.0.0_8080', 'outbound|8080||workload.meshbench.svc.cluster.local')]);
+  assert.equal(inbound!.filter_chains[0]!.filters, [tcpProxy('inbound_0.0.0.0_8080', 'inbound|8080||')]);
+  assert.ok(inbound!.filter_chains[0]!.transport_socket, 'the inbound listener still requires mTLS');
+  for (const c of b.static_resources.clusters) assert.not.ok('typed_extension_protocol_options' in c, String(c.name));
+  assert.ok(b.static_resources.clusters[0]!.transport_socket, 'the outbound cluster still speaks mTLS to the peer');
+});

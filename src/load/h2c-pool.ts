@@ -1,0 +1,93 @@
+/**
+ * HTTP/2 without TLS (h2c, prior knowledge) for the load engines: N sessions, each carrying up to
+ * `streamsPerConnection` requests at once (slot k on session k mod N). A GET per request, the
+ * body read and dropped; the status is the outcome. A session that fails fails its requests in
+ * flight (their class from its error) and is opened again by the next request on it.
+ */
+import http2 from 'node:http2';
+import net from 'node:net';
+import { classifyError } from './types.ts';
+import { SlotTable, type SlotPool, type SlotPoolOptions } from './slot-pool.ts';
+
+const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_STATUS, HTTP2_HEADER_AUTHORITY, NGHTTP2_CANCEL } = http2.constants;
+
+export class H2cPool implements SlotPool {
+  private readonly sessions: (http2.ClientHttp2Session | null)[];
+  private readonly table: SlotTable<http2.ClientHttp2Stream>;
+  private readonly origin: string;
+  private readonly headers: http2.OutgoingHttpHeaders;
+  private readonly streams: number;
+  private readonly host: string;
+  private readonly port: number;
+
+  constructor(o: SlotPoolOptions) {
+    this.origin = `http://${o.target.host}`;
+    this.headers = { [HTTP2_HEADER_METHOD]: 'GET', [HTTP2_HEADER_PATH]: `${o.target.pathname}${o.target.search}`, [HTTP2_HEADER_AUTHORITY]: o.target.host, 'user-agent': 'meshbench' };
+    this.sessions = new Array<http2.ClientHttp2Session | null>(o.connections).fill(null);
+    this.streams = o.streamsPerConnection;
+    this.host = o.target.hostname.replace(/^\[|\]$/g, '');
+    this.port = Number(o.target.port) || 80;
+    this.table = new SlotTable(o.connections * o.streamsPerConnection, o.timeoutMs, o.complete, (stream) => stream.close(NGHTTP2_CANCEL));
+  }
+
+  send(slot: number): void {
+    const c = slot % this.sessions.length;
+    const session = this.sessions[c] ?? this.connect(c);
+    let stream: http2.ClientHttp2Stream;
+    try {
+      stream = session.request(this.headers, { endStream: true });
+    } catch (error) {
+      // A session closing or past its stream ids: this request fails, the next opens a new one.
+      const failed = {} as http2.ClientHttp2Stream;
+      this.table.start(slot, failed);
+      this.drop(c);
+      return this.table.end(slot, failed, classifyError(error));
+    }
+    this.table.start(slot, stream);
+    let status = 0;
+    stream.on('response', (headers) => {
+      status = Number(headers[HTTP2_HEADER_STATUS]);
+    });
+    stream.on('data', () => {});
+    stream.on('end', () => this.table.end(slot, stream, status || 'other'));
+    // A stream the peer reset (RST_STREAM) errors with ERR_HTTP2_STREAM_ERROR: HTTP/2's reset.
+    stream.on('error', (error: NodeJS.ErrnoException) => this.table.end(slot, stream, error.code === 'ERR_HTTP2_STREAM_ERROR' ? 'reset' : classifyError(error)));
+    stream.on('close', () => this.table.end(slot, stream, status && stream.rstCode === 0 ? status : 'reset'));
+  }
+
+  close(): void {
+    this.table.close();
+    for (let c = 0; c < this.sessions.length; c++) this.drop(c);
+  }
+
+  private connect(c: number): http2.ClientHttp2Session {
+    // The peer's limit is learnt with its SETTINGS; until then allow what this pool will open.
+    const session = http2.connect(this.origin, {
+      peerMaxConcurrentStreams: this.streams,
+      settings: { enablePush: false },
+      // The socket is ours to open (HTTP/2 forbids touching it after): without Nagle, as HTTP/1.1's.
+      createConnection: () => net.connect({ host: this.host, port: this.port, noDelay: true }),
+    });
+    session.on('error', (error) => this.failSession(c, session, classifyError(error)));
+    session.on('goaway', () => this.failSession(c, session, 'reset'));
+    session.on('close', () => this.failSession(c, session, 'reset'));
+    this.sessions[c] = session;
+    return session;
+  }
+
+  private failSession(c: number, session: http2.ClientHttp2Session, outcome: 'reset' | ReturnType<typeof classifyError>): void {
+    if (this.sessions[c] !== session) return;
+    this.drop(c);
+    const n = this.sessions.length;
+    for (let slot = c; slot < this.table.current.length; slot += n) {
+      const stream = this.table.current[slot];
+      if (stream) this.table.end(slot, stream, outcome);
+    }
+  }
+
+  private drop(c: number): void {
+    const session = this.sessions[c];
+    this.sessions[c] = null;
+    session?.destroy();
+  }
+}
