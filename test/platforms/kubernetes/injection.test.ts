@@ -45,7 +45,8 @@ test('the injector adds istio-proxy as a native sidecar: the check passes, the p
   assert.not.instance(result, Error, String(result));
   const d = result as Exclude<typeof result, Error>;
   assert.ok(webhook.calls > before, 'the API server never called the webhook');
-  assert.equal(d.containers.map((c) => `${c.role}:${c.container}`).sort(), ['app:app', 'sidecar:istio-proxy']);
+  // istiod's own pod (the stand-in control plane installed above) is watched too, as the control plane.
+  assert.equal(d.containers.map((c) => `${c.role}:${c.container}`).sort(), ['app:app', 'control-plane:discovery', 'sidecar:istio-proxy']);
   assert.is(d.components['istio-proxy image'], PROXY_IMAGE);
   assert.is(d.components['native sidecars'], 'yes');
   assert.is(d.components.istiod, '1.30.3');
