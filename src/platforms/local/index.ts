@@ -7,8 +7,7 @@
  * ztunnels (netns-deploy.ts). Everything a trial starts is stopped by teardown(); close() stops
  * what is left and removes the run's working folder.
  */
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExitCode, MeshbenchError, RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
@@ -33,6 +32,7 @@ import { loopbackLoader, writeLoaderEntry } from './process-loader.ts';
 import { findIstioBinaries, type IstioBinaries } from './istiod/binaries.ts';
 import { IstiodControlPlane } from './istiod/control-plane.ts';
 import { istiodComponents, istiodLabel } from './istiod/label.ts';
+import { ownedWorkDir } from './work-dir.ts';
 
 export interface LocalPlatformOptions {
   runId: string;
@@ -124,9 +124,7 @@ export class LocalPlatform implements Platform {
       throw new PreflightError({ what: e.what, where: e.where ?? 'local platform', fix: e.fix ?? '', cause: e });
     });
     const istio = await istiodPreflight(options, proxy);
-    await removeAbandonedWorkDirs();
-    const workDir = await mkdtemp(join(tmpdir(), `meshbench-${options.runId}-`));
-    await writeFile(join(workDir, OWNER_FILE), String(process.pid));
+    const workDir = await ownedWorkDir(options.runId);
     return new LocalPlatform(options, workDir, proxy, istio);
   }
 
@@ -321,33 +319,6 @@ async function istiodPreflight(o: LocalPlatformOptions, proxy: SidecarProxy | nu
 /** What this machine lacks, found before anything started: exit 2, as a scenario error (DESIGN.md "Exit codes"). */
 class PreflightError extends MeshbenchError {
   override readonly exitCode = ExitCode.usage;
-}
-
-/** In each working folder: the pid of the meshbench that made it. */
-const OWNER_FILE = 'owner.pid';
-
-/**
- * Working folders whose meshbench was killed outright (SIGKILL, OOM), where no exit hook ran:
- * they hold private keys, so the next run removes them. A folder whose owner still lives is left.
- */
-async function removeAbandonedWorkDirs(): Promise<void> {
-  for (const entry of await readdir(tmpdir()).catch(() => [])) {
-    if (!entry.startsWith('meshbench-')) continue;
-    const dir = join(tmpdir(), entry);
-    const owner = Number(await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => ''));
-    if (!Number.isInteger(owner) || owner <= 0 || isAlive(owner)) continue;
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: alive, but someone else's.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 interface Watched {
