@@ -1,6 +1,6 @@
 /**
- * What the run's host-pause probe (run/host-pauses.ts) says of a trial that was invalid for
- * loader lag, in words every output can show as they are: a lag P99 over the limit on a machine
+ * What a host-pause probe (run/host-pauses.ts: the run's, or the one taken right after a trial
+ * that fell behind) says of a trial that was invalid for loader lag, in words every output can show as they are: a lag P99 over the limit on a machine
  * that stops running threads often is the machine's doing, not the loader's, and no pacing fixes it.
  */
 import { VALIDITY_DEFAULTS } from '../scenario/schema.ts';
@@ -18,11 +18,11 @@ const pct = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 const us = (n: number) => `${Math.round(n).toLocaleString('en-US')} µs`;
 
 /** One line when the machine's pauses explain a loader that fell behind; null when they do not. */
-export function hostPauseExplanation(p: HostPauses | undefined): string | null {
+export function hostPauseExplanation(p: HostPauses | undefined, when: 'at the run\'s start' | 'right after this trial' = 'at the run\'s start'): string | null {
   if (!p || p.pausedPct < PAUSES_EXPLAIN_LAG_PCT) return null;
   const guestPct = Math.min(p.pausedPct, p.runQueuePct ?? 0);
   const hostPct = p.pausedPct - guestPct;
-  const shape = `P50 ${us(p.pauseP50Us)}, P99 ${us(p.pauseP99Us)}; probed for ${(p.durationMs / 1_000).toFixed(1)} s at the run's start`;
+  const shape = `P50 ${us(p.pauseP50Us)}, P99 ${us(p.pauseP99Us)}; probed for ${(p.durationMs / 1_000).toFixed(1)} s ${when}`;
   const advice = 'raise load.schedulerLagLimit, which the report will then state';
   if (hostPct >= guestPct) {
     return `the host paused this machine's running threads ${pct(p.pausedPct)} % of the time (${shape}): the loader cannot be on time here; use a dedicated-CPU machine or ${advice}`;

@@ -134,6 +134,12 @@ export interface MeasuredTrial extends TrialBase {
   uncorrectedLatency: LatencySummary | null;
   /** Open loop: summary of `histograms.schedulerLagUs`; null in closed loop. */
   schedulerLag: LatencySummary | null;
+  /**
+   * A short host-pause probe taken right after the trial when its loader fell behind: the run's
+   * own probe (environment.hostPauses) is of the machine before the first trial, and load that
+   * came later (another job, a build) is only seen here. Absent when the loader kept up.
+   */
+  hostPauses?: HostPauses;
   /** CPU and memory per watched container over the measured window; empty without a collector. */
   resources: ResourceUsage[];
   histograms: TrialHistograms;

@@ -22,13 +22,15 @@ export interface ValidityInput {
   loaderCpuCores: number | null;
   /** The run's host-pause probe, when it ran: it may explain a loader that fell behind. */
   hostPauses?: HostPauses;
+  /** A probe taken right after this trial, when it fell behind: the machine as the trial saw it, preferred to the run's. */
+  trialHostPauses?: HostPauses;
 }
 
 /** The reasons that say the load generator, not the target, was the limit (they all begin so). */
 const LOADER_REASON_START = 'the load generator';
 export const isLoaderReason = (reason: string): boolean => reason.startsWith(LOADER_REASON_START);
 
-export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses }: ValidityInput): string[] {
+export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses, trialHostPauses }: ValidityInput): string[] {
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;
   if (load.responses2xx === 0) reasons.push('no successful (2xx) response in the measured window');
@@ -46,7 +48,7 @@ export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCo
     reasons.push(`completed ${completedRps.toFixed(1)} responses/s, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
   if (loaderSaturated) {
-    const why = hostPauseExplanation(hostPauses);
+    const why = trialHostPauses ? hostPauseExplanation(trialHostPauses, 'right after this trial') : hostPauseExplanation(hostPauses);
     reasons.push(`the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency${why ? `; ${why}` : ''}`);
   }
   if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {

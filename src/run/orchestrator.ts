@@ -48,8 +48,14 @@ export interface RunOptions {
    * Probes how often the machine pauses a running thread (run/host-pauses.ts), once before the
    * first trial; set when the loader runs on this machine. Its figures go into the environment.
    */
-  probeHost?: (signal: AbortSignal) => Promise<HostPauses>;
+  probeHost?: (signal: AbortSignal, durationMs?: number) => Promise<HostPauses>;
 }
+
+/**
+ * The probe taken after a trial whose loader fell behind: the run's probe saw the machine before
+ * the first trial, and load that came later only shows here. Short, since it costs a core.
+ */
+export const TRIAL_PROBE_MS = 1_000;
 
 export async function executeRun(o: RunOptions): Promise<RunResult> {
   const result: RunResult = {
@@ -181,7 +187,11 @@ async function runTrial(trial: Trial, o: RunOptions): Promise<TrialResult> {
     if (!loadError) return failure(error, 'teardown', deployment.meshLabel);
   }
   if (!outcome) return failure(loadError, loadStage, deployment.meshLabel);
-  return measuredTrial({ trial, meshLabel: deployment.meshLabel, startedAt, windowStartedAt }, outcome, resources, o);
+  const facts = { trial, meshLabel: deployment.meshLabel, startedAt, windowStartedAt };
+  const measured = measuredTrial(facts, outcome, resources, o);
+  if (!outcome.loaderSaturated || !o.probeHost || o.signal.aborted) return measured;
+  const pauses = await o.probeHost(o.signal, TRIAL_PROBE_MS).catch(() => undefined);
+  return pauses ? measuredTrial(facts, outcome, resources, o, pauses) : measured;
 }
 
 interface TrialFacts {
@@ -191,7 +201,7 @@ interface TrialFacts {
   windowStartedAt: string | null;
 }
 
-function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFacts, outcome: LoadOutcome, resources: ResourceUsage[], o: RunOptions): MeasuredTrial {
+function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFacts, outcome: LoadOutcome, resources: ResourceUsage[], o: RunOptions, trialHostPauses?: HostPauses): MeasuredTrial {
   const errors = Object.values(outcome.errorsByClass).reduce((a, b) => a + b, 0);
   const load = {
     mode: o.scenario.load.mode,
@@ -208,7 +218,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
   };
   const loaderCpuCores = busiestLoaderCpuCores(resources);
-  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses });
+  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses, ...(trialHostPauses && { trialHostPauses }) });
   return {
     status: reasons.length ? 'invalid' : 'valid',
     reasons,
@@ -222,6 +232,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     windowStartedAt,
     uncorrectedLatency: outcome.uncorrected && summarize(outcome.uncorrected),
     schedulerLag: outcome.schedulerLag && summarize(outcome.schedulerLag),
+    ...(trialHostPauses && { hostPauses: trialHostPauses }),
     resources,
     histograms: {
       latencyUs: encodeHistogram(outcome.ok),

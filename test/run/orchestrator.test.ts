@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import type { Collector, ResourceUsage } from '../../src/collectors/types.ts';
 import { decodeHistogram } from '../../src/results/histogram.ts';
 import type { RunResult } from '../../src/results/model.ts';
-import { executeRun, type RunOptions } from '../../src/run/orchestrator.ts';
+import { executeRun, TRIAL_PROBE_MS, type RunOptions } from '../../src/run/orchestrator.ts';
 import { silentProgress } from '../../src/run/progress.ts';
 import { expandPlan } from '../../src/scenario/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
@@ -172,21 +172,35 @@ test('an impossible resource figure (negative CPU) fails the trial loudly instea
   assert.ok(t.status === 'failed' && t.error.where === 'resource collection' && /^loadgen\/loadgen \(loadgen\): cpuCores is negative \(-0\.132\)/.test(t.error.what), JSON.stringify(t.status === 'failed' && t.error));
 });
 
-test('the host-pause probe runs once before the first trial; a trial late for the loader names it, and a probe that fails leaves it out', async () => {
+test('the host-pause probe runs before the first trial and again right after a trial whose loader fell behind, which names the later one; a probe that fails leaves it out', async () => {
   const { options, engine, snapshots } = setup(1);
   const pauses = { measuredAt: 't', durationMs: 2_000, pausedPct: 5.7, pauses: 700, pauseP50Us: 51, pauseP99Us: 355, pauseMaxUs: 900, runQueuePct: 0.1 };
-  let probes = 0;
-  options.probeHost = async () => {
-    probes++;
-    return pauses;
+  const after = { measuredAt: 't2', durationMs: 1_000, pausedPct: 31, pauses: 900, pauseP50Us: 80, pauseP99Us: 7_900, pauseMaxUs: 30_000, runQueuePct: 29 };
+  const probes: (number | undefined)[] = [];
+  options.probeHost = async (_signal, durationMs) => {
+    probes.push(durationMs);
+    return probes.length === 1 ? pauses : after;
   };
   engine.behaviour.set(1, 'late');
   const result = await executeRun(options);
-  assert.is(probes, 1);
+  assert.equal(probes, [undefined, TRIAL_PROBE_MS], 'the run\'s probe, then one after the late trial only');
   assert.equal(snapshots[0]!.environment.hostPauses, pauses, 'in the file before the first trial');
   assert.equal(result.trials.map((t) => t.status), ['valid', 'invalid', 'valid']);
   const late = result.trials[1]!;
-  assert.match(late.status === 'invalid' ? late.reasons.join('; ') : '', /the host paused this machine's running threads 5\.7 % of the time \(P50 51 µs, P99 355 µs/);
+  const reasons = late.status === 'invalid' ? late.reasons.join('; ') : '';
+  assert.match(reasons, /other processes on this machine kept a running thread waiting for a CPU 29 % of the time \(all pauses 31 %, P50 80 µs, P99 7,900 µs; probed for 1\.0 s right after this trial\)/);
+  assert.equal(late.status === 'invalid' && late.hostPauses, after, 'the later probe is kept with the trial');
+  assert.is(result.trials[0]!.status === 'valid' && result.trials[0]!.hostPauses, undefined);
+
+  const startOnly = setup(1);
+  startOnly.options.probeHost = async (_signal, durationMs) => {
+    if (durationMs) throw new Error('no thread');
+    return pauses;
+  };
+  startOnly.engine.behaviour.set(0, 'late');
+  const fromStart = await executeRun(startOnly.options);
+  const first = fromStart.trials[0]!;
+  assert.match(first.status === 'invalid' ? first.reasons.join('; ') : '', /the host paused this machine's running threads 5\.7 % of the time \(P50 51 µs, P99 355 µs; probed for 2\.0 s at the run's start\)/);
 
   const failing = setup(1);
   failing.options.probeHost = async () => {

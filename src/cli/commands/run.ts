@@ -128,7 +128,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
       collectors,
       progress: progressFor(io.stderr, io.env, scenario.load),
       // Kubernetes loaders run on the cluster's nodes: this machine's pauses say nothing of them.
-      ...(scenario.platform !== 'kubernetes' && scenario.load.mode === 'rate' && { probeHost: (signal: AbortSignal) => probeHostPauses({ signal }) }),
+      ...(scenario.platform !== 'kubernetes' && scenario.load.mode === 'rate' && { probeHost: (signal: AbortSignal, durationMs?: number) => probeHostPauses({ signal, ...(durationMs && { durationMs }) }) }),
       persist: (r) => folder.persist(r),
       signal: io.signal,
       overrides,
