@@ -16,7 +16,8 @@ if (major < 22 || (major === 22 && minor < 19)) {
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 
-const { main } = await import('../src/cli/main.ts');
+const { cliEntry } = await import('./cli-entry.js');
+const { main } = await import(cliEntry(process.argv.slice(2), new URL('../', import.meta.url)).href);
 const controller = new AbortController();
 let interrupts = 0;
 // SIGINT (Ctrl-C) and SIGTERM (a CI runner cancelling) alike: the first stops the run after
