@@ -10,7 +10,7 @@ import type { LatencySummary } from './histogram.ts';
 import type { Interval } from './compare/intervals.ts';
 import type { MeshRedline } from './redline-types.ts';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * How pods are laid out: `loopback` (processes on 127.0.0.1), `netns` (pods as network

@@ -53,8 +53,18 @@ function v2ToV3(r: Json): Json {
   return { ...r, schemaVersion: 3, gate: gate ? { ...gate, verdicts: [] } : null };
 }
 
+/**
+ * Version 3 → 4: only added what a v3 file never has (a trial's own host-pause probe, the
+ * bandwidth mode's figures, TLS to the workload), so a v3 file is already a v4 one. The bump is
+ * for older readers: a meshbench that reads up to 3 refuses a v4 file rather than show a bandwidth
+ * run's empty latency as if it had been measured.
+ */
+function v3ToV4(r: Json): Json {
+  return { ...r, schemaVersion: 4 };
+}
+
 /** upgrades[v] turns a version-v file into version v+1. */
-const upgrades: Record<number, (r: Json) => Json> = { 1: v1ToV2, 2: v2ToV3 };
+const upgrades: Record<number, (r: Json) => Json> = { 1: v1ToV2, 2: v2ToV3, 3: v3ToV4 };
 
 /** The result in the current schema; throws a RangeError for versions it cannot read. */
 export function upgradeResult(parsed: unknown): RunResult {

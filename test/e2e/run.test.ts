@@ -29,7 +29,7 @@ test('a tiny scenario runs every trial on loopback, writes result.json and resul
   assert.match(folder ?? '', /^\d{8}T\d{6}Z-tiny-e2e$/);
   const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
   assert.is(result.status, 'completed');
-  assert.is(result.schemaVersion, 3);
+  assert.is(result.schemaVersion, 4);
   assert.is(result.environment.components.sidecar, 'envoy');
   assert.match(result.environment.components.envoy ?? '', /\/1\.40\.0\//);
   assert.equal(result.trials.map((t) => `${t.trial.mesh}:${t.status}`), ['none:valid', 'istio:valid', 'appmesh:valid'], JSON.stringify(result.trials.map((t) => ('reasons' in t ? t.reasons : t.status))));

@@ -1,7 +1,7 @@
 /** Builders of result objects for tests of code that reads results (overhead, reports). */
 import type { ResourceUsage } from '../../src/collectors/types.ts';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarize } from '../../src/results/histogram.ts';
-import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
+import { SCHEMA_VERSION, type MeasuredTrial, type RunResult } from '../../src/results/model.ts';
 import { expandPlan, loadLevels } from '../../src/scenario/plan.ts';
 import { resolveScenario } from '../../src/scenario/resolve.ts';
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
@@ -51,7 +51,7 @@ export function fakeRun(figures: (mesh: string, repetition: number) => FakeTrial
     };
   });
   return {
-    schemaVersion: 3,
+    schemaVersion: SCHEMA_VERSION,
     source: { kind: 'measured' },
     gate: null,
     meshbenchVersion: '0.0.0-test',

@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createLatencyHistogram, encodeHistogram, recordLatencyUs, summarize } from '../../src/results/histogram.ts';
-import type { MeasuredTrial, RunResult } from '../../src/results/model.ts';
+import { SCHEMA_VERSION, type MeasuredTrial, type RunResult } from '../../src/results/model.ts';
 import { meshRedlines, redlineSearches } from '../../src/results/redline.ts';
 import { crossMeshDecisions } from '../../src/results/decision.ts';
 import { evaluateGates } from '../../src/results/compare/compare.ts';
@@ -54,7 +54,7 @@ function step(trial: Trial, b: Behaviour): MeasuredTrial {
 function redlineRun(behaviour: Record<string, Behaviour>, repetitions: number, gates: string[] = []): RunResult {
   const scenario = resolveScenario(ScenarioSchema.parse({ name: 'r', meshes: Object.keys(behaviour), repetitions, gates, load: { mode: 'redline', connections: 16, redline: { p99: '50ms', min: 50, max: 5000 } } }));
   const result: RunResult = {
-    schemaVersion: 3, source: { kind: 'measured' }, gate: null, meshbenchVersion: 't', runId: 'r', status: 'completed', startedAt: '', finishedAt: '', scenarioFile: 'r.yaml', scenarioHash: '0', scenario,
+    schemaVersion: SCHEMA_VERSION, source: { kind: 'measured' }, gate: null, meshbenchVersion: 't', runId: 'r', status: 'completed', startedAt: '', finishedAt: '', scenarioFile: 'r.yaml', scenarioHash: '0', scenario,
     environment: { platform: 'local', layout: 'loopback', hostname: 'h', os: 'Linux', kernel: 'k', cpuModel: 'c', cpuCount: 2, memoryBytes: 1, node: 'v24', components: {}, caveats: [] },
     levels: [], plannedTrials: 0, trials: [],
   };

@@ -45,6 +45,16 @@ test('a version-2 file (a real run of meshbench before round 3, gated by its com
   assert.equal(r.trials.map((t) => t.status), raw.trials.map((t: { status: string }) => t.status));
 });
 
+test('a version-3 file (a real run of meshbench this round, before the bandwidth mode) reads as the current version, unchanged but for its version', async () => {
+  const V3 = fixture('results/v3-result.json');
+  const raw = JSON.parse(readFileSync(V3, 'utf8'));
+  assert.is(raw.schemaVersion, 3);
+  const r = await readResult(V3);
+  assert.is(r.schemaVersion, SCHEMA_VERSION);
+  assert.equal({ ...r, schemaVersion: 3 }, raw);
+  assert.equal(r.trials.map((t) => t.status), Array(9).fill('valid'));
+});
+
 test('bench report writes every report from a version-1 file', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-upgrade-'));
   const io = captureIO({ cwd: dir });
