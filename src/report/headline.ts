@@ -24,9 +24,11 @@ function name(m: MeshHeadline): string {
 export function meshSentence(m: MeshHeadline, h: Headline): string {
   const at = levelInWords(h);
   if (!m.p50AddedUs || !m.p99AddedUs) return `${name(m)}: no figure at ${at}, as no repetition of it was valid beside a valid one of ${h.baselineMesh}.`;
-  const straddles = [m.p50AddedUs, m.p99AddedUs].some((e) => e.low <= 0 && e.high >= 0);
+  // Named, since "firm" beside a figure whose interval reaches zero reads as a firm cost otherwise.
+  const straddling = ([['P50', m.p50AddedUs], ['P99', m.p99AddedUs]] as const).filter(([, e]) => e.low <= 0 && e.high >= 0).map(([p]) => p);
+  const straddles = straddling.length === 0 ? '' : straddling.length === 1 ? ` (the ${straddling[0]} interval includes no change)` : ' (the P50 and P99 intervals include no change)';
   const firmness = m.firm
-    ? `firm, ${m.pairs} pairs${straddles ? ' (an interval includes no change)' : ''}`
+    ? `firm, ${m.pairs} pairs${straddles}`
     : `not firm: ${m.pairs} pair${m.pairs === 1 ? '' : 's'}, a firm figure needs ${h.minFirmPairs}`;
   const sameWay = m.p50AddedUs.estimate >= 0 === m.p99AddedUs.estimate >= 0;
   return `${name(m)} ${part(m.p50AddedUs, 'P50')} and ${part(m.p99AddedUs, 'P99', !sameWay)} at ${at}; ${firmness}.`;

@@ -1,11 +1,12 @@
 /**
  * What a run will need on this machine, checked now for `bench plan` rather than at `bench run`:
- * the layout it will choose and why, HAProxy for the sidecars, root, ztunnel and its Python helper
- * for istio-ambient, a reachable and ready cluster, a target that answers. Each check is the one
- * `bench run` makes, so plan and run cannot disagree; none starts a trial (the netns probe adds a
- * namespace and deletes it, as run's set-up does).
+ * the layout it will choose and why, the sidecars' proxy (Envoy, or HAProxy when asked), root,
+ * ztunnel and its Python helper for istio-ambient, a reachable and ready cluster, a target that
+ * answers. Each check is the one `bench run` makes, so plan and run cannot disagree; none starts a
+ * trial (the netns probe adds a namespace and deletes it, as run's set-up does).
  */
 import { isMeshbenchError } from '../errors.ts';
+import { ENVOY_VERSION, findEnvoy } from '../platforms/local/envoy/binary.ts';
 import { haproxyVersion } from '../platforms/local/haproxy.ts';
 import { chooseLayout, NETNS_ONLY_MESHES } from '../platforms/local/netns/layout.ts';
 import { ambientPreflight } from '../platforms/local/ztunnel/preflight.ts';
@@ -43,10 +44,15 @@ async function local(s: ResolvedScenario, env: NodeJS.ProcessEnv): Promise<Prere
   checks.push({ what: 'root', ok: true, detail: uid === 0 ? 'running as root' : `running as uid ${uid ?? 'unknown'}: the netns layout needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN`, fix: null });
   const sidecarMeshes = s.meshes.filter((m) => m !== 'none' && !NETNS_ONLY_MESHES.includes(m));
   if (sidecarMeshes.length) {
+    // The proxy the run will start (`local.sidecar`, Envoy by default), not always HAProxy: a plan
+    // that checked HAProxy passed on a machine without Envoy, and the run then stopped with exit 2.
+    const haproxy = s.local.sidecar === 'haproxy';
+    const what = `${haproxy ? 'HAProxy' : `Envoy ${ENVOY_VERSION}`} (the sidecars of ${sidecarMeshes.join(', ')})`;
     try {
-      checks.push({ what: `HAProxy (the sidecars of ${sidecarMeshes.join(', ')})`, ok: true, detail: `HAProxy ${await haproxyVersion()}`, fix: null });
+      const detail = haproxy ? `HAProxy ${await haproxyVersion()}` : (await findEnvoy(env)).path;
+      checks.push({ what, ok: true, detail, fix: null });
     } catch (e) {
-      checks.push(failed(`HAProxy (the sidecars of ${sidecarMeshes.join(', ')})`, e));
+      checks.push(failed(what, e));
     }
   }
   const ambient = s.meshes.filter((m) => NETNS_ONLY_MESHES.includes(m));

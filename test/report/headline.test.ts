@@ -40,6 +40,20 @@ test('the same headline tops report.html and summary.md', () => {
   assert.ok(files['summary.md']!.split('\n').slice(0, 4).includes(`**${first}**  `), files['summary.md']!.slice(0, 400));
 });
 
+test('a firm figure whose interval reaches zero is named: the P99 alone, or both', () => {
+  // 98 requests at the P50 and 2 in the tail: P50 and P99 move apart. Istio's P50 is 200 µs over
+  // none's in every pair; its P99 difference (and both of App Mesh's) changes sign across pairs.
+  const spread = [-300, -200, -100, 100, 200, 300];
+  const run = fakeRun((mesh, rep) => {
+    const d = spread[rep - 1]!;
+    const [p50, tail] = mesh === 'none' ? [500, 5_000] : mesh === 'istio' ? [700, 5_000 + d] : [500 + d, 5_000 + d];
+    return { latenciesUs: [...Array<number>(98).fill(p50), tail, tail], achievedRps: 1000 };
+  }, { repetitions: 6 });
+  const [istio, appmesh] = headlineSentences(headline(summarizeRun(run)));
+  assert.match(istio!, /^istio \(fake\) adds 200 µs at P50 and .* at P99 at .*; firm, 6 pairs \(the P99 interval includes no change\)\.$/);
+  assert.match(appmesh!, /; firm, 6 pairs \(the P50 and P99 intervals include no change\)\.$/);
+});
+
 test('too few pairs say so, a faster mesh says faster, and a run without none says there is nothing to measure against', () => {
   const two = fakeRun((mesh, rep) => ({ latenciesUs: constant(mesh === 'none' ? 500 : mesh === 'istio' ? 700 + rep : 450), achievedRps: 1000 }), { repetitions: 2 });
   const [istio, appmesh] = headlineSentences(headline(summarizeRun(two)));

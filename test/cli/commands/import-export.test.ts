@@ -32,6 +32,10 @@ test('an imported trial meets the same error budget as a measured one: 1.7 % fai
   const bad = await importOne([fixture('interop/fortio-load.json'), '--mesh', 'appmesh', '--error-budget', '5']);
   assert.is(bad.code, 2);
   assert.match(bad.err, /--error-budget must be a fraction from 0 to 1, not "5"/);
+  assert.is(result!.scenario.load.errorBudget, 0.01);
+  const raised = await importOne([fixture('interop/fortio-load.json'), '--mesh', 'appmesh', '--error-budget', '0.02']);
+  assert.is(raised.result!.trials[0]!.status, 'valid');
+  assert.is(raised.result!.scenario.load.errorBudget, 0.02, 'the budget the trial was judged by is in the result');
 });
 
 test('imported metadata comes from the file or is unknown: start, end, length, platform', async () => {

@@ -1,9 +1,9 @@
 /**
- * `bench plan` checks now what `bench run` would need: the layout and why, HAProxy, ztunnel, a
- * target that answers; a missing one is said with its fix, and the exit is 2 as run's would be.
+ * `bench plan` checks now what `bench run` would need: the layout and why, the sidecars' proxy,
+ * ztunnel, a target that answers; a missing one is said with its fix, and the exit is 2 as run's would be.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,8 +19,22 @@ test('the migration scenario without ztunnel: plan says it is not built and how 
   assert.is(await main(['plan', 'scenarios/migrate-appmesh-to-istio.yaml'], io), 2, io.err());
   assert.match(io.out(), /Estimated duration: /);
   assert.match(io.out(), /✗ ztunnel and python3 \(istio-ambient\): istio-ambient needs the ztunnel binary, and \/nonexistent\/ztunnel does not exist\n\s+fix: build it once .*`\.\/scripts\/setup\.sh --ztunnel`/);
-  assert.match(io.out(), /✓ HAProxy \(the sidecars of appmesh, istio\): HAProxy \d+\.\d+/);
+  assert.match(io.out(), /✓ Envoy 1\.40\.0 \(the sidecars of appmesh, istio\): \S+\/envoy\n/);
   assert.match(io.out(), /1 prerequisite\(s\) missing: `bench run` would stop before its first trial \(exit 2\)/);
+});
+
+test('plan checks the sidecars the run will start: Envoy by default (missing: exit 2 and how to install it), HAProxy when asked', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-plan-sidecar-'));
+  writeFileSync(join(dir, 'envoy.yaml'), 'name: envoy\nplatform: local\nmeshes: [none, istio]\n');
+  writeFileSync(join(dir, 'haproxy.yaml'), 'name: haproxy\nplatform: local\nmeshes: [none, istio]\nlocal: { sidecar: haproxy }\n');
+  const noEnvoy = { ...captureIO({ cwd: dir }), env: { CI: 'true', MESHBENCH_ENVOY: '/nonexistent/envoy' } };
+  assert.is(await main(['plan', 'envoy.yaml'], noEnvoy), 2, noEnvoy.err());
+  assert.match(noEnvoy.out(), /✗ Envoy 1\.40\.0 \(the sidecars of istio\): .*\/nonexistent\/envoy does not exist\n\s+fix: install it .*`\.\/scripts\/setup\.sh`/);
+  assert.not.match(noEnvoy.out(), /HAProxy \(the sidecars/);
+  const haproxy = { ...captureIO({ cwd: dir }), env: { CI: 'true', MESHBENCH_ENVOY: '/nonexistent/envoy' } };
+  assert.is(await main(['plan', 'haproxy.yaml'], haproxy), 0, haproxy.out());
+  assert.match(haproxy.out(), /✓ HAProxy \(the sidecars of istio\): HAProxy \d+\.\d+/);
+  assert.not.match(haproxy.out(), /Envoy 1\.40\.0 \(the sidecars/);
 });
 
 test('plan --json of an external target: ready when it answers, not when nothing listens', async () => {
@@ -60,8 +74,12 @@ test('platform kubernetes with an unreadable kubeconfig: plan names it and exits
 });
 
 test('as a user who cannot create namespaces, plan says loopback and why', () => {
-  // Root passes the namespace probe: the refusal is only seen as nobody.
-  const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/bench.js', 'plan', 'scenarios/http-basic.yaml', '--json'], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/tmp' } });
+  // Root passes the namespace probe: the refusal is only seen as nobody. No sidecar mesh: nobody
+  // cannot reach root's Envoy cache, and plan would (rightly) stop on it.
+  const dir = mkdtempSync(join(tmpdir(), 'meshbench-plan-nobody-'));
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'plain.yaml'), 'name: plain\nplatform: local\nmeshes: [none]\n', { mode: 0o644 });
+  const child = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/bench.js', 'plan', join(dir, 'plain.yaml'), '--json'], { cwd: repoRoot, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: '/tmp' } });
   assert.is(child.status, 0, child.stderr);
   const plan = PlanJson.parse(JSON.parse(child.stdout));
   assert.is(plan.layout?.name, 'loopback');
