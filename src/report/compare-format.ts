@@ -64,6 +64,6 @@ export function outcomeLine(c: { outcome: string; failed: boolean; inconclusive:
     case 'no-data':
       return 'Gate: NO DATA (a side had no valid sample: fails)';
     default:
-      return `Gate: INCONCLUSIVE, not a pass (exit ${c.failed ? 1 : 0}: --inconclusive ${c.inconclusive})`;
+      return `Gate: INCONCLUSIVE, not a pass (exit ${c.failed ? 1 : 0}: --inconclusive ${c.inconclusive}${c.inconclusive === 'pass' ? ', the default' : ''})`;
   }
 }

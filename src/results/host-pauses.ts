@@ -17,15 +17,25 @@ export const DEFAULT_LAG_LIMIT_US = VALIDITY_DEFAULTS.schedulerLagLimitUs;
 const pct = (n: number) => (n >= 10 ? n.toFixed(0) : n.toFixed(1));
 const us = (n: number) => `${Math.round(n).toLocaleString('en-US')} µs`;
 
-/** One line when the machine's pauses explain a loader that fell behind; null when they do not. */
-export function hostPauseExplanation(p: HostPauses | undefined, when: 'at the run\'s start' | 'right after this trial' = 'at the run\'s start'): string | null {
+type ProbeWhen = "at the run's start" | 'right after this trial';
+
+/**
+ * One line about the machine's pauses for a loader that fell behind, or null when the probe saw
+ * too few to matter. Pauses all shorter than the lag limit cannot by themselves put a send past
+ * it: then the line says so, and points at what is left (the CPU the run's own processes took).
+ */
+export function hostPauseExplanation(p: HostPauses | undefined, when: ProbeWhen = "at the run's start", lagLimitUs: number = DEFAULT_LAG_LIMIT_US): string | null {
   if (!p || p.pausedPct < PAUSES_EXPLAIN_LAG_PCT) return null;
   const guestPct = Math.min(p.pausedPct, p.runQueuePct ?? 0);
   const hostPct = p.pausedPct - guestPct;
   const shape = `P50 ${us(p.pauseP50Us)}, P99 ${us(p.pauseP99Us)}; probed for ${(p.durationMs / 1_000).toFixed(1)} s ${when}`;
-  const advice = 'raise load.schedulerLagLimit, which the report will then state';
-  if (hostPct >= guestPct) {
-    return `the host paused this machine's running threads ${pct(p.pausedPct)} % of the time (${shape}): the loader cannot be on time here; use a dedicated-CPU machine or ${advice}`;
+  if (p.pauseMaxUs < lagLimitUs) {
+    return `the machine's pauses do not explain it: the probe ${when} saw this machine's running threads stopped ${pct(p.pausedPct)} % of the time, but never longer than ${us(p.pauseMaxUs)}, under the ${us(lagLimitUs)} limit; the loader was more likely short of CPU beside the run's own processes (lower the rate, or give the machine more cores)`;
   }
-  return `other processes on this machine kept a running thread waiting for a CPU ${pct(guestPct)} % of the time (all pauses ${pct(p.pausedPct)} %, ${shape}): the loader cannot be on time here; run on an idle machine or ${advice}`;
+  const advice = lagLimitUs > DEFAULT_LAG_LIMIT_US ? `the limit is already raised to ${us(lagLimitUs)}` : 'or raise load.schedulerLagLimit, which the report will then state';
+  const join = lagLimitUs > DEFAULT_LAG_LIMIT_US ? '; ' : ' ';
+  if (hostPct >= guestPct) {
+    return `the host paused this machine's running threads ${pct(p.pausedPct)} % of the time (${shape}): the loader cannot be on time here; use a dedicated-CPU machine${join}${advice}`;
+  }
+  return `other processes on this machine kept a running thread waiting for a CPU ${pct(guestPct)} % of the time (all pauses ${pct(p.pausedPct)} %, ${shape}): the loader cannot be on time here; run on an idle machine${join}${advice}`;
 }

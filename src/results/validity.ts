@@ -24,13 +24,15 @@ export interface ValidityInput {
   hostPauses?: HostPauses;
   /** A probe taken right after this trial, when it fell behind: the machine as the trial saw it, preferred to the run's. */
   trialHostPauses?: HostPauses;
+  /** load.schedulerLagLimit, µs (default 1 ms): pauses shorter than it do not explain a late loader. */
+  lagLimitUs?: number;
 }
 
 /** The reasons that say the load generator, not the target, was the limit (they all begin so). */
 const LOADER_REASON_START = 'the load generator';
 export const isLoaderReason = (reason: string): boolean => reason.startsWith(LOADER_REASON_START);
 
-export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses, trialHostPauses }: ValidityInput): string[] {
+export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses, trialHostPauses, lagLimitUs }: ValidityInput): string[] {
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;
   if (load.responses2xx === 0) reasons.push('no successful (2xx) response in the measured window');
@@ -48,7 +50,7 @@ export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCo
     reasons.push(`completed ${completedRps.toFixed(1)} responses/s, more than ${percent(RATE_TOLERANCE)} under the target ${load.targetRps} rps`);
   }
   if (loaderSaturated) {
-    const why = trialHostPauses ? hostPauseExplanation(trialHostPauses, 'right after this trial') : hostPauseExplanation(hostPauses);
+    const why = trialHostPauses ? hostPauseExplanation(trialHostPauses, 'right after this trial', lagLimitUs) : hostPauseExplanation(hostPauses, undefined, lagLimitUs);
     reasons.push(`the load generator fell behind its schedule (scheduler lag P99 over load.schedulerLagLimit): its own delay is in the latency${why ? `; ${why}` : ''}`);
   }
   if (load.mode === 'max' && loaderCpuCores !== null && loaderCpuCores >= LOADER_CPU_LIMIT_CORES) {

@@ -218,7 +218,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
   };
   const loaderCpuCores = busiestLoaderCpuCores(resources);
-  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses, ...(trialHostPauses && { trialHostPauses }) });
+  const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses, ...(trialHostPauses && { trialHostPauses }), lagLimitUs: o.scenario.load.schedulerLagLimitUs });
   return {
     status: reasons.length ? 'invalid' : 'valid',
     reasons,

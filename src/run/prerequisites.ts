@@ -41,7 +41,7 @@ async function local(s: ResolvedScenario, env: NodeJS.ProcessEnv): Promise<Prere
     checks.push(failed('pods as network namespaces', e));
   }
   const uid = process.getuid?.();
-  checks.push({ what: 'root', ok: true, detail: uid === 0 ? 'running as root' : `running as uid ${uid ?? 'unknown'}: the netns layout needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN`, fix: null });
+  checks.push({ what: 'root', ok: true, detail: uid === 0 ? 'running as root' : `running as uid ${uid ?? 'unknown'}, not root: enough for the loopback layout; the netns layout needs root, or CAP_NET_ADMIN and CAP_SYS_ADMIN`, fix: null });
   const sidecarMeshes = s.meshes.filter((m) => m !== 'none' && !NETNS_ONLY_MESHES.includes(m));
   if (sidecarMeshes.length) {
     // The proxy the run will start (`local.sidecar`, Envoy by default), not always HAProxy: a plan

@@ -93,7 +93,7 @@ const quiet: HostPauses = { measuredAt: '2026-12-07T00:00:00Z', durationMs: 2_00
 const load = { mode: 'rate' as const, engine: 'e', requests: 1000, responses2xx: 1000, responsesNon2xx: 0, errors: 0, errorsByClass: { timeout: 0, refused: 0, reset: 0, other: 0 }, durationMs: 1_000, targetRps: 1000, achievedRps: 1000, sentRps: 1000, clampedLatencies: 0 };
 
 test('a trial invalid for lag carries the one-line explanation only when the pauses explain it', () => {
-  const noisy = { ...quiet, pausedPct: 5.7, pauseP50Us: 51, pauseP99Us: 355 };
+  const noisy = { ...quiet, pausedPct: 5.7, pauseP50Us: 51, pauseP99Us: 355, pauseMaxUs: 1_484 };
   const [explained] = invalidReasons({ load, errorBudget: 0.01, loaderSaturated: true, loaderCpuCores: 0.1, hostPauses: noisy });
   assert.match(explained!, /; the host paused this machine's running threads 5\.7 % of the time \(P50 51 µs, P99 355 µs; probed for 2\.0 s at the run's start\): the loader cannot be on time here; use a dedicated-CPU machine or raise load.schedulerLagLimit/);
   const [unexplained] = invalidReasons({ load, errorBudget: 0.01, loaderSaturated: true, loaderCpuCores: 0.1, hostPauses: quiet });
@@ -101,6 +101,17 @@ test('a trial invalid for lag carries the one-line explanation only when the pau
   assert.equal(invalidReasons({ load, errorBudget: 0.01, loaderSaturated: false, loaderCpuCores: 0.1, hostPauses: noisy }), []);
   const busy = { ...noisy, pausedPct: 4, runQueuePct: 3.5 };
   assert.match(hostPauseExplanation(busy)!, /^other processes on this machine kept a running thread waiting for a CPU 3\.5 %/);
+});
+
+test('pauses all shorter than the lag limit do not explain a late loader, and a raised limit is not advised again', () => {
+  const short = { ...quiet, pausedPct: 4.4, pauseP50Us: 50, pauseP99Us: 256, pauseMaxUs: 900 };
+  const [reason] = invalidReasons({ load, errorBudget: 0.01, loaderSaturated: true, loaderCpuCores: 0.1, hostPauses: short, lagLimitUs: 5_000 });
+  assert.match(reason!, /; the machine's pauses do not explain it: the probe at the run's start saw this machine's running threads stopped 4\.4 % of the time, but never longer than 900 µs, under the 5,000 µs limit; the loader was more likely short of CPU beside the run's own processes/);
+  assert.not.match(reason!, /cannot be on time|raise load\.schedulerLagLimit/);
+  const long = { ...short, pauseMaxUs: 8_000 };
+  const raised = hostPauseExplanation(long, 'right after this trial', 5_000)!;
+  assert.match(raised, /probed for 2\.0 s right after this trial\): the loader cannot be on time here; use a dedicated-CPU machine; the limit is already raised to 5,000 µs$/);
+  assert.match(hostPauseExplanation(long)!, /use a dedicated-CPU machine or raise load\.schedulerLagLimit, which the report will then state$/);
 });
 
 test('a raised lag limit is a caveat that names it; the default is none', () => {

@@ -174,7 +174,7 @@ test('an impossible resource figure (negative CPU) fails the trial loudly instea
 
 test('the host-pause probe runs before the first trial and again right after a trial whose loader fell behind, which names the later one; a probe that fails leaves it out', async () => {
   const { options, engine, snapshots } = setup(1);
-  const pauses = { measuredAt: 't', durationMs: 2_000, pausedPct: 5.7, pauses: 700, pauseP50Us: 51, pauseP99Us: 355, pauseMaxUs: 900, runQueuePct: 0.1 };
+  const pauses = { measuredAt: 't', durationMs: 2_000, pausedPct: 5.7, pauses: 700, pauseP50Us: 51, pauseP99Us: 355, pauseMaxUs: 1_900, runQueuePct: 0.1 };
   const after = { measuredAt: 't2', durationMs: 1_000, pausedPct: 31, pauses: 900, pauseP50Us: 80, pauseP99Us: 7_900, pauseMaxUs: 30_000, runQueuePct: 29 };
   const probes: (number | undefined)[] = [];
   options.probeHost = async (_signal, durationMs) => {

@@ -80,7 +80,7 @@ function baselineSide(c: Comparison) {
 
 function warnings(result: RunResult, io: CliIO): void {
   const invalid = result.trials.filter((t) => t.status === 'invalid').length;
-  if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the figures; see "reasons" in results.csv\n`);
+  if (invalid) io.stderr.write(`warning: ${invalid} trial(s) are invalid and left out of the latency and resource figures (throughput and error gates still read them); see "reasons" in results.csv\n`);
   const clamped = result.trials.reduce((n, t) => n + (t.status === 'valid' || t.status === 'invalid' ? (t.load.clampedLatencies ?? 0) : 0), 0);
   if (clamped) io.stderr.write(`warning: ${clamped} latency value(s) above the histograms' 60 s ceiling were recorded as 60 s (column clamped_latencies in results.csv)\n`);
 }

@@ -111,7 +111,7 @@ test('a 25 % regression that 3 repetitions cannot pin down: inconclusive everywh
   assert.match(io.out(), /istio\s+c4\s+istio:p99 < \+10%\s.*\+2\d\.\d%.*90 %\s+inconclusive/);
   assert.match(io.out(), /3 baseline and 3 candidate sample\(s\) give a 90 % interval, short of the 95 % asked/);
   assert.match(io.out(), /this run cannot call any change firm at 95 %: use about \d+ repetitions or more/);
-  assert.match(io.out(), /Gate: INCONCLUSIVE, not a pass \(exit 0: --inconclusive pass\)/);
+  assert.match(io.out(), /Gate: INCONCLUSIVE, not a pass \(exit 0: --inconclusive pass, the default\)/);
   const md = readFileSync(join(dir, 'inc.md'), 'utf8');
   assert.match(md, /### meshbench: ⚠️ inconclusive: could not tell in fake/);
   assert.not.match(md, /✅/);
