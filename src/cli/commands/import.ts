@@ -51,7 +51,7 @@ export const importCommand: Command = {
     await writeResult(join(folder, RESULT_FILE), result);
     const shown = relative(io.cwd, folder) || '.';
     const levels = groups.map((g) => `${g.level.id} (${g.repetitions.length} file${g.repetitions.length === 1 ? '' : 's'})`).join(', ');
-    io.stdout.write(`Imported ${measurements.length} ${result.source.kind === 'imported' ? result.source.tool : ''} file(s) as ${mesh} at ${levels}: ${shown}/${RESULT_FILE}\n`);
+    io.stdout.write(`Imported ${result.source.kind === 'imported' ? `${result.source.tool} ` : ''}output as ${mesh} at ${levels}: ${shown}/${RESULT_FILE}\n`);
     for (const t of result.trials) if (t.status === 'invalid') io.stderr.write(`warning: ${t.meshLabel} is invalid (${t.reasons.join('; ')}): gates leave it out of latency figures; --error-budget raises the budget\n`);
     if (result.source.kind === 'imported') io.stdout.write(`What it lacks (a comparison with it says so):\n${result.source.lacks.map((l) => `  - ${l}`).join('\n')}\n`);
     return ExitCode.ok;

@@ -95,6 +95,10 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
   const tools = [...new Set(all.map((m) => m.tool))];
   const files = all.map((m) => m.file);
   const repetitions = Math.max(...groups.map((g) => g.repetitions.length));
+  // The files' own window when they all say the same one (the trials keep each file's); left at
+  // the default otherwise, where the scenario cannot hold one figure for them all.
+  const durations = [...new Set(all.map((m) => (m.durationMs === null ? null : Math.round(m.durationMs))))];
+  const duration = durations.length === 1 && durations[0] ? { duration: `${durations[0]}ms` } : {};
   const scenario = resolveScenario(
     ScenarioSchema.parse({
       name: `${o.mesh} imported from ${tools.join(', ')}`,
@@ -105,6 +109,7 @@ export function importedRunResult(groups: readonly ImportedLevelGroup[], o: Impo
         // The budget the trials were judged by, in the result: a raised one was otherwise
         // invisible (the file said 1 % beside a trial valid at 1.7 % failed).
         ...(o.errorBudget === undefined ? {} : { errorBudget: o.errorBudget }),
+        ...duration,
       },
       repetitions,
     }),

@@ -158,4 +158,7 @@ test('bench import of a gRPC file: the result says grpc in its environment and t
   const http = run('fortio-load.json');
   assert.not.ok('protocol' in http.environment);
   assert.not.ok('protocol' in http.trials[0]!.trial);
+  const t = http.trials[0]!;
+  assert.ok(t.status === 'valid' || t.status === 'invalid');
+  assert.is(http.scenario.load.durationMs, Math.round(t.load.durationMs), 'the scenario holds the file\'s own window, not the 10 s default');
 });
