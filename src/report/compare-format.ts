@@ -51,7 +51,11 @@ export function resolutionInWords(r: GateResult): string | null {
   const threshold = formatStatistic(r, Math.abs(g.threshold)).replace(/^[+−]/, '');
   const more = res.suggestedRepetitions ? `: use about ${res.suggestedRepetitions} repetitions or more` : '';
   if (res.smallestFirmChange === null) return `this run cannot call any change firm at ${formatLevel(r.confidence)}${more}`;
-  return `this run cannot detect a ${threshold} change; it could detect ±${formatStatistic(r, res.smallestFirmChange).replace(/^[+−]/, '')}${more}`;
+  const smallest = formatStatistic(r, res.smallestFirmChange).replace(/^[+−]/, '');
+  // A firm verdict stands however coarse the run: "cannot detect a 10% change" beside a firm +236%
+  // read as a contradiction, so it only says how fine the run was.
+  if (r.verdict !== 'inconclusive') return `the smallest change this run could call firm: ±${smallest}`;
+  return `this run cannot detect a ${threshold} change; it could detect ±${smallest}${more}`;
 }
 
 /** The gate's answer in one line, never green when it could not tell. */
