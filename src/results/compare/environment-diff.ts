@@ -33,7 +33,8 @@ export function differences(baseline: RunResult, candidate: RunResult): Differen
   // blocking only for the local emulation's HAProxy, which stands in for the mesh itself, and for
   // which proxy the local sidecars were (Envoy or HAProxy: two different measurements).
   for (const name of [...new Set([...Object.keys(be.components), ...Object.keys(ce.components)])].sort()) {
-    add(`${name} version`, be.components[name] ?? '(none)', ce.components[name] ?? '(none)', name === 'haproxy' || name === 'sidecar');
+    // `sidecar` names which proxy ran (envoy, haproxy), not a version.
+    add(name === 'sidecar' ? 'sidecar proxy' : `${name} version`, be.components[name] ?? '(none)', ce.components[name] ?? '(none)', name === 'haproxy' || name === 'sidecar');
   }
   add('Node major version', major(be.node), major(ce.node), true);
   // Routine updates on CI machines: worth knowing, not worth refusing.

@@ -18,4 +18,15 @@ test('protocol: http1 (absent) against grpc is a blocking scenario difference; t
   assert.not.ok(differences(run(), run()).some((x) => x.what === 'protocol'));
 });
 
+test('which proxy the sidecars were is named as such, not as a version, and blocks; a proxy version is a version', () => {
+  const envoy = run();
+  envoy.environment = { ...envoy.environment, components: { sidecar: 'envoy', envoy: '1.40.0' } };
+  const haproxy = run();
+  haproxy.environment = { ...haproxy.environment, components: { sidecar: 'haproxy', haproxy: '2.6.12' } };
+  const d = differences(haproxy, envoy);
+  assert.equal(d.find((x) => x.what === 'sidecar proxy'), { what: 'sidecar proxy', baseline: 'haproxy', candidate: 'envoy', blocking: true, kind: 'environment' });
+  assert.ok(d.some((x) => x.what === 'envoy version' && x.baseline === '(none)'));
+  assert.not.ok(d.some((x) => x.what === 'sidecar version'));
+});
+
 test.run();
