@@ -74,9 +74,9 @@ export interface RunSummary {
 }
 
 const METRICS = [
-  'p50', 'p90', 'p99', 'p999', 'all_p50', 'all_p99', 'all_p999', 'rps', 'sent_rps', 'errors',
+  'p50', 'p90', 'p99', 'p999', 'all_p50', 'all_p99', 'all_p999', 'rps', 'sent_rps', 'errors', 'throughput_bps', 'sent_bps',
   'app_cpu', 'app_mem', 'sidecar_cpu', 'sidecar_mem', 'sidecar_cpu_per_pod', 'sidecar_mem_per_pod', 'sidecar_cpu_per_krps',
-  'node_proxy_cpu', 'node_proxy_mem', 'node_proxy_cpu_per_krps', 'loadgen_cpu', 'loadgen_mem', 'control_plane_cpu', 'control_plane_mem',
+  'node_proxy_cpu', 'node_proxy_mem', 'node_proxy_cpu_per_krps', 'sidecar_cpu_per_gbps', 'node_proxy_cpu_per_gbps', 'loadgen_cpu', 'loadgen_mem', 'control_plane_cpu', 'control_plane_mem',
 ] as const satisfies readonly TrialMetric[];
 
 /** `confidence`: the level a figure or verdict must reach to be firm (`--confidence`). */

@@ -12,6 +12,7 @@ export const GATE_METRICS = {
   p90: { unit: 'us', description: 'P90 latency of 2xx responses' },
   p99: { unit: 'us', description: 'P99 latency of 2xx responses' },
   rps: { unit: 'rps', description: 'achieved requests per second' },
+  throughput_bps: { unit: 'bps', description: 'mode bandwidth: bits per second received by the TCP sink' },
   errors: { unit: 'fraction', description: 'failed requests (non-2xx and errors) over all requests' },
   sidecar_cpu: { unit: 'cores', description: 'CPU of both sidecars' },
   app_cpu: { unit: 'cores', description: 'CPU of the app' },
