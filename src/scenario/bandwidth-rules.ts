@@ -3,8 +3,14 @@
  * own sink, on the local platform, with no latency to gate on.
  */
 import { parseGate, type GateMetric } from './gates.ts';
-import type { RuleIssue } from './rules.ts';
 import type { ScenarioInput } from './schema.ts';
+
+/** A problem with the paths it concerns, as rules.ts's RuleIssue (kept apart: rules.ts imports this file). */
+interface RuleIssue {
+  paths: (string | number)[][];
+  what: string;
+  fix: string;
+}
 
 /** Gate metrics a bandwidth trial measures; latency, request rate and error rate it does not. */
 const BANDWIDTH_GATE_METRICS: readonly GateMetric[] = ['throughput_bps', 'sidecar_cpu', 'app_cpu', 'sidecar_mem'];
