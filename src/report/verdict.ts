@@ -79,5 +79,8 @@ function bandwidthRows(cells: readonly CellSummary[], row: RowOf, hasNodeProxy: 
 
 /** What a reader must know to read the table: the estimator and the firm-verdict rule. */
 export function verdictFootnote(summary: RunSummary): string {
-  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with the sign-test interval between two of those differences; its level is the coverage it really has at that number of pairs (75 % at 3, 94 % at 5, 97 % at 6). A firm figure needs a ${formatLevel(summary.confidence)} interval: ${summary.minFirmPairs} or more valid pairs. Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of latency and resource figures; throughput and errors read every measured trial.`;
+  const figures = summary.bandwidth
+    ? 'Bandwidth is goodput at the TCP sink; latency is not measured in bandwidth mode. Invalid and failed trials are left out of resource figures; bandwidth reads every measured trial.'
+    : 'Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of latency and resource figures; throughput and errors read every measured trial.';
+  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with the sign-test interval between two of those differences; its level is the coverage it really has at that number of pairs (75 % at 3, 94 % at 5, 97 % at 6). A firm figure needs a ${formatLevel(summary.confidence)} interval: ${summary.minFirmPairs} or more valid pairs. ${figures}`;
 }

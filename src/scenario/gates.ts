@@ -59,6 +59,8 @@ export interface CrossMeshGate extends GateBase {
 export type Gate = ThresholdGate | CrossMeshGate;
 
 export const DEFAULT_GATES = ['p50 < +10%', 'p99 < +10%', 'rps > -5%'];
+/** Mode bandwidth measures no latency or request rate: its default gate is on the bandwidth itself. */
+export const BANDWIDTH_DEFAULT_GATES = ['throughput_bps > -5%'];
 
 const GATE = /^\s*(?:([a-z0-9-]+)(?:\/([a-z0-9-]+))?:)?\s*([a-z_0-9]+)\s*([<>])\s*([+-])?\s*(\d+(?:\.\d+)?)\s*(%|ms|us|µs|s|mib|MiB)?\s*$/;
 
