@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { createLatencyHistogram } from '../results/histogram.ts';
 import type { BandwidthCounts } from '../results/model.ts';
-import { hostOf, readSink, sinkHello, type SinkReading } from './bandwidth-sink.ts';
+import { hostOf, readSink, SinkReader, sinkHello, type SinkReading } from './bandwidth-sink.ts';
 import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** iperf3's default write length for TCP. */
@@ -85,6 +85,7 @@ export class BandwidthEngine implements LoadEngine {
       writing = false;
       for (const s of streams) s.socket.destroy();
     };
+    const reader = new SinkReader(target, token);
     const onAbort = () => close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -92,9 +93,9 @@ export class BandwidthEngine implements LoadEngine {
       await Promise.all(Array.from({ length: spec.connections }, open));
       await sleep(spec.warmupMs, signal);
       tell?.('measure');
-      const start = await edge(() => sentBytes, target, token, spec.timeoutMs);
+      const start = await edge(() => sentBytes, reader, spec.timeoutMs);
       await sleep(Math.max(0, spec.durationMs - (performance.now() - start.loaderMs)), signal);
-      const end = await edge(() => sentBytes, target, token, spec.timeoutMs);
+      const end = await edge(() => sentBytes, reader, spec.timeoutMs);
       tell?.('drain');
       writing = false;
       const totals = await settle(streams, () => sentBytes, target, token, spec.timeoutMs);
@@ -114,6 +115,7 @@ export class BandwidthEngine implements LoadEngine {
       throw error;
     } finally {
       signal.removeEventListener('abort', onAbort);
+      reader.close();
       close();
     }
   }
@@ -127,9 +129,9 @@ interface Edge {
 }
 
 /** Both counts at one edge of the window: the loader's at once, the sink's as soon as it answers. */
-async function edge(sent: () => number, target: URL, token: string, timeoutMs: number): Promise<Edge> {
+async function edge(sent: () => number, reader: SinkReader, timeoutMs: number): Promise<Edge> {
   const at = { sent: sent(), loaderMs: performance.now() };
-  const sink = await readSink(target, token, timeoutMs).catch(() => null);
+  const sink = await reader.read(timeoutMs).catch(() => null);
   return { ...at, sink };
 }
 

@@ -6,8 +6,9 @@
  *
  *   `MBSINK1 <token>\n` then any bytes: discarded, counted under the token (a loader's run);
  *   `MBSTAT1 <token>\n`: answered `<bytes> <sinkClockUs>\n`, the token's count so far and the
- *   sink's monotonic clock, then closed, so the loader can difference two answers over the sink's
- *   own interval (iperf3's receiver figure).
+ *   sink's monotonic clock, so the loader can difference two answers over the sink's own interval
+ *   (iperf3's receiver figure). The connection stays open for more such lines: a loader opens it
+ *   before the window, so a reading at an edge costs one line, not a handshake through the proxies.
  *
  * Anything else is an echo connection (tcp-echo.ts). The echo's requests are `x`s, so no request
  * is mistaken for a line; the sink is decided from the first bytes that cannot begin a line.
@@ -70,12 +71,30 @@ export function sniffConnection(socket: net.Socket, counters: SinkCounters, echo
     }
     const token = head.subarray(SINK_HELLO.length, end).toString('latin1');
     if (!TOKEN.test(token)) return socket.destroy();
-    if (kind === 'stats') return void socket.end(counters.reading(token));
+    if (kind === 'stats') return answerReadings(socket, counters, head);
     counters.add(token, head.length - end - 1);
     // Discard as iperf3's server does: count, keep nothing.
     socket.on('data', (data: Buffer) => counters.add(token, data.length));
   };
   socket.on('data', onData);
+}
+
+/** Answers every `MBSTAT1 <token>\n` line of a stats connection, from `buffered` on; anything else ends it. */
+function answerReadings(socket: net.Socket, counters: SinkCounters, buffered: Buffer): void {
+  let text = '';
+  const take = (chunk: Buffer) => {
+    text += chunk.toString('latin1');
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n')) {
+      const line = text.slice(0, end);
+      text = text.slice(end + 1);
+      const token = line.startsWith(SINK_STATS) ? line.slice(SINK_STATS.length) : '';
+      if (!TOKEN.test(token)) return void socket.destroy();
+      socket.write(counters.reading(token));
+    }
+    if (text.length > MAX_LINE) socket.destroy();
+  };
+  socket.on('data', take);
+  take(buffered);
 }
 
 /** Which connection `head` begins, as far as its bytes tell. */
