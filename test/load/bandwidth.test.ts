@@ -5,6 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import { BandwidthEngine, CHUNK_BYTES } from '../../src/load/bandwidth.ts';
@@ -12,16 +13,27 @@ import { decodeResultLine, encodeResultLine, mergeOutcomes } from '../../src/loa
 import type { LoadPhase } from '../../src/load/types.ts';
 import { createTcpEchoServer } from '../../src/workload/tcp-echo.ts';
 
+/**
+ * Established TCP connections to or from `port`, as the kernel lists them (the sink hands each
+ * accepted socket's handle to a reader of its own, so the server's own count would not see them).
+ */
+function established(port: number): number {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => {
+      const f = l.trim().split(/\s+/);
+      return f[3] === '01' && (f[1]!.endsWith(hex) || f[2]!.endsWith(hex));
+    }).length;
+}
+
 async function sink(): Promise<{ target: URL; close(): void; connections(): number }> {
   const server = createTcpEchoServer({ payloadBytes: 64, serviceDelayUs: 0, errorRate: 0 } as Parameters<typeof createTcpEchoServer>[0]);
-  let open = 0;
-  server.on('connection', (s) => {
-    open++;
-    s.on('close', () => open--);
-  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  return { target: new URL(`tcp://127.0.0.1:${(server.address() as net.AddressInfo).port}/`), close: () => server.close(), connections: () => open };
+  const port = (server.address() as net.AddressInfo).port;
+  return { target: new URL(`tcp://127.0.0.1:${port}/`), close: () => server.close(), connections: () => established(port) };
 }
 
 /** Bytes in flight at either edge (socket buffers on loopback are a few MiB) against ~1 GB in the window. */
@@ -31,7 +43,13 @@ test('sent and received agree over the window (within 2 %), and the totals to th
   const s = await sink();
   try {
     const phases: LoadPhase[] = [];
-    const o = await new BandwidthEngine().run({ connections: 3, targetRps: null, warmupMs: 300, durationMs: 1000, timeoutMs: 2000 }, s.target, new AbortController().signal, (p) => phases.push(p));
+    let during = 0;
+    const o = await new BandwidthEngine().run({ connections: 3, targetRps: null, warmupMs: 300, durationMs: 1000, timeoutMs: 2000 }, s.target, new AbortController().signal, (p) => {
+      phases.push(p);
+      if (p === 'measure') during = s.connections();
+    });
+    // 3 data connections and the stats connection, each seen from both ends.
+    assert.is(during, 8, 'the count of connections sees the running ones');
     const b = o.bandwidth!;
     assert.equal(phases, ['warmup', 'measure', 'drain']);
     assert.is(b.connections, 3);
