@@ -4,7 +4,7 @@
  * engine entry (load/cluster-run.ts) that reads it. A leaf, since platforms may not import load/.
  */
 export interface LoaderSettings {
-  mode: 'rate' | 'max';
+  mode: 'rate' | 'max' | 'bandwidth';
   /** The URL to load, as the loader's pod reaches it. */
   target: string;
   rateRps?: number;

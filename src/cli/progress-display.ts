@@ -9,7 +9,8 @@ import type { ProgressSink } from '../run/progress.ts';
 import type { Trial } from '../scenario/plan.ts';
 import { formatDurationMs } from '../scenario/duration.ts';
 import type { Output } from './io.ts';
-import { formatRps, formatUs } from '../report/format.ts';
+import { formatBitsPerSecond, formatRps, formatUs } from '../report/format.ts';
+import { trialMetric } from '../results/metrics.ts';
 
 function describe(trial: Trial, total: number): string {
   return `trial ${trial.index + 1}/${total} ${trial.mesh} ${trial.level.id} rep ${trial.repetition}`;
@@ -19,7 +20,10 @@ export function trialOutcomeText(r: TrialResult): string {
   if (r.status === 'failed') return `FAILED in ${r.stage}: ${r.error.what}`;
   if (r.status === 'aborted') return `aborted during ${r.stage}`;
   // The tables' formatter, so a progress line and the table below it print one figure alike.
-  const head = `${r.status}: p50 ${formatUs(r.latency.p50Us)}, p99 ${r.latency.p99Us === null ? '–' : formatUs(r.latency.p99Us)}, ${Math.round(r.load.achievedRps)} rps`;
+  const received = r.load.bandwidth ? trialMetric(r, 'throughput_bps') : null;
+  const head = r.load.bandwidth
+    ? `${r.status}: ${received === null ? 'no receiver figure' : `${formatBitsPerSecond(received)} received`} over ${r.load.bandwidth.connections} connection(s)`
+    : `${r.status}: p50 ${formatUs(r.latency.p50Us)}, p99 ${r.latency.p99Us === null ? '–' : formatUs(r.latency.p99Us)}, ${Math.round(r.load.achievedRps)} rps`;
   return r.status === 'invalid' ? `${head} (${r.reasons.join('; ')})` : head;
 }
 

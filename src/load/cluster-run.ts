@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BandwidthEngine } from './bandwidth.ts';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
 import { encodeLiveLine, type LiveLoad } from './live.ts';
@@ -49,7 +50,8 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
     quitUrl: env.MESHBENCH_QUIT_URL ?? fromFile.quitUrl,
   } as LoaderSettings;
   const problems: string[] = [];
-  if (s.mode !== 'rate' && s.mode !== 'max') problems.push(`mode must be "rate" or "max", not ${JSON.stringify(s.mode)}`);
+  if (s.mode !== 'rate' && s.mode !== 'max' && s.mode !== 'bandwidth') problems.push(`mode must be "rate", "max" or "bandwidth", not ${JSON.stringify(s.mode)}`);
+  if (s.mode === 'bandwidth' && typeof s.target === 'string' && !s.target.startsWith('tcp:')) problems.push(`mode "bandwidth" streams raw TCP: the target must be a tcp:// URL, not ${JSON.stringify(s.target)}`);
   if (typeof s.target !== 'string' || !/^(https?|h2c|grpc|tcp):\/\//.test(s.target)) problems.push(`target must be an http://, https://, h2c://, grpc:// or tcp:// URL, not ${JSON.stringify(s.target)}`);
   if (s.streamsPerConnection !== undefined && !(Number.isInteger(s.streamsPerConnection) && s.streamsPerConnection >= 1)) problems.push(`streamsPerConnection must be a whole number from 1, not ${JSON.stringify(s.streamsPerConnection)}`);
   if (typeof s.target === 'string' && s.target.startsWith('tcp:') && !(Number(s.messageBytes) >= 1)) problems.push(`a tcp:// target needs messageBytes (the request's size) of 1 or more, not ${JSON.stringify(s.messageBytes)}`);
@@ -78,7 +80,10 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
   }
   let engine: LoadEngine;
   if (s.mode === 'rate') engine = new OpenLoopEngine({ workers: s.workers, jitter: s.jitter, lagLimitUs: s.lagLimitUs, pacing: s.pacing, share: { index, count: pods }, startEpochMs: s.startEpochMs, streamsPerConnection: s.streamsPerConnection, messageBytes: s.messageBytes });
-  else {
+  else if (s.mode === 'bandwidth') {
+    if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));
+    engine = new BandwidthEngine();
+  } else {
     // A closed loop has no schedule to share; each pod drives its own connections flat out.
     if (s.startEpochMs !== undefined) await new Promise((resolve) => setTimeout(resolve, s.startEpochMs! - epochNowMs()));
     engine = new ClosedLoopEngine({ streamsPerConnection: s.streamsPerConnection, messageBytes: s.messageBytes });
@@ -93,7 +98,8 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
   const spec = { connections, targetRps: s.mode === 'rate' ? s.rateRps! : null, warmupMs: s.warmupMs, durationMs: s.durationMs, timeoutMs: s.timeoutMs };
   const onLive = s.liveCounts ? (live: LiveLoad) => log(encodeLiveLine({ index, count: pods }, live)) : undefined;
   const outcome = await engine.run(spec, new URL(s.target), signal, onPhase, onLive);
-  log(`meshbench load pod ${index}/${pods}: done, ${outcome.ok.totalCount} 2xx of ${outcome.scheduledRequests} requests, ${outcome.achievedRps.toFixed(1)} rps`);
+  if (outcome.bandwidth) log(`meshbench load pod ${index}/${pods}: done, ${outcome.bandwidth.sentBytes} bytes written in the window, ${outcome.bandwidth.receivedBytes ?? 'unknown'} read by the sink`);
+  else log(`meshbench load pod ${index}/${pods}: done, ${outcome.ok.totalCount} 2xx of ${outcome.scheduledRequests} requests, ${outcome.achievedRps.toFixed(1)} rps`);
   return encodeResultLine(outcome, { index, count: pods }, { startEpochMs: windowStart, endEpochMs: windowEnd });
 }
 

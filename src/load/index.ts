@@ -1,5 +1,6 @@
 import type { LoadMode, ResolvedScenario } from '../scenario/resolve.ts';
 import { AutocannonEngine } from './autocannon.ts';
+import { BandwidthEngine } from './bandwidth.ts';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { OpenLoopEngine } from './open-loop-engine.ts';
 import type { LoadEngine } from './types.ts';
@@ -37,6 +38,10 @@ export function engineFor(c: EngineChoice): LoadEngine {
   if (c.mode === 'rate') {
     if (engine === 'autocannon') throw new RangeError('autocannon has no fixed-rate mode: use `engine: meshbench` with `mode: rate`');
     return new OpenLoopEngine({ workers: c.workers, jitter: c.jitter, lagLimitUs: c.lagLimitUs, streamsPerConnection: c.streamsPerConnection, messageBytes: c.messageBytes });
+  }
+  if (c.mode === 'bandwidth') {
+    if (engine === 'autocannon') throw new RangeError('autocannon has no bandwidth mode: use `engine: meshbench`');
+    return new BandwidthEngine();
   }
   throw new RangeError(`no load engine for mode ${String(c.mode)}`);
 }

@@ -6,7 +6,7 @@
  * back into the LoadOutcome a local run would have given; `mergeOutcomes` adds up the pods.
  */
 import { decodeHistogram, encodeHistogram, mergeHistograms, type Histogram } from '../results/histogram.ts';
-import { ERROR_CLASSES, type ErrorClass } from '../results/model.ts';
+import { ERROR_CLASSES, type BandwidthCounts, type ErrorClass } from '../results/model.ts';
 import { emptyErrorCounts, type LoadOutcome } from './types.ts';
 
 export const RESULT_LINE_KIND = 'meshbench-load-result';
@@ -28,6 +28,8 @@ export interface ResultLine {
   loaderSaturated: boolean;
   errorsByClass: Record<ErrorClass, number>;
   histograms: { ok: string; non2xx: string; error: string; uncorrected: string | null; schedulerLag: string | null };
+  /** Mode `bandwidth`: the bytes each end counted; absent in other modes. */
+  bandwidth?: BandwidthCounts;
 }
 
 export function encodeResultLine(o: LoadOutcome, share: ResultLine['share'], window: ResultLine['window']): string {
@@ -51,6 +53,7 @@ export function encodeResultLine(o: LoadOutcome, share: ResultLine['share'], win
       uncorrected: o.uncorrected && encodeHistogram(o.uncorrected),
       schedulerLag: o.schedulerLag && encodeHistogram(o.schedulerLag),
     },
+    ...(o.bandwidth && { bandwidth: o.bandwidth }),
   };
   return JSON.stringify(line);
 }
@@ -84,8 +87,40 @@ export function decodeResultLine(output: string): { outcome: LoadOutcome; line: 
     sentRps: Number(line.sentRps),
     scheduledRequests: Number(line.scheduledRequests),
     loaderSaturated: Boolean(line.loaderSaturated),
+    ...(line.bandwidth && { bandwidth: decodeBandwidth(line.bandwidth) }),
   };
   return { outcome, line: line as ResultLine };
+}
+
+function decodeBandwidth(b: BandwidthCounts): BandwidthCounts {
+  const orNull = (v: number | null) => (v === null || v === undefined ? null : Number(v));
+  return {
+    connections: Number(b.connections),
+    sentBytes: Number(b.sentBytes),
+    sentWindowUs: Number(b.sentWindowUs),
+    receivedBytes: orNull(b.receivedBytes),
+    receivedWindowUs: orNull(b.receivedWindowUs),
+    totalSentBytes: Number(b.totalSentBytes),
+    totalReceivedBytes: orNull(b.totalReceivedBytes),
+  };
+}
+
+/** Bandwidth parts add up only over one window; loaders of one trial share it (the common start). */
+function mergeBandwidth(parts: readonly LoadOutcome[]): BandwidthCounts | undefined {
+  const all = parts.map((o) => o.bandwidth);
+  if (!all.every((b): b is BandwidthCounts => b !== undefined)) return undefined;
+  const sum = (f: (b: BandwidthCounts) => number) => all.reduce((a, b) => a + f(b), 0);
+  const sumOrNull = (f: (b: BandwidthCounts) => number | null) => (all.every((b) => f(b) !== null) ? sum((b) => f(b)!) : null);
+  const widest = (f: (b: BandwidthCounts) => number | null) => (all.every((b) => f(b) !== null) ? Math.max(...all.map((b) => f(b)!)) : null);
+  return {
+    connections: sum((b) => b.connections),
+    sentBytes: sum((b) => b.sentBytes),
+    sentWindowUs: Math.max(...all.map((b) => b.sentWindowUs)),
+    receivedBytes: sumOrNull((b) => b.receivedBytes),
+    receivedWindowUs: widest((b) => b.receivedWindowUs),
+    totalSentBytes: sum((b) => b.totalSentBytes),
+    totalReceivedBytes: sumOrNull((b) => b.totalReceivedBytes),
+  };
 }
 
 /**
@@ -99,6 +134,7 @@ export function mergeOutcomes(parts: readonly LoadOutcome[]): LoadOutcome {
   const mergeOptional = (f: (o: LoadOutcome) => Histogram | null) => (parts.every((o) => f(o)) ? mergeHistograms(parts.map((o) => f(o)!)) : null);
   const errorsByClass = emptyErrorCounts();
   for (const o of parts) for (const c of ERROR_CLASSES) errorsByClass[c] += o.errorsByClass[c];
+  const bandwidth = mergeBandwidth(parts);
   return {
     engine: `${parts[0]!.engine} × ${parts.length}`,
     ok: mergeHistograms(parts.map((o) => o.ok)),
@@ -113,5 +149,6 @@ export function mergeOutcomes(parts: readonly LoadOutcome[]): LoadOutcome {
     sentRps: sum((o) => o.sentRps),
     scheduledRequests: sum((o) => o.scheduledRequests),
     loaderSaturated: parts.some((o) => o.loaderSaturated),
+    ...(bandwidth && { bandwidth }),
   };
 }

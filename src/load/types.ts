@@ -1,5 +1,5 @@
 /** Load engines: they drive a target URL and record what they saw; they never know where it runs. */
-import type { ErrorClass } from '../results/model.ts';
+import type { BandwidthCounts, ErrorClass } from '../results/model.ts';
 import type { Histogram } from '../results/histogram.ts';
 
 export interface LoadSpec {
@@ -42,6 +42,8 @@ export interface LoadOutcome {
   scheduledRequests: number;
   /** The loader could not keep up, so its figures include its own queueing. */
   loaderSaturated: boolean;
+  /** Mode `bandwidth` (bandwidth.ts): bytes each end counted; the request figures are 0 and the histograms empty. */
+  bandwidth?: BandwidthCounts;
 }
 
 /** The counters an engine keeps for the measured window so far (live.ts). */
@@ -60,7 +62,7 @@ export interface LiveLoad extends LiveCounts {
 
 export interface LoadEngine {
   readonly name: string;
-  readonly mode: 'max' | 'rate';
+  readonly mode: 'max' | 'rate' | 'bandwidth';
   /**
    * Runs warmup then the measured window, telling each phase as it starts, so resource collection
    * can cover the window exactly, and, given `onLive`, its counts a few times a second during the

@@ -1,7 +1,7 @@
 /** Display of gate figures in their metric's unit, shared by the comparison reports. */
 import type { GateResult } from '../results/compare/index.ts';
 import { GATE_METRICS } from '../results/compare/index.ts';
-import { formatCores, formatMiB, formatRps, formatUs } from './format.ts';
+import { formatBitsPerSecond, formatCores, formatMiB, formatRps, formatUs } from './format.ts';
 
 export function formatMetricValue(metric: GateResult['gate']['metric'], value: number | null): string {
   if (value === null) return '–';
@@ -10,6 +10,8 @@ export function formatMetricValue(metric: GateResult['gate']['metric'], value: n
       return formatUs(value);
     case 'rps':
       return `${formatRps(value)} rps`;
+    case 'bps':
+      return formatBitsPerSecond(value);
     case 'cores':
       return `${formatCores(value)} cores`;
     case 'bytes':

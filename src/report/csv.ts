@@ -1,6 +1,7 @@
 /** results.csv: one row per trial, stable columns whose names carry their units. */
 import { stringify } from 'csv-stringify/sync';
 import { isMeasured, type MeasuredTrial, type RunResult, type TrialResult } from '../results/model.ts';
+import { trialMetric } from '../results/metrics.ts';
 import { byRole, coresPerKrps } from '../results/resources.ts';
 import { escapeCsvCell } from './escape.ts';
 
@@ -12,8 +13,15 @@ export const TRIAL_CSV_COLUMNS = [
   'uncorrected_p50_us', 'uncorrected_p99_us', 'scheduler_lag_p50_us', 'scheduler_lag_p99_us',
   'app_cpu_cores', 'app_cpu_cores_max', 'app_memory_avg_mib', 'app_memory_max_mib',
   'sidecar_cpu_cores', 'sidecar_cpu_cores_max', 'sidecar_memory_avg_mib', 'sidecar_memory_max_mib', 'sidecar_cpu_cores_per_1k_rps',
-  'loadgen_cpu_cores', 'loadgen_memory_avg_mib', 'caveats',
+  'loadgen_cpu_cores', 'loadgen_memory_avg_mib',
+  'throughput_bps', 'sent_bps', 'sent_bytes', 'received_bytes', 'sidecar_cpu_cores_per_gbps', 'node_proxy_cpu_cores_per_gbps', 'caveats',
 ] as const;
+
+/** Columns of requests, blank for a bandwidth trial: it sends none, so they are not measured (not 0). */
+const REQUEST_COLUMNS = [
+  'requests', 'responses_2xx', 'responses_non2xx', 'achieved_rps', 'sent_rps', 'p50_us', 'p90_us', 'p99_us', 'p999_us', 'max_us', 'mean_us',
+  'all_attempts_p50_us', 'all_attempts_p99_us', 'all_attempts_p999_us', 'clamped_latencies', 'sidecar_cpu_cores_per_1k_rps',
+] as const satisfies readonly (typeof TRIAL_CSV_COLUMNS)[number][];
 
 type Row = Record<Exclude<(typeof TRIAL_CSV_COLUMNS)[number], 'caveats'>, string | number>;
 
@@ -33,7 +41,7 @@ function row(t: TrialResult): Row {
     return { ...empty, ...base, reasons: escapeCsvCell(t.status === 'failed' ? `${t.stage}: ${t.error.what}` : `aborted during ${t.stage}`) };
   }
   const l = t.load;
-  return {
+  const measured: Row = {
     ...base,
     reasons: escapeCsvCell(t.reasons.join('; ')),
     engine: escapeCsvCell(l.engine),
@@ -63,6 +71,25 @@ function row(t: TrialResult): Row {
     scheduler_lag_p50_us: t.schedulerLag?.p50Us ?? '',
     scheduler_lag_p99_us: t.schedulerLag?.p99Us ?? '',
     ...resourceColumns(t),
+    ...bandwidthColumns(t),
+  };
+  return l.bandwidth ? { ...measured, ...Object.fromEntries(REQUEST_COLUMNS.map((c) => [c, ''])) } : measured;
+}
+
+/** Mode bandwidth's figures (results/metrics.ts) and the counts they come from; blank in other modes. */
+function bandwidthColumns(t: MeasuredTrial) {
+  const b = t.load.bandwidth;
+  const figure = (m: Parameters<typeof trialMetric>[1], digits: number) => {
+    const v = trialMetric(t, m);
+    return v === null ? '' : v.toFixed(digits);
+  };
+  return {
+    throughput_bps: figure('throughput_bps', 0),
+    sent_bps: figure('sent_bps', 0),
+    sent_bytes: b ? b.sentBytes : '',
+    received_bytes: b?.receivedBytes ?? '',
+    sidecar_cpu_cores_per_gbps: figure('sidecar_cpu_per_gbps', 4),
+    node_proxy_cpu_cores_per_gbps: figure('node_proxy_cpu_per_gbps', 4),
   };
 }
 

@@ -21,6 +21,13 @@ export function formatMiB(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
 }
 
+/** Bandwidth in decimal units, as iperf3 prints it: "9.41 Gbit/s". */
+export function formatBitsPerSecond(bps: number): string {
+  const [unit, per] = Math.abs(bps) >= 1e9 ? ['Gbit/s', 1e9] : Math.abs(bps) >= 1e6 ? ['Mbit/s', 1e6] : ['kbit/s', 1e3];
+  const v = bps / per;
+  return `${v.toFixed(Math.abs(v) < 10 ? 2 : 1)} ${unit}`;
+}
+
 export function formatRps(rps: number): string {
   return rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1);
 }

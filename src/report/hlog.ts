@@ -12,6 +12,8 @@ export function hlogFileName(mesh: string, level: string): string {
 }
 
 export function renderHlogs(result: RunResult): ReportFile[] {
+  // Mode bandwidth records no latency: an empty log would read as a measured one.
+  if (result.scenario.load.mode === 'bandwidth') return [];
   const base = Date.parse(result.startedAt);
   const files: ReportFile[] = [];
   for (const level of result.levels) {

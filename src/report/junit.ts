@@ -2,12 +2,20 @@
 import type { RunResult, TrialResult } from '../results/model.ts';
 import type { RunSummary } from '../results/summary.ts';
 import { escapeXml } from './escape.ts';
-import { formatSignedUs } from './format.ts';
+import { trialMetric } from '../results/metrics.ts';
+import { formatBitsPerSecond, formatSignedUs } from './format.ts';
 import { formatEstimate } from './verdict.ts';
 
 function body(t: TrialResult): string {
   switch (t.status) {
     case 'valid':
+      if (t.load.bandwidth) {
+        const bps = (m: 'throughput_bps' | 'sent_bps') => {
+          const v = trialMetric(t, m);
+          return v === null ? '–' : formatBitsPerSecond(v);
+        };
+        return `<system-out>${escapeXml(`${bps('throughput_bps')} received by the TCP sink, ${bps('sent_bps')} sent over ${t.load.bandwidth.connections} connection(s); latency not measured in bandwidth mode`)}</system-out>`;
+      }
       return `<system-out>p50 ${t.latency.p50Us} µs, p99 ${t.latency.p99Us ?? '–'} µs, p99 of all attempts ${t.allAttemptsLatency.p99Us ?? '–'} µs, ${t.load.achievedRps.toFixed(1)} rps completed</system-out>`;
     case 'invalid':
       return `<failure message="invalid trial" type="invalid">${escapeXml(t.reasons.join('; '))}</failure>`;
@@ -22,7 +30,9 @@ function body(t: TrialResult): string {
 function addedCases(summary: RunSummary): string[] {
   return summary.cells.flatMap((c) => {
     if (!c.added) return [];
-    const text = `P50 added ${formatEstimate(c.added.p50Us, formatSignedUs, summary.minFirmPairs)}; P99 added ${formatEstimate(c.added.p99Us, formatSignedUs, summary.minFirmPairs)}`;
+    const text = summary.bandwidth
+      ? `Bandwidth change ${formatEstimate(c.added.bandwidthChange, (v) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)}%`, summary.minFirmPairs)}; latency not measured in bandwidth mode`
+      : `P50 added ${formatEstimate(c.added.p50Us, formatSignedUs, summary.minFirmPairs)}; P99 added ${formatEstimate(c.added.p99Us, formatSignedUs, summary.minFirmPairs)}`;
     return [`    <testcase classname="meshbench.added.${escapeXml(c.mesh)}" name="${escapeXml(`${c.mesh} ${c.level.id}: added over ${summary.baselineMesh}`)}"><system-out>${escapeXml(text)}</system-out></testcase>`];
   });
 }

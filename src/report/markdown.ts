@@ -39,7 +39,7 @@ export function renderMarkdown(result: RunResult, summary: RunSummary, options: 
   if (redline) out.push('### Redline', '', '```text', redline.replaceAll('`', "'"), '```', '');
   for (const table of verdictTables(summary)) {
     if (table.cells.length === 0) continue;
-    out.push(`### Level \`${table.level.id}\` (${table.level.connections} connections${table.level.targetRps ? `, ${table.level.targetRps} rps` : ', max rate'})`, '');
+    out.push(`### Level \`${table.level.id}\` (${table.level.connections} connections${table.level.targetRps ? `, ${table.level.targetRps} rps` : summary.bandwidth ? ', bandwidth: as fast as each connection writes' : ', max rate'})`, '');
     out.push(`| Metric | ${table.cells.map((c) => escapeMarkdown(c.meshLabel)).join(' | ')} |`, `|---|${table.cells.map(() => '---:').join('|')}|`);
     for (const row of table.rows) out.push(`| ${row.metric} | ${row.values.map(escapeMarkdown).join(' | ')} |`);
     out.push('');

@@ -7,7 +7,7 @@ import type { PairedEstimate } from '../results/paired.ts';
 import type { CellSummary, RunSummary, Spread } from '../results/summary.ts';
 import type { LoadLevel } from '../scenario/plan.ts';
 import { formatLevel } from './compare-format.ts';
-import { formatCores, formatMiB, formatSignedUs } from './format.ts';
+import { formatBitsPerSecond, formatCores, formatMiB, formatSignedUs } from './format.ts';
 
 export interface VerdictTable {
   level: LoadLevel;
@@ -42,6 +42,7 @@ export function verdictTables(summary: RunSummary): VerdictTable[] {
     const cells = summary.cells.filter((c) => c.level.id === level.id && !c.isBaseline);
     const row = (metric: string, f: (c: CellSummary) => string) => ({ metric, values: cells.map(f) });
     const hasNodeProxy = cells.some((c) => c.figures.node_proxy_cpu !== null);
+    if (summary.bandwidth) return { level, cells, rows: bandwidthRows(cells, row, hasNodeProxy, min) };
     return {
       level,
       cells,
@@ -60,7 +61,26 @@ export function verdictTables(summary: RunSummary): VerdictTable[] {
   });
 }
 
+type RowOf = (metric: string, f: (c: CellSummary) => string) => VerdictTable['rows'][number];
+const perGbps = (v: number) => `${formatCores(v)} cores`;
+
+/** Mode bandwidth: bits per second and CPU per Gbit/s; latency is said to be not measured, never shown as 0. */
+function bandwidthRows(cells: readonly CellSummary[], row: RowOf, hasNodeProxy: boolean, min: number): VerdictTable['rows'] {
+  return [
+    row('Bandwidth received by the sink', (c) => formatSpread(c.figures.throughput_bps, formatBitsPerSecond)),
+    row('Bandwidth change', (c) => formatEstimate(c.added?.bandwidthChange ?? null, signedPercent, min)),
+    ...(cells.some((c) => c.figures.sidecar_cpu_per_gbps !== null) ? [row('Sidecar CPU per Gbit/s (both sidecars)', (c) => formatSpread(c.figures.sidecar_cpu_per_gbps, perGbps))] : []),
+    ...(hasNodeProxy ? [row('Node proxy CPU per Gbit/s (every ztunnel)', (c) => formatSpread(c.figures.node_proxy_cpu_per_gbps, perGbps))] : []),
+    row('App CPU change', (c) => formatEstimate(c.added?.appCpuCores ?? null, signedCores, min)),
+    row('Memory overhead per pod (sidecar)', (c) => formatSpread(c.figures.sidecar_mem_per_pod, formatMiB)),
+    row('Latency', () => 'not measured in bandwidth mode'),
+  ];
+}
+
 /** What a reader must know to read the table: the estimator and the firm-verdict rule. */
 export function verdictFootnote(summary: RunSummary): string {
-  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with the sign-test interval between two of those differences; its level is the coverage it really has at that number of pairs (75 % at 3, 94 % at 5, 97 % at 6). A firm figure needs a ${formatLevel(summary.confidence)} interval: ${summary.minFirmPairs} or more valid pairs. Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of latency and resource figures; throughput and errors read every measured trial.`;
+  const figures = summary.bandwidth
+    ? 'Bandwidth is goodput at the TCP sink; latency is not measured in bandwidth mode. Invalid and failed trials are left out of resource figures; bandwidth reads every measured trial.'
+    : 'Latency is of 2xx responses unless it says all attempts. Invalid and failed trials are left out of latency and resource figures; throughput and errors read every measured trial.';
+  return `"Added" is the median of the differences to ${summary.baselineMesh ?? 'the baseline'} paired by repetition, with the sign-test interval between two of those differences; its level is the coverage it really has at that number of pairs (75 % at 3, 94 % at 5, 97 % at 6). A firm figure needs a ${formatLevel(summary.confidence)} interval: ${summary.minFirmPairs} or more valid pairs. ${figures}`;
 }

@@ -23,6 +23,8 @@ export interface MeshHeadline {
   pairs: number;
   /** Both estimates rest on enough pairs for a firm figure. */
   firm: boolean;
+  /** Mode bandwidth: what the sink received with this mesh, its change over the baseline, and proxy CPU per Gbit/s (medians). */
+  bandwidth?: { bitsPerSecond: number | null; change: PairedEstimate | null; proxyCoresPerGbps: number | null };
 }
 
 export interface Headline {
@@ -37,6 +39,10 @@ export interface Headline {
   emulated: string[];
   /** Meshes measured on local Envoy sidecars with their defaults (the real proxy, not the mesh's control plane). */
   localEnvoy: string[];
+  /** Mode bandwidth: the sentences speak of bits per second, not latency. */
+  bandwidth: boolean;
+  /** Mode bandwidth: the baseline's median bits per second at `level`. */
+  baselineBitsPerSecond: number | null;
   /** The baseline's own figures at `level`, said when there is no other mesh (a quick run of a URL). */
   baseline: { label: string; p50Us: number | null; p99Us: number | null; valid: number; measured: number } | null;
 }
@@ -79,7 +85,12 @@ export function headline(summary: RunSummary, displayName: (mesh: string) => str
           const p50 = c.added!.p50Us;
           const p99 = c.added!.p99Us;
           const pairs = Math.min(p50?.n ?? 0, p99?.n ?? 0);
-          return { mesh: c.mesh, displayName: displayName(c.mesh), meshLabel: c.meshLabel, emulated: isEmulationLabel(c.meshLabel), p50AddedUs: p50, p99AddedUs: p99, pairs, firm: !!p50?.firm && !!p99?.firm };
+          const base = { mesh: c.mesh, displayName: displayName(c.mesh), meshLabel: c.meshLabel, emulated: isEmulationLabel(c.meshLabel), p50AddedUs: p50, p99AddedUs: p99 };
+          if (!summary.bandwidth) return { ...base, pairs, firm: !!p50?.firm && !!p99?.firm };
+          const change = c.added!.bandwidthChange;
+          const proxy = (c.figures.sidecar_cpu_per_gbps?.median ?? 0) + (c.figures.node_proxy_cpu_per_gbps?.median ?? 0);
+          const hasProxy = c.figures.sidecar_cpu_per_gbps !== null || c.figures.node_proxy_cpu_per_gbps !== null;
+          return { ...base, pairs: change?.n ?? 0, firm: !!change?.firm, bandwidth: { bitsPerSecond: c.figures.throughput_bps?.median ?? null, change, proxyCoresPerGbps: hasProxy ? proxy : null } };
         });
   return {
     level,
@@ -89,6 +100,8 @@ export function headline(summary: RunSummary, displayName: (mesh: string) => str
     meshes,
     emulated: summary.meshes.filter((m) => isEmulationLabel(m.label)).map((m) => displayName(m.name)),
     localEnvoy: summary.meshes.filter((m) => dataPlaneOf(m.label) === 'local-envoy').map((m) => displayName(m.name)),
+    bandwidth: summary.bandwidth,
+    baselineBitsPerSecond: (level && summary.cells.find((c) => c.level.id === level.id && c.isBaseline)?.figures.throughput_bps?.median) ?? null,
     baseline: baselineFigures(summary, level),
   };
 }

@@ -87,6 +87,35 @@ export interface LoadFigures {
   sentRps: number | null;
   /** Latencies above the histogram's 60 s ceiling, recorded as 60 s; null when not counted. */
   clampedLatencies: number | null;
+  /**
+   * Mode `bandwidth`: the bytes each end counted (no requests: the request figures above are 0 and
+   * the latency histograms empty, not measured). Absent in other modes and in older files.
+   */
+  bandwidth?: BandwidthCounts;
+}
+
+/**
+ * Mode `bandwidth`, as iperf3 counts it: bytes the loader handed to the kernel (its "sender") and
+ * bytes the sink read (its "receiver"), each over its own clock's measured window. The figures
+ * (bits per second, cores per Gbit/s) are worked out from these in metrics.ts.
+ */
+export interface BandwidthCounts {
+  connections: number;
+  /** Bytes the loader's writes handed to the kernel in the measured window. */
+  sentBytes: number;
+  /** The loader's window as its clock saw it, µs. */
+  sentWindowUs: number;
+  /** Bytes the sink read in the window, by its own count; null when the sink could not be asked. */
+  receivedBytes: number | null;
+  /** The sink's interval between its readings at the window's edges, µs; null with `receivedBytes`. */
+  receivedWindowUs: number | null;
+  /**
+   * From the first write to the end, after the loader stopped and waited for the sink to read what
+   * was in flight: equal when every byte written arrived. `totalReceivedBytes` is null when the sink
+   * could not be asked.
+   */
+  totalSentBytes: number;
+  totalReceivedBytes: number | null;
 }
 
 /** HdrHistograms in compressed base64, keyed by what they hold; the unit is µs. */

@@ -38,6 +38,8 @@ export interface Added {
   /** Relative change of completed rps, e.g. −0.05 for 5 % fewer. */
   throughputChange: PairedEstimate | null;
   appCpuCores: PairedEstimate | null;
+  /** Mode bandwidth: relative change of the bits per second the sink received, e.g. −0.30 for 30 % less. */
+  bandwidthChange: PairedEstimate | null;
 }
 
 export interface CellSummary {
@@ -59,6 +61,11 @@ export interface CellSummary {
 
 export interface RunSummary {
   baselineMesh: string | null;
+  /**
+   * Mode bandwidth: the figures are bits per second and cores per Gbit/s; latency, request rate
+   * and errors are not measured (their figures are null), and reports say so.
+   */
+  bandwidth: boolean;
   meshes: { name: string; label: string; isBaseline: boolean }[];
   levels: LoadLevel[];
   /** Level by level, meshes in scenario order. */
@@ -74,9 +81,9 @@ export interface RunSummary {
 }
 
 const METRICS = [
-  'p50', 'p90', 'p99', 'p999', 'all_p50', 'all_p99', 'all_p999', 'rps', 'sent_rps', 'errors',
+  'p50', 'p90', 'p99', 'p999', 'all_p50', 'all_p99', 'all_p999', 'rps', 'sent_rps', 'errors', 'throughput_bps', 'sent_bps',
   'app_cpu', 'app_mem', 'sidecar_cpu', 'sidecar_mem', 'sidecar_cpu_per_pod', 'sidecar_mem_per_pod', 'sidecar_cpu_per_krps',
-  'node_proxy_cpu', 'node_proxy_mem', 'node_proxy_cpu_per_krps', 'loadgen_cpu', 'loadgen_mem', 'control_plane_cpu', 'control_plane_mem',
+  'node_proxy_cpu', 'node_proxy_mem', 'node_proxy_cpu_per_krps', 'sidecar_cpu_per_gbps', 'node_proxy_cpu_per_gbps', 'loadgen_cpu', 'loadgen_mem', 'control_plane_cpu', 'control_plane_mem',
 ] as const satisfies readonly TrialMetric[];
 
 /** `confidence`: the level a figure or verdict must reach to be firm (`--confidence`). */
@@ -85,6 +92,7 @@ export function summarizeRun(result: RunResult, confidence = DEFAULT_CONFIDENCE)
   const cells = result.levels.flatMap((level) => result.scenario.meshes.map((mesh) => summarizeCell(result, mesh, level, baselineMesh, confidence)));
   return {
     baselineMesh,
+    bandwidth: result.scenario.load.mode === 'bandwidth',
     meshes: result.scenario.meshes.map((name) => ({ name, label: meshLabel(result, name), isBaseline: name === baselineMesh })),
     levels: result.levels,
     cells,
@@ -124,7 +132,7 @@ function summarizeCell(result: RunResult, mesh: string, level: LoadLevel, baseli
     added:
       isBaseline || baselineMesh === null
         ? null
-        : { p50Us: paired('p50'), p99Us: paired('p99'), allAttemptsP99Us: paired('all_p99'), throughputChange: paired('rps', 'ratio'), appCpuCores: paired('app_cpu') },
+        : { p50Us: paired('p50'), p99Us: paired('p99'), allAttemptsP99Us: paired('all_p99'), throughputChange: paired('rps', 'ratio'), appCpuCores: paired('app_cpu'), bandwidthChange: paired('throughput_bps', 'ratio') },
   };
 }
 

@@ -2,6 +2,7 @@
  * When a trial's numbers cannot be trusted (DESIGN.md "Measurement rules"): it is kept, flagged
  * invalid with the reasons, and left out of comparisons.
  */
+import { bandwidthInvalidReasons } from './bandwidth.ts';
 import { hostPauseExplanation } from './host-pauses.ts';
 import type { HostPauses, LoadFigures } from './model.ts';
 
@@ -33,6 +34,8 @@ const LOADER_REASON_START = 'the load generator';
 export const isLoaderReason = (reason: string): boolean => reason.startsWith(LOADER_REASON_START);
 
 export function invalidReasons({ load, errorBudget, loaderSaturated, loaderCpuCores, hostPauses, trialHostPauses, lagLimitUs }: ValidityInput): string[] {
+  // No requests in bandwidth mode: its own rules (bandwidth.ts) replace the request rules below.
+  if (load.bandwidth) return bandwidthInvalidReasons(load.bandwidth, load.errors);
   const reasons: string[] = [];
   const attempts = load.responses2xx + load.responsesNon2xx + load.errors;
   if (load.responses2xx === 0) reasons.push('no successful (2xx) response in the measured window');

@@ -216,6 +216,7 @@ function measuredTrial({ trial, meshLabel, startedAt, windowStartedAt }: TrialFa
     achievedRps: outcome.achievedRps,
     sentRps: outcome.sentRps,
     clampedLatencies: clampedCount([outcome.ok, outcome.non2xx, outcome.error]),
+    ...(outcome.bandwidth && { bandwidth: outcome.bandwidth }),
   };
   const loaderCpuCores = busiestLoaderCpuCores(resources);
   const reasons = invalidReasons({ load, errorBudget: o.scenario.load.errorBudget, loaderSaturated: outcome.loaderSaturated, loaderCpuCores, hostPauses: o.environment.hostPauses, ...(trialHostPauses && { trialHostPauses }), lagLimitUs: o.scenario.load.schedulerLagLimitUs });

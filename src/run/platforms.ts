@@ -49,7 +49,6 @@ type Factory = (s: ResolvedScenario, runId: string, ctx: SetupContext) => Promis
 async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformSetup> {
   const { layout, reason } = await chooseLayout(s.local.layout, s.meshes);
   const ambient = s.meshes.some((m) => NETNS_ONLY_MESHES.includes(m)) ? await ambientPreflight() : null;
-  const rate = s.load.mode === 'rate';
   const platform = await LocalPlatform.create({
     runId,
     cpuCount: cpus().length,
@@ -61,7 +60,7 @@ async function localSetup(s: ResolvedScenario, runId: string): Promise<PlatformS
     istio: s.meshes.includes('istio'),
     // A run of none or istio-ambient alone needs no sidecar proxy installed.
     sidecars: s.meshes.some((m) => meshAdapter(s, m).localProfile?.({ cpuCount: 1 }).sidecars === true),
-    load: { mode: rate ? 'rate' : 'max', warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers, ...protocolSettings(s) },
+    load: { mode: s.load.mode, warmupMs: s.load.warmupMs, durationMs: s.load.durationMs, timeoutMs: s.load.timeoutMs, jitter: s.load.jitter, lagLimitUs: s.load.schedulerLagLimitUs, workers: s.load.workers, ...protocolSettings(s) },
     ...(ambient && { ztunnelPath: ambient.ztunnelPath, components: ambient.components }),
     // The loader runs as its own process on either layout: the bundle keeps it lean (no
     // TypeScript loaded). Without esbuild or a prebuilt bundle, the entry's source runs instead.

@@ -12,6 +12,7 @@ export const GATE_METRICS = {
   p90: { unit: 'us', description: 'P90 latency of 2xx responses' },
   p99: { unit: 'us', description: 'P99 latency of 2xx responses' },
   rps: { unit: 'rps', description: 'achieved requests per second' },
+  throughput_bps: { unit: 'bps', description: 'mode bandwidth: bits per second received by the TCP sink' },
   errors: { unit: 'fraction', description: 'failed requests (non-2xx and errors) over all requests' },
   sidecar_cpu: { unit: 'cores', description: 'CPU of both sidecars' },
   app_cpu: { unit: 'cores', description: 'CPU of the app' },
@@ -58,6 +59,8 @@ export interface CrossMeshGate extends GateBase {
 export type Gate = ThresholdGate | CrossMeshGate;
 
 export const DEFAULT_GATES = ['p50 < +10%', 'p99 < +10%', 'rps > -5%'];
+/** Mode bandwidth measures no latency or request rate: its default gate is on the bandwidth itself. */
+export const BANDWIDTH_DEFAULT_GATES = ['throughput_bps > -5%'];
 
 const GATE = /^\s*(?:([a-z0-9-]+)(?:\/([a-z0-9-]+))?:)?\s*([a-z_0-9]+)\s*([<>])\s*([+-])?\s*(\d+(?:\.\d+)?)\s*(%|ms|us|µs|s|mib|MiB)?\s*$/;
 

@@ -3,6 +3,7 @@
  * returning problems with the paths they concern, the first one present in the file locating it.
  */
 import type { MeshbenchError } from '../errors.ts';
+import { bandwidthIssues } from './bandwidth-rules.ts';
 import { parseGate } from './gates.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { BASELINE_MESH, MESH_NAMES } from '../meshes/index.ts';
@@ -220,5 +221,5 @@ const istiodNeedsEnvoyInNetns: Rule = (s) => {
 export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns, streamsNeedHttp2, tcpHasNoStatus, externalSpeaksHttp1, autocannonSpeaksHttp1];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
-  return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];
+  return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s), ...bandwidthIssues(s)];
 }

@@ -20,7 +20,7 @@ export { durationSchemas, PERCENT_PATTERN, percentSchemas } from './schema-field
 export const DEFAULT_WORKLOAD_IMAGE = 'fortio/fortio:1.66.0';
 
 export const PLATFORM_NAMES = ['local', 'external', 'kubernetes'] as const;
-export const LOAD_MODES = ['max', 'rate', 'redline'] as const;
+export const LOAD_MODES = ['max', 'rate', 'redline', 'bandwidth'] as const;
 /** Which implementation drives the load: meshbench's own, or autocannon (closed loop only). */
 export const LOAD_ENGINES = ['meshbench', 'autocannon'] as const;
 
@@ -96,7 +96,7 @@ const LoadSchema = z
     mode: z
       .enum(LOAD_MODES)
       .default('max')
-      .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates. `redline`: a search for the highest open-loop rate that holds a latency objective (see `redline`).' }),
+      .meta({ description: '`max`: closed loop, as fast as the connections allow (autocannon). `rate`: open loop at fixed rates. `redline`: a search for the highest open-loop rate that holds a latency objective (see `redline`). `bandwidth` (protocol `tcp`, platform `local`): like iperf3, every connection writes as fast as it can to the workload\'s TCP sink, which discards; reports bits per second received by the sink and proxy CPU per Gbit/s, no latency.' }),
     redline: RedlineSchema.optional(),
     engine: z
       .enum(LOAD_ENGINES)

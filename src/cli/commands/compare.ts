@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { renderComparisonText } from '../../report/compare-text.ts';
-import { DEFAULT_GATES, parseGates, resolveResultFile, type Comparison, type CompareRunOptions } from '../../results/compare/index.ts';
+import { BANDWIDTH_DEFAULT_GATES, DEFAULT_GATES, parseGates, resolveResultFile, type Comparison, type CompareRunOptions } from '../../results/compare/index.ts';
 import type { RunResult } from '../../results/model.ts';
 import { readResult } from '../../results/store.ts';
 import { compareAndWrite } from '../../run/outputs.ts';
@@ -42,7 +42,7 @@ export function gatesFor(candidate: RunResult, flags: readonly string[]) {
   if (flags.length) return parseGates(flags, (i) => `--gate #${i + 1}`);
   const fromScenario = candidate.scenario.gates;
   if (fromScenario.length) return parseGates(fromScenario, (i) => `${candidate.scenarioFile}: gates[${i}]`);
-  return parseGates(DEFAULT_GATES, () => 'default gates');
+  return parseGates(candidate.scenario.load.mode === 'bandwidth' ? BANDWIDTH_DEFAULT_GATES : DEFAULT_GATES, () => 'default gates');
 }
 
 /** Checks what a comparison at the end of a run will need, before the run starts. */

@@ -43,7 +43,7 @@ async function judgeAndReport(result: RunResult, folder: ResultFolder, shown: st
   const summary = withDecisions(summarizeRun(result, confidenceLevel(stringFlag(flags, 'confidence'))), comparison?.results.filter((r) => r.gate.kind === 'cross' && !r.sources.baseline.endsWith('from this run')) ?? []);
   // Reports come from result.json alone, so a report of an interrupted run is as good as its data.
   const reports = await writeReports(folder.path, result, REPORT_FORMATS, costAssumptions(flags), summary);
-  io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')} and ${shown}/histograms/\n`);
+  io.stdout.write(`\n${renderTerminalTable(result, summary)}\n\nWrote ${shown}/${RESULT_FILE}, ${reports.filter((p) => !p.startsWith('histograms/')).map((p) => `${shown}/${p}`).join(', ')}${reports.some((p) => p.startsWith('histograms/')) ? ` and ${shown}/histograms/` : ''}\n`);
   const redline = renderRedlineText(result);
   if (redline) io.stdout.write(`\n${redline}\n`);
   warnings(result, io);

@@ -10,6 +10,7 @@ import { verdictFootnote, verdictTables } from '../verdict.ts';
 import { barChart, levelChart, percentileChart, repetitionChart, type PercentileSeries } from './charts.ts';
 import { repetitionFigures } from '../../results/repetitions.ts';
 import { escapeHtml } from '../escape.ts';
+import { bandwidthTrialCells, bandwidthTrialColumns, isBandwidthRun } from './bandwidth.ts';
 
 const e = escapeHtml;
 
@@ -46,7 +47,7 @@ export function verdictSection(summary: RunSummary): string {
       .map((t) => {
         const head = `<tr><th>Metric</th>${t.cells.map((c) => `<th class="num">${e(c.meshLabel)}</th>`).join('')}</tr>`;
         const rows = t.rows.map((r) => `<tr><td>${e(r.metric)}</td>${r.values.map((v) => `<td class="num">${figureCell(v)}</td>`).join('')}</tr>`).join('');
-        return `<h3>Level ${e(t.level.id)}: ${t.level.connections} connections, ${t.level.targetRps ? `${t.level.targetRps} rps (open loop)` : 'maximum rate (closed loop)'}</h3><table class="verdict">${head}${rows}</table>`;
+        return `<h3>Level ${e(t.level.id)}: ${t.level.connections} connections, ${t.level.targetRps ? `${t.level.targetRps} rps (open loop)` : summary.bandwidth ? 'bandwidth (every connection writes as fast as it can)' : 'maximum rate (closed loop)'}</h3><table class="verdict">${head}${rows}</table>`;
       })
       .join('') + `<p class="muted">${e(verdictFootnote(summary))}</p>`
   );
@@ -105,8 +106,10 @@ export function costSection(summary: RunSummary, options: ReportOptions): string
   return `<table><tr><th>Mesh</th><th>Level</th><th class="num">Sidecar cores per pod</th><th class="num">Sidecar memory per pod</th><th class="num">Per month</th></tr>${rows}</table><p class="muted">Computed from the measurements at each load level: the median over valid repetitions of the sidecars' CPU and memory, per pod. Assumptions: ${assumptions}. A pod at another request rate costs in proportion to its CPU per 1000 rps.</p>`;
 }
 
-function trialRow(t: TrialResult): string {
+function trialRow(t: TrialResult, bandwidth: boolean): string {
   const base = `<td class="num">${t.trial.index + 1}</td><td>${e(t.status === 'aborted' ? t.trial.mesh : t.meshLabel)}</td><td>${e(t.trial.level.id)}</td><td class="num">${t.trial.repetition}</td><td><span class="badge ${t.status}">${t.status}</span></td>`;
+  const bandwidthCells = bandwidth ? bandwidthTrialCells(t) : null;
+  if (bandwidthCells !== null && (t.status === 'valid' || t.status === 'invalid')) return `<tr class="${t.status}">${base}${bandwidthCells}<td>${e(t.reasons.join('; '))}</td></tr>`;
   if (t.status === 'valid' || t.status === 'invalid') {
     return `<tr class="${t.status}">${base}<td class="num">${formatUs(t.latency.p50Us)}</td><td class="num">${(t.latency.p99Us === null ? '–' : formatUs(t.latency.p99Us))}</td><td class="num">${(t.allAttemptsLatency.p99Us === null ? '–' : formatUs(t.allAttemptsLatency.p99Us))}</td><td class="num">${t.load.achievedRps.toFixed(1)}</td><td class="num">${t.load.responsesNon2xx + t.load.errors}</td><td>${e(t.reasons.join('; '))}</td></tr>`;
   }
@@ -131,7 +134,9 @@ export function trialsSection(result: RunResult): string {
     ['Load engine', [...new Set(result.trials.flatMap((t) => (t.status === 'valid' || t.status === 'invalid' ? [t.load.engine] : [])))].join('; ') || '(no trial measured)'],
     ...Object.entries(env.components).map(([name, version]): [string, string] => [name, version]),
   ];
-  return `<table><tr><th class="num">#</th><th>Mesh</th><th>Level</th><th class="num">Rep</th><th>Status</th><th class="num">P50</th><th class="num">P99</th><th class="num">P99 all attempts</th><th class="num">rps (2xx)</th><th class="num">Failed</th><th>Reasons</th></tr>${result.trials.map(trialRow).join('')}</table>
+  const bandwidth = isBandwidthRun(result);
+  const figures = bandwidth ? bandwidthTrialColumns() : '<th class="num">P50</th><th class="num">P99</th><th class="num">P99 all attempts</th><th class="num">rps (2xx)</th><th class="num">Failed</th>';
+  return `<table><tr><th class="num">#</th><th>Mesh</th><th>Level</th><th class="num">Rep</th><th>Status</th>${figures}<th>Reasons</th></tr>${result.trials.map((t) => trialRow(t, bandwidth)).join('')}</table>
 <h3>Environment</h3><dl>${facts.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
 <h3>The scenario as run</h3><pre>${e(JSON.stringify(result.scenario, null, 2))}</pre>`;
 }

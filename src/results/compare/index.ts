@@ -10,7 +10,7 @@ import { trialSamples } from './samples.ts';
 import { DEFAULT_CONFIDENCE } from './intervals.ts';
 
 export type { Comparison, GateResult, Verdict } from './compare.ts';
-export { DEFAULT_GATES, GATE_METRICS, parseGate, parseGates, type Gate } from '../../scenario/gates.ts';
+export { BANDWIDTH_DEFAULT_GATES, DEFAULT_GATES, GATE_METRICS, parseGate, parseGates, type Gate } from '../../scenario/gates.ts';
 export { resolveResultFile } from './baseline.ts';
 
 export interface CompareRunOptions {
