@@ -117,9 +117,13 @@ export const RunJson = z.strictObject({
       rps: Spread.nullable(),
       sidecarCpuCores: Spread.nullable(),
       sidecarMemoryBytes: Spread.nullable(),
+      /** `load.mode: bandwidth` only (null otherwise): bits per second the sink received, proxies' cores per Gbit/s. */
+      throughputBitsPerSecond: Spread.nullable(),
+      sidecarCpuCoresPerGbps: Spread.nullable(),
+      nodeProxyCpuCoresPerGbps: Spread.nullable(),
       /** Over the baseline mesh, paired by repetition; null for the baseline itself. */
       added: z
-        .strictObject({ p50Us: Estimate.nullable(), p99Us: Estimate.nullable(), throughputChange: Estimate.nullable(), appCpuCores: Estimate.nullable() })
+        .strictObject({ p50Us: Estimate.nullable(), p99Us: Estimate.nullable(), throughputChange: Estimate.nullable(), appCpuCores: Estimate.nullable(), bandwidthChange: Estimate.nullable() })
         .nullable(),
     }),
   ),

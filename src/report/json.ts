@@ -105,7 +105,11 @@ export function runJson(result: RunResult, summary: RunSummary, resultDir: strin
       rps: c.figures.rps,
       sidecarCpuCores: c.figures.sidecar_cpu,
       sidecarMemoryBytes: c.figures.sidecar_mem,
-      added: c.added ? { p50Us: estimate(c.added.p50Us), p99Us: estimate(c.added.p99Us), throughputChange: estimate(c.added.throughputChange), appCpuCores: estimate(c.added.appCpuCores) } : null,
+      // Mode bandwidth (null otherwise): what the sink received, and the proxies' cores per Gbit/s.
+      throughputBitsPerSecond: c.figures.throughput_bps,
+      sidecarCpuCoresPerGbps: c.figures.sidecar_cpu_per_gbps,
+      nodeProxyCpuCoresPerGbps: c.figures.node_proxy_cpu_per_gbps,
+      added: c.added ? { p50Us: estimate(c.added.p50Us), p99Us: estimate(c.added.p99Us), throughputChange: estimate(c.added.throughputChange), appCpuCores: estimate(c.added.appCpuCores), bandwidthChange: estimate(c.added.bandwidthChange) } : null,
     })),
   };
 }

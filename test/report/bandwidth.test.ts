@@ -7,6 +7,9 @@ import { renderReports } from '../../src/report/index.ts';
 import { renderTerminalTable } from '../../src/report/terminal-table.ts';
 import { trialOutcomeText } from '../../src/cli/progress-display.ts';
 import { fakeBandwidthRun } from '../fakes/bandwidth.ts';
+import { runJson } from '../../src/report/json.ts';
+import { RunJson } from '../../src/report/json-shapes.ts';
+import { summarizeRun } from '../../src/results/summary.ts';
 
 const sidecar = (pod: string, cpuCores: number): ResourceUsage => ({ pod, container: `sidecar-${pod}`, role: 'sidecar', cpuCores, cpuCoresMax: cpuCores, memoryBytesAvg: 2 ** 26, memoryBytesMax: 2 ** 26, samples: 4, windowMs: 2000 });
 const run = fakeBandwidthRun((mesh, rep) => ({ receivedBps: mesh === 'none' ? 10e9 + rep * 1e8 : 4e9, resources: mesh === 'none' ? [] : [sidecar('workload', 0.5), sidecar('loadgen', 0.5)] }), { meshes: ['none', 'istio'] });
@@ -48,6 +51,16 @@ test('CSVs: bandwidth columns filled, request and latency columns empty (not 0);
   assert.match(files['junit.xml']!, /4\.00 Gbit\/s received by the TCP sink, 4\.00 Gbit\/s sent over 4 connection\(s\); latency not measured in bandwidth mode/);
   assert.equal(Object.keys(files).filter((p) => p.endsWith('.hlog')), []);
   assert.is(trialOutcomeText(run.trials[1]!), 'valid: 4.00 Gbit/s received over 4 connection(s)');
+});
+
+test('--json: the bandwidth figures and their paired change, latency and rps null, in the documented shape', () => {
+  const doc = RunJson.parse(runJson(run, summarizeRun(run), 'out', 0));
+  const istio = doc.cells.find((c) => c.mesh === 'istio')!;
+  assert.is(istio.throughputBitsPerSecond?.median, 4e9);
+  assert.is(istio.sidecarCpuCoresPerGbps?.median, 0.25);
+  assert.is(istio.p50Us, null);
+  assert.is(istio.rps, null);
+  assert.ok(istio.added?.bandwidthChange && istio.added.bandwidthChange.estimate < -0.5, JSON.stringify(istio.added));
 });
 
 test.run();
