@@ -41,8 +41,10 @@ test('rules: streams need h2c or grpc; tcp has no error rate; external and autoc
 test('target URLs name the protocol by scheme, and back', () => {
   assert.is(targetUrl('h2c', '10.0.0.2', 8080).href, 'h2c://10.0.0.2:8080/');
   assert.is(targetUrl('grpc', '::1', 1).host, '[::1]:1');
-  for (const p of ['http1', 'h2c', 'grpc', 'tcp'] as const) assert.is(protocolOfUrl(targetUrl(p, '127.0.0.1', 9)), p);
-  assert.is(protocolOfUrl(new URL('https://x/')), 'http1');
+  for (const p of ['http1', 'h2c', 'grpc', 'tcp', 'https', 'h2'] as const) assert.is(protocolOfUrl(targetUrl(p, '127.0.0.1', 9)), p);
+  assert.is(targetUrl('h2', '10.0.0.2', 8080).href, 'h2://10.0.0.2:8080/');
+  // An external https:// target is HTTP/1.1 over TLS: the same protocol as the workload's `https`.
+  assert.is(protocolOfUrl(new URL('https://x/')), 'https');
   assert.is(protocolOfUrl(new URL('ftp://x/')), undefined);
 });
 

@@ -45,6 +45,11 @@ export const SERVICE_PORT: Record<Protocol, { name: string; appProtocol: string;
   h2c: { name: 'http2', appProtocol: 'kubernetes.io/h2c', targetPort: 'http' },
   grpc: { name: 'grpc', appProtocol: 'grpc', targetPort: 'grpc' },
   tcp: { name: 'tcp', appProtocol: 'tcp', targetPort: 'tcp-echo' },
+  // The workload's own TLS, HTTP/1.1 or HTTP/2 inside (ALPN): both are HTTP over TLS, which is what
+  // `https` names (IANA's service name; Istio reads it, as the `https` name prefix, as TLS it can
+  // only pass through). Not `kubernetes.io/h2c`, which says HTTP/2 *without* TLS.
+  https: { name: 'https', appProtocol: 'https', targetPort: 'http' },
+  h2: { name: 'https-h2', appProtocol: 'https', targetPort: 'http' },
 };
 /** Fortio server's own ports besides HTTP (its defaults: -grpc-port 8079, -tcp-port 8078). */
 const FORTIO_PORTS: Record<string, number> = { grpc: 8079, 'tcp-echo': 8078 };

@@ -1,13 +1,16 @@
 /**
  * A throwaway certificate authority and the two sidecar identities of a run, made with the
  * openssl CLI (shipped with every HAProxy install). SANs carry Istio-style SPIFFE identities.
+ * A workload that speaks TLS itself (`https`, `h2`) gets a CA and certificate of its own
+ * (createWorkloadCertificates): the app's TLS is not the mesh's.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RunError } from '../../errors.ts';
+import type { WorkloadTrust } from '../../workload/protocol.ts';
 
 const run = promisify(execFile);
 
@@ -42,6 +45,7 @@ async function openssl(args: string[]): Promise<void> {
   }
 }
 
+/** Issues a certificate signed by the CA in `dir` (ca.crt, ca.key). */
 async function issue(dir: string, name: string, san: string, extendedUsage: string): Promise<{ pem: string; crt: string; key: string }> {
   const key = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
@@ -59,12 +63,17 @@ async function issue(dir: string, name: string, san: string, extendedUsage: stri
 /** Istio's form: spiffe://<trust domain>/ns/<namespace>/sa/<service account>. */
 const spiffeId = (pod: string) => `spiffe://cluster.local/ns/meshbench/sa/${pod}`;
 
-export async function createMeshCertificates(dir: string): Promise<MeshCertificates> {
+/** A CA of two days in `dir` (ca.crt, ca.key). */
+async function createCa(dir: string, commonName: string): Promise<void> {
   await openssl([
     'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '2', '-subj', '/O=meshbench/CN=meshbench run CA',
+    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '2', '-subj', `/O=meshbench/CN=${commonName}`,
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+}
+
+export async function createMeshCertificates(dir: string): Promise<MeshCertificates> {
+  await createCa(dir, 'meshbench run CA');
   const [server, client] = await Promise.all([
     issue(dir, 'workload', `DNS:${SERVER_NAME},URI:${spiffeId('workload')}`, 'serverAuth,clientAuth'),
     issue(dir, 'loadgen', `URI:${spiffeId('loadgen')}`, 'clientAuth,serverAuth'),
@@ -79,4 +88,25 @@ export async function createMeshCertificates(dir: string): Promise<MeshCertifica
       loadgen: { spiffeId: spiffeId('loadgen'), certFile: client.crt, keyFile: client.key },
     },
   };
+}
+
+/** The TLS of a workload that speaks it (`https`, `h2`): its certificate and key, and what a loader trusts. */
+export interface WorkloadCertificates {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  trust: WorkloadTrust;
+}
+
+/** The name in the workload's certificate, which loaders check whatever address they dial. */
+export const WORKLOAD_TLS_NAME = 'workload.meshbench.local';
+
+/** A CA of the workload's own and its server certificate, in a folder of the run's `workDir` (removed with it). */
+export async function createWorkloadCertificates(workDir: string): Promise<WorkloadCertificates> {
+  const dir = join(workDir, 'workload-tls');
+  await mkdir(dir, { mode: 0o700 });
+  await createCa(dir, 'meshbench workload CA');
+  const server = await issue(dir, 'workload-tls', `DNS:${WORKLOAD_TLS_NAME}`, 'serverAuth');
+  const caFile = join(dir, 'ca.crt');
+  return { caFile, certFile: server.crt, keyFile: server.key, trust: { caPem: await readFile(caFile, 'utf8'), serverName: WORKLOAD_TLS_NAME } };
 }
