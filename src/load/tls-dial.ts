@@ -50,14 +50,19 @@ export class TlsDialer {
         clearTimeout(timer);
         const problem = alpnProblem(socket, this.alpn);
         const negotiated = `${socket.getProtocol()}, ALPN ${socket.alpnProtocol || 'none'}`;
-        socket.destroy();
+        // end(), not destroy(): our last handshake message must reach the server, or its side of
+        // the handshake never completes (and a server counting handshakes would miss this one).
+        socket.end();
         if (problem) reject(new Error(problem));
         else resolve(negotiated);
       });
-      socket.once('error', (error) => {
+      socket.once('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
         const untrusted = certificateProblem(error);
-        reject(untrusted ? new UntrustedCertificateError(`${untrusted}; ${UNTRUSTED_FIX}`, { cause: error }) : error);
+        if (untrusted) return reject(new UntrustedCertificateError(`${untrusted}; ${UNTRUSTED_FIX}`, { cause: error }));
+        // A server that shares no ALPN protocol with us says so with a TLS alert (RFC 7301).
+        if (error.code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') return reject(new Error(`the workload did not agree to ALPN ${this.alpn} (it has no protocol in common with ${this.alpn}): it does not speak ${this.alpn === 'h2' ? 'HTTP/2' : 'HTTP/1.1'} over TLS`, { cause: error }));
+        reject(error);
       });
     });
   }

@@ -6,6 +6,7 @@ import { protocolOf, resolveScenario, scenarioHash, type ResolvedScenario } from
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
 import { checkRules } from '../../src/scenario/rules.ts';
 import { protocolOfUrl, targetUrl } from '../../src/workload/protocol.ts';
+import { workloadTlsCaveats } from '../../src/results/conditions.ts';
 
 const input = (overrides: Record<string, unknown>) => ScenarioSchema.parse({ name: 't', meshes: ['none'], ...overrides });
 const scenario = (overrides: Record<string, unknown>): ResolvedScenario => resolveScenario(input(overrides));
@@ -36,6 +37,19 @@ test('rules: streams need h2c or grpc; tcp has no error rate; external and autoc
   assert.match(whats({ workload: { protocol: 'tcp', faults: [{ kind: 'reset', for: '1s' }] } }).join(), /no status to fail with/);
   assert.match(whats({ platform: 'external', target: 'http://127.0.0.1:1/', workload: { protocol: 'h2c' } }).join(), /platform `external` loads an http\(s\):\/\/ URL/);
   assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'grpc' } }).join(), /autocannon speaks HTTP\/1.1 only/);
+});
+
+test('https and h2: streams for h2 only, local only for now, and a caveat whenever a mesh carried the workload\'s TLS', () => {
+  const whats = (o: Record<string, unknown>) => checkRules(input(o)).map((i) => i.what);
+  assert.equal(whats({ workload: { protocol: 'h2' }, load: { streamsPerConnection: 8 } }), []);
+  assert.match(whats({ workload: { protocol: 'https' }, load: { streamsPerConnection: 8 } }).join(), /needs HTTP\/2 streams; protocol `https`/);
+  assert.match(whats({ platform: 'kubernetes', workload: { protocol: 'h2' } }).join(), /protocol `h2` \(TLS to the workload\) runs on platform `local` only for now/);
+  assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'https' } }).join(), /autocannon speaks HTTP\/1.1 only/);
+  assert.equal(workloadTlsCaveats(scenario({ workload: { protocol: 'h2' } })), [], 'no mesh, nothing carried it');
+  assert.equal(workloadTlsCaveats(scenario({ meshes: ['none', 'istio'], workload: { protocol: 'h2c' } })), []);
+  const [caveat, ...more] = workloadTlsCaveats(scenario({ meshes: ['none', 'istio'], workload: { protocol: 'https' } }));
+  assert.equal(more, []);
+  assert.match(caveat!, /TLS to the workload \(https: HTTP\/1.1 over the workload's own TLS\): the meshes saw TLS inside TCP .*HTTP \(L7\) features did not apply/);
 });
 
 test('target URLs name the protocol by scheme, and back', () => {
