@@ -30,11 +30,6 @@ const streamsNeedHttp2: Rule = (s) =>
     ? { paths: [['load', 'streamsPerConnection'], ['workload', 'protocol']], what: `\`load.streamsPerConnection: ${s.load.streamsPerConnection}\` needs HTTP/2 streams; protocol \`${s.workload.protocol}\` has one request in flight per connection`, fix: 'set `workload.protocol: h2c`, `h2` or `grpc`, or raise `load.connections` instead' }
     : undefined;
 
-// The Kubernetes workload (Fortio's server) would need the run's certificate in a Secret: not yet.
-const workloadTlsIsLocal: Rule = (s) =>
-  s.platform === 'kubernetes' && (s.workload.protocol === 'https' || s.workload.protocol === 'h2')
-    ? { paths: [['workload', 'protocol'], ['platform']], what: `protocol \`${s.workload.protocol}\` (TLS to the workload) runs on platform \`local\` only for now: on Kubernetes the workload has no certificate of its own yet`, fix: 'use platform `local`, or `h2c`/`http1` on Kubernetes' }
-    : undefined;
 
 const tcpHasNoStatus: Rule = (s) => {
   if (s.workload.protocol !== 'tcp') return undefined;
@@ -223,7 +218,7 @@ const istiodNeedsEnvoyInNetns: Rule = (s) => {
   return undefined;
 };
 
-export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns, streamsNeedHttp2, workloadTlsIsLocal, tcpHasNoStatus, externalSpeaksHttp1, autocannonSpeaksHttp1];
+export const rules: readonly Rule[] = [linkerdAlwaysMtls, meshesOnce, externalNeedsTarget, targetOnlyForExternal, externalDeploysNoMesh, rateModeHasRates, maxModeHasNoRates, redlineModeHasObjective, objectiveOnlyInRedline, redlineFindsItsRates, redlineOneLevel, redlineRangeRises, autocannonIsClosedLoop, budgetCoversInjectedErrors, workersNeedRateMode, everyWorkerHasAConnection, podsNeedKubernetes, everyPodHasAConnection, faultsNeedLocal, ambientNeedsNetns, istiodNeedsEnvoyInNetns, streamsNeedHttp2, tcpHasNoStatus, externalSpeaksHttp1, autocannonSpeaksHttp1];
 
 export function checkRules(s: ScenarioInput): RuleIssue[] {
   return [...unknownMeshes(s), ...customNotBuiltIn(s), ...rules.map((rule) => rule(s)).filter((i): i is RuleIssue => i !== undefined), ...gateIssues(s), ...expectationIssues(s)];

@@ -11,7 +11,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { bundleClusterEntry } from '../../src/load/bundle.ts';
 import { decodeResultLine } from '../../src/load/result-line.ts';
-import { createWorkloadCertificates } from '../../src/platforms/local/certs.ts';
+import { createWorkloadCertificates } from '../../src/platforms/workload-tls.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
 import { targetUrl } from '../../src/workload/protocol.ts';
 

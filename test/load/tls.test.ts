@@ -14,7 +14,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
-import { createWorkloadCertificates, type WorkloadCertificates } from '../../src/platforms/local/certs.ts';
+import { createWorkloadCertificates, type WorkloadCertificates } from '../../src/platforms/workload-tls.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
 import { targetUrl } from '../../src/workload/protocol.ts';
 

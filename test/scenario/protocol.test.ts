@@ -39,11 +39,11 @@ test('rules: streams need h2c or grpc; tcp has no error rate; external and autoc
   assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'grpc' } }).join(), /autocannon speaks HTTP\/1.1 only/);
 });
 
-test('https and h2: streams for h2 only, local only for now, and a caveat whenever a mesh carried the workload\'s TLS', () => {
+test('https and h2: streams for h2 only, and a caveat whenever a mesh carried the workload\'s TLS', () => {
   const whats = (o: Record<string, unknown>) => checkRules(input(o)).map((i) => i.what);
   assert.equal(whats({ workload: { protocol: 'h2' }, load: { streamsPerConnection: 8 } }), []);
   assert.match(whats({ workload: { protocol: 'https' }, load: { streamsPerConnection: 8 } }).join(), /needs HTTP\/2 streams; protocol `https`/);
-  assert.match(whats({ platform: 'kubernetes', workload: { protocol: 'h2' } }).join(), /protocol `h2` \(TLS to the workload\) runs on platform `local` only for now/);
+  assert.equal(whats({ platform: 'kubernetes', workload: { protocol: 'h2' } }), []);
   assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'https' } }).join(), /autocannon speaks HTTP\/1.1 only/);
   assert.equal(workloadTlsCaveats(scenario({ workload: { protocol: 'h2' } })), [], 'no mesh, nothing carried it');
   assert.equal(workloadTlsCaveats(scenario({ meshes: ['none', 'istio'], workload: { protocol: 'h2c' } })), []);

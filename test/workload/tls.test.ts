@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createWorkloadCertificates } from '../../src/platforms/local/certs.ts';
+import { createWorkloadCertificates } from '../../src/platforms/workload-tls.ts';
 import { listenWorkload } from '../../src/workload/listen.ts';
 import { probeOnce } from '../../src/workload/probe.ts';
 import { targetUrl } from '../../src/workload/protocol.ts';
