@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isTargetUrl, TARGET_SCHEMES } from '../workload/protocol.ts';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
 import { encodeLiveLine, type LiveLoad } from './live.ts';
@@ -50,7 +51,7 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   } as LoaderSettings;
   const problems: string[] = [];
   if (s.mode !== 'rate' && s.mode !== 'max') problems.push(`mode must be "rate" or "max", not ${JSON.stringify(s.mode)}`);
-  if (typeof s.target !== 'string' || !/^(https?|h2c?|grpc|tcp):\/\//.test(s.target)) problems.push(`target must be an http://, https://, h2c://, h2://, grpc:// or tcp:// URL, not ${JSON.stringify(s.target)}`);
+  if (!isTargetUrl(s.target)) problems.push(`target must be a URL of one of ${TARGET_SCHEMES}, not ${JSON.stringify(s.target)}`);
   if (s.trust !== undefined && !(typeof s.trust.caPem === 'string' && s.trust.caPem.includes('BEGIN CERTIFICATE') && typeof s.trust.serverName === 'string' && s.trust.serverName !== '')) problems.push('trust must be { "caPem": "-----BEGIN CERTIFICATE-----...", "serverName": "..." }');
   if (s.streamsPerConnection !== undefined && !(Number.isInteger(s.streamsPerConnection) && s.streamsPerConnection >= 1)) problems.push(`streamsPerConnection must be a whole number from 1, not ${JSON.stringify(s.streamsPerConnection)}`);
   if (typeof s.target === 'string' && s.target.startsWith('tcp:') && !(Number(s.messageBytes) >= 1)) problems.push(`a tcp:// target needs messageBytes (the request's size) of 1 or more, not ${JSON.stringify(s.messageBytes)}`);

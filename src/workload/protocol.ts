@@ -17,6 +17,10 @@ export function protocolOfUrl(target: URL): Protocol | undefined {
   return PROTOCOLS.find((p) => SCHEME_OF[p] === target.protocol);
 }
 
+/** Whether `url` is a target the engines speak; `TARGET_SCHEMES` names them for messages ("http://, https://, ..."). */
+export const isTargetUrl = (url: unknown): boolean => typeof url === 'string' && URL.canParse(url) && protocolOfUrl(new URL(url)) !== undefined;
+export const TARGET_SCHEMES = Object.values(SCHEME_OF).map((s) => `${s}//`).join(', ');
+
 /** Whether the workload itself speaks TLS (its own certificate, apart from any mesh's mTLS). */
 export const speaksTls = (p: Protocol): p is 'https' | 'h2' => p === 'https' || p === 'h2';
 

@@ -95,7 +95,7 @@ test('a pod that starts after the common start fails (exit 3); bad settings exit
   assert.is(late.stdout, '');
   const bad = await runBundle({ mode: 'fast', target: 'ftp://x', connections: 0, warmupMs: 0, durationMs: 100, timeoutMs: 100 });
   assert.is(bad.code, 2);
-  assert.match(bad.stderr, /mode must be "rate" or "max".*target must be an http.*connections must be a positive number/);
+  assert.match(bad.stderr, /mode must be "rate" or "max".*target must be a URL of one of http:\/\/, h2c:\/\/, grpc:\/\/, tcp:\/\/, https:\/\/, h2:\/\/.*connections must be a positive number/);
   const workers = await runBundle({ mode: 'rate', target: 'http://127.0.0.1:9/', rateRps: 10, connections: 2, warmupMs: 0, durationMs: 100, timeoutMs: 100, workers: 2 });
   assert.is(workers.code, 2);
   assert.match(workers.stderr, /the bundled loader runs one worker per pod: use more pods/);
