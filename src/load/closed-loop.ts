@@ -37,7 +37,7 @@ export class ClosedLoopEngine implements LoadEngine {
     signal.throwIfAborted();
     checkStreams(target, this.streams);
     // Before the clock starts: a certificate the loader does not trust ends the run here, clearly.
-    const tls = await checkTlsTarget(target, spec.trust, spec.timeoutMs);
+    const tls = await checkTlsTarget(target, spec.trust);
     const startMs = epochNowMs();
     const measureStartMs = startMs + spec.warmupMs;
     const measureEndMs = measureStartMs + spec.durationMs;

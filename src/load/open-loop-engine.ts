@@ -104,7 +104,7 @@ export class OpenLoopEngine implements LoadEngine {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
     checkStreams(target, this.streamsPerConnection);
     // Before the schedule is set: a certificate the loader does not trust ends the run here, clearly.
-    const tls = await checkTlsTarget(target, spec.trust, spec.timeoutMs);
+    const tls = await checkTlsTarget(target, spec.trust);
     const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
     const startInMs = startEpochMs - epochNowMs();
     const told = { phase: 'warmup' as LoadPhase };
