@@ -1,7 +1,8 @@
 /**
  * Each protocol through `bench run` on the REAL nodes (scripts/k8s-tier.sh start --nodes real, then
- * scripts/istio/tier.sh up for ztunnel): h2c, gRPC and tcp, and the workload's own TLS (h2), with
- * none and istio-ambient. Fortio's server answers each on its own port behind the Service's port
+ * scripts/istio/tier.sh up): h2c, gRPC and tcp, and the workload's own TLS (h2), with none and
+ * istio-ambient, and h2 through Istio's sidecars too (its Service port says `appProtocol: https`,
+ * so they pass the workload's TLS through, inside their mTLS, which their own stats must show). Fortio's server answers each on its own port behind the Service's port
  * (appProtocol per protocol), the engine Job speaks it, and every trial must be valid with every
  * request answered; h2's engine label says the loader negotiated TLS 1.3 with ALPN h2 against
  * Fortio's certificate (the run's CA, nothing else trusted), and the result says the mesh saw TLS
@@ -22,9 +23,11 @@ import { istioTier } from './istio-tier-helpers.ts';
 const t = realTier();
 
 // 16 s: the kubelets refresh their stats every 10-15 s, and a window needs two samples of each container.
+const MESHES: Record<string, string[]> = { h2c: ['none', 'istio-ambient'], grpc: ['none', 'istio-ambient'], tcp: ['none', 'istio-ambient'], h2: ['none', 'istio', 'istio-ambient'] };
+
 const scenario = (protocol: string) => `name: k8s ${protocol} real nodes
 platform: kubernetes
-meshes: [none, istio-ambient]
+meshes: [${MESHES[protocol]!.join(', ')}]
 load:
   mode: rate
   rate: 100
@@ -71,7 +74,7 @@ const LABEL: Record<string, RegExp> = {
 };
 
 for (const protocol of ['h2c', 'grpc', 'tcp', 'h2'] as const) {
-  test(`${protocol} on the real nodes with none and istio-ambient: both trials valid, every request answered in ${protocol}`, async () => {
+  test(`${protocol} on the real nodes with ${MESHES[protocol]!.join(', ')}: every trial valid, every request answered in ${protocol}`, async () => {
     const dir = mkdtempSync(join(tmpdir(), `meshbench-k8s-${protocol}-`));
     writeFileSync(join(dir, 's.yaml'), scenario(protocol));
     const cli = await bench(dir);
@@ -79,7 +82,7 @@ for (const protocol of ['h2c', 'grpc', 'tcp', 'h2'] as const) {
     const [folder] = readdirSync(join(dir, 'out'));
     const result = JSON.parse(readFileSync(join(dir, 'out', folder!, 'result.json'), 'utf8')) as RunResult;
     assert.is(result.environment.protocol, protocol);
-    assert.equal(result.trials.map((x) => `${x.trial.mesh}:${x.status}:${x.trial.protocol}`), [`none:valid:${protocol}`, `istio-ambient:valid:${protocol}`], JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
+    assert.equal(result.trials.map((x) => `${x.trial.mesh}:${x.status}:${x.trial.protocol}`), MESHES[protocol]!.map((m) => `${m}:valid:${protocol}`), JSON.stringify(result.trials.map((x) => ('reasons' in x ? x.reasons : 'error' in x ? x.error : x.status))));
     for (const tr of result.trials as MeasuredTrial[]) {
       // 100 rps over 16 s, every one answered.
       assert.is(tr.load.requests, 1_600, `${tr.trial.mesh}: ${JSON.stringify(tr.load)}`);
@@ -87,9 +90,13 @@ for (const protocol of ['h2c', 'grpc', 'tcp', 'h2'] as const) {
       assert.match(tr.load.engine, LABEL[protocol]!);
       process.stdout.write(`  ${protocol} ${tr.trial.mesh}: p50 ${tr.latency.p50Us} µs, p99 ${tr.latency.p99Us} µs, ${tr.load.achievedRps.toFixed(1)} rps\n`);
     }
-    const ambient = result.trials[1] as MeasuredTrial;
+    const ambient = result.trials.find((x) => x.trial.mesh === 'istio-ambient') as MeasuredTrial;
     assert.is(ambient.resources.filter((r) => r.role === 'node-proxy').length, 2, 'the ztunnel of each node the trial used');
-    if (protocol === 'h2') assert.ok(result.environment.caveats.some((c) => c.includes('saw TLS inside TCP')), JSON.stringify(result.environment.caveats));
+    if (protocol === 'h2') {
+      assert.ok(result.environment.caveats.some((c) => c.includes('saw TLS inside TCP')), JSON.stringify(result.environment.caveats));
+      // The sidecars' own stats: the workload's TLS went inside their mTLS (a handshake per load connection, and the loader's check).
+      assert.match(result.environment.components['mutual TLS, istio c2-r100'] ?? '', /^\d+ inbound TLS handshakes with a client certificate at the workload's sidecar/, JSON.stringify(result.environment.components));
+    }
     assert.equal(await ownedNamespaces(t.client, result.runId), []);
   });
 }
