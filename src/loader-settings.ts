@@ -3,6 +3,8 @@
  * a loader pod's network namespace): the contract between the platforms that write it and the
  * engine entry (load/cluster-run.ts) that reads it. A leaf, since platforms may not import load/.
  */
+import type { WorkloadTrust } from './workload/protocol.ts';
+
 export interface LoaderSettings {
   mode: 'rate' | 'max' | 'bandwidth';
   /** The URL to load, as the loader's pod reaches it. */
@@ -27,6 +29,8 @@ export interface LoaderSettings {
   streamsPerConnection?: number;
   /** tcp: the size of each request and of its echo (the workload's payloadBytes). */
   messageBytes?: number;
+  /** https:// and h2:// targets: the run's workload CA (PEM: a certificate, no key) and the name to check; absent, the system's CAs. */
+  trust?: WorkloadTrust;
   /** The mesh's quit endpoint (Istio :15020/quitquitquit ...), POSTed once the result is out; left out when the proxy ends by itself. */
   quitUrl?: string;
   /** Say the window's counts on stderr a few times a second (load/live.ts): set by a platform that reads stderr as it comes. */

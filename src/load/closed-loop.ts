@@ -8,6 +8,7 @@
 import { ClosedLoopCore } from './closed-loop-core.ts';
 import { epochNowMs, type CompleteFn } from './http1.ts';
 import { checkStreams, protocolLabel, type SlotPool } from './slot-pool.ts';
+import { checkTlsTarget } from './tls-check.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { LiveTicks, type LiveLoad } from './live.ts';
 import type { LoadEngine, LoadOutcome, LoadPhase, LoadSpec } from './types.ts';
@@ -34,17 +35,19 @@ export class ClosedLoopEngine implements LoadEngine {
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, tell?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     signal.throwIfAborted();
+    checkStreams(target, this.streams);
+    // Before the clock starts: a certificate the loader does not trust ends the run here, clearly.
+    const tls = await checkTlsTarget(target, spec.trust);
     const startMs = epochNowMs();
     const measureStartMs = startMs + spec.warmupMs;
     const measureEndMs = measureStartMs + spec.durationMs;
     let core!: ClosedLoopCore;
-    checkStreams(target, this.streams);
     const complete: CompleteFn = (c, outcome, nowMs) => core.complete(c, outcome, nowMs);
     // Every slot (connection × stream) keeps one request in flight; HTTP/1.1 and tcp have one per connection.
     const pool: SlotPool =
       target.protocol === 'http:' || target.protocol === 'https:'
-        ? new Http1Pool({ target, connections: spec.connections, timeoutMs: spec.timeoutMs, complete })
-        : (await import('./protocol-pools.ts')).openProtocolPool({ target, connections: spec.connections, streamsPerConnection: this.streams, messageBytes: this.messageBytes, timeoutMs: spec.timeoutMs, complete });
+        ? new Http1Pool({ target, connections: spec.connections, timeoutMs: spec.timeoutMs, complete, trust: spec.trust })
+        : (await import('./protocol-pools.ts')).openProtocolPool({ target, connections: spec.connections, streamsPerConnection: this.streams, messageBytes: this.messageBytes, timeoutMs: spec.timeoutMs, complete, trust: spec.trust });
     core = new ClosedLoopCore(spec.connections * this.streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
     const timers: NodeJS.Timeout[] = [];
     const ticks = new LiveTicks(() => core.soFar(), onLive);
@@ -84,7 +87,7 @@ export class ClosedLoopEngine implements LoadEngine {
     const h = core.histograms;
     const seconds = spec.durationMs / 1_000;
     return {
-      engine: `meshbench closed loop (${protocolLabel(target.protocol, this.streams)})`,
+      engine: `meshbench closed loop (${protocolLabel(target.protocol, this.streams, tls)})`,
       ok: h.ok,
       non2xx: h.non2xx,
       error: h.error,

@@ -6,7 +6,7 @@
  *   { "mode": "rate" | "max", "target": "http://...", "rateRps": 1000, "connections": 4,
  *     "warmupMs": 5000, "durationMs": 30000, "timeoutMs": 10000, "jitter": 0,
  *     "lagLimitUs": 1000, "startEpochMs": 1767225600000, "pods": 3, "quitUrl": "http://...",
- *     "liveCounts": true }
+ *     "liveCounts": true, "trust": { "caPem": "-----BEGIN CERTIFICATE-----...", "serverName": "..." } }
  *
  * The environment overrides: MESHBENCH_TARGET, MESHBENCH_START_EPOCH_MS, MESHBENCH_PODS, and the
  * pod's index from JOB_COMPLETION_INDEX (set by Kubernetes in an Indexed Job). With `pods` N, pod
@@ -16,6 +16,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isTargetUrl, TARGET_SCHEMES } from '../workload/protocol.ts';
 import { BandwidthEngine } from './bandwidth.ts';
 import { ClosedLoopEngine } from './closed-loop.ts';
 import { epochNowMs } from './http1.ts';
@@ -52,7 +53,8 @@ export function readSettings(env: NodeJS.ProcessEnv): LoaderSettings {
   const problems: string[] = [];
   if (s.mode !== 'rate' && s.mode !== 'max' && s.mode !== 'bandwidth') problems.push(`mode must be "rate", "max" or "bandwidth", not ${JSON.stringify(s.mode)}`);
   if (s.mode === 'bandwidth' && typeof s.target === 'string' && !s.target.startsWith('tcp:')) problems.push(`mode "bandwidth" streams raw TCP: the target must be a tcp:// URL, not ${JSON.stringify(s.target)}`);
-  if (typeof s.target !== 'string' || !/^(https?|h2c|grpc|tcp):\/\//.test(s.target)) problems.push(`target must be an http://, https://, h2c://, grpc:// or tcp:// URL, not ${JSON.stringify(s.target)}`);
+  if (!isTargetUrl(s.target)) problems.push(`target must be a URL of one of ${TARGET_SCHEMES}, not ${JSON.stringify(s.target)}`);
+  if (s.trust !== undefined && !(typeof s.trust.caPem === 'string' && s.trust.caPem.includes('BEGIN CERTIFICATE') && typeof s.trust.serverName === 'string' && s.trust.serverName !== '')) problems.push('trust must be { "caPem": "-----BEGIN CERTIFICATE-----...", "serverName": "..." }');
   if (s.streamsPerConnection !== undefined && !(Number.isInteger(s.streamsPerConnection) && s.streamsPerConnection >= 1)) problems.push(`streamsPerConnection must be a whole number from 1, not ${JSON.stringify(s.streamsPerConnection)}`);
   if (typeof s.target === 'string' && s.target.startsWith('tcp:') && !(Number(s.messageBytes) >= 1)) problems.push(`a tcp:// target needs messageBytes (the request's size) of 1 or more, not ${JSON.stringify(s.messageBytes)}`);
   if (s.mode === 'rate' && !(Number(s.rateRps) > 0)) problems.push('rateRps must be a positive number in mode "rate"');
@@ -95,7 +97,7 @@ export async function runClusterLoad(s: LoaderSettings, signal: AbortSignal, log
     if (phase === 'drain') windowEnd = epochNowMs();
     log(`meshbench load pod ${index}/${pods}: ${phase} at ${new Date().toISOString()}`);
   };
-  const spec = { connections, targetRps: s.mode === 'rate' ? s.rateRps! : null, warmupMs: s.warmupMs, durationMs: s.durationMs, timeoutMs: s.timeoutMs };
+  const spec = { connections, targetRps: s.mode === 'rate' ? s.rateRps! : null, warmupMs: s.warmupMs, durationMs: s.durationMs, timeoutMs: s.timeoutMs, ...(s.trust && { trust: s.trust }) };
   const onLive = s.liveCounts ? (live: LiveLoad) => log(encodeLiveLine({ index, count: pods }, live)) : undefined;
   const outcome = await engine.run(spec, new URL(s.target), signal, onPhase, onLive);
   if (outcome.bandwidth) log(`meshbench load pod ${index}/${pods}: done, ${outcome.bandwidth.sentBytes} bytes written in the window, ${outcome.bandwidth.receivedBytes ?? 'unknown'} read by the sink`);

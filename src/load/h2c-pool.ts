@@ -1,5 +1,6 @@
 /**
- * HTTP/2 without TLS (h2c, prior knowledge) for the load engines: N sessions, each carrying up to
+ * HTTP/2 for the load engines, without TLS (h2c, prior knowledge) or over the workload's own TLS
+ * (h2: ALPN h2, the run's CA trusted, tls-dial.ts): N sessions, each carrying up to
  * `streamsPerConnection` requests at once (slot k on session k mod N). A GET per request, the
  * body read and dropped; the status is the outcome. A session that fails fails its requests in
  * flight (their class from its error) and is opened again by the next request on it.
@@ -8,6 +9,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { classifyError } from './types.ts';
 import { SlotTable, type SlotPool, type SlotPoolOptions } from './slot-pool.ts';
+import { TlsDialer } from './tls-dial.ts';
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_STATUS, HTTP2_HEADER_AUTHORITY, NGHTTP2_CANCEL } = http2.constants;
 
@@ -19,9 +21,11 @@ export class H2cPool implements SlotPool {
   private readonly streams: number;
   private readonly host: string;
   private readonly port: number;
+  private readonly tls: TlsDialer | undefined;
 
   constructor(o: SlotPoolOptions) {
-    this.origin = `http://${o.target.host}`;
+    this.tls = o.target.protocol === 'h2:' ? new TlsDialer(o.target, 'h2', o.trust) : undefined;
+    this.origin = `${this.tls ? 'https' : 'http'}://${o.target.host}`;
     this.headers = { [HTTP2_HEADER_METHOD]: 'GET', [HTTP2_HEADER_PATH]: `${o.target.pathname}${o.target.search}`, [HTTP2_HEADER_AUTHORITY]: o.target.host, 'user-agent': 'meshbench' };
     this.sessions = new Array<http2.ClientHttp2Session | null>(o.connections).fill(null);
     this.streams = o.streamsPerConnection;
@@ -66,7 +70,7 @@ export class H2cPool implements SlotPool {
       peerMaxConcurrentStreams: this.streams,
       settings: { enablePush: false },
       // The socket is ours to open (HTTP/2 forbids touching it after): without Nagle, as HTTP/1.1's.
-      createConnection: () => net.connect({ host: this.host, port: this.port, noDelay: true }),
+      createConnection: () => this.tls?.dial() ?? net.connect({ host: this.host, port: this.port, noDelay: true }),
     });
     session.on('error', (error) => this.failSession(c, session, classifyError(error)));
     session.on('goaway', () => this.failSession(c, session, 'reset'));

@@ -2,7 +2,9 @@
  * The load engines' pool of HTTP/1.1 connections (http1.ts): the request made once, one read
  * buffer for all, and one timeout sweep per pool instead of a timer per request.
  */
+import type { WorkloadTrust } from '../workload/protocol.ts';
 import { epochNowMs, Http1Connection, type CompleteFn } from './http1.ts';
+import { TlsDialer } from './tls-dial.ts';
 
 export interface PoolOptions {
   target: URL;
@@ -11,6 +13,8 @@ export interface PoolOptions {
   complete: CompleteFn;
   /** Called before a connection's socket is closed: a writer on another thread must let go of it first. */
   beforeClose?: (connection: number) => void;
+  /** https: what to trust (the run's workload CA); absent: the system's CAs. */
+  trust?: WorkloadTrust;
 }
 
 export class Http1Pool {
@@ -25,7 +29,9 @@ export class Http1Pool {
     const request = this.request;
     // One read buffer for every connection: each read is parsed before the next one arrives.
     const readBuffer = Buffer.alloc(64 * 1024);
-    this.connections = Array.from({ length: o.connections }, (_, i) => new Http1Connection(i, o.target, request, readBuffer, o.complete, o.beforeClose));
+    // One dialer for the pool: a reconnect resumes the session another connection got.
+    const tls = o.target.protocol === 'https:' ? new TlsDialer(o.target, 'http/1.1', o.trust) : undefined;
+    this.connections = Array.from({ length: o.connections }, (_, i) => new Http1Connection(i, o.target, request, readBuffer, o.complete, o.beforeClose, tls));
     // Timeouts are swept, not timed one by one; the sweep's period only delays the report.
     const periodMs = Math.max(1, Math.min(10, o.timeoutMs / 10));
     this.sweep = setInterval(() => {

@@ -8,8 +8,8 @@
  * timeout itself.
  */
 import net from 'node:net';
-import tls from 'node:tls';
 import type { ErrorClass } from '../results/model.ts';
+import type { TlsDialer } from './tls-dial.ts';
 import { classifyError } from './types.ts';
 
 /** Receives the end of each request: an HTTP status, or the class of its failure. */
@@ -51,6 +51,8 @@ export class Http1Connection {
   private readonly beforeClose: (connection: number) => void;
   private readonly onRead: (nread: number, buffer: Buffer) => boolean;
   private readonly onData: (chunk: Buffer) => void;
+  /** https: targets: TLS connections (tls-dial.ts), read as 'data' (a TLS socket has no onread). */
+  private readonly tls: TlsDialer | undefined;
   // Parser state of the response in flight.
   private state = IDLE;
   private status = 0;
@@ -62,7 +64,9 @@ export class Http1Connection {
   private readonly line = Buffer.alloc(LINE_BYTES);
   private lineLength = 0;
 
-  constructor(index: number, target: URL, request: Buffer, readBuffer: Buffer, complete: CompleteFn, beforeClose: (connection: number) => void = () => {}) {
+  constructor(index: number, target: URL, request: Buffer, readBuffer: Buffer, complete: CompleteFn, beforeClose: (connection: number) => void = () => {}, tls?: TlsDialer) {
+    if (target.protocol === 'https:' && !tls) throw new RangeError(`an https: target needs a TLS dialer (${target.href})`);
+    this.tls = tls;
     this.index = index;
     this.target = target;
     this.request = request;
@@ -132,16 +136,10 @@ export class Http1Connection {
   }
 
   private connect(): net.Socket {
-    const port = Number(this.target.port) || (this.target.protocol === 'https:' ? 443 : 80);
+    const port = Number(this.target.port) || 80;
     const host = this.target.hostname.replace(/^\[|\]$/g, '');
-    const socket =
-      this.target.protocol === 'https:'
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
-        : net.connect({ host, port, noDelay: true, onread: { buffer: this.readBuffer, callback: this.onRead } });
-    if (this.target.protocol === 'https:') {
-      socket.setNoDelay(true);
-      socket.on('data', this.onData);
-    }
+    const socket = this.tls ? this.tls.dial() : net.connect({ host, port, noDelay: true, onread: { buffer: this.readBuffer, callback: this.onRead } });
+    if (this.tls) socket.on('data', this.onData);
     socket.once('connect', () => {
       if (socket === this.socket) this.connected = true;
     });

@@ -14,7 +14,8 @@ import type { OpenLoopCore } from './open-loop-core.ts';
 import { epochNowMs, runOpenLoop } from './open-loop.ts';
 import type { WorkerInput, WorkerLive, WorkerOutput } from './open-loop-worker.ts';
 import { choosePacing, type PacingKind } from './pacer.ts';
-import { protocolLabel } from './slot-pool.ts';
+import { checkStreams, protocolLabel } from './slot-pool.ts';
+import { checkTlsTarget } from './tls-check.ts';
 import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /** By default the loader fell behind when it noticed due requests this late at P99. */
@@ -90,17 +91,20 @@ export class OpenLoopEngine implements LoadEngine {
   }
 
   /** The engine as a result names it: workers and the pacing chosen for this rate (and target's protocol). */
-  describe(targetRps: number, protocol = 'http:'): string {
+  describe(targetRps: number, protocol = 'http:', tls?: string): string {
     const pacing = choosePacing(targetRps / this.workers / this.share.count, this.pacing, this.spinUs, this.pollUs, protocol);
-    return this.named(pacing.label, protocol);
+    return this.named(pacing.label, protocol, tls);
   }
 
-  private named(pacingLabel: string, scheme: string): string {
-    return `meshbench open loop (${protocolLabel(scheme, this.streamsPerConnection)}, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
+  private named(pacingLabel: string, scheme: string, tls?: string): string {
+    return `meshbench open loop (${protocolLabel(scheme, this.streamsPerConnection, tls)}, ${this.workers} worker${this.workers === 1 ? '' : 's'}, pacing: ${pacingLabel})`;
   }
 
   async run(spec: LoadSpec, target: URL, signal: AbortSignal, onPhase?: (phase: LoadPhase) => void, onLive?: (live: LiveLoad) => void): Promise<LoadOutcome> {
     if (spec.targetRps === null) throw new RangeError('the open-loop engine needs a target rate');
+    checkStreams(target, this.streamsPerConnection);
+    // Before the schedule is set: a certificate the loader does not trust ends the run here, clearly.
+    const tls = await checkTlsTarget(target, spec.trust);
     const startEpochMs = this.startEpochMs ?? epochNowMs() + START_DELAY_MS;
     const startInMs = startEpochMs - epochNowMs();
     const told = { phase: 'warmup' as LoadPhase };
@@ -118,7 +122,7 @@ export class OpenLoopEngine implements LoadEngine {
       setTimeout(() => say('drain'), startInMs + spec.warmupMs + spec.durationMs),
     ];
     try {
-      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs, streamsPerConnection: this.streamsPerConnection, messageBytes: this.messageBytes };
+      const base = { rateRps: spec.targetRps, warmupMs: spec.warmupMs, durationMs: spec.durationMs, timeoutMs: spec.timeoutMs, jitter: this.jitter, startEpochMs, pacing: this.pacing, spinUs: this.spinUs, pollUs: this.pollUs, lagLimitUs: this.lagLimitUs, streamsPerConnection: this.streamsPerConnection, messageBytes: this.messageBytes, trust: spec.trust };
       const merged = this.workers === 1 ? await this.runHere({ ...base, onCore: (c) => (soFar.core = c) }, spec.connections, target, signal) : await this.runInWorkers(base, spec.connections, target, signal, soFar.workers);
       // The loop ends at the window's end when nothing is outstanding, which can beat the drain
       // timer set for that same instant: a finished run's window is over, so say so before the
@@ -127,7 +131,7 @@ export class OpenLoopEngine implements LoadEngine {
       if (told.phase === 'measure') say('drain');
       const { sentInWindow, scheduledInWindow, pacingLabels, ...histograms } = merged;
       return {
-        engine: pacingLabels.length ? this.named(pacingLabels.join('; '), target.protocol) : this.describe(spec.targetRps, target.protocol),
+        engine: pacingLabels.length ? this.named(pacingLabels.join('; '), target.protocol, tls) : this.describe(spec.targetRps, target.protocol, tls),
         ...histograms,
         durationMs: spec.durationMs,
         targetRps: spec.targetRps / this.share.count,

@@ -4,6 +4,7 @@
  * clock, a pacing loop (pacer.ts) and the connections: HTTP/1.1 (http1.ts), or h2c, gRPC and TCP
  * (slot-pool.ts), all recorded by the same core.
  */
+import type { WorkloadTrust } from '../workload/protocol.ts';
 import { epochNowMs, type CompleteFn } from './http1.ts';
 import { Http1Pool } from './http1-pool.ts';
 import { OpenLoopCore } from './open-loop-core.ts';
@@ -48,6 +49,8 @@ export interface OpenLoopRunOptions {
   streamsPerConnection?: number;
   /** tcp: the size of each request and of its echo. */
   messageBytes?: number;
+  /** https and h2: the CA and name to trust. */
+  trust?: WorkloadTrust;
   signal: AbortSignal;
   /** Handed the core once it exists, so its counts can be read while it runs (live.ts). */
   onCore?: (core: OpenLoopCore) => void;
@@ -83,10 +86,10 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
   checkStreams(o.target, streams);
   const http1 =
     o.target.protocol === 'http:' || o.target.protocol === 'https:'
-      ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
+      ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, trust: o.trust, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
       : null;
   // Imported only for these protocols: grpc-js is large, and an HTTP/1.1 run never needs it.
-  const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete });
+  const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete, trust: o.trust });
   core = new OpenLoopCore(schedule, o.connections * streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   o.onCore?.(core);
   const spin = new SpinWindow(pacing);

@@ -7,7 +7,7 @@ import { TcpPool } from './tcp-pool.ts';
 export function openProtocolPool(o: SlotPoolOptions): SlotPool {
   checkStreams(o.target, o.streamsPerConnection);
   const protocol = protocolPoolOf(o.target);
-  if (protocol === 'h2c') return new H2cPool(o);
+  if (protocol === 'http2') return new H2cPool(o);
   if (protocol === 'grpc') return new GrpcPool(o);
   if (protocol === 'tcp') return new TcpPool(o);
   throw new RangeError(`HTTP/1.1 targets use Http1Pool, not a protocol pool (${o.target.href})`);

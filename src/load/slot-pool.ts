@@ -8,7 +8,7 @@
 import type { ErrorClass } from '../results/model.ts';
 import type { CompleteFn } from './http1.ts';
 import { epochNowMs } from './http1.ts';
-import { protocolOfUrl } from '../workload/protocol.ts';
+import { protocolOfUrl, type WorkloadTrust } from '../workload/protocol.ts';
 
 export interface SlotPool {
   send(slot: number): void;
@@ -24,6 +24,8 @@ export interface SlotPoolOptions {
   messageBytes: number;
   timeoutMs: number;
   complete: CompleteFn;
+  /** h2: what to trust (the run's workload CA). */
+  trust?: WorkloadTrust;
 }
 
 /**
@@ -72,21 +74,24 @@ export class SlotTable<Request> {
   }
 }
 
-/** Which pool speaks a target: its URL scheme names the protocol (workload/protocol.ts). */
-export function protocolPoolOf(target: URL): 'http1' | 'h2c' | 'grpc' | 'tcp' {
+/** Which pool speaks a target: its URL scheme names the protocol (workload/protocol.ts); HTTP/2 with or without TLS is one pool. */
+export function protocolPoolOf(target: URL): 'http1' | 'http2' | 'grpc' | 'tcp' {
   const p = protocolOfUrl(target);
-  if (!p) throw new RangeError(`the load engine speaks http:, https:, h2c:, grpc: and tcp: targets, not ${target.protocol} (${target.href})`);
-  return p;
+  if (!p) throw new RangeError(`the load engine speaks http:, https:, h2c:, h2:, grpc: and tcp: targets, not ${target.protocol} (${target.href})`);
+  return p === 'http1' || p === 'https' ? 'http1' : p === 'h2c' || p === 'h2' ? 'http2' : p;
 }
 
 /** Checks that a protocol can have the streams asked for: only HTTP/2 multiplexes. */
 export function checkStreams(target: URL, streamsPerConnection: number): void {
   const p = protocolPoolOf(target);
-  if (streamsPerConnection !== 1 && p !== 'h2c' && p !== 'grpc') throw new RangeError(`${streamsPerConnection} streams per connection need h2c or grpc; ${target.protocol} carries one request per connection at a time`);
+  if (streamsPerConnection !== 1 && p !== 'http2' && p !== 'grpc') throw new RangeError(`${streamsPerConnection} streams per connection need h2c, h2 or grpc; ${target.protocol} carries one request per connection at a time`);
 }
 
-/** How an engine label names what it spoke: "http/1.1", "h2c, 100 streams per connection", "grpc", "tcp". */
-export function protocolLabel(scheme: string, streamsPerConnection: number): string {
-  const name = scheme === 'http:' || scheme === 'https:' ? 'http/1.1' : scheme.replace(/:$/, '');
+/**
+ * How an engine label names what it spoke: "http/1.1", "h2c, 100 streams per connection", "grpc",
+ * "tcp", and over TLS what the handshake negotiated: "https (TLSv1.3, ALPN http/1.1)".
+ */
+export function protocolLabel(scheme: string, streamsPerConnection: number, tls?: string): string {
+  const name = `${scheme === 'http:' ? 'http/1.1' : scheme.replace(/:$/, '')}${tls ? ` (${tls})` : ''}`;
   return streamsPerConnection > 1 ? `${name}, ${streamsPerConnection} streams per connection` : name;
 }

@@ -1,6 +1,7 @@
 /** Load engines: they drive a target URL and record what they saw; they never know where it runs. */
 import type { BandwidthCounts, ErrorClass } from '../results/model.ts';
 import type { Histogram } from '../results/histogram.ts';
+import type { WorkloadTrust } from '../workload/protocol.ts';
 
 export interface LoadSpec {
   connections: number;
@@ -9,6 +10,8 @@ export interface LoadSpec {
   warmupMs: number;
   durationMs: number;
   timeoutMs: number;
+  /** A TLS workload (https:, h2:): the CA and name to trust; absent, the system's CAs (an external https:// target). */
+  trust?: WorkloadTrust;
 }
 
 /** warmup: discarded; measure: the measured window starts; drain: it ended, stragglers finish. */

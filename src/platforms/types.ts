@@ -2,6 +2,7 @@
 import type { MeshAdapter } from '../meshes/index.ts';
 import type { ResolvedScenario } from '../scenario/resolve.ts';
 import type { Trial } from '../scenario/plan.ts';
+import type { WorkloadTrust } from '../workload/protocol.ts';
 
 // control-plane: the mesh's control plane (istiod), charged apart from the data plane.
 export const CONTAINER_ROLES = ['app', 'sidecar', 'node-proxy', 'waypoint', 'loadgen', 'control-plane'] as const;
@@ -34,7 +35,7 @@ export interface DeployRequest {
  * the loader pod's network namespace) and hands its raw result lines back; run/ gives them to
  * load/ to decode and merge, so a platform never parses load results (DESIGN.md).
  */
-export type LoadPlacement = ({ where: 'in-process'; targetUrl: URL } | { where: 'remote'; targetUrl: URL; run: RemoteLoad }) & { checks?: LoadChecks };
+export type LoadPlacement = ({ where: 'in-process'; targetUrl: URL; trust?: WorkloadTrust } | { where: 'remote'; targetUrl: URL; run: RemoteLoad }) & { checks?: LoadChecks };
 
 /**
  * A data plane's own evidence that the load went through it (the sidecars' counters): read once

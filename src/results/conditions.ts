@@ -53,3 +53,15 @@ export function loosenedRules(scenario: ResolvedScenario): string[] {
   if (load.errorBudget > DEFAULT_ERROR_BUDGET) out.push(`Validity loosened: load.errorBudget is ${(load.errorBudget * 100).toFixed(1)} % (default ${DEFAULT_ERROR_BUDGET * 100} %): trials with that share of failed requests count as valid.`);
   return out;
 }
+
+/**
+ * A workload that speaks TLS itself (`https`, `h2`), as a caveat when a mesh was in its way: the
+ * sidecars and ztunnels carried the workload's TLS as bytes inside TCP, so none of their HTTP
+ * features (routing, retries, per-request metrics and policies) applied, and what they cost is
+ * what an L4 proxy costs. `bench run` puts it in the environment's caveats, which every output states.
+ */
+export function workloadTlsCaveats(scenario: ResolvedScenario): string[] {
+  const protocol = scenario.workload.protocol;
+  if ((protocol !== 'https' && protocol !== 'h2') || scenario.meshes.every((m) => m === 'none')) return [];
+  return [`TLS to the workload (${protocol}: ${protocol === 'h2' ? 'HTTP/2' : 'HTTP/1.1'} over the workload's own TLS): the meshes saw TLS inside TCP and carried it as TCP, so their HTTP (L7) features did not apply; their cost here is that of an L4 proxy.`];
+}

@@ -30,7 +30,7 @@ export interface Environment {
   cpuCount: number;
   memoryBytes: number;
   node: string;
-  /** What the load spoke (http1, h2c, grpc, tcp); absent in files before protocols (http1). */
+  /** What the load spoke (http1, h2c, grpc, tcp, https, h2); absent in files before protocols (http1). */
   protocol?: Protocol;
   /** Versions of what ran: `haproxy`, `kubernetes`, `istiod`, `proxy-image`, `ztunnel`, ... */
   components: Record<string, string>;

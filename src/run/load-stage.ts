@@ -36,7 +36,8 @@ export async function runLoadStage(deployment: Deployment, o: LoadStageOptions):
     let outcome: LoadOutcome;
     await placement.checks?.before();
     if (placement.where === 'in-process') {
-      outcome = await o.engine.run(o.spec, placement.targetUrl, o.signal, onPhase, o.onLive);
+      // A TLS workload's CA comes from the platform that made it (a remote loader has it in its settings).
+      outcome = await o.engine.run(placement.trust ? { ...o.spec, trust: placement.trust } : o.spec, placement.targetUrl, o.signal, onPhase, o.onLive);
     } else {
       const r = await placement.run<LoadOutcome>({
         signal: o.signal,

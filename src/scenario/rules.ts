@@ -27,9 +27,10 @@ const meshesOnce: Rule = ({ meshes = [] }) => {
 };
 
 const streamsNeedHttp2: Rule = (s) =>
-  s.load.streamsPerConnection > 1 && s.workload.protocol !== 'h2c' && s.workload.protocol !== 'grpc'
-    ? { paths: [['load', 'streamsPerConnection'], ['workload', 'protocol']], what: `\`load.streamsPerConnection: ${s.load.streamsPerConnection}\` needs HTTP/2 streams; protocol \`${s.workload.protocol}\` has one request in flight per connection`, fix: 'set `workload.protocol: h2c` or `grpc`, or raise `load.connections` instead' }
+  s.load.streamsPerConnection > 1 && s.workload.protocol !== 'h2c' && s.workload.protocol !== 'h2' && s.workload.protocol !== 'grpc'
+    ? { paths: [['load', 'streamsPerConnection'], ['workload', 'protocol']], what: `\`load.streamsPerConnection: ${s.load.streamsPerConnection}\` needs HTTP/2 streams; protocol \`${s.workload.protocol}\` has one request in flight per connection`, fix: 'set `workload.protocol: h2c`, `h2` or `grpc`, or raise `load.connections` instead' }
     : undefined;
+
 
 const tcpHasNoStatus: Rule = (s) => {
   if (s.workload.protocol !== 'tcp') return undefined;

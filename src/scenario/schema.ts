@@ -51,7 +51,7 @@ export const WorkloadSchema = z
     protocol: z
       .enum(PROTOCOLS)
       .default('http1')
-      .meta({ description: 'What the workload speaks and the load engine sends: `http1` (HTTP/1.1), `h2c` (HTTP/2 without TLS; see `load.streamsPerConnection`), `grpc` (unary calls of Fortio\'s ping service, fgrpc.PingServer/Ping), `tcp` (requests of `payloadBytes` echoed back in full).' }),
+      .meta({ description: 'What the workload speaks and the load engine sends: `http1` (HTTP/1.1), `h2c` (HTTP/2 without TLS; see `load.streamsPerConnection`), `grpc` (unary calls of Fortio\'s ping service, fgrpc.PingServer/Ping), `tcp` (requests of `payloadBytes` echoed back in full), `https` (HTTP/1.1 over the workload\'s own TLS) and `h2` (HTTP/2 over it, ALPN h2; see `load.streamsPerConnection`), with a certificate from a CA made for the run, which the loader trusts; a mesh carries the workload\'s TLS as TCP, so its HTTP features do not apply.' }),
     payloadBytes: z
       .number()
       .int()
@@ -109,7 +109,7 @@ const LoadSchema = z
       .min(1)
       .max(1_000)
       .default(1)
-      .meta({ description: 'Protocols `h2c` and `grpc`: requests in flight at once on each connection (HTTP/2 streams); connections × streams requests can be outstanding. 1 for `http1` and `tcp`.' }),
+      .meta({ description: 'Protocols `h2c`, `h2` and `grpc`: requests in flight at once on each connection (HTTP/2 streams); connections × streams requests can be outstanding. 1 for `http1`, `https` and `tcp`.' }),
     rate: oneOrMany(rateRps, 'Target requests per second (mode `rate` only); a list makes one load level per value.').optional(),
     duration: duration('Measured window of each trial.', HARD_CEILINGS.durationMs).default('10s'),
     warmup: duration('Load run and discarded before each measured window.', HARD_CEILINGS.warmupMs).default('2s'),

@@ -7,7 +7,7 @@ import { constants, createServer, type Http2Server, type Http2ServerRequest, typ
 import { workloadHandler, type WorkloadOptions } from './service.ts';
 
 /** Streams a client may open at once per connection: far above any `load.streamsPerConnection`, so the server never queues them. */
-const MAX_CONCURRENT_STREAMS = 10_000;
+export const MAX_CONCURRENT_STREAMS = 10_000;
 
 export function createH2cServer(o: WorkloadOptions): Http2Server {
   const handler = workloadHandler<Http2ServerRequest, Http2ServerResponse>(o, (_req, res) => res.stream.close(constants.NGHTTP2_INTERNAL_ERROR));

@@ -2,9 +2,10 @@
 import type { Server as NetServer } from 'node:net';
 import { createH2cServer } from './h2c.ts';
 import { createPingServer, listenPing } from './grpc-ping.ts';
-import type { Protocol } from './protocol.ts';
+import { speaksTls, type Protocol } from './protocol.ts';
 import { createWorkloadServer, type WorkloadOptions } from './service.ts';
 import { createTcpEchoServer } from './tcp-echo.ts';
+import { createH2Server, createHttpsServer, type WorkloadTlsFiles } from './tls.ts';
 
 export interface ListeningWorkload {
   port: number;
@@ -12,14 +13,16 @@ export interface ListeningWorkload {
   close(): void;
 }
 
-export async function listenWorkload(protocol: Protocol, o: WorkloadOptions, host: string, port: number): Promise<ListeningWorkload> {
+/** `tls`: the certificate and key, which `https` and `h2` need (and the others ignore). */
+export async function listenWorkload(protocol: Protocol, o: WorkloadOptions, host: string, port: number, tls?: WorkloadTlsFiles): Promise<ListeningWorkload> {
   if (protocol === 'grpc') {
     const server = createPingServer(o);
     return { port: await listenPing(server, host, port), close: () => server.forceShutdown() };
   }
-  const server: NetServer = protocol === 'h2c' ? createH2cServer(o) : protocol === 'tcp' ? createTcpEchoServer(o) : createWorkloadServer(o);
+  const server = createServer(protocol, o, tls);
   const sockets = new Set<import('node:net').Socket>();
-  // HTTP/2 sessions and raw TCP connections have no closeAllConnections(): track them.
+  // HTTP/2 sessions and raw TCP connections have no closeAllConnections(): track them (a TLS
+  // server's 'connection' is its TCP socket, before the handshake, so the same works for it).
   server.on('connection', (socket: import('node:net').Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -39,4 +42,12 @@ export async function listenWorkload(protocol: Protocol, o: WorkloadOptions, hos
       for (const s of sockets) s.destroy();
     },
   };
+}
+
+function createServer(protocol: Exclude<Protocol, 'grpc'>, o: WorkloadOptions, tls: WorkloadTlsFiles | undefined): NetServer {
+  if (speaksTls(protocol)) {
+    if (!tls) throw new RangeError(`protocol ${protocol} serves TLS: it needs a certificate and key (--tls-cert, --tls-key)`);
+    return protocol === 'h2' ? createH2Server(o, tls) : createHttpsServer(o, tls);
+  }
+  return protocol === 'h2c' ? createH2cServer(o) : protocol === 'tcp' ? createTcpEchoServer(o) : createWorkloadServer(o);
 }

@@ -2,8 +2,8 @@
  * Entry point of the workload child process. Listens on 127.0.0.1 (port 0 unless --port; --host
  * 0.0.0.0 inside a pod's network namespace, where peers and ztunnel dial the pod's own address),
  * then prints one JSON line `{"ready":true,"port":N}` so the platform knows where it is.
- * Usage: node main.ts [--protocol http1|h2c|grpc|tcp] --payload-bytes N --service-delay-us N --error-rate F [--host H] [--port N] [--run ID]
- *        [--stall-after-ms N --stall-for-ms N] [--faults JSON]
+ * Usage: node main.ts [--protocol http1|h2c|grpc|tcp|https|h2] --payload-bytes N --service-delay-us N --error-rate F [--host H] [--port N] [--run ID]
+ *        [--stall-after-ms N --stall-for-ms N] [--faults JSON] [--tls-cert FILE --tls-key FILE (https, h2)]
  */
 import { parseArgs } from 'node:util';
 import type { WorkloadFault } from './faults.ts';
@@ -22,6 +22,8 @@ const { values } = parseArgs({
     'stall-for-ms': { type: 'string', default: '0' },
     // Injected faults, as JSON: [{"kind":"reset","afterMs":1000,"forMs":2000}].
     faults: { type: 'string', default: '[]' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
     // Marks the process as belonging to one run, so leftovers can be found by its command line.
     run: { type: 'string' },
   },
@@ -42,7 +44,8 @@ const options = {
 
 let server: ListeningWorkload;
 try {
-  server = await listenWorkload(protocol, options, values.host, Number(values.port));
+  const tls = values['tls-cert'] && values['tls-key'] ? { certFile: values['tls-cert'], keyFile: values['tls-key'] } : undefined;
+  server = await listenWorkload(protocol, options, values.host, Number(values.port), tls);
 } catch (error) {
   // One line the platform can show (a port taken, none left), instead of a stack trace.
   process.stderr.write(`workload cannot listen on ${values.host}:${values.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);

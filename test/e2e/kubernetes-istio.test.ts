@@ -29,20 +29,13 @@ import { repoRoot } from '../helpers.ts';
 import { againstCgroup, watchContainers } from '../platforms/kubernetes/cgroup-watch.ts';
 import { ownedNamespaces } from '../platforms/kubernetes/cluster-fixtures.ts';
 import { realTier, uniqueRunId } from '../platforms/kubernetes/tier.ts';
+import { istioTier as istioTierOf } from './istio-tier-helpers.ts';
 
-const ISTIO_TIER = join(repoRoot, 'scripts/istio/tier.sh');
 const t = realTier();
 const istioBin = execFileSync(join(repoRoot, 'scripts/istio.sh'), ['path'], { encoding: 'utf8' }).trim();
 const refs = Object.fromEntries(execFileSync(join(repoRoot, 'scripts/istio/images.sh'), ['refs'], { encoding: 'utf8' }).trim().split('\n').map((l) => l.split('=') as [string, string]));
 
-function istioTier(cmd: 'up' | 'down'): { ms: number; err: string } {
-  const t0 = Date.now();
-  // The tier's run folder is this checkout's (test/platforms/kubernetes/tier.ts): RUN-real holds the kubeconfig.
-  const env = { ...process.env, MESHBENCH_TIER_RUN: dirname(t.kubeconfig).replace(/-real$/, '') };
-  const r = spawnSync('bash', [ISTIO_TIER, cmd], { encoding: 'utf8', timeout: 1_200_000, env });
-  if (r.status !== 0) throw new Error(`scripts/istio/tier.sh ${cmd} failed (exit ${r.status}):\n${r.stderr.split('\n').slice(-30).join('\n')}`);
-  return { ms: Date.now() - t0, err: r.stderr };
-}
+const istioTier = (cmd: 'up' | 'down') => istioTierOf(cmd, t.kubeconfig);
 
 const kubectl = (...args: string[]) => execFileSync(t.kubectl, ['--kubeconfig', t.kubeconfig, ...args], { encoding: 'utf8', timeout: 300_000 });
 

@@ -1,7 +1,8 @@
 /**
  * The in-cluster engine as the Job runs it: only the bundle, in an empty folder, run by plain
  * Node 24 against a loopback target; its result line decodes into a LoadOutcome, and the pods of
- * a distributed run merge exactly.
+ * a distributed run merge exactly. Against a TLS workload it trusts the CA its settings carry
+ * (nothing else), and a CA that did not sign the workload's certificate ends it (exit 3) with why.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,9 @@ import { bundleClusterEntry } from '../../src/load/bundle.ts';
 import { decodeResultLine, mergeOutcomes } from '../../src/load/result-line.ts';
 import { encodeHistogram } from '../../src/results/histogram.ts';
 import { startHoldingTarget } from './holding-target.ts';
+import { startWorkload } from '../../src/platforms/local/workload-process.ts';
+import { createWorkloadCertificates } from '../../src/platforms/workload-tls.ts';
+import { targetUrl } from '../../src/workload/protocol.ts';
 
 const built = mkdtempSync(join(tmpdir(), 'meshbench-bundle-'));
 const bundle = join(built, 'meshbench-loader.mjs');
@@ -95,7 +99,7 @@ test('a pod that starts after the common start fails (exit 3); bad settings exit
   assert.is(late.stdout, '');
   const bad = await runBundle({ mode: 'fast', target: 'ftp://x', connections: 0, warmupMs: 0, durationMs: 100, timeoutMs: 100 });
   assert.is(bad.code, 2);
-  assert.match(bad.stderr, /mode must be "rate", "max" or "bandwidth".*target must be an http.*connections must be a positive number/);
+  assert.match(bad.stderr, /mode must be "rate", "max" or "bandwidth".*target must be a URL of one of http:\/\/, h2c:\/\/, grpc:\/\/, tcp:\/\/, https:\/\/, h2:\/\/.*connections must be a positive number/);
   const workers = await runBundle({ mode: 'rate', target: 'http://127.0.0.1:9/', rateRps: 10, connections: 2, warmupMs: 0, durationMs: 100, timeoutMs: 100, workers: 2 });
   assert.is(workers.code, 2);
   assert.match(workers.stderr, /the bundled loader runs one worker per pod: use more pods/);
@@ -105,6 +109,37 @@ test('a log that does not end with a result line of this version is refused, say
   assert.throws(() => decodeResultLine('meshbench load pod 0/1: measure at ...\nSegmentation fault\n'), /does not end with its result line \(last line: "Segmentation fault"\)/);
   assert.throws(() => decodeResultLine('{"kind":"something-else"}'), /is not a meshbench-load-result line/);
   assert.throws(() => decodeResultLine('{"kind":"meshbench-load-result","version":2}'), /version 2; this meshbench reads version 1/);
+});
+
+const ours = await createWorkloadCertificates(mkdtempSync(join(tmpdir(), 'tls-entry-')));
+const theirs = await createWorkloadCertificates(mkdtempSync(join(tmpdir(), 'tls-entry-')));
+
+test('h2 over the workload\'s TLS: the bundle trusts the CA in its settings, and a CA that did not sign the workload ends it with why', async () => {
+  const w = await startWorkload({ protocol: 'h2', payloadBytes: 128, serviceDelayUs: 0, errorRate: 0 }, `tls-entry-${process.pid}`, 10_000, new AbortController().signal, undefined, ours);
+  try {
+    const base = { mode: 'rate', target: targetUrl('h2', '127.0.0.1', w.port).href, rateRps: 200, connections: 2, streamsPerConnection: 2, warmupMs: 100, durationMs: 500, timeoutMs: 2_000 };
+    const good = await runBundle({ ...base, trust: ours.trust });
+    assert.is(good.code, 0, good.stderr);
+    const { outcome } = decodeResultLine(good.stdout);
+    assert.is(outcome.ok.totalCount, 100);
+    assert.match(outcome.engine, /\(h2 \(TLSv1\.3, ALPN h2\), 2 streams per connection,/);
+
+    const wrong = await runBundle({ ...base, trust: theirs.trust });
+    assert.is(wrong.code, 3, wrong.stderr);
+    assert.is(wrong.stdout, '', 'no result line');
+    assert.match(wrong.stderr, /meshbench load failed: the workload's TLS certificate is not trusted by the loader: unable to verify the first certificate \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\); the loader trusts only the CA that the run generated/);
+
+    // No trust at all: the system's CAs, which do not hold the run's CA either.
+    const none = await runBundle(base);
+    assert.is(none.code, 3, none.stderr);
+    assert.match(none.stderr, /not trusted by the loader/);
+
+    const bad = await runBundle({ ...base, trust: { caPem: 'not a certificate', serverName: '' } });
+    assert.is(bad.code, 2);
+    assert.match(bad.stderr, /trust must be \{ "caPem": "-----BEGIN CERTIFICATE-----\.\.\.", "serverName": "\.\.\." \}/);
+  } finally {
+    await w.process.stop();
+  }
 });
 
 test.run();

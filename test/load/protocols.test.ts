@@ -127,12 +127,12 @@ test('tcp: a request with no echo times out at the timeout, and counts as one', 
 
 test('more than one stream per connection is refused for protocols without streams', async () => {
   const engine = new OpenLoopEngine({ streamsPerConnection: 2 });
-  for (const url of ['http://127.0.0.1:1/', 'tcp://127.0.0.1:1/']) {
+  for (const url of ['http://127.0.0.1:1/', 'tcp://127.0.0.1:1/', 'https://127.0.0.1:1/']) {
     try {
       await engine.run({ connections: 1, targetRps: 10, warmupMs: 0, durationMs: 100, timeoutMs: 100 }, new URL(url), never());
       assert.unreachable(`${url} accepted 2 streams`);
     } catch (e) {
-      assert.match((e as Error).message, /need h2c or grpc/);
+      assert.match((e as Error).message, /need h2c, h2 or grpc/);
     }
   }
 });

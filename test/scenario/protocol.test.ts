@@ -6,6 +6,7 @@ import { protocolOf, resolveScenario, scenarioHash, type ResolvedScenario } from
 import { ScenarioSchema } from '../../src/scenario/schema.ts';
 import { checkRules } from '../../src/scenario/rules.ts';
 import { protocolOfUrl, targetUrl } from '../../src/workload/protocol.ts';
+import { workloadTlsCaveats } from '../../src/results/conditions.ts';
 
 const input = (overrides: Record<string, unknown>) => ScenarioSchema.parse({ name: 't', meshes: ['none'], ...overrides });
 const scenario = (overrides: Record<string, unknown>): ResolvedScenario => resolveScenario(input(overrides));
@@ -38,11 +39,26 @@ test('rules: streams need h2c or grpc; tcp has no error rate; external and autoc
   assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'grpc' } }).join(), /autocannon speaks HTTP\/1.1 only/);
 });
 
+test('https and h2: streams for h2 only, and a caveat whenever a mesh carried the workload\'s TLS', () => {
+  const whats = (o: Record<string, unknown>) => checkRules(input(o)).map((i) => i.what);
+  assert.equal(whats({ workload: { protocol: 'h2' }, load: { streamsPerConnection: 8 } }), []);
+  assert.match(whats({ workload: { protocol: 'https' }, load: { streamsPerConnection: 8 } }).join(), /needs HTTP\/2 streams; protocol `https`/);
+  assert.equal(whats({ platform: 'kubernetes', workload: { protocol: 'h2' } }), []);
+  assert.match(whats({ load: { engine: 'autocannon' }, workload: { protocol: 'https' } }).join(), /autocannon speaks HTTP\/1.1 only/);
+  assert.equal(workloadTlsCaveats(scenario({ workload: { protocol: 'h2' } })), [], 'no mesh, nothing carried it');
+  assert.equal(workloadTlsCaveats(scenario({ meshes: ['none', 'istio'], workload: { protocol: 'h2c' } })), []);
+  const [caveat, ...more] = workloadTlsCaveats(scenario({ meshes: ['none', 'istio'], workload: { protocol: 'https' } }));
+  assert.equal(more, []);
+  assert.match(caveat!, /TLS to the workload \(https: HTTP\/1.1 over the workload's own TLS\): the meshes saw TLS inside TCP .*HTTP \(L7\) features did not apply/);
+});
+
 test('target URLs name the protocol by scheme, and back', () => {
   assert.is(targetUrl('h2c', '10.0.0.2', 8080).href, 'h2c://10.0.0.2:8080/');
   assert.is(targetUrl('grpc', '::1', 1).host, '[::1]:1');
-  for (const p of ['http1', 'h2c', 'grpc', 'tcp'] as const) assert.is(protocolOfUrl(targetUrl(p, '127.0.0.1', 9)), p);
-  assert.is(protocolOfUrl(new URL('https://x/')), 'http1');
+  for (const p of ['http1', 'h2c', 'grpc', 'tcp', 'https', 'h2'] as const) assert.is(protocolOfUrl(targetUrl(p, '127.0.0.1', 9)), p);
+  assert.is(targetUrl('h2', '10.0.0.2', 8080).href, 'h2://10.0.0.2:8080/');
+  // An external https:// target is HTTP/1.1 over TLS: the same protocol as the workload's `https`.
+  assert.is(protocolOfUrl(new URL('https://x/')), 'https');
   assert.is(protocolOfUrl(new URL('ftp://x/')), undefined);
 });
 

@@ -5,7 +5,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { engineForScenario } from '../../load/index.ts';
 import { describeEnvironment } from '../../run/environment.ts';
 import { probeHostPauses } from '../../run/host-pauses.ts';
-import { loosenedRules } from '../../results/conditions.ts';
+import { loosenedRules, workloadTlsCaveats } from '../../results/conditions.ts';
 import { executeRun, type RunOptions } from '../../run/orchestrator.ts';
 import { ResultFolder } from '../../run/outputs.ts';
 import { platformSetups } from '../../run/platforms.ts';
@@ -94,7 +94,7 @@ async function compose(file: string | undefined, flags: Flags, io: CliIO): Promi
   const runId = `${startedAt.toISOString().replace(/[-:.]/g, '').slice(0, 15)}-${randomBytes(3).toString('hex')}`;
   // Filled by the platform's set-up and its collectors during the run; the environment holds this same array.
   const caveats: string[] = [];
-  caveats.push(...loosenedRules(scenario));
+  caveats.push(...loosenedRules(scenario), ...workloadTlsCaveats(scenario));
   const { platform, collectors } = await platformSetups[scenario.platform](scenario, runId, {
     access: { kubeconfig: stringFlag(flags, 'kubeconfig'), context: stringFlag(flags, 'context') },
     env: io.env,

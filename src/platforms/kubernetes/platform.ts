@@ -9,7 +9,8 @@ import { injected, meshAdapter, type KubernetesObject } from '../../meshes/index
 import { RunError } from '../../errors.ts';
 import type { Trial } from '../../scenario/plan.ts';
 import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
-import { targetUrl as workloadTarget } from '../../workload/protocol.ts';
+import { speaksTls, targetUrl as workloadTarget } from '../../workload/protocol.ts';
+import { workloadTlsPem, type WorkloadTlsPem } from '../workload-tls.ts';
 import { applyObjects } from './apply.ts';
 import type { KubeClient } from './client.ts';
 import { checkDataPlane, checkLoaderDataPlane } from './data-plane.ts';
@@ -90,6 +91,8 @@ export class KubernetesPlatform implements Platform {
   private readonly pins = new ImagePins();
   /** The widest spread of the load pods' window starts so far, ms. */
   private startSpreadMs: number | null = null;
+  /** An `https`/`h2` workload's certificate and the CA its loaders trust: made once, at the first trial. */
+  private workloadTls: Promise<WorkloadTlsPem> | undefined;
 
   /** For the run's environment: cluster, provider, nodes, mesh control planes, the proxies seen in pods, and the images that ran (with their digests). */
   get components(): Readonly<Record<string, string>> {
@@ -132,7 +135,8 @@ export class KubernetesPlatform implements Platform {
     const s = this.scenario;
     const mesh = req.trial.mesh;
     const namespace = trialNamespace(s, mesh, runId);
-    const objects = renderTrial(s, mesh, runId, req.trial.level);
+    const tls = speaksTls(protocolOf(s)) ? await (this.workloadTls ??= workloadTlsPem()) : undefined;
+    const objects = renderTrial(s, mesh, runId, req.trial.level, tls ? { workloadTls: tls } : {});
     // The engine's ConfigMap and Job are applied at load time, with the real bundle and start.
     const loader = new Set(['ConfigMap', 'Job']);
     try {
@@ -189,7 +193,8 @@ export class KubernetesPlatform implements Platform {
     const { client, runId } = this.o;
     const s = this.scenario;
     if (!this.o.bundle) throw new RunError({ what: 'the load engine bundle was not given to the Kubernetes platform', where: 'KubernetesPlatform.create', fix: 'a meshbench bug: please report it' });
-    const base = { namespace: t.namespace, runId, level: t.trial.level, overlay: t.overlay, pods: s.load.pods, image: s.kubernetes.images.loader };
+    const tls = this.workloadTls ? await this.workloadTls : undefined;
+    const base = { namespace: t.namespace, runId, level: t.trial.level, overlay: t.overlay, pods: s.load.pods, image: s.kubernetes.images.loader, ...(tls && { trust: tls.trust }) };
     let nativeSidecars = this.preflight.nativeSidecars[t.trial.mesh] ?? false;
     if (t.overlay.dataPlaneContainers.length > 0 && injected(s.kubernetes.placement).loadgen) {
       const { request } = loaderRequest(s, { ...base, nativeSidecars });

@@ -8,7 +8,9 @@ import { loadLevels, type LoadLevel } from '../../scenario/plan.ts';
 import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
 import { renderLoader } from './loader/from-scenario.ts';
 import { BUNDLE_KEY } from './loader/job.ts';
-import { LOADGEN, OWNER_LABELS, WORKLOAD, namespace, serviceAccounts, workloadDeployment, workloadService, type TrialNames } from './workload.ts';
+import { LOADGEN, OWNER_LABELS, WORKLOAD, namespace, serviceAccounts, workloadDeployment, workloadService, workloadTlsSecret, type TrialNames } from './workload.ts';
+import { speaksTls } from '../../workload/protocol.ts';
+import type { WorkloadTlsPem } from '../workload-tls.ts';
 
 export { OWNER_LABELS };
 
@@ -23,6 +25,8 @@ export interface RenderOptions {
   bundle?: string;
   /** The Job's common start, set when a run applies it (default 0: not started). */
   startEpochMs?: number;
+  /** An `https`/`h2` workload's certificate and the CA the loader trusts, made when a run starts; absent, the render says where they go. */
+  workloadTls?: WorkloadTlsPem;
 }
 
 /** The domain the workload's address ends in: the scenario's, or the one the platform read from the cluster into it. */
@@ -57,9 +61,10 @@ export function renderTrial(s: ResolvedScenario, mesh: string, runId: string, le
     ...serviceAccounts(names),
     ...overlay.namespacedObjects.map(owned),
     workloadService(names, protocolOf(s)),
+    ...(speaksTls(protocolOf(s)) ? [workloadTlsSecret(names, o.workloadTls)] : []),
     workloadDeployment(s, names, overlay.workloadPod),
     // meshbench's own engine, as the run applies it at load time; a render cannot know whether
     // the injector makes native sidecars, so it shows the quit call the mesh would need without.
-    ...renderLoader(s, { namespace: ns, runId, level, overlay, pods: s.load.pods, image: s.kubernetes.images.loader, nativeSidecars: false }, o.bundle ?? ELIDED_BUNDLE, o.startEpochMs ?? 0),
+    ...renderLoader(s, { namespace: ns, runId, level, overlay, pods: s.load.pods, image: s.kubernetes.images.loader, nativeSidecars: false, ...(o.workloadTls && { trust: o.workloadTls.trust }) }, o.bundle ?? ELIDED_BUNDLE, o.startEpochMs ?? 0),
   ];
 }

@@ -1,7 +1,7 @@
 /** Pure constructors of the trial's own objects (k6-operator style): compared in tests, validated against upstream schemas. */
 import type { KubernetesObject, PodOverlay } from '../../meshes/kubernetes.ts';
 import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
-import type { Protocol } from '../../workload/protocol.ts';
+import { speaksTls, type Protocol } from '../../workload/protocol.ts';
 
 export const WORKLOAD = { name: 'workload', port: 8080 } as const;
 export const LOADGEN = { name: 'loadgen' } as const;
@@ -45,6 +45,11 @@ export const SERVICE_PORT: Record<Protocol, { name: string; appProtocol: string;
   h2c: { name: 'http2', appProtocol: 'kubernetes.io/h2c', targetPort: 'http' },
   grpc: { name: 'grpc', appProtocol: 'grpc', targetPort: 'grpc' },
   tcp: { name: 'tcp', appProtocol: 'tcp', targetPort: 'tcp-echo' },
+  // The workload's own TLS, HTTP/1.1 or HTTP/2 inside (ALPN): both are HTTP over TLS, which is what
+  // `https` names (IANA's service name; Istio reads it, as the `https` name prefix, as TLS it can
+  // only pass through). Not `kubernetes.io/h2c`, which says HTTP/2 *without* TLS.
+  https: { name: 'https', appProtocol: 'https', targetPort: 'http' },
+  h2: { name: 'https-h2', appProtocol: 'https', targetPort: 'http' },
 };
 /** Fortio server's own ports besides HTTP (its defaults: -grpc-port 8079, -tcp-port 8078). */
 const FORTIO_PORTS: Record<string, number> = { grpc: 8079, 'tcp-echo': 8078 };
@@ -59,8 +64,27 @@ export function workloadService(names: TrialNames, protocol: Protocol = 'http1')
   };
 }
 
+/**
+ * An `https` or `h2` workload's certificate and key (made for the run; the run's own CA signs it),
+ * which Fortio serves on its HTTP port (`-cert`/`-key`; Go's TLS server offers h2 and http/1.1 by
+ * ALPN). Without them (`bench render`) the Secret shows where they go.
+ */
+export const WORKLOAD_TLS = { secret: 'workload-tls', mountPath: '/etc/meshbench/workload-tls' } as const;
+export const ELIDED_TLS = '(made when `bench run` starts: a certificate from a CA of the run\'s own)\n';
+
+export function workloadTlsSecret(names: TrialNames, pem?: { certPem: string; keyPem: string }): KubernetesObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(WORKLOAD_TLS.secret, names, { app: WORKLOAD.name }),
+    type: 'kubernetes.io/tls',
+    stringData: { 'tls.crt': pem?.certPem ?? ELIDED_TLS, 'tls.key': pem?.keyPem ?? ELIDED_TLS },
+  };
+}
+
 export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: PodOverlay): KubernetesObject {
   const labels = { ...names.ownerLabels, app: WORKLOAD.name, ...pod.labels };
+  const tls = speaksTls(protocolOf(s));
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -81,12 +105,14 @@ export function workloadDeployment(s: ResolvedScenario, names: TrialNames, pod: 
             {
               name: 'app',
               image: s.kubernetes.images.workload,
-              args: ['server', '-http-port', String(WORKLOAD.port)],
+              args: ['server', '-http-port', String(WORKLOAD.port), ...(tls ? ['-cert', `${WORKLOAD_TLS.mountPath}/tls.crt`, '-key', `${WORKLOAD_TLS.mountPath}/tls.key`] : [])],
               ports: [{ name: 'http', containerPort: WORKLOAD.port, protocol: 'TCP' }, ...protocolPort(protocolOf(s))],
               readinessProbe: { tcpSocket: { port: 'http' }, periodSeconds: 2 },
               resources: { requests: { cpu: '1', memory: '256Mi' }, limits: { memory: '1Gi' } },
+              ...(tls ? { volumeMounts: [{ name: WORKLOAD_TLS.secret, mountPath: WORKLOAD_TLS.mountPath, readOnly: true }] } : {}),
             },
           ],
+          ...(tls ? { volumes: [{ name: WORKLOAD_TLS.secret, secret: { secretName: WORKLOAD_TLS.secret, defaultMode: 0o400 } }] } : {}),
         },
       },
     },

@@ -1,15 +1,11 @@
 /**
  * A throwaway certificate authority and the two sidecar identities of a run, made with the
  * openssl CLI (shipped with every HAProxy install). SANs carry Istio-style SPIFFE identities.
+ * A workload that speaks TLS itself (`https`, `h2`) gets a CA and certificate of its own
+ * (../workload-tls.ts): the app's TLS is not the mesh's.
  */
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { RunError } from '../../errors.ts';
-
-const run = promisify(execFile);
+import { createCa, issue } from '../openssl-ca.ts';
 
 export interface MeshCertificates {
   caFile: string;
@@ -28,43 +24,11 @@ export interface MeshCertificates {
 
 const SERVER_NAME = 'workload.meshbench.local';
 
-async function openssl(args: string[]): Promise<void> {
-  try {
-    await run('openssl', args);
-  } catch (cause) {
-    const e = cause as NodeJS.ErrnoException & { stderr?: string };
-    throw new RunError({
-      what: e.code === 'ENOENT' ? 'openssl is not installed' : `openssl failed: ${e.stderr?.trim() ?? e.message}`,
-      where: 'local platform (mTLS certificates)',
-      fix: 'install it: `sudo apt-get install -y openssl`',
-      cause,
-    });
-  }
-}
-
-async function issue(dir: string, name: string, san: string, extendedUsage: string): Promise<{ pem: string; crt: string; key: string }> {
-  const key = join(dir, `${name}.key`);
-  const csr = join(dir, `${name}.csr`);
-  const crt = join(dir, `${name}.crt`);
-  const ext = join(dir, `${name}.ext`);
-  // keyUsage as in Istio's workload certificates; Envoy's SPIFFE validator refuses a leaf without digitalSignature.
-  await writeFile(ext, `subjectAltName=${san}\nextendedKeyUsage=${extendedUsage}\nkeyUsage=critical,digitalSignature,keyEncipherment\nbasicConstraints=CA:FALSE\n`);
-  await openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', csr, '-subj', `/O=meshbench/CN=${name}`]);
-  await openssl(['x509', '-req', '-in', csr, '-CA', join(dir, 'ca.crt'), '-CAkey', join(dir, 'ca.key'), '-set_serial', `0x${randomBytes(8).toString('hex')}`, '-days', '2', '-out', crt, '-extfile', ext]);
-  const pem = join(dir, `${name}.pem`);
-  await writeFile(pem, (await readFile(crt, 'utf8')) + (await readFile(key, 'utf8')), { mode: 0o600 });
-  return { pem, crt, key };
-}
-
 /** Istio's form: spiffe://<trust domain>/ns/<namespace>/sa/<service account>. */
 const spiffeId = (pod: string) => `spiffe://cluster.local/ns/meshbench/sa/${pod}`;
 
 export async function createMeshCertificates(dir: string): Promise<MeshCertificates> {
-  await openssl([
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.crt'), '-days', '2', '-subj', '/O=meshbench/CN=meshbench run CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-  ]);
+  await createCa(dir, 'meshbench run CA');
   const [server, client] = await Promise.all([
     issue(dir, 'workload', `DNS:${SERVER_NAME},URI:${spiffeId('workload')}`, 'serverAuth,clientAuth'),
     issue(dir, 'loadgen', `URI:${spiffeId('loadgen')}`, 'clientAuth,serverAuth'),
@@ -80,3 +44,4 @@ export async function createMeshCertificates(dir: string): Promise<MeshCertifica
     },
   };
 }
+

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { RunError } from '../../errors.ts';
 import type { MeshCertificates } from './certs.ts';
-import type { Protocol } from '../../workload/protocol.ts';
+import { carriedAsTcp, type Protocol } from '../../workload/protocol.ts';
 import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
 
@@ -26,11 +26,16 @@ export interface SidecarConfig {
   listenHost?: string;
   upstreamHost?: string;
   proxyUid?: number;
-  /** What the workload speaks (default HTTP/1.1): `mode tcp` for tcp, HTTP/2 on every hop (`proto h2`, or ALPN h2 over TLS) for h2c and gRPC. */
+  /**
+   * What the workload speaks (default HTTP/1.1): `mode tcp` for tcp and for the workload's own TLS
+   * (https, h2: bytes HAProxy cannot read), HTTP/2 on every hop (`proto h2`, or ALPN h2 over TLS)
+   * for h2c and gRPC.
+   */
   protocol?: Protocol;
 }
 
 const speaksH2 = (c: SidecarConfig) => c.protocol === 'h2c' || c.protocol === 'grpc';
+const tcp = (c: SidecarConfig) => carriedAsTcp(c.protocol ?? 'http1');
 
 function globalSection(c: SidecarConfig): string {
   // HAProxy reads its certificates before it drops to this uid.
@@ -41,10 +46,10 @@ ${user}  nbthread ${c.threads}
   maxconn 4000
 
 defaults
-${c.protocol === 'tcp' ? '  mode tcp\n' : '  mode http\n  option http-keep-alive\n  http-reuse always\n'}  timeout connect 5s
+${tcp(c) ? '  mode tcp\n' : '  mode http\n  option http-keep-alive\n  http-reuse always\n'}  timeout connect 5s
   timeout client ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
   timeout server ${Math.max(c.requestTimeoutMs, 1000) + 5_000}ms
-${c.protocol === 'tcp' ? '' : '  timeout http-keep-alive 120s\n'}`;
+${tcp(c) ? '' : '  timeout http-keep-alive 120s\n'}`;
 }
 
 /** Inbound sidecar: in front of the workload; with mTLS it accepts only clients signed by the run CA. */

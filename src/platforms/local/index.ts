@@ -17,11 +17,12 @@ import { envoyContainer, EnvoySidecars } from './envoy/sidecars.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { Deployment, DeployRequest, LoadChecks, Platform } from '../types.ts';
 import { createMeshCertificates, type MeshCertificates } from './certs.ts';
+import { createWorkloadCertificates, type WorkloadCertificates } from '../workload-tls.ts';
 import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort, waitForProbe } from './readiness.ts';
-import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
+import { speaksTls, targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { removeTreeSync } from './remove-tree.ts';
 import { startWorkload } from './workload-process.ts';
 import { needsNetnsLayout } from '../../meshes/types.ts';
@@ -91,6 +92,7 @@ export class LocalPlatform implements Platform {
   private loaderEntry: Promise<string> | undefined;
   private readonly netnsTrials = new Map<Deployment, NetnsTrial>();
   private certificates: Promise<MeshCertificates> | undefined;
+  private workloadTls: Promise<WorkloadCertificates> | undefined;
   /** `control: istiod`: Istio's binaries (checked by create()) and the control plane, once started. */
   private readonly istioBinaries: IstioBinaries | null;
   private istiod: Promise<IstiodControlPlane> | undefined;
@@ -145,7 +147,8 @@ export class LocalPlatform implements Platform {
         throw new RunError({ what: `${req.mesh.name} runs only with pods as network namespaces, and this run uses the loopback layout`, where: 'local platform', fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`' });
       }
       const protocol: Protocol = req.workload.protocol ?? 'http1';
-      const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal);
+      const tls = speaksTls(protocol) ? await this.workloadCertificates() : undefined;
+      const { process: workload, port: workloadPort } = await startWorkload(req.workload, this.options.runId, readyMs, signal, undefined, tls);
       started.push(workload);
       const containers: Deployment['containers'] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: workload.pid }];
       let targetPort = workloadPort;
@@ -188,14 +191,14 @@ export class LocalPlatform implements Platform {
         targetPort = outboundPort;
       }
       const targetUrl = workloadTarget(protocol, '127.0.0.1', targetPort);
-      const loader = await this.ownLoader(req, targetUrl, containers);
+      const loader = await this.ownLoader(req, targetUrl, containers, tls);
       if (!loader) containers.push({ kind: 'process', pod: 'loadgen', container: 'loadgen', role: 'loadgen', pid: process.pid });
 
       if (protocol === 'http1') await waitForHealthy(new URL(`http://127.0.0.1:${targetPort}${HEALTH_PATH}`), readyMs, signal);
-      else await waitForProbe(targetUrl, req.workload.payloadBytes, readyMs, signal);
+      else await waitForProbe(targetUrl, req.workload.payloadBytes, readyMs, signal, tls?.trust);
       const lost = new AbortController();
       const deployment: Deployment = {
-        load: loader ? { where: 'remote', targetUrl, run: loader.run, ...(checks && { checks }) } : { where: 'in-process', targetUrl, ...(checks && { checks }) },
+        load: loader ? { where: 'remote', targetUrl, run: loader.run, ...(checks && { checks }) } : { where: 'in-process', targetUrl, ...(tls && { trust: tls.trust }), ...(checks && { checks }) },
         meshLabel: this.label(req.mesh, profile),
         containers,
         lost: lost.signal,
@@ -243,7 +246,7 @@ export class LocalPlatform implements Platform {
   private netnsContext(readyTimeoutMs: number): NetnsDeployContext {
     const { runId, requestTimeoutMs, load, ztunnelPath } = this.options;
     if (!load) throw new Error('LocalPlatform: the netns layout needs the scenario\'s load settings (options.load)');
-    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), label: (mesh, p) => this.label(mesh, p), loaderEntry: () => this.bundledEntry(), istiod: this.istioBinaries ? () => this.istiodControlPlane(readyTimeoutMs) : null };
+    return { runId, workDir: this.workDir, readyTimeoutMs, requestTimeoutMs, load, ztunnelPath: ztunnelPath ?? null, envoy: this.envoy, meshCertificates: () => this.meshCertificates(), workloadCertificates: () => this.workloadCertificates(), label: (mesh, p) => this.label(mesh, p), loaderEntry: () => this.bundledEntry(), istiod: this.istioBinaries ? () => this.istiodControlPlane(readyTimeoutMs) : null };
   }
 
   /** The run's istiod once a trial started it (`control: istiod`), for diagnostics: its sync status, its log. */
@@ -267,12 +270,12 @@ export class LocalPlatform implements Platform {
   }
 
   /** The loopback layout's loader as a process of its own, when the run gave its load settings. */
-  private async ownLoader(req: DeployRequest, target: URL, containers: Deployment['containers']): Promise<PodLoader | null> {
+  private async ownLoader(req: DeployRequest, target: URL, containers: Deployment['containers'], tls: WorkloadCertificates | undefined): Promise<PodLoader | null> {
     const { load, runId, loadInProcess } = this.options;
     if (!load || loadInProcess) return null;
     const { level } = req.trial;
     const settingsFile = join(this.workDir, `load-t${req.trial.index}.json`);
-    return loopbackLoader({ load, target, connections: level.connections, targetRps: level.targetRps, entry: await this.bundledEntry(), settingsFile, runId, containers });
+    return loopbackLoader({ load: tls ? { ...load, trust: tls.trust } : load, target, connections: level.connections, targetRps: level.targetRps, entry: await this.bundledEntry(), settingsFile, runId, containers });
   }
 
   private async bundledEntry(): Promise<string | undefined> {
@@ -285,6 +288,12 @@ export class LocalPlatform implements Platform {
   private meshCertificates(): Promise<MeshCertificates> {
     this.certificates ??= createMeshCertificates(this.workDir);
     return this.certificates;
+  }
+
+  /** The CA and certificate of an `https` or `h2` workload, made once per run. */
+  private workloadCertificates(): Promise<WorkloadCertificates> {
+    this.workloadTls ??= createWorkloadCertificates(this.workDir);
+    return this.workloadTls;
   }
 }
 

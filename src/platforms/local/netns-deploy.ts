@@ -18,6 +18,7 @@ import type { LocalMeshProfile } from '../../meshes/types.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { DeployRequest, Deployment, WatchedContainer } from '../types.ts';
 import type { MeshCertificates } from './certs.ts';
+import type { WorkloadCertificates } from '../workload-tls.ts';
 import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { guardNetns, type NetnsGuard } from './netns/guard.ts';
 import { applySidecarCapture, ISTIO_CAPTURE } from './netns/capture.ts';
@@ -27,7 +28,7 @@ import type { SidecarTraffic } from './envoy/stats.ts';
 import type { LoaderSettings } from '../../loader-settings.ts';
 import { podLoad } from './netns/pod-loader.ts';
 import { waitForHttpInNetns, waitForProbeInNetns } from './netns/ready.ts';
-import { targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
+import { speaksTls, targetUrl as workloadTarget, type Protocol } from '../../workload/protocol.ts';
 import { NetnsTopology } from './netns/topology.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { startWorkload } from './workload-process.ts';
@@ -54,6 +55,8 @@ export interface NetnsDeployContext {
   /** The Envoy of the sidecars; null: HAProxy sidecars (`sidecar: haproxy`). */
   envoy: EnvoyBinary | null;
   meshCertificates(): Promise<MeshCertificates>;
+  /** The CA and certificate of an `https` or `h2` workload (made once per run). */
+  workloadCertificates(): Promise<WorkloadCertificates>;
   /** `local.control: istiod`: the run's istiod (started by the first trial that asks); null: static sidecars. */
   istiod: (() => Promise<{ cp: IstiodControlPlane; binaries: IstioBinaries }>) | null;
   /** The name outputs use for an emulated mesh (localEmulationLabel). */
@@ -94,10 +97,11 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     topology = await NetnsTopology.create({ runId: c.runId, scope: `t${req.trial.index}`, signal });
     guard = guardNetns(topology.netns);
     const { loadgen, workload } = topology.plan.pods;
-    const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT });
+    const protocol: Protocol = req.workload.protocol ?? 'http1';
+    const tls = speaksTls(protocol) ? await c.workloadCertificates() : undefined;
+    const app = await startWorkload(req.workload, c.runId, c.readyTimeoutMs, signal, { netns: workload.netns, port: APP_PORT }, tls);
     started.push(app.process);
     const containers: WatchedContainer[] = [{ kind: 'process', pod: 'workload', container: 'app', role: 'app', pid: app.process.pid }];
-    const protocol: Protocol = req.workload.protocol ?? 'http1';
     const target = workloadTarget(protocol, workload.ip, APP_PORT);
 
     if (profile.nodeProxy === 'ztunnel') {
@@ -167,7 +171,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     }
     // From the loader pod, through whatever the mesh put in the way.
     if (protocol === 'http1') await waitForHttpInNetns(loadgen.netns, new URL(HEALTH_PATH, target).href, { timeoutMs: c.readyTimeoutMs, signal });
-    else await waitForProbeInNetns(loadgen.netns, target.href, req.workload.payloadBytes, { timeoutMs: c.readyTimeoutMs, signal });
+    else await waitForProbeInNetns(loadgen.netns, target.href, req.workload.payloadBytes, { timeoutMs: c.readyTimeoutMs, signal, ...(tls && { trust: { caFile: tls.caFile, serverName: tls.trust.serverName } }) });
 
     const lost = new AbortController();
     const onLost = (e: RunError) => {
@@ -185,7 +189,7 @@ export async function deployNetns(req: DeployRequest, profile: LocalMeshProfile,
     let before: Record<'node-a' | 'node-b', ZtunnelTraffic> | undefined;
     let sidecarsBefore: Record<SidecarPod, SidecarTraffic> | undefined;
     const { level } = req.trial;
-    const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }) };
+    const settings: LoaderSettings = { ...c.load, target: target.href, connections: level.connections, ...(level.targetRps === null ? {} : { rateRps: level.targetRps }), ...(tls && { trust: tls.trust }) };
     const entry = (c.load.workers ?? 1) > 1 ? undefined : await c.loaderEntry?.();
     const loader = podLoad({
       netns: loadgen.netns,

@@ -1,5 +1,7 @@
 /** Waiting for what was started to answer, bounded in time and abortable. */
 import { probeOnce } from '../../workload/probe.ts';
+import type { WorkloadTrust } from '../../workload/protocol.ts';
+import { UntrustedCertificateError } from '../../workload/tls-trust.ts';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
@@ -98,6 +100,12 @@ export function waitForHealthy(url: URL, timeoutMs: number, signal: AbortSignal)
 }
 
 /** Until one request of the workload's protocol is answered at `target` (workload/probe.ts). */
-export function waitForProbe(target: URL, messageBytes: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
-  return pollUntil(() => probeOnce(target, messageBytes, 1_000), `${target.href} did not answer a request`, 'the sidecar chain is up but does not pass requests; run with --debug', timeoutMs, signal);
+/** `trust`: a TLS workload's; a certificate that fails it is a RunError at once (waiting cannot mend it). */
+export function waitForProbe(target: URL, messageBytes: number, timeoutMs: number, signal: AbortSignal, trust?: WorkloadTrust): Promise<void> {
+  const probe = () =>
+    probeOnce(target, messageBytes, 1_000, trust).catch((error: unknown) => {
+      if (!(error instanceof UntrustedCertificateError)) throw error;
+      throw new RunError({ what: error.message, where: `local platform (probe of ${target.href})`, fix: 'this is a set-up fault, not the mesh\'s', cause: error });
+    });
+  return pollUntil(probe, `${target.href} did not answer a request`, 'the sidecar chain is up but does not pass requests; run with --debug', timeoutMs, signal);
 }

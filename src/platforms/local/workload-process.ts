@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Protocol } from '../../workload/protocol.ts';
 import type { WorkloadOptions } from '../../workload/service.ts';
+import type { WorkloadTlsFiles } from '../../workload/tls.ts';
 import { inNetns } from './netns/exec.ts';
 import { startProcess, type ManagedProcess } from './processes.ts';
 
@@ -27,8 +28,8 @@ export interface InPod {
   port: number;
 }
 
-/** `runId` marks the command line, so a run's processes can be found. */
-export async function startWorkload(o: WorkloadOptions & { protocol?: Protocol }, runId: string, readyTimeoutMs: number, signal: AbortSignal, inPod?: InPod): Promise<WorkloadProcess> {
+/** `runId` marks the command line, so a run's processes can be found; `tls` is the certificate of an `https` or `h2` workload. */
+export async function startWorkload(o: WorkloadOptions & { protocol?: Protocol }, runId: string, readyTimeoutMs: number, signal: AbortSignal, inPod?: InPod, tls?: WorkloadTlsFiles): Promise<WorkloadProcess> {
   const args = [
     WORKLOAD_MAIN,
     '--protocol', o.protocol ?? 'http1',
@@ -40,6 +41,7 @@ export async function startWorkload(o: WorkloadOptions & { protocol?: Protocol }
   if (o.faults?.length) args.push('--faults', JSON.stringify(o.faults));
   if (o.stall) args.push('--stall-after-ms', String(o.stall.afterMs), '--stall-for-ms', String(o.stall.forMs));
   if (inPod) args.push('--host', '0.0.0.0', '--port', String(inPod.port));
+  if (tls) args.push('--tls-cert', tls.certFile, '--tls-key', tls.keyFile);
   const child = startProcess({ name: 'workload', ...(inPod ? inNetns(inPod.netns, process.execPath, args) : { command: process.execPath, args }) });
   try {
     return { process: child, port: await child.waitForLine(parseReady, readyTimeoutMs, signal) };

@@ -2,8 +2,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KubernetesObject } from '../../../src/meshes/index.ts';
-import { renderTrial } from '../../../src/platforms/kubernetes/render.ts';
-import { loaderSettings, loaderTarget } from '../../../src/platforms/kubernetes/loader/from-scenario.ts';
+import { renderTrial, trialNamespace } from '../../../src/platforms/kubernetes/render.ts';
+import { ELIDED_TRUST, loaderSettings, loaderTarget } from '../../../src/platforms/kubernetes/loader/from-scenario.ts';
+import { ELIDED_TLS } from '../../../src/platforms/kubernetes/workload.ts';
+import { workloadTlsPem } from '../../../src/platforms/workload-tls.ts';
 import { resolveScenario } from '../../../src/scenario/resolve.ts';
 import { ScenarioSchema } from '../../../src/scenario/schema.ts';
 import { SchemaValidator } from './schema-validator.ts';
@@ -36,6 +38,35 @@ for (const [protocol, e] of Object.entries(expected)) {
     assert.is(loaderTarget(s, 'ns'), e.target);
   });
 }
+
+test('https and h2: Service port appProtocol `https` (HTTP over TLS; not kubernetes.io/h2c, which is HTTP/2 without TLS), the certificate in a Secret that Fortio serves, the loader trusting the run\'s CA', async () => {
+  const pem = await workloadTlsPem();
+  for (const [protocol, name] of [['https', 'https'], ['h2', 'https-h2']] as const) {
+    const s = scenario(protocol);
+    for (const mesh of s.meshes) {
+      for (const [tls, rendered] of [[pem, renderTrial(s, mesh, '20261207T160000-abcdef', undefined, { workloadTls: pem })], [undefined, renderTrial(s, mesh, '20261207T160000-abcdef')]] as const) {
+        const service = rendered.find((o) => o.kind === 'Service') as unknown as Service;
+        assert.equal(service.spec.ports, [{ name, port: 8080, targetPort: 'http', protocol: 'TCP', appProtocol: 'https' }]);
+        const secret = rendered.find((o) => o.kind === 'Secret') as unknown as { type: string; metadata: { name: string }; stringData: Record<string, string> };
+        assert.is(secret.type, 'kubernetes.io/tls');
+        assert.equal(secret.stringData, tls ? { 'tls.crt': tls.certPem, 'tls.key': tls.keyPem } : { 'tls.crt': ELIDED_TLS, 'tls.key': ELIDED_TLS });
+        const app = (rendered.find((o) => o.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: { args: string[]; volumeMounts: { name: string; mountPath: string }[] }[]; volumes: { secret: { secretName: string } }[] } } } }).spec.template.spec;
+        assert.equal(app.containers[0]!.args, ['server', '-http-port', '8080', '-cert', '/etc/meshbench/workload-tls/tls.crt', '-key', '/etc/meshbench/workload-tls/tls.key']);
+        assert.is(app.containers[0]!.volumeMounts[0]!.mountPath, '/etc/meshbench/workload-tls');
+        assert.is(app.volumes[0]!.secret.secretName, secret.metadata.name);
+        // Applied before the Deployment that mounts it.
+        assert.ok(rendered.indexOf(secret as never) < rendered.findIndex((o) => o.kind === 'Deployment'));
+        const settings = JSON.parse((rendered.find((o) => o.kind === 'ConfigMap' && o.metadata.name.endsWith('-engine')) as unknown as { data: Record<string, string> }).data['load.json']!) as { target: string; trust: { caPem: string; serverName: string } };
+        assert.is(settings.target, `${protocol}://workload.${trialNamespace(s, mesh, '20261207T160000-abcdef')}.svc.cluster.local:8080/echo?size=64`);
+        assert.equal(settings.trust, tls ? tls.trust : ELIDED_TRUST);
+        for (const o of rendered) assert.equal(validator.validate(o as KubernetesObject), [], `${protocol} ${mesh} ${o.kind}/${o.metadata.name}`);
+      }
+    }
+  }
+  assert.is(pem.trust.serverName, 'workload.meshbench.local');
+  assert.match(pem.trust.caPem, /^-----BEGIN CERTIFICATE-----\n/);
+  assert.match(pem.keyPem, /-----BEGIN PRIVATE KEY-----/);
+});
 
 test('the loader settings carry the streams (h2c, grpc) and a tcp request\'s size', () => {
   const trial = { namespace: 'ns', level: { id: 'c4-r100', connections: 4, targetRps: 100 }, pods: 1 } as Parameters<typeof loaderSettings>[1];

@@ -37,7 +37,7 @@ test('plaintext profile has no TLS at all', () => {
   assert.not.match(outboundSidecarConfig(sidecar, null), /ssl/);
 });
 
-test('h2c and grpc: HTTP/2 on every hop (proto h2 in plaintext, ALPN h2 over mTLS); tcp: mode tcp without HTTP options', () => {
+test('h2c and grpc: HTTP/2 on every hop (proto h2 in plaintext, ALPN h2 over mTLS); tcp, https and h2: mode tcp without HTTP options', () => {
   for (const protocol of ['h2c', 'grpc'] as const) {
     const c = { ...sidecar, protocol };
     assert.match(inboundSidecarConfig(c, certs), /bind 127\.0\.0\.1:1001 ssl .* alpn h2\n[\s\S]*server app 127\.0\.0\.1:1002 proto h2\n/);
@@ -45,6 +45,11 @@ test('h2c and grpc: HTTP/2 on every hop (proto h2 in plaintext, ALPN h2 over mTL
     assert.match(outboundSidecarConfig(c, certs), /bind 127\.0\.0\.1:1001 proto h2\n[\s\S]*server inbound 127\.0\.0\.1:1002 ssl .* alpn h2\n/);
     assert.match(outboundSidecarConfig(c, null), /server inbound 127\.0\.0\.1:1002 proto h2\n/);
     assert.match(inboundSidecarConfig(c, null), /mode http/);
+  }
+  // The workload's own TLS is bytes to HAProxy: carried exactly as tcp.
+  for (const protocol of ['https', 'h2'] as const) {
+    assert.is(inboundSidecarConfig({ ...sidecar, protocol }, certs), inboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs), protocol);
+    assert.is(outboundSidecarConfig({ ...sidecar, protocol }, null), outboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, null), protocol);
   }
   for (const cfg of [inboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs), outboundSidecarConfig({ ...sidecar, protocol: 'tcp' }, certs)]) {
     assert.match(cfg, /mode tcp\n/);

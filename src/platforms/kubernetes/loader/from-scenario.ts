@@ -7,7 +7,8 @@ import type { KubernetesObject, KubernetesOverlay } from '../../../meshes/kubern
 import { injected } from '../../../meshes/kubernetes.ts';
 import type { LoadLevel } from '../../../scenario/plan.ts';
 import { protocolOf, type ResolvedScenario } from '../../../scenario/resolve.ts';
-import { targetUrl } from '../../../workload/protocol.ts';
+import { speaksTls, targetUrl, type WorkloadTrust } from '../../../workload/protocol.ts';
+import { WORKLOAD_TLS_NAME } from '../../workload-tls.ts';
 import { LOADGEN, OWNER_LABELS, WORKLOAD, workloadPath } from '../workload.ts';
 import { DEFAULT_LOADER_IMAGE, loaderConfigMap, loaderJob, type LoaderJobRequest, type LoaderSettings } from './job.ts';
 import type { LoaderRunRequest } from './runner.ts';
@@ -24,7 +25,12 @@ export interface LoaderTrial {
   image?: string | undefined;
   /** The injector makes native sidecars (checkDataPlane's `nativeSidecars`, or preflight's verdict). */
   nativeSidecars: boolean;
+  /** An `https`/`h2` workload: the run's CA the loader trusts (absent: a placeholder, as `bench render` shows it). */
+  trust?: WorkloadTrust;
 }
+
+/** What `bench render` shows in place of the run's CA, which a run makes when it starts. */
+export const ELIDED_TRUST: WorkloadTrust = { caPem: '-----BEGIN CERTIFICATE-----\n(the run\'s workload CA: made when `bench run` starts)\n-----END CERTIFICATE-----\n', serverName: WORKLOAD_TLS_NAME };
 
 export const loaderJobName = (level: LoadLevel): string => `${LOADGEN.name}-${level.id}`;
 
@@ -32,7 +38,7 @@ export const loaderJobName = (level: LoadLevel): string => `${LOADGEN.name}-${le
 export function loaderTarget(s: ResolvedScenario, namespace: string): string {
   const protocol = protocolOf(s);
   const base = targetUrl(protocol, `${WORKLOAD.name}.${namespace}.svc.${s.kubernetes.clusterDomain ?? 'cluster.local'}`, WORKLOAD.port);
-  return protocol === 'http1' || protocol === 'h2c' ? new URL(workloadPath(s), base).href : base.href;
+  return protocol === 'grpc' || protocol === 'tcp' ? base.href : new URL(workloadPath(s), base).href;
 }
 
 export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination: LoaderTermination): LoaderSettings {
@@ -49,6 +55,7 @@ export function loaderSettings(s: ResolvedScenario, t: LoaderTrial, termination:
     pods: t.pods,
     ...(s.load.streamsPerConnection ? { streamsPerConnection: s.load.streamsPerConnection } : {}),
     ...(protocolOf(s) === 'tcp' ? { messageBytes: s.workload.payloadBytes } : {}),
+    ...(speaksTls(protocolOf(s)) ? { trust: t.trust ?? ELIDED_TRUST } : {}),
     ...(termination.quitUrl ? { quitUrl: termination.quitUrl } : {}),
   };
 }

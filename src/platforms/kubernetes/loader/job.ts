@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { KubernetesObject, PodOverlay } from '../../../meshes/kubernetes.ts';
 import type { LoaderSettings as BaseLoaderSettings } from '../../../loader-settings.ts';
+import { isTargetUrl, TARGET_SCHEMES } from '../../../workload/protocol.ts';
 
 export const DEFAULT_LOADER_IMAGE = 'node:24-alpine';
 /** The container whose terminated state and log the runner reads. */
@@ -64,7 +65,7 @@ export function loaderRequestProblems(r: LoaderJobRequest): string[] {
   if (!Number.isInteger(s.pods) || s.pods < 1) problems.push(`load.pods must be a whole number of 1 or more, not ${s.pods}`);
   if (s.pods > s.connections) problems.push(`load.pods (${s.pods}) needs at least as many connections, not ${s.connections}: each pod drives its own share of them`);
   if (s.mode === 'rate' && !(Number(s.rateRps) > 0)) problems.push('mode rate needs a positive rateRps');
-  if (!/^(https?|h2c|grpc|tcp):\/\//.test(s.target)) problems.push(`the target must be an http://, https://, h2c://, grpc:// or tcp:// URL, not ${JSON.stringify(s.target)}`);
+  if (!isTargetUrl(s.target)) problems.push(`the target must be a URL of one of ${TARGET_SCHEMES}, not ${JSON.stringify(s.target)}`);
   return problems;
 }
 

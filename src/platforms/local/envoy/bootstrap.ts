@@ -6,7 +6,7 @@
  * from the layout. Pure: the same plan renders the same object, and tests compare objects.
  */
 import type { EnvoySidecarDefaults } from '../../../meshes/types.ts';
-import type { Protocol } from '../../../workload/protocol.ts';
+import { carriedAsTcp, type Protocol } from '../../../workload/protocol.ts';
 
 /** Where one end listens or calls. */
 export interface Endpoint {
@@ -158,10 +158,11 @@ function httpConnectionManager(d: EnvoySidecarDefaults, statPrefix: string, clus
 /**
  * What the sidecar does with the traffic: an HTTP connection manager for HTTP/1.1, h2c and gRPC
  * (its codec AUTO takes either HTTP version from the client, as Istio's inbound does), a TCP proxy
- * for raw TCP, as Istio does for a port whose protocol is TCP.
+ * for raw TCP and for the workload's own TLS (https, h2), as Istio does for a port whose protocol is
+ * TCP or TLS: a sidecar without the workload's key sees only bytes.
  */
 function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, statPrefix: string, cluster: string, direction: 'inbound' | 'outbound') {
-  if (protocol !== 'tcp') return httpConnectionManager(d, statPrefix, cluster, direction);
+  if (!carriedAsTcp(protocol)) return httpConnectionManager(d, statPrefix, cluster, direction);
   return {
     name: 'envoy.filters.network.tcp_proxy',
     typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: statPrefix, cluster },
@@ -173,7 +174,7 @@ function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, statPrefix: st
  * sidecars and to the app, as Istio does for a port declared http2/grpc), nothing for TCP.
  */
 function upstreamHttp(d: EnvoySidecarDefaults, protocol: Protocol) {
-  if (protocol === 'tcp') return {};
+  if (carriedAsTcp(protocol)) return {};
   return {
     typed_extension_protocol_options: {
       'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {

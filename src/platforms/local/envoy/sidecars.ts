@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunError } from '../../../errors.ts';
 import type { EnvoySidecarDefaults } from '../../../meshes/types.ts';
-import type { Protocol } from '../../../workload/protocol.ts';
+import { carriedAsTcp, type Protocol } from '../../../workload/protocol.ts';
 import type { MeshCertificates } from '../certs.ts';
 import { fetchInNetns, inNetns } from '../netns/exec.ts';
 import { waitForHttpInNetns } from '../netns/ready.ts';
@@ -43,7 +43,7 @@ export interface EnvoySidecarsOptions {
   container: string;
   readyTimeoutMs: number;
   signal: AbortSignal;
-  /** What the workload speaks (default HTTP/1.1): the sidecars proxy HTTP/2 for h2c and gRPC, TCP for tcp. */
+  /** What the workload speaks (default HTTP/1.1): the sidecars proxy HTTP/2 for h2c and gRPC, TCP for tcp and the workload's own TLS. */
   protocol?: Protocol;
 }
 
@@ -116,7 +116,7 @@ export class EnvoySidecars {
 
   /** Both sidecars' counters now. */
   async traffic(): Promise<Record<SidecarPod, SidecarTraffic>> {
-    const [loadgen, workload] = await Promise.all(SIDECAR_PODS.map(async (pod) => sidecarTraffic(parseEnvoyStats(await this.admin(pod, '/stats')), this.of(pod).names, this.o.protocol === 'tcp')));
+    const [loadgen, workload] = await Promise.all(SIDECAR_PODS.map(async (pod) => sidecarTraffic(parseEnvoyStats(await this.admin(pod, '/stats')), this.of(pod).names, carriedAsTcp(this.o.protocol ?? 'http1'))));
     return { loadgen: loadgen!, workload: workload! };
   }
 

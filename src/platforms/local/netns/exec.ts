@@ -82,8 +82,10 @@ export function spawnInNetns(netns: string, command: string, args: readonly stri
 const PROBE_MAIN = new URL('../../../workload/probe-main.ts', import.meta.url).pathname;
 
 /** One request of the workload's protocol from inside `netns` (workload/probe.ts): true when answered. */
-export async function probeInNetns(netns: string, url: string, messageBytes: number, timeoutMs = 2_000): Promise<boolean> {
-  const argv = inNetns(netns, process.execPath, [PROBE_MAIN, url, String(messageBytes), String(timeoutMs)]);
+/** `trust`: a TLS workload's CA file and certificate name; a certificate that fails them is a RunError at once. */
+export async function probeInNetns(netns: string, url: string, messageBytes: number, timeoutMs = 2_000, trust?: { caFile: string; serverName: string }): Promise<boolean> {
+  const argv = inNetns(netns, process.execPath, [PROBE_MAIN, url, String(messageBytes), String(timeoutMs), ...(trust ? [trust.caFile, trust.serverName] : [])]);
   const r = await runCommand(argv.command, argv.args, { timeoutMs: timeoutMs + 5_000, env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin' } });
+  if (r.code === 3) throw new RunError({ what: r.stderr.trim().split('\n').at(-1) ?? 'the workload\'s TLS certificate is not trusted', where: `namespace ${netns}, probe of ${url}`, fix: 'see the message: this is a set-up fault, not the mesh\'s' });
   return r.code === 0;
 }

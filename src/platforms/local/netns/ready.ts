@@ -22,9 +22,9 @@ export function waitForHttpInNetns(netns: string, url: string, o: WaitInNetnsOpt
   return waitInNetns(netns, url, async () => (await fetchInNetns(netns, url, 1_000)) !== undefined, 'did not answer 200', o);
 }
 
-/** Until one request of the workload's protocol (h2c, grpc, tcp) is answered from inside `netns`. */
-export function waitForProbeInNetns(netns: string, url: string, messageBytes: number, o: WaitInNetnsOptions): Promise<void> {
-  return waitInNetns(netns, url, () => probeInNetns(netns, url, messageBytes, 1_000), 'did not answer a request', o);
+/** Until one request of the workload's protocol (h2c, grpc, tcp, https, h2) is answered from inside `netns`. */
+export function waitForProbeInNetns(netns: string, url: string, messageBytes: number, o: WaitInNetnsOptions & { trust?: { caFile: string; serverName: string } }): Promise<void> {
+  return waitInNetns(netns, url, () => probeInNetns(netns, url, messageBytes, 1_000, o.trust), 'did not answer a request', o);
 }
 
 async function waitInNetns(netns: string, url: string, answered: () => Promise<boolean>, failed: string, o: WaitInNetnsOptions): Promise<void> {

@@ -157,7 +157,8 @@ test('h2c and grpc: the same HTTP listeners (codec AUTO takes HTTP/2 from the cl
   }
 });
 
-test('tcp: a TCP proxy on both listeners (mTLS kept on the inbound one), clusters without HTTP options', () => {
+test('tcp, and the workload\'s own TLS (https, h2): a TCP proxy on both listeners (mTLS kept on the inbound one), clusters without HTTP options', () => {
+  for (const protocol of ['https', 'h2'] as const) assert.equal(envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, protocol), envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, 'tcp'), `${protocol} is carried as tcp`);
   const b = envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, 'tcp') as { static_resources: { listeners: { filter_chains: { filters: unknown[]; transport_socket?: unknown }[] }[]; clusters: Record<string, unknown>[] } };
   const [outbound, inbound] = b.static_resources.listeners;
   const tcpProxy = (prefix: string, cluster: string) => ({ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: prefix, cluster } });
