@@ -13,7 +13,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BandwidthEngine } from '../../src/load/bandwidth.ts';
+import { BandwidthEngine, CHUNK_BYTES } from '../../src/load/bandwidth.ts';
 import { freeLoopbackPort } from '../../src/platforms/local/ports.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
 import { sentBitsPerSecond, throughputBitsPerSecond } from '../../src/results/bandwidth.ts';
@@ -63,7 +63,7 @@ async function iperfRound(connections: number): Promise<Figures> {
   const server = spawn('iperf3', ['-s', '-1', '-B', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   try {
     await waitForPortOf(port);
-    const { stdout } = await run('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-P', String(connections), '-t', String(SECONDS), '-O', String(WARMUP_S), '--json'], { maxBuffer: 1 << 24 });
+    const { stdout } = await run('iperf3', ['-c', '127.0.0.1', '-p', String(port), '-P', String(connections), '-t', String(SECONDS), '-O', String(WARMUP_S), '-l', String(CHUNK_BYTES), '--json'], { maxBuffer: 1 << 24 });
     const e = (JSON.parse(stdout) as IperfJson).end;
     return { receivedBps: e.sum_received.bits_per_second, sentBps: e.sum_sent.bits_per_second, senderCores: e.cpu_utilization_percent.host_total / 100, receiverCores: e.cpu_utilization_percent.remote_total / 100 };
   } finally {

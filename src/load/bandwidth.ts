@@ -1,6 +1,6 @@
 /**
  * `load.mode: bandwidth`, as iperf3 runs it: N TCP connections to the workload's sink, each writing
- * 128 KiB chunks (iperf3's default length) as fast as the kernel takes them, for the warmup and the
+ * 512 KiB chunks as fast as the kernel takes them, for the warmup and the
  * measured window. The loader counts what its writes handed to the kernel; the sink counts what it
  * read, and is asked at the window's edges (bandwidth-sink.ts), so the figure can be goodput at the
  * receiver over the receiver's own interval, which is what iperf3's "receiver" line reports.
@@ -14,8 +14,13 @@ import type { BandwidthCounts } from '../results/model.ts';
 import { hostOf, readSink, SinkReader, sinkHello, type SinkReading } from './bandwidth-sink.ts';
 import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
-/** iperf3's default write length for TCP. */
-export const CHUNK_BYTES = 128 * 1024;
+/**
+ * The length of each write. iperf3's default is 128 KiB; with it one Node thread ran out of CPU
+ * first (16.5 Gbit/s against iperf3's 18.6 at 4 connections, loader at 0.99 cores), so the loader,
+ * not the mesh, could be the limit. At 512 KiB the same thread wrote 24 Gbit/s (bench/README.md,
+ * section 9, where iperf3 gets the same length with -l).
+ */
+export const CHUNK_BYTES = 512 * 1024;
 /** Writes in flight per connection: one with the kernel, one queued behind it. */
 const DEPTH = 2;
 /** Consecutive writes that completed at once before the connection yields, so timers still fire on time. */
