@@ -161,7 +161,10 @@ test('an image from a registry, named by tag, is pinned after the first trial to
     // under another name, the kubelet would record that image as pulled from this registry and,
     // verifying pulled images (KubeletEnsureSecretPulledImages), try to pull the tier's own
     // `localhost/meshbench/fortio` for the later tests, which no registry serves.
-    execFileSync(crane, ['mutate', pushed, '--label', 'io.meshbench.test=digest-pinning', '--tag', tagged], { encoding: 'utf8' });
+    // The label is new at every run: with a fixed one, a node that kept the image of an earlier
+    // run (pulled from that run's registry, on another port) reported the same digest under that
+    // other repository, and no pin was made (CI, 20:2x on 2026-12-07, a second run from one path).
+    execFileSync(crane, ['mutate', pushed, '--label', `io.meshbench.test=digest-pinning-${process.pid}-${Date.now()}`, '--tag', tagged], { encoding: 'utf8' });
     const digest = execFileSync(crane, ['digest', tagged], { encoding: 'utf8' }).trim();
     const dir = mkdtempSync(join(tmpdir(), 'meshbench-k8s-pin-'));
     writeFileSync(join(dir, 'real.yaml'), scenario(t.loaderImage, tagged).replace('duration: 20s', 'duration: 16s'));

@@ -13,6 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ClosedLoopEngine } from '../../src/load/closed-loop.ts';
+import { checkTlsTarget } from '../../src/load/tls-check.ts';
 import { OpenLoopEngine } from '../../src/load/open-loop-engine.ts';
 import { createWorkloadCertificates, type WorkloadCertificates } from '../../src/platforms/workload-tls.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
@@ -123,6 +124,24 @@ test('an h2 target whose server does not agree to ALPN h2 is refused: the run wo
     );
   } finally {
     await server.close();
+  }
+});
+
+test('the check before the load waits out a target that refuses at first (a Service not yet programmed), then negotiates', async () => {
+  const probe = https.createServer({});
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+  const started = Date.now();
+  const checked = checkTlsTarget(targetUrl('https', '127.0.0.1', port), ours.trust);
+  await new Promise((resolve) => setTimeout(resolve, 700));
+  const server = https.createServer(await keyPair(), (_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  try {
+    assert.is(await checked, 'TLSv1.3, ALPN http/1.1');
+    assert.ok(Date.now() - started >= 700, 'it was refused before the server listened');
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
   }
 });
 
