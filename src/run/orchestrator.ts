@@ -46,7 +46,8 @@ export interface RunOptions {
   layoutReason?: string;
   /**
    * Probes how often the machine pauses a running thread (run/host-pauses.ts), once before the
-   * first trial; set when the loader runs on this machine. Its figures go into the environment.
+   * first trial (into the environment) and again, shorter, after a trial whose loader fell behind
+   * (into that trial); set when the loader runs on this machine.
    */
   probeHost?: (signal: AbortSignal, durationMs?: number) => Promise<HostPauses>;
 }
