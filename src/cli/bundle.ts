@@ -35,6 +35,8 @@ export async function bundleCli(outDir: string = CLI_BUNDLE_DIR): Promise<Bundle
   // Taken before esbuild reads a file: a source saved during the build counts as newer.
   const builtAtMs = Date.now();
   await rm(outDir, { recursive: true, force: true });
+  // esbuild serves builds from a child process that otherwise lives as long as this one (~300 MB
+  // of RSS in this process's tree: a test process's own memory figure counted it).
   const built = await esbuild.build({
     entryPoints: { main: CLI_ENTRY },
     outdir: outDir,
@@ -50,7 +52,7 @@ export async function bundleCli(outDir: string = CLI_BUNDLE_DIR): Promise<Bundle
     legalComments: 'none',
     // CommonJS dependencies call require(); an ES module has none by itself.
     banner: { js: "import { createRequire as __meshbenchRequire } from 'node:module'; const require = __meshbenchRequire(import.meta.url);" },
-  });
+  }).finally(() => esbuild.stop());
   const own = Object.keys(built.metafile.inputs).filter((p) => !p.split('/').includes('node_modules'));
   // Dependencies change with the lock file; the bundle holds their code too.
   const inputs = [...new Set([...own, 'package-lock.json'])].sort();
