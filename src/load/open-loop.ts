@@ -88,7 +88,7 @@ export async function runOpenLoop(o: OpenLoopRunOptions): Promise<OpenLoopRunRes
     o.target.protocol === 'http:' || o.target.protocol === 'https:'
       ? new Http1Pool({ target: o.target, connections: o.connections, timeoutMs: o.timeoutMs, complete, trust: o.trust, beforeClose: (c) => (sender?.beforeClose(c), writer?.beforeClose(c)) })
       : null;
-  // Imported only for these protocols: grpc-js is large, and an HTTP/1.1 run never needs it.
+  // Imported only for these protocols: an HTTP/1.1 run, the usual one, does not load node:http2.
   const pool: SlotPool = http1 ?? (await import('./protocol-pools.ts')).openProtocolPool({ target: o.target, connections: o.connections, streamsPerConnection: streams, messageBytes: o.messageBytes ?? 0, timeoutMs: o.timeoutMs, complete, trust: o.trust });
   core = new OpenLoopCore(schedule, o.connections * streams, { measureStartMs, measureEndMs }, (c) => pool.send(c));
   o.onCore?.(core);
