@@ -16,7 +16,7 @@
 import http2 from 'node:http2';
 import { GRPC_PING_PATH } from '../workload/protocol.ts';
 import { emptyPing, encodePing } from '../workload/ping-message.ts';
-import { Http2Pool, type Http2Exchange } from './h2c-pool.ts';
+import { Http2Pool, type Http2Exchange } from './http2-pool.ts';
 import type { SlotPoolOptions } from './slot-pool.ts';
 
 /** Recorded outcome of a call the server answered with a status other than OK. */

@@ -1,6 +1,6 @@
 /** The pool for a target that is not HTTP/1.1 (that one is Http1Pool, which the pacing threads also use). */
 import { grpcPool } from './grpc-pool.ts';
-import { Http2Pool } from './h2c-pool.ts';
+import { Http2Pool } from './http2-pool.ts';
 import { checkStreams, protocolPoolOf, type SlotPool, type SlotPoolOptions } from './slot-pool.ts';
 import { TcpPool } from './tcp-pool.ts';
 
