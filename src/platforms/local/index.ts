@@ -9,16 +9,16 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitCode, MeshbenchError, RunError } from '../../errors.ts';
+import { RunError } from '../../errors.ts';
 import { localEmulationLabel } from '../../meshes/index.ts';
 import type { LocalControl, LocalMeshProfile, LocalSidecar, MeshAdapter } from '../../meshes/types.ts';
-import { findEnvoy, type EnvoyBinary } from './envoy/binary.ts';
+import type { EnvoyBinary } from './envoy/binary.ts';
 import { envoyContainer, EnvoySidecars } from './envoy/sidecars.ts';
 import { HEALTH_PATH } from '../../workload/service.ts';
 import type { Deployment, DeployRequest, LoadChecks, Platform } from '../types.ts';
 import { createMeshCertificates, type MeshCertificates } from './certs.ts';
 import { createWorkloadCertificates, type WorkloadCertificates } from '../workload-tls.ts';
-import { haproxyVersion, inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
+import { inboundSidecarConfig, outboundSidecarConfig, startHaproxy } from './haproxy.ts';
 import { freeLoopbackPort } from './ports.ts';
 import { describeExit, type ManagedProcess } from './processes.ts';
 import { waitForHealthy, waitForPort, waitForProbe } from './readiness.ts';
@@ -30,7 +30,8 @@ import type { LocalLayout } from './netns/layout.ts';
 import { deployNetns, type NetnsDeployContext, type NetnsTrial } from './netns-deploy.ts';
 import type { PodLoader } from './netns/pod-loader.ts';
 import { loopbackLoader, writeLoaderEntry } from './process-loader.ts';
-import { findIstioBinaries, type IstioBinaries } from './istiod/binaries.ts';
+import type { IstioBinaries } from './istiod/binaries.ts';
+import { istiodPreflight, PreflightError, sidecarProxy, type SidecarProxy } from './preflight.ts';
 import { IstiodControlPlane } from './istiod/control-plane.ts';
 import { istiodComponents, istiodLabel } from './istiod/label.ts';
 import { ownedWorkDir } from './work-dir.ts';
@@ -295,39 +296,6 @@ export class LocalPlatform implements Platform {
     this.workloadTls ??= createWorkloadCertificates(this.workDir);
     return this.workloadTls;
   }
-}
-
-interface SidecarProxy {
-  sidecar: LocalSidecar;
-  /** "1.40.0", "2.6.12". */
-  version: string;
-  envoy: EnvoyBinary | null;
-}
-
-/** The installed proxy of the kind asked for, or a UsageError / RunError saying how to install it. */
-async function sidecarProxy(sidecar: LocalSidecar, given: EnvoyBinary | undefined): Promise<SidecarProxy> {
-  if (sidecar === 'haproxy') return { sidecar, version: await haproxyVersion(), envoy: null };
-  const envoy = given ?? (await findEnvoy());
-  return { sidecar, version: /\/(\d+\.\d+\.\d+)\//.exec(envoy.build)?.[1] ?? 'unknown', envoy };
-}
-
-/**
- * `control: istiod` with an istio trial to run: Envoy sidecars in the netns layout, and Istio's
- * binaries and the API tier built; a PreflightError (exit 2, nothing ran) otherwise.
- */
-async function istiodPreflight(o: LocalPlatformOptions, proxy: SidecarProxy | null): Promise<IstioBinaries | null> {
-  if (o.control !== 'istiod' || o.istio === false) return null;
-  const where = 'local platform (local.control: istiod)';
-  if (!proxy?.envoy) throw new PreflightError({ what: 'istiod drives Envoy sidecars through pilot-agent, and this run\'s sidecars are HAProxy', where, fix: 'remove `local.sidecar: haproxy`, or set `local.control: static`' });
-  if ((o.layout ?? 'loopback') !== 'netns') throw new PreflightError({ what: `istiod's sidecars run in pod network namespaces, and this run uses the loopback layout${o.layoutReason ? ` (${o.layoutReason})` : ''}`, where, fix: 'run as root (or with CAP_NET_ADMIN and CAP_SYS_ADMIN) without `local.layout: loopback`, or set `local.control: static`' });
-  return findIstioBinaries().catch((e: MeshbenchError) => {
-    throw new PreflightError({ what: e.what, where: e.where ?? where, fix: e.fix ?? '', cause: e });
-  });
-}
-
-/** What this machine lacks, found before anything started: exit 2, as a scenario error (DESIGN.md "Exit codes"). */
-class PreflightError extends MeshbenchError {
-  override readonly exitCode = ExitCode.usage;
 }
 
 interface Watched {
