@@ -20,14 +20,15 @@ import type { MeshRequirement } from './mesh-requirements.ts';
 import { preflight, type PreflightReport } from './preflight.ts';
 import { formatProblem, PreflightError } from './problems.ts';
 import { watchPods, type PodWatch } from './pod-watch.ts';
-import { waitReady, type PodLike } from './ready.ts';
+import { waitReady } from './ready.ts';
 import { clusterDomainOf, meshOptions, renderTrial, trialNamespace } from './render.ts';
 import { LOADGEN, WORKLOAD } from './workload.ts';
 import { deleteOwned, findOwned } from './teardown.ts';
 import { ImagePins, ranImages } from './images.ts';
 import { NodeClocks } from './clock.ts';
 import { readClusterDomain } from './cluster-domain.ts';
-import { findNodeProxies, withFoundNamespaces } from './node-proxies.ts';
+import { withFoundNamespaces } from './node-proxies.ts';
+import { meshPodContainers, trialContainers } from './trial-containers.ts';
 import type { KubernetesContainer, LoadPlacement, Platform, RemoteLoadContext, RemoteLoadResult } from '../types.ts';
 import { LOADER_CONTAINER, loaderJob } from './loader/job.ts';
 import { loaderRequest } from './loader/from-scenario.ts';
@@ -312,26 +313,4 @@ function shareAndWindow(line: string): Decoded<unknown>['line'] {
   const l = JSON.parse(line) as Partial<Decoded<unknown>['line']>;
   if (!l.share || !l.window) throw new Error('the result line names no share or window');
   return { share: l.share, window: l.window };
-}
-
-/** The trial's own pods: app containers, and the data-plane containers as sidecars. */
-function trialContainers(pods: PodLike[], dataPlane: string[]): KubernetesContainer[] {
-  return pods.flatMap((p) =>
-    [...p.spec.containers, ...(p.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')].map((c) => ({
-      kind: 'kubernetes' as const,
-      namespace: p.metadata.namespace,
-      pod: p.metadata.name,
-      container: c.name,
-      node: p.spec.nodeName ?? '',
-      role: dataPlane.includes(c.name) ? ('sidecar' as const) : ('app' as const),
-    })),
-  );
-}
-
-/** Data-plane pods outside the trial's (ztunnel on the nodes involved, waypoints), charged to the mesh; a node without its node proxy fails the trial. */
-async function meshPodContainers(client: KubeClient, overlay: ReturnType<ReturnType<typeof meshAdapter>['kubernetesOverlay']>, pods: PodLike[], signal: AbortSignal): Promise<KubernetesContainer[]> {
-  const nodes = new Set(pods.map((p) => p.spec.nodeName ?? ''));
-  const out: KubernetesContainer[] = [];
-  for (const d of overlay.dataPlanePods) out.push(...(await findNodeProxies(client, d, nodes, signal)));
-  return out;
 }
