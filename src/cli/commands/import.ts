@@ -1,5 +1,5 @@
 /** `bench import FILE... --mesh NAME`: other tools' results as a meshbench result, usable as a baseline. */
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { groupByLevel, HLOG_VALUE_UNITS, IMPORT_FORMATS, importFile, parseLevel, type ImportFormat } from '../../results/import/index.ts';
@@ -48,8 +48,11 @@ export const importCommand: Command = {
     const result = importedRunResult(groups, { mesh, meshbenchVersion: meshbenchVersion(), ...(errorBudget !== undefined && { errorBudget }) });
     const folder = join(resolve(io.cwd, stringFlag(flags, 'output') ?? '.'), result.runId);
     await mkdir(folder, { recursive: true });
+    // The folder is named by the files' paths: importing them again (another --level or budget) replaces it.
+    const replaced = await access(join(folder, RESULT_FILE)).then(() => true, () => false);
     await writeResult(join(folder, RESULT_FILE), result);
     const shown = relative(io.cwd, folder) || '.';
+    if (replaced) io.stderr.write(`note: ${shown}/${RESULT_FILE} held an earlier import of the same files; it is replaced\n`);
     const levels = groups.map((g) => `${g.level.id} (${g.repetitions.length} file${g.repetitions.length === 1 ? '' : 's'})`).join(', ');
     io.stdout.write(`Imported ${result.source.kind === 'imported' ? `${result.source.tool} ` : ''}output as ${mesh} at ${levels}: ${shown}/${RESULT_FILE}\n`);
     for (const t of result.trials) if (t.status === 'invalid') io.stderr.write(`warning: ${t.meshLabel} is invalid (${t.reasons.join('; ')}): gates leave it out of latency figures; --error-budget raises the budget\n`);

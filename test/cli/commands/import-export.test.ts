@@ -38,6 +38,20 @@ test('an imported trial meets the same error budget as a measured one: 1.7 % fai
   assert.is(raised.result!.scenario.load.errorBudget, 0.02, 'the budget the trial was judged by is in the result');
 });
 
+test('importing the same files again into the same folder replaces the earlier import, and says so', async () => {
+  const out = join(dir, 'again');
+  const once = async (budget: string) => {
+    const io = captureIO({ cwd: dir });
+    assert.is(await main(['import', fixture('interop/fortio-load.json'), '--mesh', 'appmesh', '--error-budget', budget, '--output', out], io), 0, io.err());
+    return io.err();
+  };
+  assert.not.match(await once('0.01'), /replaced/);
+  assert.match(await once('0.02'), /note: again\/imported-[0-9a-f]+\/result\.json held an earlier import of the same files; it is replaced/);
+  const folders = readdirSync(out);
+  assert.is(folders.length, 1);
+  assert.is((await readResult(join(out, folders[0]!, 'result.json'))).scenario.load.errorBudget, 0.02, 'the second import is what is kept');
+});
+
 test('imported metadata comes from the file or is unknown: start, end, length, platform', async () => {
   const { result } = await importOne([fixture('interop/fortio-load.json'), '--mesh', 'appmesh', '--error-budget', '0.02']);
   assert.match(result!.startedAt, /^2026-12-01T12:14:42\.969/);

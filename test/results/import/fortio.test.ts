@@ -161,4 +161,5 @@ test('bench import of a gRPC file: the result says grpc in its environment and t
   const t = http.trials[0]!;
   assert.ok(t.status === 'valid' || t.status === 'invalid');
   assert.is(http.scenario.load.durationMs, Math.round(t.load.durationMs), 'the scenario holds the file\'s own window, not the 10 s default');
+  assert.is(http.scenario.load.warmupMs, 0, 'nothing of the file was set aside as warmup; the default would claim it was');
 });
