@@ -8,6 +8,7 @@
  * as meshes/istio.ts renders it on Kubernetes. Pure.
  */
 import type { KubernetesObject } from '../../../meshes/index.ts';
+import type { Protocol } from '../../../workload/protocol.ts';
 
 export const TRUST_DOMAIN = 'cluster.local';
 
@@ -16,8 +17,24 @@ export interface IstiodTrialPods {
   namespace: string;
   pods: Record<'loadgen' | 'workload', { ip: string }>;
   appPort: number;
+  /** What the workload speaks: the ServiceEntry's port says it, as a Service's appProtocol does on Kubernetes. */
+  protocol: Protocol;
   mtls: boolean;
 }
+
+/**
+ * The ServiceEntry port's protocol and name per workload protocol: what the sidecars proxy it as.
+ * HTTP for gRPC or raw TCP would put an HTTP/1.1 codec on them; the workload's own TLS is HTTPS,
+ * passed through inside the mesh's mTLS (as `appProtocol: https` does on Kubernetes).
+ */
+export const SERVICE_ENTRY_PORT: Record<Protocol, { name: string; protocol: string }> = {
+  http1: { name: 'http', protocol: 'HTTP' },
+  h2c: { name: 'http2', protocol: 'HTTP2' },
+  grpc: { name: 'grpc', protocol: 'GRPC' },
+  tcp: { name: 'tcp', protocol: 'TCP' },
+  https: { name: 'https', protocol: 'HTTPS' },
+  h2: { name: 'https-h2', protocol: 'HTTPS' },
+};
 
 /** The workload's service name, as on Kubernetes: `workload.<namespace>.svc.cluster.local`. */
 export const serviceHost = (namespace: string): string => `workload.${namespace}.svc.${TRUST_DOMAIN}`;
@@ -49,7 +66,7 @@ export function trialObjects(t: IstiodTrialPods): { base: KubernetesObject[]; me
       spec: {
         hosts: [serviceHost(ns)],
         addresses: [t.pods.workload.ip],
-        ports: [{ number: t.appPort, name: 'http', protocol: 'HTTP', targetPort: t.appPort }],
+        ports: [{ number: t.appPort, ...SERVICE_ENTRY_PORT[t.protocol], targetPort: t.appPort }],
         location: 'MESH_INTERNAL',
         resolution: 'STATIC',
         workloadSelector: { labels: { app: 'workload' } },

@@ -22,6 +22,7 @@ import type { IstioBinaries } from './binaries.ts';
 import { MESH_CONFIG, serverSideApply, type IstiodControlPlane } from './control-plane.ts';
 import { serviceHost, trialObjects } from './objects.ts';
 import { notSynced, parseSyncz } from './sync.ts';
+import type { Protocol } from '../../../workload/protocol.ts';
 
 const PODS = ['loadgen', 'workload'] as const;
 type Pod = (typeof PODS)[number];
@@ -33,6 +34,7 @@ export interface IstiodSidecarsOptions {
   envoyPath: string;
   pods: Record<Pod, { netns: string; ip: string }>;
   appPort: number;
+  protocol: Protocol;
   /** The trial's folder: each pod's agent folder goes inside. */
   dir: string;
   /** `t3`: the trial's namespace is meshbench-t3, its processes istio-proxy-workload-t3. */
@@ -153,7 +155,7 @@ export class IstiodSidecars {
 
   private async bringUp(): Promise<void> {
     const { cp, signal } = this.o;
-    const { base, mesh } = trialObjects({ namespace: this.namespace, pods: this.o.pods, appPort: this.o.appPort, mtls: this.o.mtls });
+    const { base, mesh } = trialObjects({ namespace: this.namespace, pods: this.o.pods, appPort: this.o.appPort, protocol: this.o.protocol, mtls: this.o.mtls });
     for (const obj of [...base, ...mesh]) {
       await serverSideApply(cp.client, [obj], signal);
       this.created.push(obj);

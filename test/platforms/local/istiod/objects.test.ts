@@ -4,12 +4,13 @@ import * as assert from 'uvu/assert';
 import { agentEnv, STATS_INCLUSION_PREFIXES } from '../../../../src/platforms/local/istiod/agent.ts';
 import { istiodComponents, istiodLabel } from '../../../../src/platforms/local/istiod/label.ts';
 import { serviceHost, spiffeId, trialObjects } from '../../../../src/platforms/local/istiod/objects.ts';
+import { PROTOCOLS, type Protocol } from '../../../../src/workload/protocol.ts';
 import { istiodEnvoyNames, istioIptablesArgs, withoutTagMarks } from '../../../../src/platforms/local/istiod/sidecars.ts';
 
 const pods = { loadgen: { ip: '198.18.1.2' }, workload: { ip: '198.18.2.2' } };
 
 test('a trial registers both pods as WorkloadEntries with mTLS labels, the workload as a ServiceEntry at its own address, and STRICT', () => {
-  const { base, mesh } = trialObjects({ namespace: 'meshbench-t3', pods, appPort: 8080, mtls: true });
+  const { base, mesh } = trialObjects({ namespace: 'meshbench-t3', pods, appPort: 8080, protocol: 'http1', mtls: true });
   assert.equal(base.map((o) => `${o.kind}/${o.metadata.name}`), ['Namespace/meshbench-t3', 'ServiceAccount/loadgen', 'ServiceAccount/workload']);
   assert.equal(mesh.map((o) => `${o.kind}/${o.metadata.name}`), ['WorkloadEntry/loadgen', 'WorkloadEntry/workload', 'ServiceEntry/workload', 'PeerAuthentication/default']);
   assert.equal(mesh[1]!.spec, { address: '198.18.2.2', labels: { app: 'workload', 'security.istio.io/tlsMode': 'istio' }, serviceAccount: 'workload' });
@@ -20,9 +21,16 @@ test('a trial registers both pods as WorkloadEntries with mTLS labels, the workl
   assert.equal(se.ports, [{ number: 8080, name: 'http', protocol: 'HTTP', targetPort: 8080 }]);
   assert.equal(se.workloadSelector, { labels: { app: 'workload' } });
   assert.equal(mesh[3]!.spec, { mtls: { mode: 'STRICT' } });
-  assert.equal(trialObjects({ namespace: 'n', pods, appPort: 8080, mtls: false }).mesh[3]!.spec, { mtls: { mode: 'DISABLE' } });
+  assert.equal(trialObjects({ namespace: 'n', pods, appPort: 8080, protocol: 'http1', mtls: false }).mesh[3]!.spec, { mtls: { mode: 'DISABLE' } });
   assert.is(serviceHost('meshbench-t3'), 'workload.meshbench-t3.svc.cluster.local');
   assert.is(spiffeId('meshbench-t3', 'workload'), 'spiffe://cluster.local/ns/meshbench-t3/sa/workload');
+});
+
+test("the ServiceEntry's port says the workload's protocol, so the sidecars proxy gRPC as gRPC and raw TCP as TCP", () => {
+  const port = (protocol: Protocol) => (trialObjects({ namespace: 'n', pods, appPort: 8080, protocol, mtls: true }).mesh[2]!.spec as { ports: { name: string; protocol: string }[] }).ports[0]!;
+  assert.equal(['h2c', 'grpc', 'tcp', 'https', 'h2'].map((p) => port(p as Protocol).protocol), ['HTTP2', 'GRPC', 'TCP', 'HTTPS', 'HTTPS']);
+  // Istio also reads a port's name prefix: each name starts with its protocol's.
+  for (const p of PROTOCOLS) assert.ok(port(p).name.startsWith(port(p).protocol.toLowerCase().replace('http2', 'http')), `${p}: ${port(p).name}`);
 });
 
 test('pilot-agent: upstream Envoy as its binary, istiod through the pod\'s relay, Istio\'s concurrency, the stats the checks read', () => {
