@@ -43,6 +43,22 @@ test('the shipped scenario, short windows: istio under istiod, labelled so, its 
   assert.equal(netnsLeft(result.runId), [], 'namespaces, links or iptables rules of the run are left');
 });
 
+test("every other protocol under istiod: the ServiceEntry's port says it, so gRPC is proxied as HTTP/2, raw TCP and the workload's own TLS as TCP, and the crossing check reads the TCP proxies", async () => {
+  // One of each way the sidecars carry it: an HTTP/2 codec (grpc), a TCP proxy (tcp), TLS passed through inside mTLS (h2).
+  for (const protocol of ['grpc', 'tcp', 'h2'] as const) {
+    const yaml = shortScenario().replace('meshes: [none, istio]', 'meshes: [istio]').replace('  payloadBytes: 1024', `  protocol: ${protocol}\n  payloadBytes: 1024`);
+    assert.match(yaml, new RegExp(`protocol: ${protocol}`));
+    const run = startBench(yaml);
+    const exit = await exitWithin(run, 120_000);
+    assert.is(exit.code, 0, `${protocol}: ${run.stderr()}`);
+    const result = currentResult(run)!;
+    assert.equal(result.trials.map((t) => t.status), ['valid'], `${protocol}: ${JSON.stringify(result.trials.map((t) => ('reasons' in t ? t.reasons : 'error' in t ? t.error : t.status)))}`);
+    assert.is(result.environment.protocol, protocol);
+    await assertNothingLeft(result.runId, resultFolders(run.outDir));
+    assert.equal(netnsLeft(result.runId), [], `${protocol}: namespaces, links or iptables rules of the run are left`);
+  }
+});
+
 test('control: istiod with the loopback layout is a scenario error, before anything starts', async () => {
   const yaml = shortScenario().replace('  control: istiod', '  control: istiod\n  layout: loopback');
   const run = startBench(yaml);

@@ -49,6 +49,9 @@ export interface EnvoyNames {
   /** http.<prefix>.downstream_rq_completed */
   outboundHttpPrefix: string;
   inboundHttpPrefix: string;
+  /** tcp.<prefix>.downstream_cx_total, for what the sidecars carry as TCP (Istio names these after the cluster). */
+  outboundTcpPrefix: string;
+  inboundTcpPrefix: string;
 }
 
 /** As each mesh names them in its own config dumps, so a reader of ours finds the familiar names. */
@@ -62,6 +65,8 @@ export function envoyNames(d: EnvoySidecarDefaults, p: EnvoyPodPlan): EnvoyNames
       inboundCluster: `inbound|${p.inbound.app.port}||`,
       outboundHttpPrefix: `outbound_0.0.0.0_${p.outbound.peer.port}`,
       inboundHttpPrefix: `inbound_0.0.0.0_${p.inbound.app.port}`,
+      outboundTcpPrefix: `outbound|${p.outbound.peer.port}||${peerHost}`,
+      inboundTcpPrefix: `inbound|${p.inbound.app.port}||`,
     };
   }
   return {
@@ -71,6 +76,8 @@ export function envoyNames(d: EnvoySidecarDefaults, p: EnvoyPodPlan): EnvoyNames
     inboundCluster: `cds_ingress_${MESH_NAMESPACE}_${p.pod}_self_redirect_http_${p.inbound.app.port}`,
     outboundHttpPrefix: 'egress',
     inboundHttpPrefix: 'ingress',
+    outboundTcpPrefix: 'egress',
+    inboundTcpPrefix: 'ingress',
   };
 }
 
@@ -161,11 +168,12 @@ function httpConnectionManager(d: EnvoySidecarDefaults, statPrefix: string, clus
  * for raw TCP and for the workload's own TLS (https, h2), as Istio does for a port whose protocol is
  * TCP or TLS: a sidecar without the workload's key sees only bytes.
  */
-function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, statPrefix: string, cluster: string, direction: 'inbound' | 'outbound') {
-  if (!carriedAsTcp(protocol)) return httpConnectionManager(d, statPrefix, cluster, direction);
+function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, n: EnvoyNames, direction: 'inbound' | 'outbound') {
+  const cluster = direction === 'outbound' ? n.outboundCluster : n.inboundCluster;
+  if (!carriedAsTcp(protocol)) return httpConnectionManager(d, direction === 'outbound' ? n.outboundHttpPrefix : n.inboundHttpPrefix, cluster, direction);
   return {
     name: 'envoy.filters.network.tcp_proxy',
-    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: statPrefix, cluster },
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: direction === 'outbound' ? n.outboundTcpPrefix : n.inboundTcpPrefix, cluster },
   };
 }
 
@@ -220,13 +228,13 @@ export function envoyBootstrap(d: EnvoySidecarDefaults, p: EnvoyPodPlan, protoco
           name: n.outboundListener,
           stat_prefix: n.outboundListener,
           address: address(p.outbound.listen),
-          filter_chains: [{ filters: [proxyFilter(d, protocol, n.outboundHttpPrefix, n.outboundCluster, 'outbound')] }],
+          filter_chains: [{ filters: [proxyFilter(d, protocol, n, 'outbound')] }],
         },
         {
           name: n.inboundListener,
           stat_prefix: n.inboundListener,
           address: address(p.inbound.listen),
-          filter_chains: [{ filters: [proxyFilter(d, protocol, n.inboundHttpPrefix, n.inboundCluster, 'inbound')], ...(p.tls && { transport_socket: downstreamTls(p.tls) }) }],
+          filter_chains: [{ filters: [proxyFilter(d, protocol, n, 'inbound')], ...(p.tls && { transport_socket: downstreamTls(p.tls) }) }],
         },
       ],
       clusters: [cluster(d, n.outboundCluster, peer, upstream, protocol), cluster(d, n.inboundCluster, p.inbound.app, null, protocol)],

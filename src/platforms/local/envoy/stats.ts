@@ -43,12 +43,12 @@ export function sidecarTraffic(stats: ReadonlyMap<string, number>, n: EnvoyNames
   const get = (name: string) => stats.get(name) ?? 0;
   if (tcp) {
     return {
-      outboundRequests: get(`tcp.${n.outboundHttpPrefix}.downstream_cx_total`),
+      outboundRequests: get(`tcp.${n.outboundTcpPrefix}.downstream_cx_total`),
       upstreamRequests: get(`cluster.${n.outboundCluster}.upstream_cx_total`),
       upstreamConnections: get(`cluster.${n.outboundCluster}.upstream_cx_total`),
       upstreamTlsHandshakes: get(`cluster.${n.outboundCluster}.ssl.handshake`),
       upstreamSanMismatches: get(`cluster.${n.outboundCluster}.ssl.fail_verify_san`),
-      inboundRequests: get(`tcp.${n.inboundHttpPrefix}.downstream_cx_total`),
+      inboundRequests: get(`tcp.${n.inboundTcpPrefix}.downstream_cx_total`),
       inboundTlsHandshakes: get(`listener.${n.inboundListener}.ssl.handshake`),
     };
   }

@@ -22,9 +22,9 @@ export const PROXY_GID = 1337;
 
 /**
  * Envoy stats the crossing and mTLS checks read (envoy/stats.ts), which Istio's bootstrap leaves
- * out by default (proxyStatsMatcher): the outbound and inbound clusters, HTTP managers and listeners.
+ * out by default (proxyStatsMatcher): the outbound and inbound clusters, HTTP managers, TCP proxies and listeners.
  */
-export const STATS_INCLUSION_PREFIXES = ['cluster.outbound|', 'cluster.inbound|', 'http.outbound_', 'http.inbound_', 'listener.'];
+export const STATS_INCLUSION_PREFIXES = ['cluster.outbound|', 'cluster.inbound|', 'http.outbound_', 'http.inbound_', 'tcp.outbound|', 'tcp.inbound|', 'listener.'];
 
 export interface AgentOptions {
   pod: 'loadgen' | 'workload';

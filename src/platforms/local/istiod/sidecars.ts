@@ -22,7 +22,7 @@ import type { IstioBinaries } from './binaries.ts';
 import { MESH_CONFIG, serverSideApply, type IstiodControlPlane } from './control-plane.ts';
 import { serviceHost, trialObjects } from './objects.ts';
 import { notSynced, parseSyncz } from './sync.ts';
-import type { Protocol } from '../../../workload/protocol.ts';
+import { carriedAsTcp, type Protocol } from '../../../workload/protocol.ts';
 
 const PODS = ['loadgen', 'workload'] as const;
 type Pod = (typeof PODS)[number];
@@ -54,6 +54,9 @@ export function istiodEnvoyNames(namespace: string, appPort: number): EnvoyNames
     inboundCluster: `inbound|${appPort}||`,
     outboundHttpPrefix: `outbound_0.0.0.0_${appPort}`,
     inboundHttpPrefix: `inbound_0.0.0.0_${appPort}`,
+    // A TCP proxy's stats are named after its cluster.
+    outboundTcpPrefix: `outbound|${appPort}||${serviceHost(namespace)}`,
+    inboundTcpPrefix: `inbound|${appPort}||`,
   };
 }
 
@@ -104,7 +107,7 @@ export class IstiodSidecars {
   }
 
   async traffic(): Promise<Record<Pod, SidecarTraffic>> {
-    const [loadgen, workload] = await Promise.all(PODS.map(async (pod) => sidecarTraffic(withoutTagMarks(parseEnvoyStats(await this.envoyAdmin(pod, '/stats'))), this.names)));
+    const [loadgen, workload] = await Promise.all(PODS.map(async (pod) => sidecarTraffic(withoutTagMarks(parseEnvoyStats(await this.envoyAdmin(pod, '/stats'))), this.names, carriedAsTcp(this.o.protocol))));
     return { loadgen: loadgen!, workload: workload! };
   }
 

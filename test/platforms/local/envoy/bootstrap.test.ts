@@ -127,6 +127,8 @@ test('the stat names a trial reads are the ones the bootstrap sets', () => {
     outboundListener: 'virtualOutbound', inboundListener: 'virtualInbound',
     outboundCluster: 'outbound|8080||workload.meshbench.svc.cluster.local', inboundCluster: 'inbound|8080||',
     outboundHttpPrefix: 'outbound_0.0.0.0_8080', inboundHttpPrefix: 'inbound_0.0.0.0_8080',
+    // A TCP proxy's, as Istio names them: after the cluster.
+    outboundTcpPrefix: 'outbound|8080||workload.meshbench.svc.cluster.local', inboundTcpPrefix: 'inbound|8080||',
   });
   assert.is(envoyNames(APPMESH_ENVOY_DEFAULTS, plan).outboundHttpPrefix, 'egress');
 });
@@ -162,8 +164,8 @@ test('tcp, and the workload\'s own TLS (https, h2): a TCP proxy on both listener
   const b = envoyBootstrap(ISTIO_ENVOY_DEFAULTS, plan, 'tcp') as { static_resources: { listeners: { filter_chains: { filters: unknown[]; transport_socket?: unknown }[] }[]; clusters: Record<string, unknown>[] } };
   const [outbound, inbound] = b.static_resources.listeners;
   const tcpProxy = (prefix: string, cluster: string) => ({ name: 'envoy.filters.network.tcp_proxy', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: prefix, cluster } });
-  assert.equal(outbound!.filter_chains[0]!.filters, [tcpProxy('outbound_0.0.0.0_8080', 'outbound|8080||workload.meshbench.svc.cluster.local')]);
-  assert.equal(inbound!.filter_chains[0]!.filters, [tcpProxy('inbound_0.0.0.0_8080', 'inbound|8080||')]);
+  assert.equal(outbound!.filter_chains[0]!.filters, [tcpProxy('outbound|8080||workload.meshbench.svc.cluster.local', 'outbound|8080||workload.meshbench.svc.cluster.local')]);
+  assert.equal(inbound!.filter_chains[0]!.filters, [tcpProxy('inbound|8080||', 'inbound|8080||')]);
   assert.ok(inbound!.filter_chains[0]!.transport_socket, 'the inbound listener still requires mTLS');
   for (const c of b.static_resources.clusters) assert.not.ok('typed_extension_protocol_options' in c, String(c.name));
   assert.ok(b.static_resources.clusters[0]!.transport_socket, 'the outbound cluster still speaks mTLS to the peer');

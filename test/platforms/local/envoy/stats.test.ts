@@ -61,14 +61,12 @@ test('plaintext expected: connections without any handshake pass; a handshake fa
   assert.match(missingCrossing({ client: { before: zero, after: { ...client, upstreamTlsHandshakes: 2 } }, server: { before: zero, after: server } }, false) ?? '', /did not speak plaintext/);
 });
 
-test.run();
-
 test('tcp: the TCP proxies\' connection counters stand for requests (a byte stream has none Envoy can see)', () => {
   const stats = parseEnvoyStats([
-    'tcp.outbound_0.0.0.0_8080.downstream_cx_total: 4',
+    'tcp.outbound|8080||workload.meshbench.svc.cluster.local.downstream_cx_total: 4',
     'cluster.outbound|8080||workload.meshbench.svc.cluster.local.upstream_cx_total: 4',
     'cluster.outbound|8080||workload.meshbench.svc.cluster.local.ssl.handshake: 4',
-    'tcp.inbound_0.0.0.0_8080.downstream_cx_total: 3',
+    'tcp.inbound|8080||.downstream_cx_total: 3',
     'listener.virtualInbound.ssl.handshake: 3',
     'http.outbound_0.0.0.0_8080.downstream_rq_completed: 99',
   ].join('\n'));
@@ -78,3 +76,5 @@ test('tcp: the TCP proxies\' connection counters stand for requests (a byte stre
   // The same text read as HTTP finds the HTTP counter and no upstream requests: a tcp run must be read as tcp.
   assert.is(sidecarTraffic(stats, names).upstreamRequests, 0);
 });
+
+test.run();
