@@ -100,6 +100,8 @@ function writerThread(): void {
 }
 
 const THREAD_SOURCE = `(${writerThread.toString()})();`;
+/** The writer threads' name, which the OS shows too (top -H, perf, /proc/PID/task/TID/comm). */
+export const THREAD_NAME = 'bw-writer';
 
 /** How many threads write `connections`: one per connection, at most one per core. */
 export function threadCount(connections: number): number {
@@ -139,7 +141,7 @@ export class WriterThreads {
       // Connection k is thread k mod W's: W's share is the count of k < connections with that remainder.
       const connections = Math.floor(o.connections / this.threads) + (w < o.connections % this.threads ? 1 : 0);
       const input: ThreadInput = { host: o.host, port: o.port, hello: o.hello, connections, chunkBytes: o.chunkBytes, depth: DEPTH, burst: BURST, control: this.control.buffer as SharedArrayBuffer, counts };
-      const worker = new Worker(THREAD_SOURCE, { eval: true, workerData: input });
+      const worker = new Worker(THREAD_SOURCE, { eval: true, name: THREAD_NAME, workerData: input });
       this.workers.push(worker);
       ready.push(this.watch(worker));
     }
