@@ -60,6 +60,7 @@ function writerThread(): void {
     const socket = net.connect({ host: input.host, port: input.port });
     let inFlight = 0;
     let burst = 0;
+    let closed = false;
     const pump = () => {
       while (writing() && inFlight < input.depth && !socket.destroyed) {
         inFlight++;
@@ -68,12 +69,14 @@ function writerThread(): void {
         // A write the kernel took at once completes on the next tick: a chain of those would hold
         // off this thread's other events, so every BURST of them the connection yields.
         socket.write(chunk, (error) => {
-          inFlight--;
-          pending--;
           if (!error) {
             total += input.chunkBytes;
             Atomics.store(sent, 0, BigInt(total));
           }
+          // A write that ends after its socket closed left `pending` with the socket.
+          if (closed) return;
+          inFlight--;
+          pending--;
           Atomics.store(pendingWord, 0, pending);
           if (error) return;
           if (++burst >= input.burst) {
@@ -90,7 +93,8 @@ function writerThread(): void {
     });
     socket.on('error', (error: NodeJS.ErrnoException) => post({ kind: 'error', code: error.code, message: error.message, writing: writing() }));
     socket.on('close', () => {
-      // A destroyed socket's writes never complete: they are no longer pending.
+      // A closed socket's writes are no longer pending, whenever their callbacks come.
+      closed = true;
       pending -= inFlight;
       inFlight = 0;
       Atomics.store(pendingWord, 0, pending);
