@@ -119,8 +119,6 @@ export interface WriterThreadsOptions {
   hello: string;
   connections: number;
   chunkBytes: number;
-  /** Default threadCount(connections). */
-  threads?: number;
 }
 
 /** The running threads, seen from the event loop. */
@@ -136,7 +134,7 @@ export class WriterThreads {
 
   constructor(o: WriterThreadsOptions, errorsByClass: Record<ErrorClass, number>) {
     this.errorsByClass = errorsByClass;
-    this.threads = o.threads ?? threadCount(o.connections);
+    this.threads = threadCount(o.connections);
     Atomics.store(this.control, 0, 1);
     const ready: Promise<void>[] = [];
     for (let w = 0; w < this.threads; w++) {
@@ -181,8 +179,9 @@ export class WriterThreads {
 
   private watch(worker: Worker): Promise<void> {
     return new Promise((resolve, reject) => {
-      const fail = (error: Error) => {
-        if (this.writing()) this.failure ??= error;
+      // `writing`: whether the loader was writing when the failure came (a thread says so itself).
+      const fail = (error: Error, writing = this.writing()) => {
+        if (writing) this.failure ??= error;
         reject(error);
       };
       worker.on('message', (m: ThreadMessage) => {
@@ -190,9 +189,9 @@ export class WriterThreads {
         if (m.kind === 'closed') return void (this.failure ??= new Error('a connection to the sink closed while the loader was writing'));
         const error = Object.assign(new Error(m.message), { code: m.code });
         if (m.writing) this.errorsByClass[classifyError(error)]++;
-        fail(error);
+        fail(error, m.writing);
       });
-      worker.once('error', fail);
+      worker.once('error', (error) => fail(error));
       worker.once('exit', (code) => fail(new Error(`a bandwidth writer thread exited with code ${code}`)));
     });
   }
