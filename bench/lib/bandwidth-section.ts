@@ -10,10 +10,11 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BandwidthEngine, CHUNK_BYTES } from '../../src/load/bandwidth.ts';
+import { threadCount } from '../../src/load/bandwidth-threads.ts';
 import { freeLoopbackPort } from '../../src/platforms/local/ports.ts';
 import { startWorkload } from '../../src/platforms/local/workload-process.ts';
 import { sentBitsPerSecond, throughputBitsPerSecond } from '../../src/results/bandwidth.ts';
@@ -102,7 +103,7 @@ export async function bandwidth(): Promise<void> {
         ours.push(await meshbenchRound(url, w.process.pid, connections));
         theirs.push(await iperfRound(connections));
         const [o, t] = [ours.at(-1)!, theirs.at(-1)!];
-        row(`  c=${connections} round ${round}`, `meshbench ${gbps(o.receivedBps)} received (${gbps(o.sentBps)} sent; loader ${o.senderCores.toFixed(2)}, sink ${o.receiverCores.toFixed(2)} cores)`, `iperf3 ${gbps(t.receivedBps)} received (${gbps(t.sentBps)} sent; client ${t.senderCores.toFixed(2)}, server ${t.receiverCores.toFixed(2)} cores)`);
+        row(`  c=${connections} round ${round}`, `meshbench ${gbps(o.receivedBps)} received (${gbps(o.sentBps)} sent; loader ${o.senderCores.toFixed(2)} on ${threadCount(connections)} writer thread(s), sink ${o.receiverCores.toFixed(2)} cores)`, `iperf3 ${gbps(t.receivedBps)} received (${gbps(t.sentBps)} sent; client ${t.senderCores.toFixed(2)}, server ${t.receiverCores.toFixed(2)} cores)`);
       }
       const o = median(ours.map((f) => f.receivedBps));
       const t = median(theirs.map((f) => f.receivedBps));
@@ -111,6 +112,8 @@ export async function bandwidth(): Promise<void> {
   } finally {
     await w.process.stop();
   }
+  // The rounds' own processes raise it; what else ran shows as the excess over ~1.5-2.
+  console.log(`  (load average at the end of the rounds: ${loadavg().map((n) => n.toFixed(2)).join(' / ')} over 1 / 5 / 15 min)`);
   await sidecarRow();
 }
 

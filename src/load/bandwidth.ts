@@ -8,11 +8,11 @@
  * the sink to have read all it wrote: the totals must then agree, byte for byte.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { createLatencyHistogram } from '../results/histogram.ts';
 import type { BandwidthCounts } from '../results/model.ts';
 import { hostOf, readSink, SinkReader, sinkHello, type SinkReading } from './bandwidth-sink.ts';
-import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
+import { WriterThreads } from './bandwidth-threads.ts';
+import { emptyErrorCounts, type LoadEngine, type LoadOutcome, type LoadPhase, type LoadSpec } from './types.ts';
 
 /**
  * The length of each write. iperf3's default is 128 KiB; with it one Node thread ran out of CPU
@@ -21,19 +21,9 @@ import { classifyError, emptyErrorCounts, type LoadEngine, type LoadOutcome, typ
  * section 9, where iperf3 gets the same length with -l).
  */
 export const CHUNK_BYTES = 512 * 1024;
-/** Writes in flight per connection: one with the kernel, one queued behind it. */
-const DEPTH = 2;
-/** Consecutive writes that completed at once before the connection yields, so timers still fire on time. */
-const BURST = 32;
 /** How long the sink may take after the end to have read what was in flight. */
 const SETTLE_MS = 3_000;
 const SETTLE_POLL_MS = 20;
-
-interface Stream {
-  socket: net.Socket;
-  inFlight: number;
-  burst: number;
-}
 
 export class BandwidthEngine implements LoadEngine {
   readonly name = 'meshbench bandwidth (tcp)';
@@ -43,67 +33,23 @@ export class BandwidthEngine implements LoadEngine {
     signal.throwIfAborted();
     if (target.protocol !== 'tcp:') throw new RangeError(`mode bandwidth streams raw TCP to the workload's sink: the target must be tcp://, not ${target.protocol}//`);
     const token = randomUUID();
-    const chunk = Buffer.alloc(CHUNK_BYTES, 'b');
     const errorsByClass = emptyErrorCounts();
-    let sentBytes = 0;
-    let writing = true;
-    let failure: Error | null = null;
-    const streams: Stream[] = [];
-    const pump = (s: Stream) => {
-      while (writing && s.inFlight < DEPTH && !s.socket.destroyed) {
-        s.inFlight++;
-        // A write the kernel took at once completes on the next tick: a chain of those would hold
-        // off the timers that end the window, so every BURST of them the connection yields.
-        s.socket.write(chunk, (error) => {
-          s.inFlight--;
-          if (error) return;
-          sentBytes += CHUNK_BYTES;
-          if (++s.burst >= BURST) {
-            s.burst = 0;
-            setImmediate(() => pump(s));
-          } else pump(s);
-        });
-      }
-    };
-    const open = (): Promise<void> =>
-      new Promise((resolve, reject) => {
-        const socket = net.connect({ host: hostOf(target), port: Number(target.port) });
-        const s: Stream = { socket, inFlight: 0, burst: 0 };
-        streams.push(s);
-        socket.once('connect', () => {
-          socket.write(sinkHello(token));
-          pump(s);
-          resolve();
-        });
-        socket.on('error', (error) => {
-          if (writing) {
-            errorsByClass[classifyError(error)]++;
-            failure ??= error;
-          }
-          reject(error);
-        });
-        socket.on('close', () => {
-          if (writing) failure ??= new Error('a connection to the sink closed while the loader was writing');
-        });
-      });
-    const close = () => {
-      writing = false;
-      for (const s of streams) s.socket.destroy();
-    };
+    const writers = new WriterThreads({ host: hostOf(target), port: Number(target.port), hello: sinkHello(token), connections: spec.connections, chunkBytes: CHUNK_BYTES }, errorsByClass);
+    const sentBytes = () => writers.sentBytes();
     const reader = new SinkReader(target, token);
-    const onAbort = () => close();
+    const onAbort = () => void writers.close();
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       tell?.('warmup');
-      await Promise.all(Array.from({ length: spec.connections }, open));
+      await writers.whenConnected();
       await sleep(spec.warmupMs, signal);
       tell?.('measure');
-      const start = await edge(() => sentBytes, reader, spec.timeoutMs);
+      const start = await edge(sentBytes, reader, spec.timeoutMs);
       await sleep(Math.max(0, spec.durationMs - (performance.now() - start.loaderMs)), signal);
-      const end = await edge(() => sentBytes, reader, spec.timeoutMs);
+      const end = await edge(sentBytes, reader, spec.timeoutMs);
       tell?.('drain');
-      writing = false;
-      const totals = await settle(streams, () => sentBytes, target, token, spec.timeoutMs);
+      writers.stopWriting();
+      const totals = await settle(writers, target, token, spec.timeoutMs);
       const counts: BandwidthCounts = {
         connections: spec.connections,
         sentBytes: end.sent - start.sent,
@@ -113,7 +59,7 @@ export class BandwidthEngine implements LoadEngine {
         totalSentBytes: totals.sent,
         totalReceivedBytes: totals.received,
       };
-      if (failure && Object.values(errorsByClass).every((n) => n === 0)) errorsByClass.reset++;
+      if (writers.failure && Object.values(errorsByClass).every((n) => n === 0)) errorsByClass.reset++;
       return outcome(this.name, counts, errorsByClass);
     } catch (error) {
       signal.throwIfAborted();
@@ -121,7 +67,7 @@ export class BandwidthEngine implements LoadEngine {
     } finally {
       signal.removeEventListener('abort', onAbort);
       reader.close();
-      close();
+      await writers.close();
     }
   }
 }
@@ -141,9 +87,10 @@ async function edge(sent: () => number, reader: SinkReader, timeoutMs: number): 
 }
 
 /** Waits for every write to finish, then for the sink to have read them all (or SETTLE_MS). */
-async function settle(streams: readonly Stream[], sent: () => number, target: URL, token: string, timeoutMs: number): Promise<{ sent: number; received: number | null }> {
+async function settle(writers: WriterThreads, target: URL, token: string, timeoutMs: number): Promise<{ sent: number; received: number | null }> {
+  const sent = () => writers.sentBytes();
   const deadline = performance.now() + SETTLE_MS;
-  while (streams.some((s) => s.inFlight > 0 && !s.socket.destroyed) && performance.now() < deadline) await sleep(SETTLE_POLL_MS);
+  while (writers.pendingWrites() > 0 && performance.now() < deadline) await sleep(SETTLE_POLL_MS);
   let received: number | null = null;
   do {
     received = (await readSink(target, token, timeoutMs).catch(() => null))?.bytes ?? null;

@@ -105,6 +105,20 @@ test('a pod that starts after the common start fails (exit 3); bad settings exit
   assert.match(workers.stderr, /the bundled loader runs one worker per pod: use more pods/);
 });
 
+test('the bundle alone runs mode bandwidth: its writer threads start from the one file, and the totals agree to the byte', async () => {
+  const w = await startWorkload({ protocol: 'tcp', payloadBytes: 64, serviceDelayUs: 0, errorRate: 0 }, `bw-entry-${process.pid}`, 10_000, new AbortController().signal);
+  try {
+    const r = await runBundle({ mode: 'bandwidth', target: targetUrl('tcp', '127.0.0.1', w.port).href, messageBytes: 64, connections: 4, warmupMs: 100, durationMs: 500, timeoutMs: 2_000 });
+    assert.is(r.code, 0, r.stderr);
+    const b = decodeResultLine(r.stdout).outcome.bandwidth!;
+    assert.is(b.connections, 4);
+    assert.ok(b.sentBytes > 0 && b.receivedBytes! > 0, JSON.stringify(b));
+    assert.is(b.totalReceivedBytes, b.totalSentBytes);
+  } finally {
+    await w.process.stop();
+  }
+});
+
 test('a log that does not end with a result line of this version is refused, saying why', () => {
   assert.throws(() => decodeResultLine('meshbench load pod 0/1: measure at ...\nSegmentation fault\n'), /does not end with its result line \(last line: "Segmentation fault"\)/);
   assert.throws(() => decodeResultLine('{"kind":"something-else"}'), /is not a meshbench-load-result line/);
