@@ -29,8 +29,9 @@ export async function bundleClusterEntry(outFile: string): Promise<void> {
     minify: true,
     // CommonJS dependencies (hdr-histogram-js) call require(); an ES module has none by itself.
     banner: { js: "import { createRequire as __meshbenchRequire } from 'node:module'; const require = __meshbenchRequire(import.meta.url);" },
+  })
     // esbuild serves builds from a child process that otherwise lives as long as this one.
-  }).finally(() => esbuild.stop());
+    .finally(() => esbuild.stop());
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

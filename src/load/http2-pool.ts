@@ -14,6 +14,8 @@ import { SlotTable, type SlotPool, type SlotPoolOptions } from './slot-pool.ts';
 import { TlsDialer } from './tls-dial.ts';
 
 const { HTTP2_HEADER_PATH, HTTP2_HEADER_METHOD, HTTP2_HEADER_STATUS, HTTP2_HEADER_AUTHORITY, NGHTTP2_CANCEL } = http2.constants;
+/** The body is read (so flow control goes on) and dropped: one listener for every stream. */
+const dropBody = (): void => {};
 
 export interface Http2Exchange {
   /** Every request's headers (the same object each time: node:http2 copies them). */
@@ -74,7 +76,7 @@ export class Http2Pool implements SlotPool {
     let trailers: http2.IncomingHttpHeaders | undefined;
     stream.on('response', (h) => (headers = h));
     stream.on('trailers', (t) => (trailers = t));
-    stream.on('data', () => {});
+    stream.on('data', dropBody);
     const ended = () => (headers ? this.exchange.outcome(headers, trailers) : 'other');
     stream.on('end', () => this.table.end(slot, stream, ended()));
     // A stream the peer reset (RST_STREAM) errors with ERR_HTTP2_STREAM_ERROR: HTTP/2's reset.

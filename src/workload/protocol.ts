@@ -39,6 +39,13 @@ export interface WorkloadTrust {
   serverName: string;
 }
 
+/**
+ * The name of the port a mesh is told the workload's protocol by: Istio reads a port name's prefix
+ * (`http`, `http2`, `grpc`, `tcp`, `https`) when nothing else says it. The same on Kubernetes (the
+ * Service) and on the local platform under istiod (the ServiceEntry).
+ */
+export const MESH_PORT_NAME: Record<Protocol, string> = { http1: 'http', h2c: 'http2', grpc: 'grpc', tcp: 'tcp', https: 'https', h2: 'https-h2' };
+
 /** The target URL of a workload at host:port speaking `protocol`. */
 export function targetUrl(protocol: Protocol, host: string, port: number): URL {
   return new URL(`${SCHEME_OF[protocol].slice(0, -1)}://${host.includes(':') ? `[${host}]` : host}:${port}/`);

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { BandwidthEngine } from '../../src/load/bandwidth.ts';
 import { THREAD_NAME, threadCount } from '../../src/load/bandwidth-threads.ts';
 import { createTcpEchoServer } from '../../src/workload/tcp-echo.ts';
+import { established } from './established.ts';
 
 /** This process's writer threads now, with the CPU ticks (utime + stime) each has used. */
 function writerThreads(): { tid: string; ticks: number }[] {
@@ -29,18 +30,6 @@ function writerThreads(): { tid: string; ticks: number }[] {
     }
   }
   return threads;
-}
-
-/** Established TCP connections to or from `port`, from both ends. */
-function established(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => {
-      const f = l.trim().split(/\s+/);
-      return f[3] === '01' && (f[1]!.endsWith(hex) || f[2]!.endsWith(hex));
-    }).length;
 }
 
 async function listen(server: net.Server): Promise<{ target: URL; port: number; close(): void }> {

@@ -5,28 +5,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { once } from 'node:events';
 import { BandwidthEngine, CHUNK_BYTES } from '../../src/load/bandwidth.ts';
 import { decodeResultLine, encodeResultLine, mergeOutcomes } from '../../src/load/result-line.ts';
 import type { LoadPhase } from '../../src/load/types.ts';
 import { createTcpEchoServer } from '../../src/workload/tcp-echo.ts';
-
-/**
- * Established TCP connections to or from `port`, as the kernel lists them (the sink hands each
- * accepted socket's handle to a reader of its own, so the server's own count would not see them).
- */
-function established(port: number): number {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => {
-      const f = l.trim().split(/\s+/);
-      return f[3] === '01' && (f[1]!.endsWith(hex) || f[2]!.endsWith(hex));
-    }).length;
-}
+import { established } from './established.ts';
 
 async function sink(): Promise<{ target: URL; close(): void; connections(): number }> {
   const server = createTcpEchoServer({ payloadBytes: 64, serviceDelayUs: 0, errorRate: 0 } as Parameters<typeof createTcpEchoServer>[0]);

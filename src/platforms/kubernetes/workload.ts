@@ -1,7 +1,7 @@
 /** Pure constructors of the trial's own objects (k6-operator style): compared in tests, validated against upstream schemas. */
 import type { KubernetesObject, PodOverlay } from '../../meshes/kubernetes.ts';
 import { protocolOf, type ResolvedScenario } from '../../scenario/resolve.ts';
-import { speaksTls, type Protocol } from '../../workload/protocol.ts';
+import { MESH_PORT_NAME, speaksTls, type Protocol } from '../../workload/protocol.ts';
 
 export const WORKLOAD = { name: 'workload', port: 8080 } as const;
 export const LOADGEN = { name: 'loadgen' } as const;
@@ -41,15 +41,15 @@ export function serviceAccounts(names: TrialNames): KubernetesObject[] {
  * Service keeps port 8080 for all, so the loader's address does not change with the protocol.
  */
 export const SERVICE_PORT: Record<Protocol, { name: string; appProtocol: string; targetPort: string }> = {
-  http1: { name: 'http', appProtocol: 'http', targetPort: 'http' },
-  h2c: { name: 'http2', appProtocol: 'kubernetes.io/h2c', targetPort: 'http' },
-  grpc: { name: 'grpc', appProtocol: 'grpc', targetPort: 'grpc' },
-  tcp: { name: 'tcp', appProtocol: 'tcp', targetPort: 'tcp-echo' },
+  http1: { name: MESH_PORT_NAME.http1, appProtocol: 'http', targetPort: 'http' },
+  h2c: { name: MESH_PORT_NAME.h2c, appProtocol: 'kubernetes.io/h2c', targetPort: 'http' },
+  grpc: { name: MESH_PORT_NAME.grpc, appProtocol: 'grpc', targetPort: 'grpc' },
+  tcp: { name: MESH_PORT_NAME.tcp, appProtocol: 'tcp', targetPort: 'tcp-echo' },
   // The workload's own TLS, HTTP/1.1 or HTTP/2 inside (ALPN): both are HTTP over TLS, which is what
   // `https` names (IANA's service name; Istio reads it, as the `https` name prefix, as TLS it can
   // only pass through). Not `kubernetes.io/h2c`, which says HTTP/2 *without* TLS.
-  https: { name: 'https', appProtocol: 'https', targetPort: 'http' },
-  h2: { name: 'https-h2', appProtocol: 'https', targetPort: 'http' },
+  https: { name: MESH_PORT_NAME.https, appProtocol: 'https', targetPort: 'http' },
+  h2: { name: MESH_PORT_NAME.h2, appProtocol: 'https', targetPort: 'http' },
 };
 /** Fortio server's own ports besides HTTP (its defaults: -grpc-port 8079, -tcp-port 8078). */
 const FORTIO_PORTS: Record<string, number> = { grpc: 8079, 'tcp-echo': 8078 };

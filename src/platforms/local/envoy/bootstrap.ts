@@ -169,11 +169,11 @@ function httpConnectionManager(d: EnvoySidecarDefaults, statPrefix: string, clus
  * TCP or TLS: a sidecar without the workload's key sees only bytes.
  */
 function proxyFilter(d: EnvoySidecarDefaults, protocol: Protocol, n: EnvoyNames, direction: 'inbound' | 'outbound') {
-  const cluster = direction === 'outbound' ? n.outboundCluster : n.inboundCluster;
-  if (!carriedAsTcp(protocol)) return httpConnectionManager(d, direction === 'outbound' ? n.outboundHttpPrefix : n.inboundHttpPrefix, cluster, direction);
+  const [cluster, httpPrefix, tcpPrefix] = direction === 'outbound' ? [n.outboundCluster, n.outboundHttpPrefix, n.outboundTcpPrefix] : [n.inboundCluster, n.inboundHttpPrefix, n.inboundTcpPrefix];
+  if (!carriedAsTcp(protocol)) return httpConnectionManager(d, httpPrefix, cluster, direction);
   return {
     name: 'envoy.filters.network.tcp_proxy',
-    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: direction === 'outbound' ? n.outboundTcpPrefix : n.inboundTcpPrefix, cluster },
+    typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy', stat_prefix: tcpPrefix, cluster },
   };
 }
 

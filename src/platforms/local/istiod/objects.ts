@@ -8,7 +8,7 @@
  * as meshes/istio.ts renders it on Kubernetes. Pure.
  */
 import type { KubernetesObject } from '../../../meshes/index.ts';
-import type { Protocol } from '../../../workload/protocol.ts';
+import { MESH_PORT_NAME, type Protocol } from '../../../workload/protocol.ts';
 
 export const TRUST_DOMAIN = 'cluster.local';
 
@@ -28,12 +28,12 @@ export interface IstiodTrialPods {
  * passed through inside the mesh's mTLS (as `appProtocol: https` does on Kubernetes).
  */
 export const SERVICE_ENTRY_PORT: Record<Protocol, { name: string; protocol: string }> = {
-  http1: { name: 'http', protocol: 'HTTP' },
-  h2c: { name: 'http2', protocol: 'HTTP2' },
-  grpc: { name: 'grpc', protocol: 'GRPC' },
-  tcp: { name: 'tcp', protocol: 'TCP' },
-  https: { name: 'https', protocol: 'HTTPS' },
-  h2: { name: 'https-h2', protocol: 'HTTPS' },
+  http1: { name: MESH_PORT_NAME.http1, protocol: 'HTTP' },
+  h2c: { name: MESH_PORT_NAME.h2c, protocol: 'HTTP2' },
+  grpc: { name: MESH_PORT_NAME.grpc, protocol: 'GRPC' },
+  tcp: { name: MESH_PORT_NAME.tcp, protocol: 'TCP' },
+  https: { name: MESH_PORT_NAME.https, protocol: 'HTTPS' },
+  h2: { name: MESH_PORT_NAME.h2, protocol: 'HTTPS' },
 };
 
 /** The workload's service name, as on Kubernetes: `workload.<namespace>.svc.cluster.local`. */
