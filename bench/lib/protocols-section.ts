@@ -53,7 +53,7 @@ async function fortioRun(protocol: 'h2c' | 'grpc', url: URL): Promise<{ percenti
   const { connections, streams } = SHAPE[protocol];
   // -uniform: by default Fortio's threads share one schedule and send together, a burst of 16 every
   // 16 ms, which queued at the server: P50 3.4-4.2 ms with no service delay, 0.4-0.6 ms with
-  // -uniform (22:45 UTC). meshbench spaces its sends evenly, so -uniform is the like for like.
+  // -uniform (22:17 UTC). meshbench spaces its sends evenly, so -uniform is the like for like.
   const common = ['load', '-qps', String(RATE), '-uniform', '-t', `${SECONDS}s`, '-p', '50,90,99', '-r', '0.00001', '-json', out, '-quiet'];
   const args =
     protocol === 'h2c'
